@@ -1,0 +1,292 @@
+"""Plain dataclasses for a post-mortem meeting, and their JSON-ready form.
+
+Nothing here does I/O. Times are timezone-aware ``datetime`` objects in
+memory and ISO 8601 strings on disk; due dates are ``date`` objects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+MILESTONES = ("impact_start", "detected", "acknowledged", "mitigated", "resolved")
+MILESTONE_LABELS = {
+    "impact_start": "Impact start",
+    "detected": "Detected",
+    "acknowledged": "Acknowledged",
+    "mitigated": "Mitigated",
+    "resolved": "Resolved",
+}
+ROLES = ("facilitator", "note-taker", "incident commander", "responder", "stakeholder")
+OBSERVATION_KINDS = ("went_well", "went_poorly", "lucky")
+OBSERVATION_LABELS = {
+    "went_well": "What went well",
+    "went_poorly": "What went poorly",
+    "lucky": "Where we got lucky",
+}
+ROOT_CAUSE_CATEGORIES = (
+    "code defect",
+    "configuration error",
+    "capacity",
+    "dependency failure",
+    "process gap",
+    "operational error",
+    "design flaw",
+    "monitoring gap",
+)
+FISHBONE_CATEGORIES = ("people", "process", "technology", "environment")
+PRIORITIES = ("critical", "high", "medium", "low")
+PRIORITY_DUE_DAYS = {"critical": 7, "high": 21, "medium": 42, "low": 84}
+ACTION_KINDS = ("prevents recurrence", "improves detection", "improves response")
+ACTION_STATUSES = ("open", "done")
+EVENT_KINDS = ("event", "note")
+
+
+def new_id() -> str:
+    """A short random id (8 hex digits), unique enough within one data dir."""
+    return secrets.token_hex(4)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def default_due(priority: str, start: date) -> date:
+    """The due date an action item of ``priority`` gets when none is given."""
+    return start + timedelta(days=PRIORITY_DUE_DAYS[priority])
+
+
+@dataclass
+class Incident:
+    """What happened: the incident's metadata and its milestone times."""
+
+    title: str
+    severity: str = "SEV2"
+    services: list[str] = field(default_factory=list)
+    summary: str = ""
+    tz: str = "UTC"
+    impact_start: datetime | None = None
+    detected: datetime | None = None
+    acknowledged: datetime | None = None
+    mitigated: datetime | None = None
+    resolved: datetime | None = None
+    users_affected: str = ""
+    slo_impact: str = ""
+    detection_method: str = ""
+
+
+@dataclass
+class Attendee:
+    """A person in the meeting and their role."""
+
+    name: str
+    role: str = "responder"
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class TimelineEvent:
+    """One thing that happened during the incident, at a point in time."""
+
+    time: datetime
+    description: str
+    actor: str = ""
+    evidence: str = ""
+    author: str = ""
+    decision_point: bool = False
+    kind: str = "event"
+    id: str = field(default_factory=new_id)
+    created: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Observation:
+    """What went well, what went poorly, or where we got lucky."""
+
+    kind: str
+    text: str
+    author: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class Why:
+    """One answer in a Five Whys chain."""
+
+    text: str
+    author: str = ""
+
+
+@dataclass
+class RootCause:
+    """The systemic cause a Five Whys chain ends in."""
+
+    text: str
+    category: str
+
+
+@dataclass
+class WhyChain:
+    """A Five Whys chain from a problem statement to a root cause."""
+
+    problem: str
+    whys: list[Why] = field(default_factory=list)
+    root_cause: RootCause | None = None
+    author: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class ContributingFactor:
+    """Something that made the incident likelier or worse, by fishbone category."""
+
+    text: str
+    category: str
+    author: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class ActionItem:
+    """A change the team commits to, tracked until it is done."""
+
+    description: str
+    owner: str = ""
+    priority: str = "medium"
+    due: date | None = None
+    success_criteria: str = ""
+    kinds: list[str] = field(default_factory=list)
+    root_cause_id: str | None = None
+    status: str = "open"
+    status_changed: datetime | None = None
+    status_note: str = ""
+    created: datetime = field(default_factory=utcnow)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class PhaseRecord:
+    """Planned against actual time for one agenda phase, for the minutes."""
+
+    phase_id: str
+    title: str
+    planned_minutes: float
+    actual_seconds: float = 0.0
+
+
+@dataclass
+class ClockState:
+    """The persisted state of the meeting clock (see ``pmtui.clock``).
+
+    ``elapsed`` and ``extended`` hold seconds per phase index; the phase that
+    is running accumulates from ``running_since`` (epoch seconds).
+    """
+
+    phase_index: int = 0
+    running_since: float | None = None
+    elapsed: list[float] = field(default_factory=list)
+    extended: list[float] = field(default_factory=list)
+    started_at: float | None = None
+
+
+@dataclass
+class Meeting:
+    """A whole post-mortem meeting: the incident and everything learned about it."""
+
+    incident: Incident
+    agenda: str = "standard-90"
+    id: str = field(default_factory=new_id)
+    created: datetime = field(default_factory=utcnow)
+    status: str = "active"
+    attendees: list[Attendee] = field(default_factory=list)
+    events: list[TimelineEvent] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    chains: list[WhyChain] = field(default_factory=list)
+    factors: list[ContributingFactor] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)
+    phases: list[PhaseRecord] = field(default_factory=list)
+    clock: ClockState = field(default_factory=ClockState)
+    notes: dict[str, str] = field(default_factory=dict)
+    decisions: list[str] = field(default_factory=list)
+    document_owner: str = ""
+    publication_date: date | None = None
+    follow_up_date: date | None = None
+    related: list[str] = field(default_factory=list)
+
+    @property
+    def facilitator(self) -> str:
+        """The name of the first attendee with the facilitator role, or ''."""
+        return next((a.name for a in self.attendees if a.role == "facilitator"), "")
+
+    def sorted_events(self) -> list[TimelineEvent]:
+        """Timeline events in time order (stable for equal times)."""
+        return sorted(self.events, key=lambda e: e.time)
+
+
+# --- JSON-ready conversion -------------------------------------------------
+
+
+def to_data(obj: Any) -> Any:
+    """Turn a model object (or a value inside one) into JSON-ready data."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat()
+    if isinstance(obj, (list, tuple)):
+        return [to_data(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: to_data(v) for k, v in obj.items()}
+    return obj
+
+
+def from_data(cls: type, data: Any) -> Any:
+    """Build a ``cls`` from data made by :func:`to_data`; unknown keys are ignored."""
+    return _convert(cls, data)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _convert(inner[0], value)
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return [_convert(item, v) for v in value]
+    if origin is dict:
+        _, item = typing.get_args(tp)
+        return {k: _convert(item, v) for k, v in value.items()}
+    if dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        kwargs = {
+            f.name: _convert(hints[f.name], value[f.name])
+            for f in dataclasses.fields(tp)
+            if f.name in value
+        }
+        return tp(**kwargs)
+    if tp is datetime:
+        return datetime.fromisoformat(value)
+    if tp is date:
+        return date.fromisoformat(value)
+    if tp is float and isinstance(value, int):
+        return float(value)
+    return value
