@@ -1,0 +1,233 @@
+"""Meeting agendas: timed phases read from TOML files and validated.
+
+An agenda file has a top-level ``name`` and ``description`` and one
+``[[phases]]`` table per phase. Shipped agendas live in the package (or in
+the checkout's top-level ``agendas/``); users add their own in
+:func:`user_agenda_dir`, where one with a shipped agenda's name replaces it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+PHASE_KINDS = ("safety", "timeline", "observations", "five_whys", "actions", "review", "notes")
+DEFAULT_AGENDA = "standard-90"
+CONFIG_DIR_ENV = "PMTUI_CONFIG_DIR"
+
+_AGENDA_KEYS = ("name", "description", "phases")
+_PHASE_KEYS = ("id", "title", "minutes", "kind", "prompts", "guidance")
+
+
+class AgendaError(Exception):
+    """An agenda that cannot be loaded or found; ``str()`` is one user-facing line."""
+
+    def __init__(self, problem: str, path: Path | None = None) -> None:
+        self.problem = problem
+        self.path = path
+        super().__init__(f"{path}: {problem}" if path is not None else problem)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One timed part of the meeting, with prompts for the facilitator."""
+
+    id: str
+    title: str
+    minutes: float
+    kind: str
+    prompts: tuple[str, ...] = ()
+    guidance: str = ""
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A named sequence of phases; ``source`` is the file it came from."""
+
+    name: str
+    description: str
+    phases: tuple[Phase, ...]
+    source: Path | None = None
+
+    @property
+    def total_minutes(self) -> float:
+        """The planned length of the whole meeting."""
+        return sum(p.minutes for p in self.phases)
+
+    def index_of(self, phase_id: str) -> int:
+        """The position of the phase called ``phase_id``; ValueError if absent."""
+        for i, phase in enumerate(self.phases):
+            if phase.id == phase_id:
+                return i
+        raise ValueError(f"agenda {self.name!r} has no phase {phase_id!r}")
+
+
+# --- loading ---------------------------------------------------------------
+
+
+def load_agenda(path: Path) -> Agenda:
+    """Read and validate the agenda file at ``path``; AgendaError on any problem."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise AgendaError("file not found; check the path or pick an agenda by name", path) from None
+    except OSError as exc:
+        raise AgendaError(f"cannot read file ({exc.strerror or exc}); check it exists and is readable", path) from None
+    except UnicodeDecodeError:
+        raise AgendaError("is not UTF-8 text; save it as UTF-8", path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AgendaError(f"not valid TOML: {exc}; fix the syntax there", path) from None
+    try:
+        return _agenda(data, path)
+    except _Invalid as exc:
+        raise AgendaError(str(exc), path) from None
+
+
+class _Invalid(Exception):
+    """A validation problem, before the file name is attached."""
+
+
+def _agenda(data: dict[str, Any], path: Path) -> Agenda:
+    _check_keys(data, _AGENDA_KEYS, "the agenda")
+    name = _text(data, "name", "the agenda", required=True)
+    description = _text(data, "description", "the agenda", required=True, allow_empty=True)
+    raw_phases = data.get("phases")
+    if raw_phases is None or raw_phases == []:
+        raise _Invalid("has no phases; add at least one [[phases]] table")
+    if not isinstance(raw_phases, list) or not all(isinstance(p, dict) for p in raw_phases):
+        raise _Invalid("'phases' must be a list of [[phases]] tables")
+    phases = tuple(_phase(raw, n) for n, raw in enumerate(raw_phases, start=1))
+    first_use: dict[str, int] = {}
+    for n, phase in enumerate(phases, start=1):
+        if phase.id in first_use:
+            raise _Invalid(
+                f"phase {n} reuses id {phase.id!r} from phase {first_use[phase.id]}; give every phase its own id"
+            )
+        first_use[phase.id] = n
+    return Agenda(name=name, description=description, phases=phases, source=path)
+
+
+def _phase(raw: dict[str, Any], n: int) -> Phase:
+    where = f"phase {n}"
+    if isinstance(raw.get("id"), str) and raw["id"].strip():
+        where = f"phase {n} ({raw['id']!r})"
+    _check_keys(raw, _PHASE_KEYS, where)
+    phase_id = _text(raw, "id", where, required=True)
+    title = _text(raw, "title", where, required=True)
+    kind = _text(raw, "kind", where, required=True)
+    if kind not in PHASE_KINDS:
+        raise _Invalid(f"{where} has unknown kind {kind!r}; use one of {', '.join(PHASE_KINDS)}")
+    return Phase(
+        id=phase_id,
+        title=title,
+        minutes=_minutes(raw, where),
+        kind=kind,
+        prompts=_prompts(raw, where),
+        guidance=_text(raw, "guidance", where, allow_empty=True),
+    )
+
+
+def _check_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise _Invalid(f"{where} has unknown key {key!r}; {hint}allowed keys are {', '.join(allowed)}")
+
+
+def _text(table: dict[str, Any], key: str, where: str, *, required: bool = False, allow_empty: bool = False) -> str:
+    if key not in table:
+        if required:
+            raise _Invalid(f"{where} is missing {key!r}; add {key} = \"...\"")
+        return ""
+    value = table[key]
+    if not isinstance(value, str):
+        raise _Invalid(f"{where} has {key} = {_shown(value)}, which is not text; put it in quotes")
+    if not allow_empty and not value.strip():
+        raise _Invalid(f"{where} has an empty {key!r}; fill it in")
+    return value
+
+
+def _minutes(table: dict[str, Any], where: str) -> float:
+    if "minutes" not in table:
+        raise _Invalid(f"{where} is missing 'minutes'; add minutes = <a number above 0>")
+    value = table["minutes"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Invalid(f"{where} has minutes = {_shown(value)}, which is not a number; write a number such as 10")
+    if not math.isfinite(value) or value <= 0:
+        raise _Invalid(f"{where} has minutes = {value!r}; use a number above 0")
+    return float(value)
+
+
+def _prompts(table: dict[str, Any], where: str) -> tuple[str, ...]:
+    value = table.get("prompts", [])
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise _Invalid(f"{where} has prompts = {_shown(value)}; use a list of quoted strings such as [\"...\", \"...\"]")
+    return tuple(value)
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- finding agendas -------------------------------------------------------
+
+
+def builtin_agenda_dir() -> Path:
+    """Where the shipped agendas are: in the package, or the checkout's ``agendas/``."""
+    packaged = Path(__file__).resolve().parent / "agendas"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "agendas"
+
+
+def user_agenda_dir() -> Path:
+    """Where the user's own agendas go; ``$PMTUI_CONFIG_DIR/agendas`` when that is set."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    base = Path(override).expanduser() if override else platformdirs.user_config_path("pmtui")
+    return base / "agendas"
+
+
+def available_agendas() -> tuple[list[Agenda], list[AgendaError]]:
+    """Shipped agendas then the user's, and the errors of files that failed to load.
+
+    A user agenda with the same name as a shipped one takes its place.
+    """
+    found: dict[str, Agenda] = {}
+    errors: list[AgendaError] = []
+    for directory in (builtin_agenda_dir(), user_agenda_dir()):
+        for path in sorted(directory.glob("*.toml")) if directory.is_dir() else ():
+            try:
+                agenda = load_agenda(path)
+            except AgendaError as exc:
+                errors.append(exc)
+            else:
+                found[agenda.name] = agenda
+    return list(found.values()), errors
+
+
+def resolve_agenda(name_or_path: str | None) -> Agenda:
+    """The agenda a user asked for: a file path, a known name, or None for the default."""
+    wanted = name_or_path or DEFAULT_AGENDA
+    path = Path(wanted).expanduser()
+    if wanted.endswith(".toml") or os.sep in wanted:
+        return load_agenda(path)
+    agendas, errors = available_agendas()
+    for agenda in agendas:
+        if agenda.name == wanted:
+            return agenda
+    for error in errors:
+        if error.path is not None and error.path.stem == wanted:
+            raise error
+    known = ", ".join(sorted(a.name for a in agendas)) or "none"
+    raise AgendaError(f"unknown agenda {wanted!r}; known agendas: {known} (or give a path to a .toml file)")
