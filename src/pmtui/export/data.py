@@ -1,0 +1,55 @@
+"""Machine-readable exports: action items as CSV, the whole meeting as JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ..model import Meeting, to_data
+
+ACTION_COLUMNS = (
+    "id",
+    "meeting",
+    "priority",
+    "description",
+    "owner",
+    "due",
+    "success_criteria",
+    "kinds",
+    "root_cause",
+    "status",
+)
+
+
+def actions_csv(meeting: Meeting) -> str:
+    """The action items as CSV with a header row.
+
+    ``meeting`` is the meeting id, ``kinds`` is semicolon-joined and
+    ``root_cause`` is the text of the linked Five Whys chain's root cause.
+    """
+    causes = {c.id: c.root_cause.text for c in meeting.chains if c.root_cause}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ACTION_COLUMNS)
+    for a in meeting.actions:
+        writer.writerow([
+            a.id,
+            meeting.id,
+            a.priority,
+            a.description,
+            a.owner,
+            a.due.isoformat() if a.due else "",
+            a.success_criteria,
+            ";".join(a.kinds),
+            causes.get(a.root_cause_id, ""),
+            a.status,
+        ])
+    return out.getvalue()
+
+
+def meeting_json(meeting: Meeting) -> str:
+    """The whole meeting as indented JSON (``model.to_data``), events in time order."""
+    data = to_data(meeting)
+    data["events"] = to_data(meeting.sorted_events())
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

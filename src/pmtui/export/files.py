@@ -1,0 +1,37 @@
+"""Writing exports to disk: atomically, never half a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..model import Meeting
+from ..store import slugify
+from .markdown import render_postmortem
+from .minutes import render_minutes
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, fsync and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_markdown_exports(meeting: Meeting, directory: Path, related_titles: dict[str, str] | None = None) -> tuple[Path, Path]:
+    """Write ``<slug>-postmortem.md`` and ``<slug>-minutes.md`` into ``directory``."""
+    stem = slugify(meeting.incident.title) or meeting.id
+    postmortem = directory / f"{stem}-postmortem.md"
+    minutes = directory / f"{stem}-minutes.md"
+    write_text_atomic(postmortem, render_postmortem(meeting, related_titles=related_titles))
+    write_text_atomic(minutes, render_minutes(meeting))
+    return postmortem, minutes

@@ -1,0 +1,276 @@
+"""The complete post-mortem document, as Markdown."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from ..analysis import incident_metrics
+from ..model import (
+    FISHBONE_CATEGORIES,
+    MILESTONE_LABELS,
+    MILESTONES,
+    OBSERVATION_KINDS,
+    OBSERVATION_LABELS,
+    PRIORITIES,
+    ActionItem,
+    Incident,
+    Meeting,
+    TimelineEvent,
+)
+from ..timeparse import format_duration, local
+from .minutes import render_minutes
+from .tables import heading, list_item, one_line, table
+
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C"})
+_LINK_TEXT_UNSAFE = re.compile(r"([\\\[\]])")
+_CHART_POINTS = ("impact_start", "detected", "mitigated", "resolved")
+_CHART_PHASES = ("detection", "mitigation", "recovery")
+_OBSERVATIONS_EMPTY = {
+    "went_well": "_Nothing was recorded as going well._",
+    "went_poorly": "_Nothing was recorded as going poorly._",
+    "lucky": "_No lucky breaks were recorded._",
+}
+_ROOT_CAUSE_WIDTH = 60
+
+
+def render_postmortem(
+    meeting: Meeting,
+    *,
+    minutes: bool = False,
+    related_titles: dict[str, str] | None = None,
+    today: date | None = None,
+) -> str:
+    """The post-mortem document; every section is present, empty ones say so.
+
+    ``related_titles`` maps related meeting ids to their titles; ``today``
+    (default: the current date) decides which open action items are overdue.
+    With ``minutes`` the meeting minutes are appended as a last section.
+    """
+    incident = meeting.incident
+    sections = [
+        ("Incident summary", incident.summary.strip() or "_No summary was written._"),
+        ("Incident metadata", _metadata(meeting)),
+        ("Impact assessment", _impact(incident)),
+        ("Timeline", _timeline(meeting)),
+        ("Root cause analysis", _root_causes(meeting)),
+        ("Contributing factors", _factors(meeting)),
+        *((OBSERVATION_LABELS[kind], _observations(meeting, kind)) for kind in OBSERVATION_KINDS),
+        ("Action items", _actions(meeting, today or date.today())),
+        ("Related incidents", _related(meeting, related_titles or {})),
+    ]
+    created = local(meeting.created, incident.tz).date()
+    parts = [
+        heading(1, f"{incident.title} ({incident.severity})"),
+        f"Post-mortem · {created.isoformat()} · {meeting.status}",
+    ]
+    document = _document_line(meeting)
+    if document:
+        parts.append(document)
+    parts += [f"## {name}\n\n{body}" for name, body in sections]
+    if minutes:
+        parts.append(render_minutes(meeting, level=2).strip())
+    return "\n\n".join(parts) + "\n"
+
+
+def _document_line(meeting: Meeting) -> str:
+    fields = [
+        ("Document owner", one_line(meeting.document_owner)),
+        ("Published", meeting.publication_date),
+        ("Follow-up review", meeting.follow_up_date),
+    ]
+    return " · ".join(f"{label}: {value}" for label, value in fields if value)
+
+
+def _when(moment: datetime | None, tz: str) -> str:
+    return local(moment, tz).strftime("%Y-%m-%d %H:%M:%S %Z") if moment else "unknown"
+
+
+def _metadata(meeting: Meeting) -> str:
+    incident = meeting.incident
+    commanders = [a.name for a in meeting.attendees if a.role == "incident commander"]
+    rows = [
+        ["Severity", incident.severity],
+        ["Start", _when(incident.impact_start, incident.tz)],
+        ["End", _when(incident.resolved, incident.tz)],
+        ["Time zone", incident.tz or "UTC"],
+        ["Affected services", ", ".join(incident.services) or "—"],
+        ["Detection method", incident.detection_method or "—"],
+        ["Incident commander", ", ".join(commanders) or "—"],
+    ]
+    return table(["Field", "Value"], rows)
+
+
+def _duration(seconds: float | None) -> str:
+    return "unknown" if seconds is None else format_duration(seconds)
+
+
+def _impact(incident: Incident) -> str:
+    metrics = incident_metrics(incident)
+    rows = [
+        ["Users affected", incident.users_affected or "—"],
+        ["SLO impact", incident.slo_impact or "—"],
+        ["Time to detect", _duration(metrics.time_to_detect)],
+        ["Time to acknowledge", _duration(metrics.time_to_acknowledge)],
+        ["Time to mitigate", _duration(metrics.time_to_mitigate)],
+        ["Time to resolve", _duration(metrics.time_to_resolve)],
+        ["Total duration", _duration(metrics.duration)],
+    ]
+    return table(["Measure", "Value"], rows) + "\n\n" + _impact_chart(incident)
+
+
+def _impact_chart(incident: Incident) -> str:
+    """A Mermaid gantt chart of the incident phases; no user text goes into it."""
+    known = [
+        (index, getattr(incident, name))
+        for index, name in enumerate(_CHART_POINTS)
+        if getattr(incident, name) is not None
+    ]
+    if len(known) < 2:
+        return (
+            "_The incident times are incomplete: a chart of the impact needs at least two of "
+            "impact start, detected, mitigated and resolved._"
+        )
+    lines = [
+        "```mermaid",
+        "gantt",
+        "    title Incident phases",
+        "    dateFormat YYYY-MM-DDTHH:mm:ss",
+        "    axisFormat %H:%M",
+        "    section Impact",
+    ]
+    for (first, start), (last, end) in zip(known, known[1:]):
+        name = " and ".join(_CHART_PHASES[first:last]).capitalize()
+        lines.append(f"    {name} : {_chart_time(start, incident.tz)}, {_chart_time(end, incident.tz)}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def _chart_time(moment: datetime, tz: str) -> str:
+    return local(moment, tz).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _timeline(meeting: Meeting) -> str:
+    events = meeting.sorted_events()
+    if not events:
+        return "_No timeline events were recorded._"
+    tz = meeting.incident.tz or "UTC"
+    times = [local(e.time, tz) for e in events]
+    one_day = len({t.date() for t in times}) == 1
+    note = f"Times are in {tz}, on {times[0].date().isoformat()}." if one_day else f"Times are in {tz}."
+    fmt = "%H:%M:%S" if one_day else "%Y-%m-%d %H:%M:%S"
+    milestones = _milestones(meeting.incident)
+    rows = [
+        [t.strftime(fmt), _event_text(e, milestones), e.actor, _evidence(e.evidence), e.author]
+        for e, t in zip(events, times)
+    ]
+    return note + "\n\n" + table(["Time", "Event", "Actor", "Evidence", "Author"], rows)
+
+
+def _milestones(incident: Incident) -> dict[datetime, list[str]]:
+    labels: dict[datetime, list[str]] = {}
+    for name in MILESTONES:
+        moment = getattr(incident, name)
+        if moment is not None:
+            labels.setdefault(moment, []).append(MILESTONE_LABELS[name])
+    return labels
+
+
+def _event_text(event: TimelineEvent, milestones: dict[datetime, list[str]]) -> str:
+    parts = []
+    if event.decision_point:
+        parts.append("**Decision:**")
+    if event.kind != "event":
+        parts.append(f"_{event.kind.capitalize()}:_")
+    parts.append(event.description.strip())
+    if event.time in milestones:
+        parts.append(f"_(milestone: {', '.join(milestones[event.time])})_")
+    return " ".join(parts)
+
+
+def _evidence(text: str) -> str:
+    url = text.strip()
+    if _URL.fullmatch(url):
+        return f"[link]({url.translate(_URL_UNSAFE)})"
+    return text
+
+
+def _root_causes(meeting: Meeting) -> str:
+    if not meeting.chains:
+        return "_No root cause analysis was recorded._"
+    blocks = []
+    for number, chain in enumerate(meeting.chains, 1):
+        whys = "\n".join(list_item(f"{i}.", f"Why? {why.text.strip()}") for i, why in enumerate(chain.whys, 1))
+        cause = chain.root_cause
+        blocks += [
+            heading(3, f"{number}. {chain.problem}"),
+            whys or "_No whys were recorded._",
+            f"**Root cause** ({cause.category}): {cause.text.strip()}" if cause else "_No root cause identified yet._",
+        ]
+    return "\n\n".join(blocks)
+
+
+def _bullets(items: list[tuple[str, str]]) -> str:
+    """Bullets of text, each followed by its author in parentheses when known."""
+    return "\n".join(
+        list_item("-", f"{text.strip()} ({one_line(author)})" if author.strip() else text) for text, author in items
+    )
+
+
+def _factors(meeting: Meeting) -> str:
+    if not meeting.factors:
+        return "_No contributing factors were recorded._"
+    categories = dict.fromkeys([*FISHBONE_CATEGORIES, *(f.category for f in meeting.factors)])
+    blocks = []
+    for category in categories:
+        items = [(f.text, f.author) for f in meeting.factors if f.category == category]
+        if items:
+            blocks += [heading(3, category.capitalize()), _bullets(items)]
+    return "\n\n".join(blocks)
+
+
+def _observations(meeting: Meeting, kind: str) -> str:
+    items = [(o.text, o.author) for o in meeting.observations if o.kind == kind]
+    return _bullets(items) if items else _OBSERVATIONS_EMPTY[kind]
+
+
+def _action_order(action: ActionItem) -> tuple:
+    rank = PRIORITIES.index(action.priority) if action.priority in PRIORITIES else len(PRIORITIES)
+    return (rank, action.due is None, action.due or date.min)
+
+
+def _actions(meeting: Meeting, today: date) -> str:
+    if not meeting.actions:
+        return "_No action items were agreed._"
+    causes = {c.id: c.root_cause.text for c in meeting.chains if c.root_cause}
+    rows = []
+    for a in sorted(meeting.actions, key=_action_order):
+        overdue = a.status == "open" and a.due is not None and a.due < today
+        rows.append([
+            a.priority,
+            a.description,
+            a.owner or "_unassigned_",
+            a.due.isoformat() if a.due else "—",
+            a.success_criteria,
+            ", ".join(a.kinds),
+            _shorten(causes.get(a.root_cause_id, "")),
+            f"{a.status} (overdue)" if overdue else a.status,
+        ])
+    headers = ["Priority", "Action", "Owner", "Due", "Success criteria", "Type", "Root cause", "Status"]
+    return table(headers, rows)
+
+
+def _shorten(text: str) -> str:
+    line = one_line(text)
+    return line if len(line) <= _ROOT_CAUSE_WIDTH else line[: _ROOT_CAUSE_WIDTH - 1].rstrip() + "…"
+
+
+def _related(meeting: Meeting, titles: dict[str, str]) -> str:
+    if not meeting.related:
+        return "_No related incidents were linked._"
+    return "\n".join(f"- [{_link_text(titles.get(i) or i)}]({i}.md)" for i in meeting.related)
+
+
+def _link_text(text: str) -> str:
+    return _LINK_TEXT_UNSAFE.sub(r"\\\1", one_line(text))

@@ -1,0 +1,509 @@
+"""Tests for the Markdown, minutes, CSV and JSON exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+from markdown_it import MarkdownIt
+
+from pmtui.export import FORMATS, render
+from pmtui.export.data import actions_csv, meeting_json
+from pmtui.export.markdown import render_postmortem
+from pmtui.export.minutes import render_minutes
+from pmtui.export.tables import cell, table
+from pmtui.model import (
+    ActionItem,
+    Attendee,
+    ContributingFactor,
+    Incident,
+    Meeting,
+    Observation,
+    PhaseRecord,
+    RootCause,
+    TimelineEvent,
+    Why,
+    WhyChain,
+)
+
+NASTY = "  pipe | here\nnew line `tick|tock` back\\|slash  "
+EXPECTED = NASTY.strip()
+
+SECTIONS = [
+    "## Incident summary",
+    "## Incident metadata",
+    "## Impact assessment",
+    "## Timeline",
+    "## Root cause analysis",
+    "## Contributing factors",
+    "## What went well",
+    "## What went poorly",
+    "## Where we got lucky",
+    "## Action items",
+    "## Related incidents",
+]
+
+
+def utc(hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(2026, 3, 14, hour, minute, second, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def meeting() -> Meeting:
+    incident = Incident(
+        "Checkout outage",
+        severity="SEV2",
+        services=["checkout", "payments"],
+        summary="Checkout returned errors for 23 minutes after a config push.",
+        impact_start=utc(14, 37),
+        detected=utc(14, 38, 45),
+        mitigated=utc(14, 52),
+        resolved=utc(15, 0),
+        users_affected="About 4,000 shoppers",
+        slo_impact="30% of the monthly error budget",
+        detection_method="Paging alert",
+    )
+    chain = WhyChain(
+        "Checkout failed",
+        whys=[Why("The config had a typo"), Why("No validation ran on the config")],
+        root_cause=RootCause("Config changes skip CI validation", "process gap"),
+    )
+    return Meeting(
+        incident,
+        created=datetime(2026, 3, 16, 9, 0, tzinfo=timezone.utc),
+        attendees=[
+            Attendee("Ana", "facilitator"),
+            Attendee("Bo", "incident commander"),
+            Attendee("Cy", "note-taker"),
+        ],
+        events=[
+            TimelineEvent(utc(14, 52), "Rolled back the config", actor="Bo", decision_point=True),
+            TimelineEvent(utc(14, 37), "Config pushed", actor="deploy-bot", evidence="https://ci.example.com/run/1"),
+            TimelineEvent(utc(14, 38, 45), "Alert fired", actor="pager", evidence="alert #42"),
+        ],
+        observations=[
+            Observation("went_well", "Rollback was quick", author="Bo"),
+            Observation("went_poorly", "Alert went to the wrong team"),
+            Observation("lucky", "It happened during office hours", author="Cy"),
+        ],
+        chains=[chain],
+        factors=[
+            ContributingFactor("New engineer on call", "people"),
+            ContributingFactor("No config linting", "technology", author="Ana"),
+        ],
+        actions=[
+            ActionItem("Tidy runbook", owner="Cy", priority="low", due=date(2026, 5, 1)),
+            ActionItem(
+                "Validate config in CI",
+                owner="Bo",
+                priority="critical",
+                due=date(2026, 3, 21),
+                success_criteria="Bad config fails the build",
+                kinds=["prevents recurrence"],
+                root_cause_id=chain.id,
+            ),
+            ActionItem("Route alert to checkout team", owner="Ana", priority="high", due=date(2026, 3, 30)),
+            ActionItem("Add dashboard", priority="high", due=date(2026, 3, 25), kinds=["improves detection"]),
+        ],
+        phases=[
+            PhaseRecord("intro", "Introduction", 5, 330),
+            PhaseRecord("timeline", "Timeline", 25, 1500),
+            PhaseRecord("actions", "Action items", 20, 1080),
+        ],
+        decisions=["Publish the post-mortem to all engineering"],
+        document_owner="Ana",
+        follow_up_date=date(2026, 4, 13),
+        related=["abcd1234"],
+    )
+
+
+def nasty_meeting() -> Meeting:
+    """A meeting whose every user text field holds pipes, newlines and backticks."""
+    incident = Incident(
+        NASTY,
+        services=[NASTY],
+        summary=NASTY,
+        impact_start=utc(14, 37),
+        resolved=utc(15, 0),
+        users_affected=NASTY,
+        slo_impact=NASTY,
+        detection_method=NASTY,
+    )
+    chain = WhyChain(NASTY, whys=[Why(NASTY)], root_cause=RootCause(NASTY, "code defect"))
+    return Meeting(
+        incident,
+        attendees=[Attendee(NASTY, "facilitator"), Attendee(NASTY, "incident commander")],
+        events=[TimelineEvent(utc(14, 40), NASTY, actor=NASTY, evidence=NASTY, author=NASTY)],
+        observations=[Observation(kind, NASTY, author=NASTY) for kind in ("went_well", "went_poorly", "lucky")],
+        chains=[chain],
+        factors=[ContributingFactor(NASTY, "process", author=NASTY)],
+        actions=[
+            ActionItem(NASTY, owner=NASTY, due=date(2026, 4, 1), success_criteria=NASTY, root_cause_id=chain.id)
+        ],
+        phases=[PhaseRecord("p", NASTY, 10, 600)],
+        decisions=[NASTY],
+        document_owner=NASTY,
+        related=["r1"],
+    )
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def plain(inline) -> str:
+    """The source text an inline token stands for, formatting marks dropped.
+
+    Code spans keep their backticks and ``<br>`` reads as a newline.
+    """
+    out = []
+    for child in inline.children:
+        if child.type == "text":
+            out.append(child.content)
+        elif child.type == "code_inline":
+            out.append(child.markup + child.content + child.markup)
+        elif child.type == "html_inline" and child.content == "<br>":
+            out.append("\n")
+    return "".join(out)
+
+
+def tables(markdown: str) -> list[list[list[str]]]:
+    """Every table in ``markdown``, as rows (header row first) of cell texts."""
+    found: list[list[list[str]]] = []
+    row: list[str] = []
+    in_cell = False
+    for token in MarkdownIt("gfm-like").parse(markdown):
+        if token.type == "table_open":
+            found.append([])
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            found[-1].append(row)
+        elif token.type in ("th_open", "td_open"):
+            in_cell = True
+        elif token.type in ("th_close", "td_close"):
+            in_cell = False
+        elif token.type == "inline" and in_cell:
+            row.append(plain(token))
+    return found
+
+
+def headings(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if re.match(r"#{1,3} ", line)]
+
+
+def section(markdown: str, name: str) -> str:
+    """The body of the ``## name`` section, up to the next ``##`` heading."""
+    start = markdown.index(f"## {name}\n")
+    end = markdown.find("\n## ", start + 1)
+    return markdown[start : end if end != -1 else None]
+
+
+# --- tables -----------------------------------------------------------------
+
+
+def test_cell_escapes_pipes_backslashes_newlines_and_whitespace():
+    assert cell("  a | b\nc\\|d  ") == "a \\| b<br>c\\\\\\|d"
+    assert cell("") == ""
+
+
+def test_table_round_trips_nasty_text():
+    [parsed] = tables(table(["A", "B|C"], [[NASTY, "x"], ["", "y"]]))
+    assert parsed == [["A", "B|C"], [EXPECTED, "x"], ["", "y"]]
+
+
+# --- the post-mortem document ----------------------------------------------
+
+
+def test_sections_in_order(meeting):
+    doc = render_postmortem(meeting, today=date(2026, 3, 16))
+    lines = doc.splitlines()
+    assert lines[0] == "# Checkout outage (SEV2)"
+    assert lines[2] == "Post-mortem · 2026-03-16 · active"
+    assert "Document owner: Ana · Follow-up review: 2026-04-13" in doc
+    top = [h for h in headings(doc) if h.startswith("## ")]
+    assert top == SECTIONS
+
+
+def test_metrics_and_metadata(meeting):
+    doc = render_postmortem(meeting)
+    [metadata] = tables(section(doc, "Incident metadata"))
+    assert dict(metadata[1:]) == {
+        "Severity": "SEV2",
+        "Start": "2026-03-14 14:37:00 UTC",
+        "End": "2026-03-14 15:00:00 UTC",
+        "Time zone": "UTC",
+        "Affected services": "checkout, payments",
+        "Detection method": "Paging alert",
+        "Incident commander": "Bo",
+    }
+    [impact] = tables(section(doc, "Impact assessment"))
+    values = dict(impact[1:])
+    assert values["Time to detect"] == "1m45s"
+    assert values["Time to acknowledge"] == "unknown"
+    assert values["Time to mitigate"] == "15m"
+    assert values["Total duration"] == "23m"
+    assert values["Users affected"] == "About 4,000 shoppers"
+
+
+def test_mermaid_chart_with_known_times(meeting):
+    impact = section(render_postmortem(meeting), "Impact assessment")
+    chart = impact[impact.index("```mermaid") :]
+    assert "gantt" in chart and "dateFormat YYYY-MM-DDTHH:mm:ss" in chart and "axisFormat %H:%M" in chart
+    tasks = re.findall(r"^    (\w[\w ]*?) : (\S+), (\S+)$", chart, re.MULTILINE)
+    assert tasks == [
+        ("Detection", "2026-03-14T14:37:00", "2026-03-14T14:38:45"),
+        ("Mitigation", "2026-03-14T14:38:45", "2026-03-14T14:52:00"),
+        ("Recovery", "2026-03-14T14:52:00", "2026-03-14T15:00:00"),
+    ]
+
+
+def test_mermaid_chart_spans_missing_milestones():
+    incident = Incident("x", impact_start=utc(14, 37), resolved=utc(15, 0))
+    chart = render_postmortem(Meeting(incident))
+    assert "    Detection and mitigation and recovery : 2026-03-14T14:37:00, 2026-03-14T15:00:00" in chart
+
+
+@pytest.mark.parametrize("known", [{}, {"detected": utc(14, 38)}])
+def test_mermaid_chart_omitted_when_times_incomplete(known):
+    doc = render_postmortem(Meeting(Incident("x", **known)))
+    assert "```mermaid" not in doc
+    assert "times are incomplete" in section(doc, "Impact assessment")
+
+
+def test_timeline_in_time_order_with_decisions_milestones_and_links(meeting):
+    body = section(render_postmortem(meeting), "Timeline")
+    assert "Times are in UTC, on 2026-03-14." in body
+    [timeline] = tables(body)
+    assert timeline[0] == ["Time", "Event", "Actor", "Evidence", "Author"]
+    assert [row[0] for row in timeline[1:]] == ["14:37:00", "14:38:45", "14:52:00"]
+    assert timeline[3][1] == "Decision: Rolled back the config (milestone: Mitigated)"
+    assert "**Decision:** Rolled back the config" in body
+    assert "[link](https://ci.example.com/run/1)" in body
+    assert timeline[2][3] == "alert #42"
+
+
+def test_timeline_shows_dates_when_events_span_days():
+    events = [
+        TimelineEvent(utc(23, 59), "late"),
+        TimelineEvent(datetime(2026, 3, 15, 0, 5, tzinfo=timezone.utc), "early"),
+    ]
+    [timeline] = tables(section(render_postmortem(Meeting(Incident("x"), events=events)), "Timeline"))
+    assert [row[0] for row in timeline[1:]] == ["2026-03-14 23:59:00", "2026-03-15 00:05:00"]
+
+
+def test_timeline_in_incident_time_zone():
+    incident = Incident("x", tz="Europe/Berlin", impact_start=utc(14, 37))
+    doc = render_postmortem(Meeting(incident, events=[TimelineEvent(utc(14, 37), "start")]))
+    assert "| 15:37:00 |" in doc
+    assert "2026-03-14 15:37:00 CET" in doc
+
+
+def test_root_causes_factors_observations_related(meeting):
+    doc = render_postmortem(meeting, related_titles={"abcd1234": "Payments [EU] outage"})
+    rca = section(doc, "Root cause analysis")
+    assert "### 1. Checkout failed" in rca
+    assert "1. Why? The config had a typo\n2. Why? No validation ran on the config" in rca
+    assert "**Root cause** (process gap): Config changes skip CI validation" in rca
+    factors = section(doc, "Contributing factors")
+    assert factors.index("### People") < factors.index("### Technology")
+    assert "### Process" not in factors
+    assert "- No config linting (Ana)" in factors
+    assert "- Rollback was quick (Bo)" in section(doc, "What went well")
+    assert "- Alert went to the wrong team\n" in section(doc, "What went poorly")
+    assert "- It happened during office hours (Cy)" in section(doc, "Where we got lucky")
+    assert "- [Payments \\[EU\\] outage](abcd1234.md)" in section(doc, "Related incidents")
+
+
+def test_related_without_titles_uses_ids(meeting):
+    assert "- [abcd1234](abcd1234.md)" in render_postmortem(meeting)
+
+
+def test_unanswered_chain():
+    doc = render_postmortem(Meeting(Incident("x"), chains=[WhyChain("Slow pages")]))
+    assert "_No root cause identified yet._" in section(doc, "Root cause analysis")
+
+
+def test_action_items_sorted_by_priority_then_due(meeting):
+    [actions] = tables(section(render_postmortem(meeting, today=date(2026, 3, 26)), "Action items"))
+    assert actions[0] == [
+        "Priority", "Action", "Owner", "Due", "Success criteria", "Type", "Root cause", "Status",
+    ]
+    assert [(row[0], row[1]) for row in actions[1:]] == [
+        ("critical", "Validate config in CI"),
+        ("high", "Add dashboard"),
+        ("high", "Route alert to checkout team"),
+        ("low", "Tidy runbook"),
+    ]
+    critical, dashboard = actions[1], actions[2]
+    assert critical[4:] == [
+        "Bad config fails the build",
+        "prevents recurrence",
+        "Config changes skip CI validation",
+        "open (overdue)",
+    ]
+    assert dashboard[2] == "unassigned"
+    assert actions[3][7] == "open"
+
+
+def test_long_root_cause_is_shortened_in_action_table():
+    chain = WhyChain("p", root_cause=RootCause("word " * 30, "design flaw"))
+    meeting = Meeting(Incident("x"), chains=[chain], actions=[ActionItem("a", root_cause_id=chain.id)])
+    [actions] = tables(section(render_postmortem(meeting), "Action items"))
+    assert actions[1][6] == ("word " * 12).strip() + "…"
+
+
+def test_empty_meeting_says_so_in_every_section():
+    doc = render_postmortem(Meeting(Incident("Empty")))
+    assert [h for h in headings(doc) if h.startswith("## ")] == SECTIONS
+    for sentence in [
+        "_No summary was written._",
+        "_No timeline events were recorded._",
+        "_No root cause analysis was recorded._",
+        "_No contributing factors were recorded._",
+        "_Nothing was recorded as going well._",
+        "_Nothing was recorded as going poorly._",
+        "_No lucky breaks were recorded._",
+        "_No action items were agreed._",
+        "_No related incidents were linked._",
+    ]:
+        assert sentence in doc
+    assert "times are incomplete" in doc
+    [metadata, impact] = tables(doc)
+    assert dict(metadata[1:])["Start"] == "unknown"
+    assert dict(impact[1:])["Total duration"] == "unknown"
+
+
+def test_nasty_text_never_breaks_tables():
+    meeting = nasty_meeting()
+    doc = render_postmortem(meeting, minutes=True, today=date(2026, 3, 16))
+    found = tables(doc)
+    shapes = [(len(t), {len(row) for row in t}) for t in found]
+    assert shapes == [
+        (8, {2}),  # metadata
+        (8, {2}),  # impact
+        (2, {5}),  # timeline
+        (2, {8}),  # actions
+        (3, {2}),  # minutes: attendees
+        (3, {4}),  # minutes: phases and total
+    ]
+    metadata, impact, timeline, actions, attendees, phases = found
+    assert dict(metadata[1:])["Affected services"] == EXPECTED
+    assert dict(metadata[1:])["Detection method"] == EXPECTED
+    assert dict(metadata[1:])["Incident commander"] == EXPECTED
+    assert dict(impact[1:])["Users affected"] == EXPECTED
+    assert dict(impact[1:])["SLO impact"] == EXPECTED
+    assert timeline[1][1:] == [EXPECTED] * 4
+    assert actions[1][1:3] == [EXPECTED, EXPECTED]
+    assert actions[1][4] == EXPECTED
+    assert actions[1][6] == " ".join(EXPECTED.split())
+    assert attendees[1] == [EXPECTED, "facilitator"]
+    assert phases[1][0] == EXPECTED
+
+
+def test_nasty_text_stays_inside_headings_and_lists():
+    doc = render_postmortem(nasty_meeting(), minutes=True)
+    flat = " ".join(EXPECTED.split())
+    assert doc.startswith(f"# {flat} (SEV2)\n")
+    assert f"### 1. {flat}\n" in doc
+    assert "1. Why? pipe | here\n   new line" in doc
+    assert "- pipe | here\n  new line `tick|tock` back\\|slash (" in doc
+    top = [h for h in headings(doc) if h.startswith("## ")]
+    assert top == [*SECTIONS, f"## Meeting minutes: {flat}"]
+
+
+# --- minutes ----------------------------------------------------------------
+
+
+def test_minutes(meeting):
+    text = render_minutes(meeting)
+    assert text.startswith("# Meeting minutes: Checkout outage\n")
+    assert "- **Date:** 2026-03-16" in text
+    assert "- **Facilitator:** Ana" in text
+    assert headings(text)[1:] == [
+        "## Attendees", "## Agenda phases", "## Decisions", "## Action items agreed",
+    ]
+    attendees, phases = tables(text)
+    assert attendees[1:] == [["Ana", "facilitator"], ["Bo", "incident commander"], ["Cy", "note-taker"]]
+    assert phases == [
+        ["Phase", "Planned (min)", "Actual (min)", "Difference"],
+        ["Introduction", "5", "5.5", "+0.5"],
+        ["Timeline", "25", "25.0", "+0.0"],
+        ["Action items", "20", "18.0", "-2.0"],
+        ["Total", "50", "48.5", "-1.5"],
+    ]
+    decisions = section(text, "Decisions")
+    assert "- 2026-03-14 14:52 (during the incident) — Rolled back the config" in decisions
+    assert "- Publish the post-mortem to all engineering" in decisions
+    agreed = section(text, "Action items agreed")
+    assert "- Tidy runbook — Cy — 2026-05-01" in agreed
+    assert "- Add dashboard — unassigned — 2026-03-25" in agreed
+
+
+def test_empty_minutes():
+    text = render_minutes(Meeting(Incident("Empty")))
+    for sentence in [
+        "**Facilitator:** _not recorded_",
+        "_No attendees were recorded._",
+        "_No agenda phases were timed._",
+        "_No decisions were recorded._",
+        "_No action items were agreed._",
+    ]:
+        assert sentence in text
+
+
+def test_minutes_section_is_demoted_and_last(meeting):
+    doc = render_postmortem(meeting, minutes=True)
+    assert "# Meeting minutes" not in render_postmortem(meeting)
+    tail = doc[doc.index("## Meeting minutes: Checkout outage") :]
+    assert headings(tail) == [
+        "## Meeting minutes: Checkout outage",
+        "### Attendees",
+        "### Agenda phases",
+        "### Decisions",
+        "### Action items agreed",
+    ]
+    assert doc.endswith(render_minutes(meeting, level=2))
+
+
+# --- data -------------------------------------------------------------------
+
+
+def test_actions_csv_round_trips(meeting):
+    meeting.actions[0].description = 'Fix it, "properly"\nthen close'
+    rows = list(csv.DictReader(io.StringIO(actions_csv(meeting))))
+    assert list(rows[0]) == [
+        "id", "meeting", "priority", "description", "owner", "due",
+        "success_criteria", "kinds", "root_cause", "status",
+    ]
+    assert len(rows) == 4
+    assert rows[0]["description"] == 'Fix it, "properly"\nthen close'
+    assert rows[0]["meeting"] == meeting.id
+    validate = rows[1]
+    assert validate["due"] == "2026-03-21"
+    assert validate["kinds"] == "prevents recurrence"
+    assert validate["root_cause"] == "Config changes skip CI validation"
+    meeting.actions[1].kinds.append("improves detection")
+    assert "prevents recurrence;improves detection" in actions_csv(meeting)
+
+
+def test_meeting_json_has_sorted_events(meeting):
+    data = json.loads(meeting_json(meeting))
+    assert data["incident"]["title"] == "Checkout outage"
+    assert [e["description"] for e in data["events"]] == ["Config pushed", "Alert fired", "Rolled back the config"]
+
+
+def test_render_dispatches(meeting):
+    assert FORMATS == ("markdown", "json", "actions-csv")
+    assert render(meeting, "markdown", minutes=True).startswith("# Checkout outage (SEV2)")
+    assert "## Meeting minutes" in render(meeting, "markdown", minutes=True)
+    assert render(meeting, "json") == meeting_json(meeting)
+    assert render(meeting, "actions-csv") == actions_csv(meeting)
+
+
+def test_render_unknown_format():
+    with pytest.raises(ValueError, match="unknown export format 'pdf'"):
+        render(Meeting(Incident("x")), "pdf")
