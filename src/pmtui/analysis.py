@@ -1,10 +1,10 @@
-"""Facts computed from a meeting: incident metrics (more checks join later)."""
+"""Facts computed from a meeting: incident metrics and timeline gaps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Incident
+from .model import Incident, TimelineEvent
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,25 @@ def incident_metrics(incident: Incident) -> IncidentMetrics:
         time_to_resolve=since(incident.resolved),
         duration=since(end),
     )
+
+
+@dataclass(frozen=True)
+class TimelineGap:
+    """A silence in the timeline long enough that the group should fill it."""
+
+    after_id: str
+    before_id: str
+    seconds: float
+
+
+GAP_THRESHOLD_SECONDS = 10 * 60
+
+
+def timeline_gaps(events: list[TimelineEvent], threshold: float = GAP_THRESHOLD_SECONDS) -> list[TimelineGap]:
+    """Gaps longer than ``threshold`` seconds between consecutive events in time order."""
+    ordered = sorted(events, key=lambda e: e.time)
+    return [
+        TimelineGap(a.id, b.id, (b.time - a.time).total_seconds())
+        for a, b in zip(ordered, ordered[1:])
+        if (b.time - a.time).total_seconds() > threshold
+    ]

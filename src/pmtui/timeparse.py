@@ -65,12 +65,11 @@ def parse_date(text: str) -> date:
     """Parse ``YYYY-MM-DD``, or a relative ``+Nd`` / ``+Nw`` from today."""
     raw = text.strip()
     m = re.fullmatch(r"\+(\d+)([dw])", raw)
-    if m:
-        days = int(m[1]) * (7 if m[2] == "w" else 1)
-        return date.today() + timedelta(days=days)
     try:
+        if m:
+            return date.today() + timedelta(days=int(m[1]) * (7 if m[2] == "w" else 1))
         return date.fromisoformat(raw)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise TimeFormatError(f"cannot read date {raw!r}: use YYYY-MM-DD or +Nd / +Nw") from None
 
 

@@ -1,0 +1,245 @@
+"""The ``pmtui`` command line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .agenda import AgendaError, available_agendas, load_agenda
+from .export.files import write_text_atomic
+from .importer import ImportError_, read_events
+from .model import SEVERITIES, Incident, Meeting, from_data
+from .paths import data_dir as resolve_data_dir
+from .session import MeetingSession, ValidationError
+from .store import MeetingFile, NotAMeetingError, StoreError, list_meetings, resolve_meeting
+from .timeparse import TimeFormatError, parse_time, zone
+
+USER_ERRORS = (AgendaError, ImportError_, StoreError, TimeFormatError, ValidationError)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"pmtui: {message}", err=True)
+    sys.exit(code)
+
+
+def user_errors(func):
+    """Turn the errors users can cause into one line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except USER_ERRORS as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PMTUI_DATA_DIR",
+    help="Folder holding the meeting files (default: $PMTUI_DATA_DIR or your user data dir).",
+)
+
+
+def _severity(value: str) -> str:
+    text = value.strip().upper()
+    text = text if text.startswith("SEV") else f"SEV{text}"
+    if text not in SEVERITIES:
+        raise click.BadParameter(f"use 1-4 or SEV1-SEV4 (got {value!r})")
+    return text
+
+
+def load_meeting(data_dir: Path, ref: str) -> Meeting:
+    """Read a meeting without taking its lock (for read-only commands)."""
+    path = resolve_meeting(data_dir, ref)
+    with MeetingFile.open(path, write=False) as file:
+        data = file.load()
+    try:
+        return from_data(Meeting, data)
+    except (LookupError, TypeError, ValueError, AttributeError) as exc:
+        raise NotAMeetingError(f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc}); it was left untouched") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmtui")
+def main() -> None:
+    """Run facilitated, blameless post-mortem meetings from the terminal."""
+
+
+@main.command()
+@click.argument("title")
+@click.option("--severity", default="SEV2", show_default=True, help="1-4 or SEV1-SEV4.")
+@click.option("--agenda", "agenda_ref", help="Agenda name (see 'pmtui agendas') or a TOML file.")
+@click.option("--started", help="Impact start time.")
+@click.option("--detected", help="When the incident was detected.")
+@click.option("--acknowledged", help="When a responder acknowledged it.")
+@click.option("--mitigated", help="When impact was mitigated.")
+@click.option("--resolved", help="When it was resolved.")
+@click.option("--tz", default="UTC", show_default=True, help="The incident's time zone (IANA name).")
+@click.option("--services", default="", help="Affected services, comma separated.")
+@data_dir_option
+@user_errors
+def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated, resolved, tz, services, data_dir):
+    """Create a meeting for an incident; prints its id last."""
+    try:
+        sev = _severity(severity)
+    except click.BadParameter as exc:
+        _fail(f"--severity: {exc.message}")
+    try:
+        tzinfo = zone(tz)
+    except TimeFormatError as exc:
+        _fail(f"--tz: {exc}")
+    incident = Incident(title=title.strip(), severity=sev, tz=tz, services=[s.strip() for s in services.split(",") if s.strip()])
+    first_date = None
+    for name, value in (("impact_start", started), ("detected", detected), ("acknowledged", acknowledged),
+                        ("mitigated", mitigated), ("resolved", resolved)):
+        if value:
+            try:
+                moment = parse_time(value, tz, first_date)
+            except TimeFormatError as exc:
+                _fail(f"--{'started' if name == 'impact_start' else name}: {exc}")
+            first_date = first_date or moment.astimezone(tzinfo).date()
+            setattr(incident, name, moment)
+    session = MeetingSession.create(resolve_data_dir(data_dir), incident, agenda_ref)
+    session.close()
+    click.echo(f"Created meeting '{incident.title}' ({incident.severity}, agenda {session.agenda.name}).")
+    click.echo(f"Start it with: pmtui run {session.meeting.id}")
+    click.echo(session.meeting.id)
+
+
+@main.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@data_dir_option
+@user_errors
+def list_(as_json, data_dir):
+    """List the meetings in the data dir, newest first."""
+    summaries, errors = list_meetings(resolve_data_dir(data_dir))
+    for error in errors:
+        click.echo(f"pmtui: skipped: {error}", err=True)
+    if as_json:
+        rows = [
+            {"id": s.id, "title": s.title, "slug": s.slug, "severity": s.severity, "created": s.created,
+             "status": s.status, "updated": s.updated, "path": str(s.path)}
+            for s in summaries
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not summaries:
+        click.echo("No meetings yet. Create one with: pmtui new \"Incident title\"")
+    for s in summaries:
+        click.echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<7} {s.title}")
+
+
+@main.command(name="import")
+@click.argument("meeting")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@data_dir_option
+@user_errors
+def import_(meeting, file, data_dir):
+    """Add timeline events from a CSV (time,description,actor,evidence) or JSON list."""
+    session = MeetingSession.open(resolve_data_dir(data_dir), meeting)
+    try:
+        try:
+            events = read_events(file, tz=session.meeting.incident.tz, on=session.incident_date())
+        except ImportError_ as exc:
+            for problem in exc.problems:
+                click.echo(f"pmtui: {file}: {problem}", err=True)
+            _fail(f"{file}: {len(exc.problems)} bad row(s); nothing was imported")
+        count = session.import_events(events)
+        if not session.flush(10):
+            _fail(f"cannot save {session.file.path}; the import may be lost: check the disk, then 'pmtui export' before importing again")
+    finally:
+        session.close()
+    click.echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'.")
+
+
+@main.command()
+@click.argument("meeting")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "actions-csv"]), default="markdown", show_default=True)
+@click.option("--minutes", is_flag=True, help="Append the meeting minutes (markdown).")
+@data_dir_option
+@user_errors
+def export(meeting, output, fmt, minutes, data_dir):
+    """Export a meeting as a Markdown post-mortem, JSON, or action items CSV."""
+    from .export import render
+
+    folder = resolve_data_dir(data_dir)
+    loaded = load_meeting(folder, meeting)
+    text = render(loaded, fmt, minutes=minutes, related_titles=_related_titles(folder, loaded))
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}; choose another path with -o")
+    click.echo(f"Wrote {output}")
+
+
+def _related_titles(folder: Path, meeting: Meeting) -> dict[str, str]:
+    if not meeting.related:
+        return {}
+    summaries, _ = list_meetings(folder)
+    return {s.id: s.title for s in summaries if s.id in meeting.related}
+
+
+@main.command()
+@click.option("--check", "check", type=click.Path(path_type=Path), help="Validate one agenda file.")
+@user_errors
+def agendas(check):
+    """List the agendas you can use, or validate one with --check FILE."""
+    if check is not None:
+        agenda = load_agenda(check)
+        click.echo(f"{check}: OK — '{agenda.name}', {len(agenda.phases)} phases, {agenda.total_minutes:g} minutes")
+        return
+    found, errors = available_agendas()
+    for agenda in found:
+        click.echo(f"{agenda.name:<20} {agenda.total_minutes:>4g} min  {agenda.description}")
+    for error in errors:
+        click.echo(f"pmtui: skipped: {error}", err=True)
+
+
+def _run_app(app) -> None:
+    try:
+        app.run()
+    finally:
+        app.close_session()
+
+
+@main.command()
+@click.argument("meeting")
+@click.option("--bell", is_flag=True, help="Ring the terminal bell when a phase's time is up.")
+@click.option("--high-contrast", is_flag=True, help="Black background and bright colours, for projectors.")
+@click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path), help="Where exports go (default: here).")
+@data_dir_option
+@user_errors
+def run(meeting, bell, high_contrast, export_dir, data_dir):
+    """Run MEETING (id, id prefix or title slug) as the facilitator."""
+    from .tui.app import make_app
+
+    _run_app(make_app(resolve_data_dir(data_dir), meeting, bell=bell, export_dir=export_dir, high_contrast=high_contrast))
+
+
+@main.command()
+@click.option("--bell", is_flag=True, help="Ring the terminal bell when a phase's time is up.")
+@click.option("--high-contrast", is_flag=True, help="Black background and bright colours, for projectors.")
+@click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path), help="Where exports go (default: here).")
+@data_dir_option
+@user_errors
+def demo(bell, high_contrast, export_dir, data_dir):
+    """Open a built-in example meeting (in a temporary data dir unless --data-dir)."""
+    from .demo import create_demo
+    from .tui.app import make_app
+
+    folder = resolve_data_dir(data_dir or Path(tempfile.mkdtemp(prefix="pmtui-demo-")))
+    meeting_id = create_demo(folder)
+    _run_app(make_app(folder, meeting_id, bell=bell, export_dir=export_dir, high_contrast=high_contrast))

@@ -1,0 +1,112 @@
+"""Read timeline events from a CSV or JSON file, all rows or none."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+from .model import TimelineEvent
+from .timeparse import TimeFormatError, parse_time
+
+COLUMNS = ("time", "description", "actor", "evidence")
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class ImportError_(ValueError):
+    """A file that cannot be imported; ``problems`` lists every bad row."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        first = problems[0] if problems else "unknown problem"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{path}: {first}{more}; nothing was imported")
+
+
+def read_events(path: Path, *, tz: str = "UTC", on: date | None = None, author: str = "import") -> list[TimelineEvent]:
+    """Read every event in ``path`` (.csv or .json); raise ImportError_ if any row is bad."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise ImportError_(path, ["unknown file type: use a .csv (time,description,actor,evidence) or a .json list"])
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ImportError_(path, [f"file is larger than {MAX_BYTES // 2**20} MiB"])
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportError_(path, ["file is not UTF-8 text"]) from None
+    except OSError as exc:
+        raise ImportError_(path, [f"cannot read the file ({exc.strerror or exc})"]) from None
+    if not text.strip():
+        raise ImportError_(path, ["the file is empty"])
+    rows = _json_rows(path, text) if suffix == ".json" else _csv_rows(path, text)
+    events, problems = [], []
+    for where, row in rows:
+        try:
+            events.append(_event(row, tz, on, author))
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
+    if problems:
+        raise ImportError_(path, problems)
+    if not events:
+        raise ImportError_(path, ["no events found"])
+    return events
+
+
+def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "time" not in header or "description" not in header:
+        raise ImportError_(path, ["line 1: the header must name the columns time,description[,actor,evidence]"])
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise ImportError_(path, [f"line 1: unknown column {unknown[0]!r}; use {','.join(COLUMNS)}"])
+    reader.fieldnames = header
+    rows = []
+    try:
+        for row in reader:
+            if None in row:
+                rows.append((f"line {reader.line_num}", {"_extra": True}))
+                continue
+            rows.append((f"line {reader.line_num}", row))
+    except csv.Error as exc:
+        raise ImportError_(path, [f"line {reader.reader.line_num}: {exc}"]) from None
+    return rows
+
+
+def _json_rows(path: Path, text: str) -> list[tuple[str, dict]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportError_(path, [f"line {exc.lineno}: not valid JSON ({exc.msg})"]) from None
+    if not isinstance(data, list):
+        raise ImportError_(path, ["expected a JSON list of objects with time and description"])
+    return [(f"item {i + 1}", row) for i, row in enumerate(data)]
+
+
+def _event(row: object, tz: str, on: date | None, author: str) -> TimelineEvent:
+    if not isinstance(row, dict):
+        raise ValueError("expected an object with time and description")
+    if row.get("_extra"):
+        raise ValueError("more cells than header columns")
+    unknown = [k for k in row if k not in COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r}")
+    values = {k: row.get(k) if row.get(k) is not None else "" for k in COLUMNS}
+    if not all(isinstance(v, str) for v in values.values()):
+        raise ValueError("every field must be text")
+    if not values["description"].strip():
+        raise ValueError("description is empty")
+    try:
+        moment = parse_time(values["time"], tz, on)
+    except TimeFormatError as exc:
+        raise ValueError(str(exc)) from None
+    return TimelineEvent(
+        time=moment,
+        description=values["description"].strip(),
+        actor=values["actor"].strip(),
+        evidence=values["evidence"].strip(),
+        author=author,
+    )

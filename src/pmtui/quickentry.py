@@ -1,0 +1,107 @@
+"""Parse the one-line quick-entry formats people type during a meeting.
+
+Timeline: ``TIME description | actor | evidence``
+Action item: ``description | owner | priority | due | success criteria``
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .model import PRIORITIES
+from .timeparse import TimeFormatError, parse_date, parse_time
+
+TIMELINE_HINT = "TIME description | actor | evidence — e.g. 14:37 checkout errors start | alice | grafana link"
+ACTION_HINT = "description | owner | priority | due | success criteria"
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PRIORITY_ALIASES = {
+    "c": "critical", "crit": "critical", "p0": "critical", "p1": "high",
+    "h": "high", "hi": "high", "p2": "medium", "m": "medium", "med": "medium",
+    "p3": "low", "l": "low", "lo": "low",
+}
+
+
+class QuickEntryError(ValueError):
+    """A quick-entry line that cannot be read; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    """A timeline event read from a quick-entry line."""
+
+    time: datetime
+    description: str
+    actor: str = ""
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    """An action item read from a quick-entry line (``None`` = not given)."""
+
+    description: str
+    owner: str = ""
+    priority: str | None = None
+    due: date | None = None
+    success_criteria: str = ""
+
+
+def _fields(line: str, count: int) -> list[str]:
+    parts = [p.strip() for p in line.split("|", count - 1)]
+    return parts + [""] * (count - len(parts))
+
+
+def parse_event_line(line: str, *, tz: str = "UTC", on: date | None = None) -> EventEntry:
+    """Read ``TIME description | actor | evidence``.
+
+    TIME is ``HH:MM[:SS]`` (on ``on``), ``YYYY-MM-DD HH:MM[:SS]`` or ISO 8601.
+    """
+    head, actor, evidence = _fields(line, 3)
+    tokens = head.split(None, 1)
+    if not tokens:
+        raise QuickEntryError(f"type a time and what happened: {TIMELINE_HINT}")
+    time_text, rest = tokens[0], (tokens[1] if len(tokens) > 1 else "")
+    if _DATE.match(time_text) and rest:
+        more = rest.split(None, 1)
+        time_text, rest = f"{time_text} {more[0]}", (more[1] if len(more) > 1 else "")
+    try:
+        moment = parse_time(time_text, tz, on)
+    except TimeFormatError:
+        raise QuickEntryError(
+            f"start with a time such as 14:37 or 2026-03-14 14:37 (got {time_text!r}): {TIMELINE_HINT}"
+        ) from None
+    description = rest.strip()
+    if not description:
+        raise QuickEntryError("describe what happened after the time: " + TIMELINE_HINT)
+    return EventEntry(moment, description, actor, evidence)
+
+
+def parse_priority(text: str) -> str:
+    """A priority name from what people type: 'high', 'h', 'P1', 'Crit'…"""
+    word = text.strip().lower()
+    if word in PRIORITIES:
+        return word
+    if word in _PRIORITY_ALIASES:
+        return _PRIORITY_ALIASES[word]
+    raise QuickEntryError(f"priority {text!r} is not one of {', '.join(PRIORITIES)}")
+
+
+def parse_action_line(line: str) -> ActionEntry:
+    """Read ``description | owner | priority | due | success criteria``."""
+    description, owner, priority, due, criteria = _fields(line, 5)
+    if not description:
+        raise QuickEntryError("describe the action first: " + ACTION_HINT)
+    try:
+        due_date = parse_date(due) if due else None
+    except TimeFormatError as exc:
+        raise QuickEntryError(str(exc)) from None
+    return ActionEntry(
+        description=description,
+        owner=owner,
+        priority=parse_priority(priority) if priority else None,
+        due=due_date,
+        success_criteria=criteria,
+    )

@@ -1,0 +1,613 @@
+"""MeetingSession: the one writer of a meeting.
+
+Every change (a key press, a note-taker's message, an import) goes through a
+session method: it is validated, applied to the in-memory meeting, handed to
+the background saver, and announced to subscribers as a :class:`Change`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from .agenda import Agenda, Phase, resolve_agenda
+from .clock import MeetingClock
+from .model import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    FISHBONE_CATEGORIES,
+    MILESTONES,
+    OBSERVATION_KINDS,
+    PRIORITIES,
+    ROLES,
+    ROOT_CAUSE_CATEGORIES,
+    SEVERITIES,
+    ActionItem,
+    Attendee,
+    ContributingFactor,
+    Incident,
+    Meeting,
+    Observation,
+    PhaseRecord,
+    RootCause,
+    TimelineEvent,
+    Why,
+    WhyChain,
+    default_due,
+    from_data,
+    to_data,
+    utcnow,
+)
+from .quickentry import parse_action_line, parse_event_line
+from .store import MeetingFile, NotAMeetingError, Saver, SaveStatus, resolve_meeting
+from .timeparse import TimeFormatError, parse_date, parse_time, zone
+
+
+class ValidationError(ValueError):
+    """A change the session refuses; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed: ``kind`` such as 'event.added', and the item's id."""
+
+    kind: str
+    id: str | None = None
+    author: str = ""
+
+
+Subscriber = Callable[[Change], None]
+
+_INCIDENT_TEXT = ("title", "summary", "users_affected", "slo_impact", "detection_method")
+
+
+def _require(value: str, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"{what} is empty: type some text first")
+    return text
+
+
+def _zone_name(value: object) -> str:
+    try:
+        zone(str(value))
+    except TimeFormatError as exc:
+        raise ValidationError(str(exc)) from None
+    return str(value)
+
+
+def _choice(value: str, options: Iterable[str], what: str) -> str:
+    options = tuple(options)
+    if value not in options:
+        raise ValidationError(f"{what} {value!r} is not one of: {', '.join(options)}")
+    return value
+
+
+class MeetingSession:
+    """Owns a meeting while it runs: validates, persists and broadcasts changes."""
+
+    def __init__(
+        self,
+        meeting: Meeting,
+        agenda: Agenda,
+        *,
+        file: MeetingFile | None = None,
+        saver: Saver | None = None,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self.meeting = meeting
+        self.agenda = agenda
+        self.file = file
+        self.saver = saver
+        self.now = now
+        self.clock = MeetingClock([p.minutes for p in agenda.phases], meeting.clock, now)
+        self._subscribers: list[Subscriber] = []
+        self._applied: set[str] = {e.id for e in meeting.events} | {o.id for o in meeting.observations}
+        self._sync_phases()
+
+    # --- opening and closing ------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        data_dir: Path,
+        incident: Incident,
+        agenda_ref: str | None = None,
+        *,
+        now: Callable[[], float] = time.time,
+        on_save_status: Callable[[SaveStatus], None] | None = None,
+    ) -> MeetingSession:
+        """Create a new meeting file in ``data_dir`` and open it for writing."""
+        agenda = resolve_agenda(agenda_ref)
+        _choice(incident.severity, SEVERITIES, "severity")
+        _require(incident.title, "the incident title")
+        _zone_name(incident.tz)
+        meeting = Meeting(incident=incident, agenda=str(agenda.source.resolve()) if _is_path(agenda_ref) else agenda.name)
+        session = cls(meeting, agenda, now=now)
+        file = MeetingFile.create(data_dir, to_data(meeting))
+        session.file = file
+        session.saver = Saver(file, on_save_status)
+        return session
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        ref: str,
+        *,
+        now: Callable[[], float] = time.time,
+        on_save_status: Callable[[SaveStatus], None] | None = None,
+    ) -> MeetingSession:
+        """Open the meeting ``ref`` (id, id prefix or slug) as its one writer."""
+        path = resolve_meeting(data_dir, ref)
+        file = MeetingFile.open(path, write=True)
+        try:
+            try:
+                meeting = from_data(Meeting, file.load())
+            except (LookupError, TypeError, ValueError, AttributeError) as exc:
+                raise NotAMeetingError(
+                    f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc}); it was left untouched"
+                ) from None
+            agenda = resolve_agenda(meeting.agenda)
+        except Exception:
+            file.close()
+            raise
+        return cls(meeting, agenda, file=file, saver=Saver(file, on_save_status), now=now)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Block until every change so far is on disk (False on timeout)."""
+        return self.saver.flush(timeout) if self.saver else True
+
+    def close(self) -> None:
+        """Save what is pending and release the meeting file."""
+        if self.saver:
+            self.saver.close()
+        if self.file:
+            self.file.close()
+
+    # --- subscribers ---------------------------------------------------------
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback`` after every change; returns an unsubscribe function."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _commit(self, kind: str, item_id: str | None = None, author: str = "") -> None:
+        self._sync_phases()
+        if self.saver:
+            self.saver.submit(to_data(self.meeting))
+        change = Change(kind, item_id, author)
+        for callback in list(self._subscribers):
+            callback(change)
+
+    def _sync_phases(self) -> None:
+        self.meeting.phases = [
+            PhaseRecord(p.id, p.title, p.minutes, round(self.clock.phase_elapsed(i), 1))
+            for i, p in enumerate(self.agenda.phases)
+        ]
+
+    def _seen(self, item_id: str | None) -> bool:
+        """True when a client-generated id was applied already (idempotency)."""
+        if item_id is None:
+            return False
+        if item_id in self._applied:
+            return True
+        self._applied.add(item_id)
+        return False
+
+    # --- agenda and clock ----------------------------------------------------
+
+    @property
+    def phase(self) -> Phase:
+        """The agenda phase the meeting is in."""
+        return self.agenda.phases[self.clock.phase_index]
+
+    def start_clock(self) -> None:
+        """Start (or resume) the meeting clock."""
+        self.clock.start()
+        self._commit("clock.started")
+
+    def toggle_pause(self) -> bool:
+        """Pause a running clock or start/resume a stopped one; returns running."""
+        running = self.clock.toggle()
+        self._commit("clock.resumed" if running else "clock.paused")
+        return running
+
+    def extend_phase(self, minutes: float) -> None:
+        """Give the current phase ``minutes`` more."""
+        if not (minutes > 0 and math.isfinite(minutes)):
+            raise ValidationError("extend by a positive number of minutes")
+        self.clock.extend(minutes * 60)
+        self._commit("clock.extended")
+
+    def next_phase(self) -> bool:
+        """Move to the next phase; False on the last one."""
+        moved = self.clock.next()
+        if moved:
+            self._commit("phase.changed")
+        return moved
+
+    def previous_phase(self) -> bool:
+        """Go back one phase (undoes an accidental advance; nothing is lost)."""
+        moved = self.clock.previous()
+        if moved:
+            self._commit("phase.changed")
+        return moved
+
+    def jump_to_phase(self, index: int) -> None:
+        """Make phase ``index`` the current one."""
+        if not 0 <= index < len(self.agenda.phases):
+            raise ValidationError(f"there is no phase {index + 1}; the agenda has {len(self.agenda.phases)}")
+        self.clock.go_to(index)
+        self._commit("phase.changed")
+
+    # --- incident ------------------------------------------------------------
+
+    def parse_time(self, text: str, tz: str | None = None) -> datetime:
+        """Read a time typed in the meeting, on the incident's date and in ``tz`` (default: its zone)."""
+        try:
+            return parse_time(text, tz or self.meeting.incident.tz, self.incident_date())
+        except TimeFormatError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def incident_date(self) -> date:
+        """The day the incident started, in its time zone (today if unknown)."""
+        incident = self.meeting.incident
+        first = incident.impact_start or incident.detected
+        if first is None and self.meeting.events:
+            first = min(e.time for e in self.meeting.events)
+        tzinfo = zone(incident.tz)
+        return (first.astimezone(tzinfo) if first else datetime.now(tzinfo)).date()
+
+    def update_incident(self, **fields: object) -> None:
+        """Change incident fields; milestone times may be strings to parse."""
+        updates = {}
+        for name, value in fields.items():
+            if name == "severity":
+                value = _choice(str(value).upper(), SEVERITIES, "severity")
+            elif name == "title":
+                value = _require(str(value), "the incident title")
+            elif name == "tz":
+                value = _zone_name(value)
+            elif name == "services":
+                value = _split_list(value)
+            elif name in MILESTONES:
+                value = self.parse_time(value, updates.get("tz")) if isinstance(value, str) and value.strip() else (value or None)
+            elif name not in _INCIDENT_TEXT:
+                raise ValidationError(f"unknown incident field {name!r}")
+            updates[name] = value
+        for name, value in updates.items():
+            setattr(self.meeting.incident, name, value)
+        self._commit("incident.changed")
+
+    # --- attendees -----------------------------------------------------------
+
+    def add_attendee(self, name: str, role: str = "responder") -> Attendee:
+        """Add a person to the meeting with their role."""
+        attendee = Attendee(_require(name, "the attendee's name"), _choice(role, ROLES, "role"))
+        self.meeting.attendees.append(attendee)
+        self._commit("attendee.added", attendee.id)
+        return attendee
+
+    def remove_attendee(self, attendee_id: str) -> None:
+        """Remove an attendee."""
+        self.meeting.attendees.remove(self._find(self.meeting.attendees, attendee_id, "attendee"))
+        self._commit("attendee.removed", attendee_id)
+
+    # --- timeline ------------------------------------------------------------
+
+    def add_event(
+        self,
+        time: datetime | str,
+        description: str,
+        actor: str = "",
+        evidence: str = "",
+        *,
+        author: str = "",
+        decision_point: bool = False,
+        id: str | None = None,
+    ) -> TimelineEvent | None:
+        """Add a timeline event; returns None if ``id`` was applied before."""
+        moment = self.parse_time(time) if isinstance(time, str) else time
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone(self.meeting.incident.tz))
+        event = TimelineEvent(
+            time=moment,
+            description=_require(description, "the event description"),
+            actor=actor.strip(),
+            evidence=evidence.strip(),
+            author=author,
+            decision_point=decision_point,
+        )
+        if self._seen(id):
+            return None
+        if id:
+            event.id = id
+        self.meeting.events.append(event)
+        self._commit("event.added", event.id, author)
+        return event
+
+    def add_event_line(self, line: str, *, author: str = "", id: str | None = None) -> TimelineEvent | None:
+        """Add an event typed as ``TIME description | actor | evidence``."""
+        try:
+            entry = parse_event_line(line, tz=self.meeting.incident.tz, on=self.incident_date())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return self.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=author, id=id)
+
+    def import_events(self, events: list[TimelineEvent]) -> int:
+        """Add already validated events in one change; returns how many."""
+        self.meeting.events.extend(events)
+        self._commit("event.imported")
+        return len(events)
+
+    def update_event(self, event_id: str, **fields: object) -> None:
+        """Edit an event's time, description, actor or evidence."""
+        event = self._find(self.meeting.events, event_id, "event")
+        changes = dict(fields)
+        if "time" in changes and isinstance(changes["time"], str):
+            changes["time"] = self.parse_time(changes["time"])
+        if "description" in changes:
+            changes["description"] = _require(str(changes["description"]), "the event description")
+        allowed = {"time", "description", "actor", "evidence", "decision_point", "kind"}
+        unknown = [name for name in changes if name not in allowed]
+        if unknown:
+            raise ValidationError(f"unknown event field {unknown[0]!r}")
+        for name, value in changes.items():
+            setattr(event, name, value)
+        self._commit("event.changed", event_id)
+
+    def delete_event(self, event_id: str) -> None:
+        """Remove an event from the timeline."""
+        self.meeting.events.remove(self._find(self.meeting.events, event_id, "event"))
+        self._commit("event.deleted", event_id)
+
+    def toggle_decision_point(self, event_id: str) -> bool:
+        """Flip whether an event is a decision point; returns the new value."""
+        event = self._find(self.meeting.events, event_id, "event")
+        event.decision_point = not event.decision_point
+        self._commit("event.changed", event_id)
+        return event.decision_point
+
+    def mark_milestone(self, event_id: str, milestone: str) -> None:
+        """Set the incident's ``milestone`` time (e.g. 'detected') from an event."""
+        _choice(milestone, MILESTONES, "milestone")
+        event = self._find(self.meeting.events, event_id, "event")
+        setattr(self.meeting.incident, milestone, event.time)
+        self._commit("incident.changed", event_id)
+
+    # --- observations --------------------------------------------------------
+
+    def add_observation(self, kind: str, text: str, *, author: str = "", id: str | None = None) -> Observation | None:
+        """Add what went well / poorly / where we got lucky."""
+        observation = Observation(_choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"), author)
+        if self._seen(id):
+            return None
+        if id:
+            observation.id = id
+        self.meeting.observations.append(observation)
+        self._commit("observation.added", observation.id, author)
+        return observation
+
+    def update_observation(self, observation_id: str, text: str) -> None:
+        """Reword an observation."""
+        self._find(self.meeting.observations, observation_id, "observation").text = _require(text, "the observation")
+        self._commit("observation.changed", observation_id)
+
+    def delete_observation(self, observation_id: str) -> None:
+        """Remove an observation."""
+        self.meeting.observations.remove(self._find(self.meeting.observations, observation_id, "observation"))
+        self._commit("observation.deleted", observation_id)
+
+    # --- five whys -----------------------------------------------------------
+
+    def start_chain(self, problem: str, *, author: str = "") -> WhyChain:
+        """Start a Five Whys chain from a problem statement."""
+        chain = WhyChain(_require(problem, "the problem statement"), author=author)
+        self.meeting.chains.append(chain)
+        self._commit("chain.added", chain.id, author)
+        return chain
+
+    def add_why(self, chain_id: str, text: str, *, author: str = "", id: str | None = None) -> Why | None:
+        """Add the next answer to a chain's "why?"."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = Why(_require(text, "the answer"), author)
+        if self._seen(id):
+            return None
+        chain.whys.append(why)
+        self._commit("chain.changed", chain_id, author)
+        return why
+
+    def remove_last_why(self, chain_id: str) -> None:
+        """Take back the last answer of a chain."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        if chain.whys:
+            chain.whys.pop()
+            self._commit("chain.changed", chain_id)
+
+    def set_root_cause(self, chain_id: str, category: str, text: str | None = None) -> RootCause:
+        """Mark the chain's root cause (its last answer unless ``text`` is given)."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        if text is None:
+            if not chain.whys:
+                raise ValidationError("this chain has no answers yet: ask the first 'why?' before naming a root cause")
+            text = chain.whys[-1].text
+        chain.root_cause = RootCause(_require(text, "the root cause"), _choice(category, ROOT_CAUSE_CATEGORIES, "category"))
+        self._commit("chain.changed", chain_id)
+        return chain.root_cause
+
+    def delete_chain(self, chain_id: str) -> None:
+        """Remove a chain; action items linked to it lose the link."""
+        self.meeting.chains.remove(self._find(self.meeting.chains, chain_id, "chain"))
+        for action in self.meeting.actions:
+            if action.root_cause_id == chain_id:
+                action.root_cause_id = None
+        self._commit("chain.deleted", chain_id)
+
+    def add_factor(self, text: str, category: str, *, author: str = "") -> ContributingFactor:
+        """Add a contributing factor with its fishbone category."""
+        factor = ContributingFactor(
+            _require(text, "the contributing factor"), _choice(category, FISHBONE_CATEGORIES, "category"), author
+        )
+        self.meeting.factors.append(factor)
+        self._commit("factor.added", factor.id, author)
+        return factor
+
+    def delete_factor(self, factor_id: str) -> None:
+        """Remove a contributing factor."""
+        self.meeting.factors.remove(self._find(self.meeting.factors, factor_id, "factor"))
+        self._commit("factor.deleted", factor_id)
+
+    # --- action items --------------------------------------------------------
+
+    def add_action(
+        self,
+        description: str,
+        owner: str = "",
+        priority: str | None = None,
+        due: date | str | None = None,
+        success_criteria: str = "",
+        kinds: Iterable[str] = (),
+        root_cause_id: str | None = None,
+    ) -> ActionItem:
+        """Add an action item; the due date defaults from the priority."""
+        priority = _choice(priority or "medium", PRIORITIES, "priority")
+        item = ActionItem(
+            description=_require(description, "the action"),
+            owner=owner.strip(),
+            priority=priority,
+            due=self._due(due) or default_due(priority, date.today()),
+            success_criteria=success_criteria.strip(),
+            kinds=[_choice(k, ACTION_KINDS, "type") for k in kinds],
+            root_cause_id=self._chain_id(root_cause_id),
+        )
+        self.meeting.actions.append(item)
+        self._commit("action.added", item.id)
+        return item
+
+    def add_action_line(self, line: str) -> ActionItem:
+        """Add an action typed as ``description | owner | priority | due | criteria``."""
+        try:
+            entry = parse_action_line(line)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return self.add_action(entry.description, entry.owner, entry.priority, entry.due, entry.success_criteria)
+
+    def update_action(self, action_id: str, **fields: object) -> None:
+        """Edit an action item's fields (validated like a new one)."""
+        item = self._find(self.meeting.actions, action_id, "action item")
+        updates = {}
+        for name, value in fields.items():
+            if name == "description":
+                value = _require(str(value), "the action")
+            elif name == "priority":
+                value = _choice(str(value), PRIORITIES, "priority")
+            elif name == "due":
+                value = self._due(value)
+            elif name == "kinds":
+                value = [_choice(k, ACTION_KINDS, "type") for k in value]
+            elif name == "root_cause_id":
+                value = self._chain_id(value)
+            elif name in ("owner", "success_criteria"):
+                value = str(value).strip()
+            else:
+                raise ValidationError(f"unknown action item field {name!r}")
+            updates[name] = value
+        for name, value in updates.items():
+            setattr(item, name, value)
+        self._commit("action.changed", action_id)
+
+    def toggle_action_kind(self, action_id: str, kind: str) -> None:
+        """Flag or unflag an action as preventing recurrence, improving detection…"""
+        item = self._find(self.meeting.actions, action_id, "action item")
+        _choice(kind, ACTION_KINDS, "type")
+        item.kinds = [k for k in ACTION_KINDS if (k in item.kinds) != (k == kind)]
+        self._commit("action.changed", action_id)
+
+    def set_action_status(self, action_id: str, status: str, note: str = "") -> None:
+        """Mark an action item open or done, with a timestamp."""
+        item = self._find(self.meeting.actions, action_id, "action item")
+        item.status = _choice(status, ACTION_STATUSES, "status")
+        item.status_changed = utcnow()
+        item.status_note = note
+        self._commit("action.changed", action_id)
+
+    def delete_action(self, action_id: str) -> None:
+        """Remove an action item."""
+        self.meeting.actions.remove(self._find(self.meeting.actions, action_id, "action item"))
+        self._commit("action.deleted", action_id)
+
+    def _due(self, value: object) -> date | None:
+        if value is None or isinstance(value, date):
+            return value
+        if not str(value).strip():
+            return None
+        try:
+            return parse_date(str(value))
+        except TimeFormatError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def _chain_id(self, chain_id: str | None) -> str | None:
+        if chain_id:
+            self._find(self.meeting.chains, chain_id, "root cause")
+        return chain_id or None
+
+    # --- notes and review ----------------------------------------------------
+
+    def set_note(self, phase_id: str, text: str) -> None:
+        """Keep the free-text notes of a phase."""
+        self.meeting.notes[phase_id] = text
+        self._commit("note.changed", phase_id)
+
+    def add_decision(self, text: str) -> None:
+        """Record a decision the meeting took."""
+        self.meeting.decisions.append(_require(text, "the decision"))
+        self._commit("decision.added")
+
+    def set_review(self, **fields: object) -> None:
+        """Set the document owner, publication date or follow-up review date."""
+        updates = {}
+        for name, value in fields.items():
+            if name == "document_owner":
+                updates[name] = str(value).strip()
+            elif name in ("publication_date", "follow_up_date"):
+                updates[name] = self._due(value)
+            else:
+                raise ValidationError(f"unknown review field {name!r}")
+        for name, value in updates.items():
+            setattr(self.meeting, name, value)
+        self._commit("review.changed")
+
+    def set_status(self, status: str) -> None:
+        """Mark the meeting 'active' or 'ended'."""
+        self.meeting.status = _choice(status, ("active", "ended"), "meeting status")
+        self._commit("meeting.status")
+
+    # --- helpers -------------------------------------------------------------
+
+    @staticmethod
+    def _find(items: list, item_id: str, what: str):
+        for item in items:
+            if item.id == item_id:
+                return item
+        raise ValidationError(f"no {what} with id {item_id!r}; it may have been deleted")
+
+    def snapshot(self) -> Meeting:
+        """A deep copy of the meeting, safe to hand to a worker thread."""
+        return from_data(Meeting, to_data(self.meeting))
+
+
+def _split_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _is_path(ref: str | None) -> bool:
+    return bool(ref) and (ref.endswith(".toml") or os.sep in ref)
+
