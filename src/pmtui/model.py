@@ -124,6 +124,7 @@ class Why:
 
     text: str
     author: str = ""
+    id: str = field(default_factory=new_id)
 
 
 @dataclass
@@ -221,6 +222,7 @@ class Meeting:
     publication_date: date | None = None
     follow_up_date: date | None = None
     related: list[str] = field(default_factory=list)
+    dismissed_findings: list[str] = field(default_factory=list)
 
     @property
     def facilitator(self) -> str:

@@ -89,13 +89,13 @@ def parse_priority(text: str) -> str:
     raise QuickEntryError(f"priority {text!r} is not one of {', '.join(PRIORITIES)}")
 
 
-def parse_action_line(line: str) -> ActionEntry:
+def parse_action_line(line: str, today: date | None = None) -> ActionEntry:
     """Read ``description | owner | priority | due | success criteria``."""
     description, owner, priority, due, criteria = _fields(line, 5)
     if not description:
         raise QuickEntryError("describe the action first: " + ACTION_HINT)
     try:
-        due_date = parse_date(due) if due else None
+        due_date = parse_date(due, today) if due else None
     except TimeFormatError as exc:
         raise QuickEntryError(str(exc)) from None
     return ActionEntry(

@@ -107,7 +107,12 @@ class MeetingSession:
         self.now = now
         self.clock = MeetingClock([p.minutes for p in agenda.phases], meeting.clock, now)
         self._subscribers: list[Subscriber] = []
-        self._applied: set[str] = {e.id for e in meeting.events} | {o.id for o in meeting.observations}
+        self._closed = False
+        self._applied: set[str] = (
+            {e.id for e in meeting.events}
+            | {o.id for o in meeting.observations}
+            | {w.id for c in meeting.chains for w in c.whys}
+        )
         self._sync_phases()
 
     # --- opening and closing ------------------------------------------------
@@ -163,12 +168,23 @@ class MeetingSession:
         """Block until every change so far is on disk (False on timeout)."""
         return self.saver.flush(timeout) if self.saver else True
 
-    def close(self) -> None:
-        """Save what is pending and release the meeting file."""
+    def close(self) -> bool:
+        """Save what is pending (and the phase times so far) and release the file.
+
+        Returns False when some changes could not be written (the disk is failing).
+        """
+        saved = True
+        if self._closed:
+            return saved
+        self._closed = True
         if self.saver:
-            self.saver.close()
+            if self.clock.running:  # the phase times moved on since the last change
+                self._sync_phases()
+                self.saver.submit(to_data(self.meeting))
+            saved = self.saver.close()
         if self.file:
             self.file.close()
+        return saved
 
     # --- subscribers ---------------------------------------------------------
 
@@ -254,6 +270,10 @@ class MeetingSession:
             return parse_time(text, tz or self.meeting.incident.tz, self.incident_date())
         except TimeFormatError as exc:
             raise ValidationError(str(exc)) from None
+
+    def today(self) -> date:
+        """Today's date by the session's clock, in the incident's time zone."""
+        return datetime.fromtimestamp(self.now(), zone(self.meeting.incident.tz)).date()
 
     def incident_date(self) -> date:
         """The day the incident started, in its time zone (today if unknown)."""
@@ -343,6 +363,7 @@ class MeetingSession:
     def import_events(self, events: list[TimelineEvent]) -> int:
         """Add already validated events in one change; returns how many."""
         self.meeting.events.extend(events)
+        self._applied.update(e.id for e in events)
         self._commit("event.imported")
         return len(events)
 
@@ -419,6 +440,8 @@ class MeetingSession:
         why = Why(_require(text, "the answer"), author)
         if self._seen(id):
             return None
+        if id:
+            why.id = id
         chain.whys.append(why)
         self._commit("chain.changed", chain_id, author)
         return why
@@ -481,7 +504,7 @@ class MeetingSession:
             description=_require(description, "the action"),
             owner=owner.strip(),
             priority=priority,
-            due=self._due(due) or default_due(priority, date.today()),
+            due=self._due(due) or default_due(priority, self.today()),
             success_criteria=success_criteria.strip(),
             kinds=[_choice(k, ACTION_KINDS, "type") for k in kinds],
             root_cause_id=self._chain_id(root_cause_id),
@@ -493,7 +516,7 @@ class MeetingSession:
     def add_action_line(self, line: str) -> ActionItem:
         """Add an action typed as ``description | owner | priority | due | criteria``."""
         try:
-            entry = parse_action_line(line)
+            entry = parse_action_line(line, self.today())
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         return self.add_action(entry.description, entry.owner, entry.priority, entry.due, entry.success_criteria)
@@ -548,7 +571,7 @@ class MeetingSession:
         if not str(value).strip():
             return None
         try:
-            return parse_date(str(value))
+            return parse_date(str(value), self.today())
         except TimeFormatError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -582,6 +605,17 @@ class MeetingSession:
         for name, value in updates.items():
             setattr(self.meeting, name, value)
         self._commit("review.changed")
+
+    def dismiss_finding(self, key: str) -> None:
+        """Hide a guidance finding (by its stable key) for this meeting."""
+        if key not in self.meeting.dismissed_findings:
+            self.meeting.dismissed_findings.append(key)
+            self._commit("finding.dismissed", key)
+
+    def restore_findings(self) -> None:
+        """Show every dismissed guidance finding again."""
+        self.meeting.dismissed_findings.clear()
+        self._commit("finding.dismissed")
 
     def set_status(self, status: str) -> None:
         """Mark the meeting 'active' or 'ended'."""

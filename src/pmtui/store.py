@@ -39,8 +39,9 @@ LIST_TABLES = (
     "phases",
     "decisions",
     "related",
+    "dismissed_findings",
 )
-VALUE_TABLES = frozenset({"decisions", "related"})
+VALUE_TABLES = frozenset({"decisions", "related", "dismissed_findings"})
 TEMP_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
 
@@ -109,7 +110,7 @@ def tables_to_meeting(tables: dict) -> dict:
     """The meeting data stored in ``tables``; inverse of :func:`meeting_to_tables`."""
     data = dict(tables["meeting"]["1"])
     for name in LIST_TABLES:
-        docs = tables[name]
+        docs = tables.get(name, {})  # a table added in a later version of the same schema
         items = [docs[key] for key in sorted(docs, key=int)]
         data[name] = [d["value"] for d in items] if name in VALUE_TABLES else items
     return data

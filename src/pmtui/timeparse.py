@@ -61,13 +61,13 @@ def _build(raw: str, year: int, month: int, day: int, hour: int, minute: int, se
         raise TimeFormatError(f"cannot read time {raw!r}: {exc}") from None
 
 
-def parse_date(text: str) -> date:
-    """Parse ``YYYY-MM-DD``, or a relative ``+Nd`` / ``+Nw`` from today."""
+def parse_date(text: str, today: date | None = None) -> date:
+    """Parse ``YYYY-MM-DD``, or a relative ``+Nd`` / ``+Nw`` from ``today``."""
     raw = text.strip()
     m = re.fullmatch(r"\+(\d+)([dw])", raw)
     try:
         if m:
-            return date.today() + timedelta(days=int(m[1]) * (7 if m[2] == "w" else 1))
+            return (today or date.today()) + timedelta(days=int(m[1]) * (7 if m[2] == "w" else 1))
         return date.fromisoformat(raw)
     except (ValueError, OverflowError):
         raise TimeFormatError(f"cannot read date {raw!r}: use YYYY-MM-DD or +Nd / +Nw") from None

@@ -1,0 +1,1 @@
+"""The Textual user interface: the facilitator app, its screens and widgets."""

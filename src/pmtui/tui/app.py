@@ -1,0 +1,163 @@
+"""The facilitator app and the factory the CLI and the tests share."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
+
+from ..session import MeetingSession
+from ..store import SaveStatus, StoreError
+from .messages import ExportFinished, SaveStatusChanged
+
+HIGH_CONTRAST = Theme(
+    name="pmtui-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ff00ff",
+    warning="#ffaa00",
+    error="#ff3030",
+    success="#00ff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    dark=True,
+)
+
+
+class PmtuiApp(App):
+    """The facilitator's app: a home screen, then the meeting screen."""
+
+    CSS_PATH = ["pmtui.tcss", *sorted(f"styles/{p.name}" for p in (Path(__file__).parent / "styles").glob("*.tcss"))]
+    TITLE = "pmtui"
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        now: Callable[[], float] = time.time,
+        bell: bool = False,
+        export_dir: Path | None = None,
+        high_contrast: bool = False,
+    ) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.now = now
+        self.bell_enabled = bell
+        self.export_dir = export_dir or Path.cwd()
+        self.session: MeetingSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.register_theme(HIGH_CONTRAST)
+        if high_contrast:
+            self.theme = HIGH_CONTRAST.name
+
+    def open_session(self, ref: str) -> MeetingSession:
+        """Open meeting ``ref`` as its one writer (raises StoreError and friends)."""
+        self.session = MeetingSession.open(self.data_dir, ref, now=self.now, on_save_status=self._save_status_from_thread)
+        return self.session
+
+    def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        if self.session is not None:
+            self.show_meeting()
+        else:
+            from .screens.home import HomeScreen
+
+            self.push_screen(HomeScreen(self.data_dir))
+
+    def show_meeting(self) -> None:
+        """Switch to the meeting screen of the open session."""
+        from .screens.meeting import MeetingScreen
+
+        self.push_screen(MeetingScreen(self.session, bell=self.bell_enabled))
+
+    def resume_meeting(self, ref: str) -> None:
+        """Open ``ref`` from the home screen; a refusal is one line, not a crash."""
+        try:
+            self.open_session(ref)
+        except (StoreError, ValueError) as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.show_meeting()
+
+    def close_session(self) -> None:
+        """Save everything pending and release the meeting file."""
+        if self.session is not None:
+            self.session.close()
+
+    def on_unmount(self) -> None:
+        self._loop = None
+
+    # --- saving status from the writer thread --------------------------------
+
+    def _save_status_from_thread(self, status: SaveStatus) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._deliver_status, status)
+        except RuntimeError:
+            pass
+
+    def _deliver_status(self, status: SaveStatus) -> None:
+        self.screen.post_message(SaveStatusChanged(status))
+
+    # --- export --------------------------------------------------------------
+
+    def export_markdown(self) -> None:
+        """Write the post-mortem and the minutes, off the event loop."""
+        if self.session is None:
+            return
+        self._export(self.session.snapshot())
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def _export(self, meeting) -> None:
+        from ..export.files import write_markdown_exports
+
+        try:
+            paths = write_markdown_exports(meeting, self.export_dir)
+        except OSError as exc:
+            message = ExportFinished(error=f"cannot write the export to {self.export_dir}: {exc.strerror or exc}")
+        else:
+            message = ExportFinished(paths=tuple(str(p) for p in paths))
+        self.call_from_thread(self.post_message, message)
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        if message.error:
+            self.notify(message.error, severity="error", timeout=10)
+        else:
+            self.notify("\n".join(message.paths), title="Exported", timeout=10)
+        self.screen.post_message(message)
+
+    # --- command palette -----------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand("High-contrast theme", "Black background, bright colours, for projectors",
+                            lambda: setattr(self, "theme", HIGH_CONTRAST.name))
+
+
+def make_app(
+    data_dir: Path,
+    meeting_ref: str | None = None,
+    *,
+    now: Callable[[], float] = time.time,
+    bell: bool = False,
+    export_dir: Path | None = None,
+    high_contrast: bool = False,
+) -> PmtuiApp:
+    """Build the facilitator app; with ``meeting_ref`` it opens that meeting first."""
+    app = PmtuiApp(data_dir, now=now, bell=bell, export_dir=export_dir, high_contrast=high_contrast)
+    if meeting_ref is not None:
+        app.open_session(meeting_ref)
+    return app

@@ -1,0 +1,567 @@
+"""The note-taker's app: follow the meeting and add timeline events, observations and whys live.
+
+Started by ``pmtui join URL --name NAME --token T`` (and, per browser, by
+``pmtui serve``). It shows the current phase and its countdown (counted
+locally from the facilitator's last clock message), the timeline as it grows,
+the observations and the current Five Whys chain, and one quick-entry line:
+
+* ``14:37 checkout errors | alice | grafana``  a timeline event
+* ``+ text`` went well · ``- text`` went poorly · ``! text`` lucky
+* ``? text`` an answer for the current Five Whys chain
+
+What is typed goes to the on-disk outbox first and shows ``⧗`` until the
+facilitator has stored it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from ..clock import format_remaining
+from ..quickentry import QuickEntryError, parse_event_line
+from ..room import protocol
+from ..room.client import ConnectionState, RoomClient
+from ..room.outbox import Outbox, OutboxError
+from ..room.protocol import ProtocolError
+from ..timeparse import TimeFormatError, local
+from .widgets.quick_entry import QuickEntry
+
+PENDING = "⧗"
+KIND_MARKS = {"went_well": "+", "went_poorly": "−", "lucky": "!"}
+HINT = "TIME what happened | actor | evidence  ·  + went well  - went poorly  ! lucky  ? why (Five Whys)"
+WHY_HINT = "? your answer to the current why  ·  TIME event | actor | evidence  ·  + well  - poorly  ! lucky"
+OBSERVATION_WORDS = {"went_well": "went well", "went_poorly": "went poorly", "lucky": "was lucky"}
+CLIP = {"event": 70, "actor": 16, "author": 14, "text": 60}
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass(eq=True)
+class _TimeCell:
+    """A time cell that shows ``text`` and sorts by ``order``."""
+
+    text: Text
+    order: tuple[float, int]
+
+    def __rich__(self) -> Text:
+        return self.text
+
+
+def _order(cell: _TimeCell) -> tuple[float, int]:
+    return cell.order
+
+
+@dataclass
+class RoomMessage(Message):
+    """Something arrived from the facilitator (``kind`` as in RoomClient's updates)."""
+
+    kind: str
+    data: dict
+
+
+@dataclass
+class ConnectionChanged(Message):
+    """The connection to the facilitator changed state."""
+
+    state: ConnectionState
+
+
+class NameScreen(ModalScreen[str]):
+    """Ask the note-taker for the name shown next to what they add."""
+
+    BINDINGS = [Binding("escape", "app.quit", "Quit")]
+    AUTO_FOCUS = "#nt-name-input"
+
+    def __init__(self, check) -> None:
+        super().__init__()
+        self._check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="nt-name-box"):
+            yield Label("Join the post-mortem as a note-taker", id="nt-name-title")
+            yield Label("Your name is shown next to everything you add.", classes="nt-muted")
+            yield Input(placeholder="Your name", max_length=protocol.MAX_NAME, id="nt-name-input")
+            yield Label("", id="nt-name-error")
+
+    @on(Input.Submitted, "#nt-name-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        problem = self._check(event.value)
+        if problem:
+            self.query_one("#nt-name-error", Label).update(f"✗ {problem}")
+            return
+        self.dismiss(event.value.strip())
+
+
+class NoteTakerScreen(Screen):
+    """Phase and countdown on top, timeline left, observations and whys right, one entry line."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "reconnect", "Reconnect now"),
+        Binding("escape", "focus_entry", "Back to typing", show=False),
+    ]
+
+    def __init__(self, client: RoomClient) -> None:
+        super().__init__()
+        self.client = client
+        self._shown_order: tuple[float, int] | None = None
+        self._unsorted = False
+        self._seq = 0
+        self._notice = Text()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="nt-top"):
+            yield Label("Waiting for the facilitator…", id="nt-phase")
+            yield Label("", id="nt-countdown")
+            yield Label("", id="nt-connection")
+        with Horizontal(id="nt-body"):
+            yield DataTable(id="nt-timeline", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="nt-side"):
+                yield Label("Observations", classes="nt-heading")
+                yield DataTable(id="nt-observations", cursor_type="row", show_header=False)
+                yield Label("Five Whys", classes="nt-heading")
+                yield Static("", id="nt-chain")
+        yield Label("", id="nt-status")
+        yield QuickEntry("e.g. 14:37 checkout errors start | alice | grafana link", HINT, id="nt-entry")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.timeline
+        table.add_column(PENDING, key="st", width=1)
+        table.add_column("Time", key="time")
+        table.add_column("What happened", key="event")
+        table.add_column("Actor", key="actor")
+        table.add_column("By", key="author")
+        observations = self.observations
+        observations.add_column(PENDING, key="st", width=1)
+        observations.add_column("", key="kind", width=1)
+        observations.add_column("Observation", key="text")
+        observations.add_column("By", key="author")
+        self.rebuild()
+        self.tick()
+        self.set_interval(0.25, self.tick)
+        self.entry.focus_input()
+
+    # --- widgets ------------------------------------------------------------------------
+
+    @property
+    def timeline(self) -> DataTable:
+        """The timeline table, one row per event keyed by its id."""
+        return self.query_one("#nt-timeline", DataTable)
+
+    @property
+    def observations(self) -> DataTable:
+        """The observations table, keyed by id."""
+        return self.query_one("#nt-observations", DataTable)
+
+    @property
+    def entry(self) -> QuickEntry:
+        """The one quick-entry line (never recreated, so half-typed text survives)."""
+        return self.query_one("#nt-entry", QuickEntry)
+
+    # --- clock and connection -------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Redraw the countdown from the last clock message and the local monotonic clock."""
+        room = self.client.room
+        countdown = self.query_one("#nt-countdown", Label)
+        remaining = room.remaining()
+        if remaining is None:
+            countdown.update("")
+        else:
+            clock = room.clock
+            text = format_remaining(remaining)
+            if not clock.get("started"):
+                text += " not started"
+            elif not clock.get("running"):
+                text += " ⏸ paused"
+            countdown.update(text)
+            countdown.set_class(remaining <= 120 and remaining > 0, "-warning")
+            countdown.set_class(remaining <= 0, "-overrun")
+        self._show_connection(self.client.state)
+
+    def _show_connection(self, state: ConnectionState) -> None:
+        label = self.query_one("#nt-connection", Label)
+        mark = {"connected": "●", "refused": "✗", "stopped": "■"}.get(state.status, "◌")
+        label.update(f"{mark} {state.describe()}")
+        for status in ("connected", "reconnecting", "refused", "connecting"):
+            label.set_class(state.status == status, f"-{status}")
+
+    @on(ConnectionChanged)
+    def _connection_changed(self, message: ConnectionChanged) -> None:
+        self._show_connection(message.state)
+        if message.state.status == "refused":
+            self.notify(message.state.describe(), severity="error", timeout=15)
+
+    def _show_phase(self) -> None:
+        clock = self.client.room.clock
+        if not clock:
+            return
+        title = Text()
+        title.append(f"Phase {clock.get('index', 0) + 1}/{clock.get('count', 1)}: ", style="bold")
+        title.append(str(clock.get("title", "")))
+        incident = self.client.room.incident
+        if incident.get("title"):
+            title.append(f"  ·  {incident['title']}", style="italic")
+        self.query_one("#nt-phase", Label).update(title)
+        self.entry.set_hint(WHY_HINT if clock.get("kind") == "five_whys" else HINT)
+
+    def _show_status(self) -> None:
+        status = Text()
+        name = self.client.name
+        status.append(f"You: {name}" if name else "Who are you? (asked when you join)", style="bold")
+        pending = len(self.client.pending)
+        if pending:
+            status.append(f"  ·  {PENDING} {pending} pending — kept on disk until the facilitator has them")
+        elif name:
+            status.append("  ·  all stored ✓")
+        if self._notice:
+            status.append("  ·  ")
+            status.append_text(self._notice)
+        self.query_one("#nt-status", Label).update(status)
+
+    # --- applying what arrives ---------------------------------------------------------------
+
+    @on(RoomMessage)
+    def _room_message(self, message: RoomMessage) -> None:
+        kind, data = message.kind, message.data
+        if kind in ("snapshot", "incident"):
+            self.rebuild()
+        elif kind == "event":
+            self._put_event(data["id"], data)
+            self._sort()
+        elif kind == "events":
+            for event in data["events"]:
+                self._put_event(event["id"], event)
+            self._sort()
+        elif kind == "event_removed":
+            if data["id"] in self.timeline.rows:
+                self.timeline.remove_row(data["id"])
+        elif kind == "observation":
+            self._put_observation(data["id"], data)
+        elif kind == "observation_removed":
+            if data["id"] in self.observations.rows:
+                self.observations.remove_row(data["id"])
+        elif kind == "chain":
+            self._show_chain()
+        elif kind == "clock":
+            self._show_phase()
+            self.tick()
+        elif kind == "ack":
+            self._acked(data["ref"], data.get("entry"))
+        elif kind == "rejected":
+            self._rejected(data)
+        elif kind == "error":
+            self._notice = Text(f"⚠ {data['message']}", style="bold")
+            self.notify(data["message"], severity="warning", timeout=6)
+        elif kind == "bye":
+            self._notice = Text("the facilitator stopped sharing; waiting for them to come back")
+        self._show_status()
+
+    def rebuild(self) -> None:
+        """Redraw everything from the room state and the outbox (on join and reconnect)."""
+        room = self.client.room
+        table = self.timeline
+        table.clear()
+        self._shown_order = None
+        for event_id, event in room.events.items():
+            self._put_event(event_id, event, sort=False)
+        for entry in self.client.pending:
+            if entry["type"] == "add_event" and entry["id"] not in room.events:
+                self._put_pending_event(entry)
+        self._unsorted = True
+        self._sort()
+        observations = self.observations
+        observations.clear()
+        for observation_id, observation in room.observations.items():
+            self._put_observation(observation_id, observation)
+        for entry in self.client.pending:
+            if entry["type"] == "add_observation" and entry["id"] not in room.observations:
+                self._put_observation(entry["id"], {"kind": entry["kind"], "text": entry["text"],
+                                                     "author": self.client.name or ""})
+        self._show_chain()
+        self._show_phase()
+        self._show_status()
+
+    def _time_cell(self, moment: datetime | None, fallback: str = "") -> _TimeCell:
+        self._seq += 1
+        if moment is None:
+            return _TimeCell(Text(fallback or "?", style="italic"), (float("inf"), self._seq))
+        incident = self.client.room.incident
+        tz = incident.get("tz") or "UTC"
+        try:
+            shown = local(moment, tz)
+        except TimeFormatError:
+            shown = moment
+        same_day = incident.get("date") == shown.date().isoformat()
+        text = shown.strftime("%H:%M:%S" if same_day else "%b %d %H:%M")
+        return _TimeCell(Text(text), (moment.timestamp(), self._seq))
+
+    def _cells(self, time_cell: _TimeCell, description: str, actor: str, author: str, pending: bool) -> list:
+        return [
+            Text(PENDING if pending else "", style="bold"),
+            time_cell,
+            Text(_clip(description, CLIP["event"])),
+            Text(_clip(actor, CLIP["actor"])),
+            Text(_clip(author, CLIP["author"])),
+        ]
+
+    def _put_event(self, event_id: str, event: dict, *, sort: bool = True) -> None:
+        try:
+            moment = datetime.fromisoformat(event["time"])
+        except (ValueError, TypeError, KeyError):
+            moment = None
+        cells = self._cells(self._time_cell(moment, str(event.get("time", ""))), str(event.get("description", "")),
+                            str(event.get("actor", "")), str(event.get("author", "")),
+                            event_id in (self.client.outbox or ()))
+        self._set_row(self.timeline, event_id, cells, ("st", "time", "event", "actor", "author"))
+
+    def _put_pending_event(self, entry: dict) -> None:
+        incident = self.client.room.incident
+        moment = None
+        description, actor = entry.get("description", ""), entry.get("actor", "")
+        try:
+            if "line" in entry:
+                parsed = parse_event_line(entry["line"], tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
+                moment, description, actor = parsed.time, parsed.description, parsed.actor
+        except (QuickEntryError, TimeFormatError):
+            description = entry.get("line", "")
+        cells = self._cells(self._time_cell(moment, entry.get("time", "")), description, actor,
+                            self.client.name or "", True)
+        self._set_row(self.timeline, entry["id"], cells, ("st", "time", "event", "actor", "author"))
+
+    def _set_row(self, table: DataTable, key: str, cells: list, columns: tuple[str, ...]) -> None:
+        if key in table.rows:
+            for column, value in zip(columns, cells):
+                table.update_cell(key, column, value, update_width=True)
+            if columns[1] == "time":
+                self._unsorted = True
+        else:
+            table.add_row(*cells, key=key)
+            if columns[1] == "time":
+                order = cells[1].order
+                if self._shown_order is not None and order < self._shown_order:
+                    self._unsorted = True
+                self._shown_order = max(order, self._shown_order or order)
+
+    def _sort(self) -> None:
+        if self._unsorted:
+            self.timeline.sort("time", key=_order)
+            self._unsorted = False
+
+    def _put_observation(self, observation_id: str, observation: dict) -> None:
+        kind = str(observation.get("kind", ""))
+        cells = [
+            Text(PENDING if observation_id in (self.client.outbox or ()) else "", style="bold"),
+            Text(KIND_MARKS.get(kind, "?"), style="bold"),
+            Text(_clip(str(observation.get("text", "")), CLIP["text"])),
+            Text(_clip(str(observation.get("author", "")), CLIP["author"])),
+        ]
+        self._set_row(self.observations, observation_id, cells, ("st", "kind", "text", "author"))
+
+    def _show_chain(self) -> None:
+        chain = self.client.room.chain
+        text = Text()
+        if chain is None:
+            text.append("No chain yet: the facilitator starts one in the Five Whys phase.", style="italic")
+        else:
+            text.append(f"Problem: {chain.get('problem', '')}\n", style="bold")
+            for number, why in enumerate(chain.get("whys", []), start=1):
+                pending = PENDING + " " if why.get("id") in (self.client.outbox or ()) else ""
+                by = f" — {why['author']}" if why.get("author") else ""
+                text.append(f"{number}. {pending}{why.get('text', '')}{by}\n")
+            known = {w.get("id") for w in chain.get("whys", [])}
+            for entry in self.client.pending:
+                if entry["type"] == "add_why" and entry["id"] not in known:
+                    text.append(f"{PENDING} {entry['text']} — {self.client.name}\n", style="italic")
+            root = chain.get("root_cause")
+            if root:
+                text.append(f"Root cause ({root.get('category', '')}): {root.get('text', '')}", style="bold")
+        self.query_one("#nt-chain", Static).update(text)
+
+    def _acked(self, ref: str, entry: dict | None) -> None:
+        for table in (self.timeline, self.observations):
+            if ref in table.rows:
+                table.update_cell(ref, "st", Text(""))
+        if entry is not None and entry.get("type") == "add_why":
+            self._show_chain()
+
+    def _rejected(self, data: dict) -> None:
+        entry = data.get("entry") or {}
+        ref = data["ref"]
+        known = ref in self.client.room.events or ref in self.client.room.observations
+        for table in (self.timeline, self.observations):
+            if ref in table.rows and not known:
+                table.remove_row(ref)
+        typed = _typed_text(entry)
+        self._notice = Text(f"✗ not stored: {data['message']}", style="bold")
+        self.notify(f"{data['message']}\n{typed}", title="Not stored", severity="error", timeout=10)
+        entry_input = self.entry.input
+        if typed and not entry_input.value:
+            entry_input.value = typed  # nothing typed is lost: fix it and press Enter again
+            entry_input.cursor_position = len(typed)
+        if entry.get("type") == "add_why":
+            self._show_chain()
+
+    # --- typing -------------------------------------------------------------------------------
+
+    @on(QuickEntry.Submitted, "#nt-entry")
+    def _submitted(self, message: QuickEntry.Submitted) -> None:
+        entry = message.entry
+        client = self.client
+        if client.outbox is None:
+            entry.reject("say who you are first")
+            return
+        kind, text = protocol.split_entry(message.value)
+        incident = client.room.incident
+        try:
+            if kind == "event":
+                parse_event_line(text, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
+                sent = client.add_event_line(text)
+                self._put_pending_event(sent)
+                self._sort()
+            elif kind == "why":
+                if not text:
+                    entry.reject("type your answer after the '?'")
+                    return
+                chain = client.room.chain
+                if chain is None:
+                    entry.reject("no Five Whys chain yet: the facilitator starts one in the Five Whys phase")
+                    return
+                client.add_why(text, chain["id"])
+                self._show_chain()
+            else:
+                if not text:
+                    entry.reject(f"type what {OBSERVATION_WORDS[kind]} after the {_mark(kind)!r}")
+                    return
+                sent = client.add_observation(kind, text)
+                self._put_observation(sent["id"], {"kind": kind, "text": sent["text"], "author": client.name})
+        except (QuickEntryError, TimeFormatError, ProtocolError) as exc:
+            entry.reject(str(exc))
+            return
+        except (OutboxError, OSError) as exc:
+            entry.reject(f"cannot save to the outbox: {getattr(exc, 'strerror', None) or exc}")
+            return
+        self._notice = Text()
+        entry.accept()
+        self._show_status()
+
+    def action_reconnect(self) -> None:
+        self.client.reconnect_now()
+
+    def action_focus_entry(self) -> None:
+        self.entry.focus_input()
+
+
+def _mark(kind: str) -> str:
+    return {v: k for k, v in protocol.OBSERVATION_PREFIXES.items()}.get(kind, "+")
+
+
+def _typed_text(entry: dict) -> str:
+    kind = entry.get("type")
+    if kind == "add_event":
+        if "line" in entry:
+            return entry["line"]
+        extra = " | ".join(p for p in (entry.get("actor", ""), entry.get("evidence", "")) if p)
+        return f"{entry.get('time', '')} {entry.get('description', '')}" + (f" | {extra}" if extra else "")
+    if kind == "add_observation":
+        return f"{_mark(entry.get('kind', ''))} {entry.get('text', '')}"
+    if kind == "add_why":
+        return f"{protocol.WHY_PREFIX} {entry.get('text', '')}"
+    return ""
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+class NoteTakerApp(App):
+    """``pmtui join``: a compact app for adding to the facilitator's meeting from another machine."""
+
+    CSS_PATH = "styles/notetaker.tcss"
+    TITLE = "pmtui note-taker"
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        name: str | None = None,
+        outbox_dir: str | Path | None = None,
+        client: RoomClient | None = None,
+    ) -> None:
+        super().__init__()
+        self.url = url
+        self.token = token
+        self.outbox_dir = outbox_dir
+        self.outbox: Outbox | None = None
+        self._initial_name = name
+        self._notes: NoteTakerScreen | None = None
+        self.client = client or RoomClient(url, token)
+        self.client.on_update = self._update
+        self.client.on_state = self._state
+
+    @property
+    def notes(self) -> NoteTakerScreen:
+        """The main screen (phase, timeline, entry line)."""
+        assert self._notes is not None
+        return self._notes
+
+    async def on_mount(self) -> None:
+        self._notes = NoteTakerScreen(self.client)
+        await self.push_screen(self._notes)
+        if self._initial_name:
+            problem = self._use_name(self._initial_name)
+            if problem:
+                self.exit(return_code=2, message=f"pmtui: {problem}")
+                return
+        else:  # the question comes first, with the keyboard on it; the meeting loads behind it
+            await self.push_screen(NameScreen(self._use_name), self._named)
+        await self.client.start()
+
+    def _use_name(self, value: str) -> str | None:
+        """Open the outbox for ``value``; a one-line problem, or None when it worked."""
+        if self.outbox is not None:
+            return None  # already joined (a second Enter on the name box)
+        try:
+            name = protocol.check_name(value)
+            outbox = Outbox.for_room(self.url, name, self.outbox_dir)
+        except (ProtocolError, OutboxError) as exc:
+            return str(exc)
+        self.outbox = outbox
+        self.client.introduce(name, outbox)
+        return None
+
+    def _named(self, name: str | None) -> None:
+        screen = self.notes
+        screen.rebuild()
+        screen.entry.focus_input()
+
+    def _update(self, kind: str, data: dict) -> None:
+        if self._notes is not None:
+            self._notes.post_message(RoomMessage(kind, data))
+
+    def _state(self, state: ConnectionState) -> None:
+        if self._notes is not None:
+            self._notes.post_message(ConnectionChanged(state))
+
+    async def on_unmount(self) -> None:
+        await self.client.stop()
+        if self.outbox is not None:
+            self.outbox.close()

@@ -1,0 +1,188 @@
+"""The home screen: the meetings in the data dir, resume one or start a new one."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+
+from ...agenda import DEFAULT_AGENDA, AgendaError, available_agendas
+from ...model import SEVERITIES, Incident
+from ...session import MeetingSession, ValidationError
+from ...store import MeetingSummary, StoreError, list_meetings
+from .dialogs import CANCEL, form_row
+
+
+def _created(summary: MeetingSummary) -> str:
+    """When the meeting was created, as 'YYYY-MM-DD HH:MM' in UTC."""
+    try:
+        return datetime.fromisoformat(summary.created).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return summary.created[:16]
+
+
+class MeetingTable(DataTable):
+    """The meetings, newest first, one row each (keyed by meeting id)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open", id="open_meeting")]
+
+
+class HomeScreen(Screen):
+    """Lists the meetings in ``data_dir``; Enter resumes one, n starts a new one."""
+
+    TITLE = "pmtui — post-mortem meetings"
+    BINDINGS = [
+        Binding("n", "new_meeting", "New meeting", id="new_meeting"),
+        Binding("r", "reload", "Reload", id="reload_meetings"),
+    ]
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        table = MeetingTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        table.add_column("Created (UTC)", key="created")
+        table.add_column("Sev", key="severity")
+        table.add_column("Status", key="status")
+        table.add_column("ID", key="id")
+        table.add_column("Title", key="title")
+        yield table
+        yield Static("Reading meetings…", id="home-message", markup=False)
+        yield Static("", id="home-errors", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Read the data dir again and show what it holds."""
+        self._load()
+
+    @work(exclusive=True, group="home-list")
+    async def _load(self) -> None:
+        try:
+            meetings, errors = await asyncio.to_thread(list_meetings, self.data_dir)
+        except OSError as exc:
+            problem = StoreError(f"cannot read {self.data_dir}: {exc.strerror or exc}; check its permissions")
+            meetings, errors = [], [problem]
+        self._show(meetings, errors)
+
+    def _show(self, meetings: list[MeetingSummary], errors: list[StoreError]) -> None:
+        table = self.query_one(MeetingTable)
+        table.clear()
+        for m in meetings:
+            table.add_row(*(Text(v) for v in (_created(m), m.severity, m.status, m.id, m.title)), key=m.id)
+        self.sub_title = f"{len(meetings)} meeting{'' if len(meetings) == 1 else 's'}"
+        message = self.query_one("#home-message", Static)
+        message.update(f"No meetings in {self.data_dir} yet: press n to create your first meeting.")
+        message.display = not meetings
+        table.display = bool(meetings)
+        problems = self.query_one("#home-errors", Static)
+        problems.update("\n".join(f"⚠ {error}" for error in errors))
+        problems.display = bool(errors)
+        table.focus()
+
+    @on(DataTable.RowSelected, "#meetings")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.resume_meeting(event.row_key.value)
+
+    def action_new_meeting(self) -> None:
+        """Ask for the new incident, create its meeting and open it."""
+
+        def created(meeting_id: str | None) -> None:
+            if meeting_id is not None:
+                self.app.resume_meeting(meeting_id)
+
+        self.app.push_screen(NewMeetingDialog(self.data_dir), created)
+
+
+class NewMeetingDialog(ModalScreen[str | None]):
+    """A form for a new meeting; creates it and dismisses with its id."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create", id="create_meeting"),
+        CANCEL,
+    ]
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.agendas, self.agenda_errors = available_agendas()
+
+    def compose(self) -> ComposeResult:
+        names = [a.name for a in self.agendas]
+        agenda_options = [(f"{a.name} · {a.total_minutes:g} min", a.name) for a in self.agendas]
+        with Vertical(id="new-meeting-dialog", classes="dialog") as box:
+            box.border_title = "New meeting"
+            yield form_row("Incident title", Input(placeholder="what happened, in a few words", id="new-title",
+                                                   compact=True))
+            yield form_row("Severity", Select([(s, s) for s in SEVERITIES], value="SEV2", allow_blank=False,
+                                              id="new-severity", compact=True))
+            yield form_row("Agenda", Select(agenda_options, allow_blank=False, id="new-agenda", compact=True,
+                                            value=DEFAULT_AGENDA if DEFAULT_AGENDA in names else names[0]))
+            yield form_row("Services", Input(placeholder="comma separated, e.g. checkout-api, payments",
+                                             id="new-services", compact=True))
+            yield form_row("Time zone", Input("UTC", placeholder="an IANA name such as UTC or Europe/Berlin",
+                                              id="new-tz", compact=True))
+            if self.agenda_errors:
+                yield Static("\n".join(f"⚠ {error}" for error in self.agenda_errors), id="new-agenda-errors",
+                             markup=False)
+            yield Label("", id="new-error", classes="dialog-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Create", id="new-create", variant="primary", compact=True)
+                yield Button("Cancel", id="new-cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#new-title", Input).focus()
+
+    def action_create(self) -> None:
+        """Create the meeting file; a refusal stays in the form on one line."""
+        services = self.query_one("#new-services", Input).value
+        incident = Incident(
+            title=self.query_one("#new-title", Input).value.strip(),
+            severity=str(self.query_one("#new-severity", Select).value),
+            services=[s.strip() for s in services.split(",") if s.strip()],
+            tz=self.query_one("#new-tz", Input).value.strip() or "UTC",
+        )
+        agenda = str(self.query_one("#new-agenda", Select).value)
+        try:
+            session = MeetingSession.create(self.data_dir, incident, agenda, now=self.app.now)
+        except (ValidationError, AgendaError, StoreError) as exc:
+            self._error(str(exc))
+            return
+        except OSError as exc:
+            self._error(f"cannot create the meeting in {self.data_dir}: {exc.strerror or exc}")
+            return
+        session.close()
+        self.dismiss(session.meeting.id)
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#new-error", Label)
+        error.update(f"✗ {message}")
+        error.add_class("-shown")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_create()
+
+    @on(Button.Pressed, "#new-create")
+    def _create_pressed(self) -> None:
+        self.action_create()
+
+    @on(Button.Pressed, "#new-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

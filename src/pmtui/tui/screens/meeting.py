@@ -1,0 +1,187 @@
+"""The meeting screen: the always-visible clock and agenda around the phase views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Label
+
+from ...clock import PhaseStatus
+from ...session import Change, MeetingSession
+from ..messages import ExportFinished, SaveStatusChanged, SessionChanged
+from ..views import view_class
+from ..views.base import PhaseView
+from ..widgets.clock import AgendaList, ClockPanel
+from .dialogs import AttendeesDialog, IncidentDialog, JumpToPhaseDialog
+
+COMPACT_WIDTH = 110
+COMPACT_HEIGHT = 32
+
+
+class MeetingScreen(Screen):
+    """Runs the agenda: one view per phase, switched by the facilitator."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "next_phase", "Next phase", id="next_phase"),
+        Binding("ctrl+b", "previous_phase", "Back", id="previous_phase"),
+        Binding("ctrl+t", "toggle_timer", "Pause/resume", id="toggle_timer"),
+        Binding("ctrl+o", "extend(5)", "+5 min", id="extend_5"),
+        Binding("ctrl+g", "jump_to_phase", "Go to phase", id="jump_to_phase"),
+        Binding("ctrl+s", "export", "Export", id="export"),
+        Binding("f6", "edit_incident", "Incident", id="edit_incident", show=False),
+        Binding("f7", "attendees", "Attendees", id="attendees", show=False),
+    ]
+
+    def __init__(self, session: MeetingSession, *, bell: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.bell = bell
+        self._last_status: PhaseStatus | None = None
+        self._unsubscribe = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Label("", id="incident-title")
+            yield Label("", id="save-status")
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield ClockPanel(id="clock")
+                yield AgendaList(id="agenda")
+            with ContentSwitcher(id="phases"):
+                for index, phase in enumerate(self.session.agenda.phases):
+                    yield view_class(phase.kind)(self.session, phase, id=f"phase-{index}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.session.subscribe(lambda change: self.post_message(SessionChanged(change)))
+        self._show_incident()
+        self._show_phase()
+        self.tick()
+        self.set_interval(0.25, self.tick)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+
+    def on_resize(self) -> None:
+        size = self.app.size
+        self.set_class(size.width < COMPACT_WIDTH or size.height < COMPACT_HEIGHT, "-compact")
+
+    # --- rendering -----------------------------------------------------------
+
+    def tick(self) -> None:
+        """Redraw the clock from the session's clock (never counts ticks)."""
+        snap = self.session.clock.snapshot()
+        self.query_one(ClockPanel).show(snap)
+        self.query_one(AgendaList).show(self.session.agenda, snap)
+        if snap.status == PhaseStatus.OVERRUN and self._last_status not in (None, PhaseStatus.OVERRUN) and snap.running:
+            self.notify(f"Time's up for '{self.session.phase.title}'. Extend (ctrl+o) or move on (ctrl+n).",
+                        title="Time's up", severity="warning", timeout=8)
+            if self.bell:
+                self.app.bell()
+        self._last_status = snap.status
+
+    def _show_incident(self) -> None:
+        incident = self.session.meeting.incident
+        title = Text()
+        title.append(f" {incident.severity} ", style="bold reverse")
+        title.append(f" {incident.title}", style="bold")
+        title.append(f"  ·  Phase {self.session.clock.phase_index + 1}/{len(self.session.agenda.phases)}: "
+                     f"{self.session.phase.title}")
+        self.query_one("#incident-title", Label).update(title)
+
+    def _show_phase(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = f"phase-{self.session.clock.phase_index}"
+        self._show_incident()
+        self.current_view.on_phase_shown()
+
+    @property
+    def current_view(self) -> PhaseView:
+        """The view of the phase the meeting is in."""
+        return self.query_one(f"#phase-{self.session.clock.phase_index}", PhaseView)
+
+    @on(SessionChanged)
+    def _session_changed(self, message: SessionChanged) -> None:
+        change: Change = message.change
+        if change.kind == "phase.changed":
+            self._show_phase()
+        elif change.kind == "incident.changed":
+            self._show_incident()
+        for view in self.query(PhaseView):
+            view.on_session_change(change)
+        self.tick()
+
+    @on(ExportFinished)
+    def _export_finished(self, message: ExportFinished) -> None:
+        for view in self.query(PhaseView):
+            view.post_message(ExportFinished(message.paths, message.error))
+
+    @on(SaveStatusChanged)
+    def _save_status(self, message: SaveStatusChanged) -> None:
+        status = message.status
+        label = self.query_one("#save-status", Label)
+        label.update("✓ saved" if status.ok else f"⚠ {status.message}")
+        label.set_class(not status.ok, "-error")
+        if not status.ok:
+            self.notify(status.message, severity="error", timeout=6)
+
+    # --- actions (also in the command palette) -------------------------------
+
+    def action_next_phase(self) -> None:
+        if not self.session.next_phase():
+            self.notify("This is the last phase: export with ctrl+s when you are done.")
+
+    def action_previous_phase(self) -> None:
+        if not self.session.previous_phase():
+            self.notify("This is the first phase.")
+
+    def action_toggle_timer(self) -> None:
+        running = self.session.toggle_pause()
+        self.notify("Timer running" if running else "Timer paused", timeout=2)
+
+    def action_extend(self, minutes: int) -> None:
+        self.session.extend_phase(minutes)
+        self.notify(f"'{self.session.phase.title}' extended by {minutes} minute{'s' if minutes != 1 else ''}", timeout=3)
+
+    def action_jump_to_phase(self) -> None:
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.session.jump_to_phase(index)
+
+        self.app.push_screen(JumpToPhaseDialog(self.session.agenda, self.session.clock.phase_index), chosen)
+
+    def action_export(self) -> None:
+        self.app.export_markdown()
+
+    def action_edit_incident(self) -> None:
+        self.app.push_screen(IncidentDialog(self.session))
+
+    def action_attendees(self) -> None:
+        self.app.push_screen(AttendeesDialog(self.session))
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """The facilitator's commands for the palette (ctrl+p)."""
+        running = self.session.clock.running
+        yield SystemCommand("Next phase", "Move the meeting to the next agenda phase (ctrl+n)", self.action_next_phase)
+        yield SystemCommand("Previous phase", "Go back one phase; nothing is lost (ctrl+b)", self.action_previous_phase)
+        yield SystemCommand(
+            "Pause timer" if running else "Resume timer",
+            "Stop the phase clock (ctrl+t)" if running else "Start the phase clock again (ctrl+t)",
+            self.action_toggle_timer,
+        )
+        yield SystemCommand("Extend phase by 5 minutes", "Give the current phase 5 more minutes (ctrl+o)",
+                            lambda: self.action_extend(5))
+        yield SystemCommand("Extend phase by 1 minute", "Give the current phase 1 more minute",
+                            lambda: self.action_extend(1))
+        yield SystemCommand("Jump to phase…", "Pick any phase of the agenda (ctrl+g)", self.action_jump_to_phase)
+        yield SystemCommand("Export Markdown", "Write the post-mortem and the minutes now (ctrl+s)", self.action_export)
+        yield SystemCommand("Edit incident details", "Title, severity, services, times, impact (f6)",
+                            self.action_edit_incident)
+        yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)

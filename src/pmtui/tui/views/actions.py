@@ -1,0 +1,236 @@
+"""The action items phase: type items in a stream, then refine them in a table."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Static
+
+from ...agenda import Phase
+from ...model import ACTION_KINDS, ActionItem
+from ...quickentry import ACTION_HINT
+from ...session import Change, MeetingSession
+from ..screens.action_dialogs import ConfirmDeleteDialog, EditActionDialog, LinkRootCauseDialog
+from ..widgets.quick_entry import QuickEntry
+from .base import PhaseView
+
+KIND_FLAGS = {"prevents recurrence": "R", "improves detection": "D", "improves response": "X"}
+"""One letter per action type, shown in the Type column in ACTION_KINDS order."""
+
+_PRIORITY_STYLES = {"critical": "bold red", "high": "bold yellow", "medium": "", "low": "dim"}
+_COLUMNS = (
+    ("priority", "Priority", 8),
+    ("action", "Action", 30),
+    ("owner", "Owner", 12),
+    ("due", "Due", 10),
+    ("criteria", "Criteria", 22),
+    ("type", "Type", 4),
+    ("root_cause", "Root cause", 16),
+    ("status", "Status", 6),
+)
+_HINT = "↓ list · due: crit 1w, high 3w, med 6w, low 12w"
+
+
+class ActionsView(PhaseView):
+    """Action items: a quick-entry line for new ones and a table to edit, link and flag them."""
+
+    BINDINGS = [
+        Binding("down", "focus_table", "Items", id="actions.focus_table", show=False),
+        Binding("escape", "focus_entry", "New item", id="actions.focus_entry"),
+        Binding("e", "edit", "Edit", id="actions.edit"),
+        Binding("l", "link", "Link cause", id="actions.link"),
+        Binding("1", "toggle_kind(0)", "Recurrence", id="actions.kind_recurrence"),
+        Binding("2", "toggle_kind(1)", "Detection", id="actions.kind_detection"),
+        Binding("3", "toggle_kind(2)", "Response", id="actions.kind_response"),
+        Binding("space", "toggle_done", "Done", id="actions.toggle_done"),
+        Binding("delete,x", "delete", "Delete", id="actions.delete"),
+    ]
+
+    def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
+        super().__init__(session, phase, id=id)
+        self._cells: dict[str, tuple] = {}
+        """The cells each row shows now, by item id, to update only what changed."""
+
+    def compose_body(self) -> ComposeResult:
+        yield QuickEntry(ACTION_HINT, _HINT, id="action-entry")
+        yield DataTable(id="action-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="action-detail")
+
+    def on_mount(self) -> None:
+        table = self._table
+        for key, label, width in _COLUMNS:
+            table.add_column(label, width=width, key=key)
+        self._sync()
+
+    @property
+    def _table(self) -> DataTable:
+        return self.query_one("#action-table", DataTable)
+
+    # --- rendering -----------------------------------------------------------
+
+    def _row(self, item: ActionItem) -> tuple:
+        """The table cells of ``item``, in column order."""
+        done = item.status == "done"
+        return (
+            Text(item.priority, style=_PRIORITY_STYLES.get(item.priority, "")),
+            Text(item.description, style="strike dim" if done else ""),
+            item.owner or Text("unassigned", style="italic yellow"),
+            item.due.isoformat() if item.due else "—",
+            item.success_criteria or "—",
+            "".join(flag if kind in item.kinds else "·" for kind, flag in KIND_FLAGS.items()),
+            self._root_cause_text(item) or "—",
+            Text("done", style="green") if done else "open",
+        )
+
+    def _root_cause_text(self, item: ActionItem) -> str:
+        for number, chain in enumerate(self.session.meeting.chains, 1):
+            if chain.id == item.root_cause_id:
+                return f"{number}. {chain.root_cause.text if chain.root_cause else chain.problem}"
+        return ""
+
+    def _upsert(self, item: ActionItem, *, follow: bool = False) -> None:
+        """Add ``item``'s row, or update the cells of it that changed.
+
+        With ``follow`` a new row gets the cursor, unless the table has the focus.
+        """
+        table = self._table
+        cells = self._row(item)
+        shown = self._cells.get(item.id)
+        if shown is None:
+            table.add_row(*cells, key=item.id)
+            if follow and not table.has_focus:
+                table.move_cursor(row=table.row_count - 1)
+        else:
+            for (key, _, _), old, new in zip(_COLUMNS, shown, cells):
+                if old != new:
+                    table.update_cell(item.id, key, new)
+        self._cells[item.id] = cells
+
+    def _remove(self, item_id: str) -> None:
+        if self._cells.pop(item_id, None) is not None:
+            self._table.remove_row(item_id)
+
+    def _sync(self) -> None:
+        """Bring every row in line with the meeting (only what differs is touched)."""
+        actions = self.session.meeting.actions
+        for item_id in set(self._cells) - {a.id for a in actions}:
+            self._remove(item_id)
+        for item in actions:
+            self._upsert(item)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """Spell out the highlighted item in full, below the table."""
+        detail = self.query_one("#action-detail", Static)
+        item = self._selected()
+        if item is None:
+            detail.update(Text("No action items yet: type the first one above.", style="italic"))
+            return
+        text = Text()
+        text.append(item.description, style="bold")
+        kinds = ", ".join(item.kinds) or "no type yet (1/2/3)"
+        due = item.due.isoformat() if item.due else "no due date"
+        text.append(f"\n{item.owner or 'unassigned'} · {item.priority} · due {due} · {item.status} · {kinds}")
+        if item.success_criteria:
+            text.append(f"\nDone when: {item.success_criteria}")
+        cause = self._root_cause_text(item)
+        text.append(f"\nRoot cause: {cause}" if cause else "\nNo root cause linked (l)", style="dim")
+        detail.update(text)
+
+    def on_session_change(self, change: Change) -> None:
+        if change.kind.startswith("action.") and change.id is not None:
+            item = next((a for a in self.session.meeting.actions if a.id == change.id), None)
+            if item is None:
+                self._remove(change.id)
+            else:
+                self._upsert(item, follow=change.kind == "action.added")
+            self._show_detail()
+        elif change.kind.startswith(("action.", "chain.")):
+            self._sync()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    # --- typing new items ----------------------------------------------------
+
+    @on(QuickEntry.Submitted)
+    def _submitted(self, event: QuickEntry.Submitted) -> None:
+        event.stop()
+        self.attempt(event.entry, self.session.add_action_line, event.value)
+
+    # --- working on the highlighted item ------------------------------------
+
+    def _selected(self) -> ActionItem | None:
+        """The item under the table cursor, if any."""
+        table = self._table
+        if not table.row_count:
+            return None
+        item_id = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return next((a for a in self.session.meeting.actions if a.id == item_id), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_table":
+            return self._table.row_count > 0 and not self._table.has_focus
+        if action in ("focus_entry", "edit", "link", "toggle_kind", "toggle_done", "delete"):
+            return self._table.has_focus
+        return True
+
+    def action_focus_table(self) -> None:
+        """Move from the entry line to the table of items."""
+        self._table.focus()
+
+    def action_focus_entry(self) -> None:
+        """Back to typing new items."""
+        self.query_one(QuickEntry).focus_input()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        """Edit the highlighted item in a form."""
+        item = self._selected()
+        if item is not None:
+            self.app.push_screen(EditActionDialog(self.session, item.id))
+
+    def action_link(self) -> None:
+        """Link the highlighted item to one of the meeting's root causes."""
+        item = self._selected()
+        if item is None:
+            return
+
+        def chosen(chain_id: str | None) -> None:
+            if chain_id is not None:
+                self.attempt(None, self.session.update_action, item.id, root_cause_id=chain_id or None)
+
+        self.app.push_screen(LinkRootCauseDialog(self.session.meeting.chains, item.root_cause_id), chosen)
+
+    def action_toggle_kind(self, index: int) -> None:
+        """Flag or unflag the highlighted item as one of the ACTION_KINDS."""
+        item = self._selected()
+        if item is not None:
+            self.attempt(None, self.session.toggle_action_kind, item.id, ACTION_KINDS[index])
+
+    def action_toggle_done(self) -> None:
+        """Mark the highlighted item done, or open again."""
+        item = self._selected()
+        if item is not None:
+            self.attempt(None, self.session.set_action_status, item.id, "open" if item.status == "done" else "done")
+
+    def action_delete(self) -> None:
+        """Delete the highlighted item after a confirmation."""
+        item = self._selected()
+        if item is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.attempt(None, self.session.delete_action, item.id)
+
+        self.app.push_screen(ConfirmDeleteDialog(f"Delete the action item “{item.description}”?"), confirmed)

@@ -1,0 +1,61 @@
+"""What every phase view shares: the session, its phase, and a heading."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ...agenda import Phase
+from ...session import Change, MeetingSession, ValidationError
+from ..widgets.quick_entry import QuickEntry
+
+
+class PhaseView(Vertical):
+    """The screen of one agenda phase, shown inside the meeting screen.
+
+    Subclasses compose their body in :meth:`compose_body`, re-render in
+    :meth:`on_session_change`, and call the session for every change.
+    """
+
+    def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="phase-view")
+        self.session = session
+        self.phase = phase
+
+    def compose(self) -> ComposeResult:
+        heading = Text(self.phase.title, style="bold")
+        if self.phase.guidance:
+            heading.append(f" — {self.phase.guidance}", style="italic")
+        yield Static(heading, classes="phase-heading")
+        if self.phase.prompts:
+            yield Static("\n".join(f"• {p}" for p in self.phase.prompts), classes="phase-prompts")
+        yield from self.compose_body()
+
+    def compose_body(self) -> ComposeResult:
+        """The phase's own widgets."""
+        yield from ()
+
+    def on_session_change(self, change: Change) -> None:
+        """Re-render what ``change`` affects (called for every change)."""
+
+    def on_phase_shown(self) -> None:
+        """The facilitator moved to this phase: put the focus where typing goes."""
+        entries = self.query(QuickEntry)
+        if entries:
+            entries.first().focus_input()
+
+    def attempt(self, entry: QuickEntry | None, action, *args, **kwargs):
+        """Call a session method; show a refusal next to ``entry`` (or as a toast)."""
+        try:
+            result = action(*args, **kwargs)
+        except ValidationError as exc:
+            if entry is not None:
+                entry.reject(str(exc))
+            else:
+                self.notify(str(exc), severity="error")
+            return None
+        if entry is not None:
+            entry.accept()
+        return result

@@ -1,0 +1,372 @@
+"""Five Whys: chains from a problem to a root cause, and contributing factors."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...model import FISHBONE_CATEGORIES, OBSERVATION_LABELS, ROOT_CAUSE_CATEGORIES, WhyChain
+from ...session import Change
+from ..screens.why_dialogs import ConfirmDialog, PickDialog
+from ..widgets.quick_entry import QuickEntry
+from .base import PhaseView
+
+NARROW_WIDTH = 100
+"""Below this many columns the chain list, the chain and the factors are stacked."""
+
+MODES = {
+    "why": ("F1 Next why", "^z undo · ^r root cause · alt+↑/↓ other chain"),
+    "chain": ("F2 New chain", "Enter starts it · ^f from a “went poorly” item"),
+    "factor": ("F3 Contributing factor", "text | " + " / ".join(FISHBONE_CATEGORIES)),
+}
+"""Entry modes: the title over the entry line and the hint under it."""
+
+
+class ChainList(OptionList):
+    """The meeting's Five Whys chains; option ids are chain ids."""
+
+
+class FactorList(OptionList):
+    """Contributing factors grouped under their fishbone category."""
+
+
+def chain_prompt(number: int, chain: WhyChain) -> Text:
+    """A chain in the chain list: its number, problem, and how far it got."""
+    prompt = Text(f"{number}. ", style="bold")
+    prompt.append(chain.problem)
+    answers = len(chain.whys)
+    status = f"\n{answers} why{'s' if answers != 1 else ''}"
+    if chain.root_cause:
+        status += f" · ✓ {chain.root_cause.category}"
+    prompt.append(status, style="dim")
+    return prompt
+
+
+def chain_steps(chain: WhyChain, *, asking: bool) -> RenderableType:
+    """The numbered progression of a chain; ``asking`` adds the pending next why."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(ratio=1)
+    grid.add_row(Text("Problem", style="bold"), Text(chain.problem, style="bold"))
+    for number, why in enumerate(chain.whys, 1):
+        grid.add_row(Text(f"{number}. Why?", style="dim"), why.text)
+    if chain.root_cause:
+        cause = Text(chain.root_cause.text, style="bold")
+        cause.append(f"  [{chain.root_cause.category}]", style="italic")
+        grid.add_row(Text("Root cause", style="bold reverse"), cause)
+    elif asking:
+        grid.add_row(Text(f"{len(chain.whys) + 1}. Why?", style="bold"), Text("… type the answer below", style="dim"))
+        if len(chain.whys) >= 5:
+            nudge = "Can the team change the last answer? ^r marks it as the root cause."
+            grid.add_row("", Text(nudge, style="italic"))
+    return grid
+
+
+def factor_prompt(text: str) -> Table:
+    """A factor under its category heading: indented, with a bullet."""
+    grid = Table.grid()
+    grid.add_column(width=4)
+    grid.add_column(ratio=1)
+    grid.add_row("  •", text)
+    return grid
+
+
+def parse_factor(value: str) -> tuple[str, str] | None:
+    """Split ``text | category`` (a category may be shortened: 'tech'); None without a bar."""
+    text, bar, category = value.rpartition("|")
+    if not bar:
+        return None
+    word = category.strip().lower()
+    matches = [c for c in FISHBONE_CATEGORIES if c.startswith(word)] if word else []
+    return text, matches[0] if len(matches) == 1 else word
+
+
+class FiveWhysView(PhaseView):
+    """Chain list, the selected chain as numbered whys, factors; one entry line in three modes."""
+
+    BINDINGS = [
+        Binding("f1,alt+1", "mode('why')", "Next why", id="why_mode_why", key_display="F1", priority=True),
+        Binding("f2,alt+2", "mode('chain')", "New chain", id="why_mode_chain", key_display="F2", priority=True),
+        Binding("f3,alt+3", "mode('factor')", "Factor", id="why_mode_factor", key_display="F3", priority=True),
+        Binding("ctrl+r", "root_cause", "Root cause", id="why_root_cause"),
+        Binding("ctrl+z", "undo_why", "Undo why", id="why_undo", show=False),
+        Binding("ctrl+f", "from_observation", "From “poorly”", id="why_from_observation", show=False),
+        Binding("alt+up", "select_chain(-1)", "Previous chain", id="why_previous_chain", show=False),
+        Binding("alt+down", "select_chain(1)", "Next chain", id="why_next_chain", show=False),
+        Binding("delete,x", "delete_item", "Delete", id="why_delete"),
+        Binding("escape", "back", "Back", id="why_back", show=False),
+    ]
+
+    mode: str = "why"
+    """What Enter on the entry line does: 'why', 'chain' or 'factor'."""
+
+    chain_id: str | None = None
+    """The selected chain."""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="why-main"):
+            yield ChainList(id="why-chains")
+            with VerticalScroll(id="why-steps-box"):
+                yield Static(id="why-steps")
+            yield FactorList(id="why-factors")
+        yield QuickEntry("", "", id="why-entry")
+
+    def on_mount(self) -> None:
+        chains = self.session.meeting.chains
+        self._chains.add_options(Option(chain_prompt(n, c), id=c.id) for n, c in enumerate(chains, 1))
+        self._select(chains[0].id if chains else None)
+        self._show_factors()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # --- widgets -------------------------------------------------------------
+
+    @property
+    def entry(self) -> QuickEntry:
+        """The entry line at the bottom."""
+        return self.query_one("#why-entry", QuickEntry)
+
+    @property
+    def _chains(self) -> ChainList:
+        return self.query_one("#why-chains", ChainList)
+
+    @property
+    def _factors(self) -> FactorList:
+        return self.query_one("#why-factors", FactorList)
+
+    @property
+    def chain(self) -> WhyChain | None:
+        """The selected chain, if any."""
+        return next((c for c in self.session.meeting.chains if c.id == self.chain_id), None)
+
+    @property
+    def effective_mode(self) -> str:
+        """The entry mode in force: a new chain when there is none to add whys to."""
+        return "chain" if self.mode == "why" and self.chain is None else self.mode
+
+    # --- rendering -----------------------------------------------------------
+
+    def _select(self, chain_id: str | None) -> None:
+        self.chain_id = chain_id
+        if chain_id is not None:
+            self._chains.highlighted = self._chains.get_option_index(chain_id)
+        self._show_chain()
+
+    def _show_chain(self) -> None:
+        """The selected chain's steps, the list's title and the entry line's mode."""
+        chains = self.session.meeting.chains
+        chain = self.chain
+        mode = self.effective_mode
+        self._chains.border_title = f"Chains ({len(chains)})"
+        box = self.query_one("#why-steps-box", VerticalScroll)
+        steps = self.query_one("#why-steps", Static)
+        if chain is None:
+            box.border_title = "No chain yet"
+            steps.update(Text(
+                "Type the problem statement below (the observable impact, one sentence) and press Enter, "
+                "or press ^f to start from a “went poorly” observation.",
+                style="italic",
+            ))
+        else:
+            box.border_title = f"Chain {chains.index(chain) + 1} of {len(chains)}"
+            steps.update(chain_steps(chain, asking=mode == "why"))
+            box.scroll_end(animate=False)
+        title, hint = MODES[mode]
+        self.set_class(mode == "factor", "-factor-mode")
+        entry = self.entry
+        entry.input.border_title = title
+        entry.set_hint(hint)
+        if mode == "why":
+            entry.input.placeholder = f"Why #{len(chain.whys) + 1}? Type the answer, Enter adds it"
+        elif mode == "chain":
+            entry.input.placeholder = "Problem: what users saw, in one sentence"
+        else:
+            entry.input.placeholder = "Contributing factor | category"
+
+    def _show_factors(self) -> None:
+        """List factors under their category headings (the list stays short)."""
+        factors = self._factors
+        kept = factors.highlighted_option.id if factors.highlighted_option else None
+        options: list[Option] = []
+        for category in FISHBONE_CATEGORIES:
+            group = [f for f in self.session.meeting.factors if f.category == category]
+            if group:
+                heading = Text(category.capitalize(), style="bold")
+                options.append(Option(heading, id=f"category:{category}", disabled=True))
+                options.extend(Option(factor_prompt(f.text), id=f.id) for f in group)
+        factors.set_options(options)
+        factors.border_title = f"Contributing factors ({len(self.session.meeting.factors)})"
+        factors.border_subtitle = "" if options else "F3 adds one"
+        ids = [o.id for o in options]
+        if kept in ids:
+            factors.highlighted = ids.index(kept)
+
+    def on_session_change(self, change: Change) -> None:
+        if change.kind.startswith("factor."):
+            self._show_factors()
+        if not change.kind.startswith("chain."):
+            return
+        chains = self.session.meeting.chains
+        chain = next((c for c in chains if c.id == change.id), None)
+        if change.kind == "chain.added" and chain is not None:
+            self._chains.add_option(Option(chain_prompt(chains.index(chain) + 1, chain), id=chain.id))
+            if change.id == self.chain_id or self.chain is None:
+                self._select(chain.id)
+        elif change.kind == "chain.changed" and chain is not None:
+            self._chains.replace_option_prompt(chain.id, chain_prompt(chains.index(chain) + 1, chain))
+        elif change.kind == "chain.deleted":
+            self._chains.remove_option(change.id)
+            for number, other in enumerate(chains, 1):
+                self._chains.replace_option_prompt(other.id, chain_prompt(number, other))
+            option = self._chains.highlighted_option
+            self._select(self.chain_id if self.chain else option.id if option else None)
+        self._show_chain()
+
+    def on_phase_shown(self) -> None:
+        self.entry.focus_input()
+
+    # --- entering ------------------------------------------------------------
+
+    @on(QuickEntry.Submitted, "#why-entry")
+    def _submitted(self, message: QuickEntry.Submitted) -> None:
+        entry, value = message.entry, message.value
+        author = self.session.meeting.facilitator
+        mode = self.effective_mode
+        if mode == "chain":
+            self._start_chain(entry, value)
+        elif mode == "why":
+            self.attempt(entry, self.session.add_why, self.chain_id, value, author=author)
+        else:
+            parsed = parse_factor(value)
+            if parsed is None:
+                entry.reject("add a category after a bar, e.g. text | process")
+                return
+            self.attempt(entry, self.session.add_factor, *parsed, author=author)
+
+    def _start_chain(self, entry: QuickEntry | None, problem: str) -> None:
+        chain = self.attempt(entry, self.session.start_chain, problem, author=self.session.meeting.facilitator)
+        if chain is not None:
+            self.chain_id = chain.id
+            self.mode = "why"
+            self._show_chain()
+
+    @on(OptionList.OptionHighlighted, "#why-chains")
+    def _chain_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id != self.chain_id:
+            self.chain_id = event.option.id
+            self._show_chain()
+
+    @on(OptionList.OptionSelected, "#why-chains")
+    def _chain_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.action_mode("why")
+
+    # --- actions -------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_item":
+            return isinstance(self.screen.focused, (ChainList, FactorList))
+        return True
+
+    def action_mode(self, mode: str) -> None:
+        """Switch what the entry line adds: the next why, a new chain, or a factor."""
+        self.mode = mode
+        self._show_chain()
+        self.entry.focus_input()
+
+    def action_back(self) -> None:
+        """Escape: from a list back to typing, or from another mode back to whys."""
+        if self.screen.focused is self.entry.input:
+            self.mode = "why"
+            self._show_chain()
+        else:
+            self.entry.focus_input()
+
+    def action_select_chain(self, step: int) -> None:
+        """Select the chain above (-1) or below (+1) the current one."""
+        chains = self.session.meeting.chains
+        if not chains:
+            return
+        index = chains.index(self.chain) + step if self.chain else 0
+        self._select(chains[max(0, min(index, len(chains) - 1))].id)
+
+    def action_undo_why(self) -> None:
+        """Take back the last answer of the selected chain."""
+        chain = self.chain
+        if chain is None or not chain.whys:
+            self.notify("Nothing to undo: this chain has no answers.", severity="warning")
+            return
+        self.attempt(None, self.session.remove_last_why, chain.id)
+
+    def action_root_cause(self) -> None:
+        """Mark the last answer as the root cause, picking its category."""
+        chain = self.chain
+        if chain is None or not chain.whys:
+            self.notify("Answer at least one “why?” first; the last answer becomes the root cause.",
+                        severity="warning")
+            return
+
+        def chosen(category: str | None) -> None:
+            if category is not None:
+                self.attempt(None, self.session.set_root_cause, chain.id, category)
+
+        self.app.push_screen(
+            PickDialog(
+                "Root cause category",
+                [(c, c) for c in ROOT_CAUSE_CATEGORIES],
+                subtitle=f"Root cause: {chain.whys[-1].text}",
+                current=chain.root_cause.category if chain.root_cause else None,
+            ),
+            chosen,
+        )
+
+    def action_from_observation(self) -> None:
+        """Start a chain from one of the “went poorly” observations."""
+        poorly = [o for o in self.session.meeting.observations if o.kind == "went_poorly"]
+        label = OBSERVATION_LABELS["went_poorly"]
+        if not poorly:
+            self.notify(f"No “{label}” observations yet.", severity="warning")
+            return
+
+        def chosen(observation_id: str | None) -> None:
+            observation = next((o for o in poorly if o.id == observation_id), None)
+            if observation is not None:
+                self._start_chain(None, observation.text)
+                self.entry.focus_input()
+
+        self.app.push_screen(
+            PickDialog(f"Start a chain from “{label}”", [(o.id, o.text) for o in poorly]),
+            chosen,
+        )
+
+    def action_delete_item(self) -> None:
+        """Delete the highlighted chain (after asking) or factor of the focused list."""
+        focused = self.screen.focused
+        if isinstance(focused, FactorList):
+            option = focused.highlighted_option
+            if option is not None and not option.disabled:
+                self.attempt(None, self.session.delete_factor, option.id)
+            return
+        chain = self.chain
+        if chain is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.attempt(None, self.session.delete_chain, chain.id)
+
+        answers = len(chain.whys)
+        linked = sum(1 for a in self.session.meeting.actions if a.root_cause_id == chain.id)
+        question = f"Delete the chain “{chain.problem}”"
+        question += f" and its {answers} answer{'s' if answers != 1 else ''}?" if answers else "?"
+        if linked:
+            question += f" {linked} action item{'s' if linked != 1 else ''} will lose the link to it."
+        self.app.push_screen(ConfirmDialog("Delete chain", question), confirmed)

@@ -1,0 +1,201 @@
+"""What went well, what went poorly, where we got lucky: three lists, one entry line."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import DescendantFocus, Resize
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from ...model import OBSERVATION_KINDS, OBSERVATION_LABELS, Observation
+from ...session import Change
+from ..screens.why_dialogs import TextDialog
+from ..widgets.quick_entry import QuickEntry
+from .base import PhaseView
+
+NARROW_WIDTH = 72
+"""Below this many columns the three lists are stacked instead of side by side."""
+
+TARGET_KEYS = {"went_well": "F1", "went_poorly": "F2", "lucky": "F3"}
+ENTRY_HINT = "text | who said it (optional) · ↑ edit or delete"
+
+
+class ObservationList(OptionList):
+    """The observations of one kind; option ids are observation ids."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(id=f"obs-{kind}")
+        self.kind = kind
+
+
+def observation_prompt(observation: Observation) -> Table:
+    """How one observation reads in its list: a bullet, the text, who said it."""
+    text = Text(observation.text)
+    if observation.author:
+        text.append(f"  — {observation.author}", style="italic dim")
+    grid = Table.grid()
+    grid.add_column(width=2)
+    grid.add_column(ratio=1)
+    grid.add_row("•", text)
+    return grid
+
+
+class ObservationsView(PhaseView):
+    """Three lists side by side (stacked when narrow); the entry adds to the target one."""
+
+    BINDINGS = [
+        Binding("f1,alt+1", "target('went_well')", "Went well", id="obs_target_went_well",
+                key_display="F1", priority=True),
+        Binding("f2,alt+2", "target('went_poorly')", "Poorly", id="obs_target_went_poorly",
+                key_display="F2", priority=True),
+        Binding("f3,alt+3", "target('lucky')", "Lucky", id="obs_target_lucky",
+                key_display="F3", priority=True),
+        Binding("up", "focus_items", "Items", id="obs_focus_items", show=False),
+        Binding("delete,x", "delete_item", "Delete", id="obs_delete"),
+        Binding("e", "reword_item", "Reword", id="obs_reword"),
+        Binding("escape", "focus_entry", "Type", id="obs_focus_entry"),
+    ]
+
+    target_kind: str = "went_well"
+    """The kind of observation the entry line adds."""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="obs-columns"):
+            for kind in OBSERVATION_KINDS:
+                yield ObservationList(kind)
+        yield QuickEntry("", ENTRY_HINT, id="obs-entry")
+
+    def on_mount(self) -> None:
+        by_kind = {kind: [] for kind in OBSERVATION_KINDS}
+        for observation in self.session.meeting.observations:
+            by_kind[observation.kind].append(Option(observation_prompt(observation), id=observation.id))
+        for kind, options in by_kind.items():
+            self._list(kind).add_options(options)
+        self._show_target()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # --- rendering -----------------------------------------------------------
+
+    def _list(self, kind: str) -> ObservationList:
+        return self.query_one(f"#obs-{kind}", ObservationList)
+
+    @property
+    def entry(self) -> QuickEntry:
+        """The entry line at the bottom."""
+        return self.query_one("#obs-entry", QuickEntry)
+
+    def _show_target(self) -> None:
+        """Titles with counts; the target list is highlighted and named on the entry line."""
+        for kind in OBSERVATION_KINDS:
+            options = self._list(kind)
+            is_target = kind == self.target_kind
+            options.set_class(is_target, "-target")
+            options.border_title = f"{OBSERVATION_LABELS[kind]} ({options.option_count})"
+            options.border_subtitle = "▲ adding here" if is_target else TARGET_KEYS[kind]
+        label = OBSERVATION_LABELS[self.target_kind]
+        self.entry.input.placeholder = f"Add to “{label}” — Enter adds it"
+        self.entry.input.border_title = f"{TARGET_KEYS[self.target_kind]} {label}"
+
+    def on_session_change(self, change: Change) -> None:
+        if not change.kind.startswith("observation."):
+            return
+        observation = next((o for o in self.session.meeting.observations if o.id == change.id), None)
+        if change.kind == "observation.added" and observation is not None:
+            options = self._list(observation.kind)
+            options.add_option(Option(observation_prompt(observation), id=observation.id))
+            options.highlighted = options.option_count - 1
+        elif change.kind == "observation.changed" and observation is not None:
+            self._list(observation.kind).replace_option_prompt(observation.id, observation_prompt(observation))
+        elif change.kind == "observation.deleted":
+            for kind in OBSERVATION_KINDS:
+                try:
+                    self._list(kind).remove_option(change.id)
+                except OptionDoesNotExist:
+                    continue
+        self._show_target()
+
+    def on_phase_shown(self) -> None:
+        self.entry.focus_input()
+
+    # --- entering ------------------------------------------------------------
+
+    @on(QuickEntry.Submitted, "#obs-entry")
+    def _submitted(self, message: QuickEntry.Submitted) -> None:
+        text, _, author = message.value.partition("|")
+        self.attempt(
+            message.entry,
+            self.session.add_observation,
+            self.target_kind,
+            text,
+            author=author.strip() or self.session.meeting.facilitator,
+        )
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        widget = event.widget
+        if isinstance(widget, ObservationList):
+            if widget.highlighted is None and widget.option_count:
+                widget.highlighted = 0
+            if widget.kind != self.target_kind:
+                self.target_kind = widget.kind
+                self._show_target()
+
+    # --- actions -------------------------------------------------------------
+
+    def _focused_list(self) -> ObservationList | None:
+        focused = self.screen.focused
+        return focused if isinstance(focused, ObservationList) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("delete_item", "reword_item", "focus_entry"):
+            return self._focused_list() is not None
+        if action == "focus_items":
+            return self._focused_list() is None
+        return True
+
+    def action_target(self, kind: str) -> None:
+        """Make ``kind`` the list the entry line adds to (focus follows if on a list)."""
+        self.target_kind = kind
+        self._show_target()
+        if self._focused_list() is not None:
+            self._list(kind).focus()
+
+    def action_focus_items(self) -> None:
+        """Move from the entry line into the target list."""
+        self._list(self.target_kind).focus()
+
+    def action_focus_entry(self) -> None:
+        """Back to typing."""
+        self.entry.focus_input()
+
+    def _selected(self) -> Observation | None:
+        options = self._focused_list()
+        option = options.highlighted_option if options is not None else None
+        if option is None:
+            return None
+        return next((o for o in self.session.meeting.observations if o.id == option.id), None)
+
+    def action_delete_item(self) -> None:
+        """Delete the highlighted observation of the focused list."""
+        observation = self._selected()
+        if observation is not None:
+            self.attempt(None, self.session.delete_observation, observation.id)
+
+    def action_reword_item(self) -> None:
+        """Reword the highlighted observation in a small dialog."""
+        observation = self._selected()
+        if observation is None:
+            return
+        self.app.push_screen(
+            TextDialog(
+                f"Reword: {OBSERVATION_LABELS[observation.kind]}",
+                observation.text,
+                lambda text: self.session.update_observation(observation.id, text),
+            )
+        )

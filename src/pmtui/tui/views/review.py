@@ -1,0 +1,183 @@
+"""The review phase: the post-mortem as it will be exported, and who publishes it when."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, Markdown
+
+from ...agenda import Phase
+from ...export.markdown import render_postmortem
+from ...model import Meeting
+from ...session import Change, MeetingSession, ValidationError
+from ..messages import ExportFinished
+from .base import PhaseView
+
+RENDER_DELAY = 0.5
+"""Seconds a change waits before the document is rendered again (changes in between join it)."""
+
+_FIELDS = {
+    "review-owner": ("document_owner", "Owner"),
+    "review-published": ("publication_date", "Published"),
+    "review-follow-up": ("follow_up_date", "Follow-up"),
+}
+_NOT_IN_DOCUMENT = ("clock.", "phase.")
+"""Kinds of change the post-mortem document does not show."""
+_DATE_HINT = "YYYY-MM-DD, +2w"
+
+
+class ReviewView(PhaseView):
+    """The whole post-mortem rendered, the report's owner and dates, and the export."""
+
+    BINDINGS = [
+        Binding("pageup", "scroll_document(-1)", "Doc up", id="review.page_up", priority=True),
+        Binding("pagedown", "scroll_document(1)", "Doc down", id="review.page_down", priority=True),
+    ]
+
+    def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
+        super().__init__(session, phase, id=id)
+        self._dirty = True
+        self._rendering = False
+        self._timer: Timer | None = None
+        self._shown = ""
+
+    def compose_body(self) -> ComposeResult:
+        with Grid(id="review-form"):
+            for field_id, (name, label) in _FIELDS.items():
+                yield Label(label, classes="review-label")
+                placeholder = "who publishes it" if name == "document_owner" else _DATE_HINT
+                yield Input(self._stored(name), placeholder=placeholder, compact=True, id=field_id)
+        yield Label("", id="review-error")
+        with Horizontal(id="review-export-line"):
+            yield Button("Export Markdown", id="review-export", compact=True)
+            yield Label("ctrl+s also exports", id="review-export-hint")
+        yield Label("", id="review-exported")
+        with VerticalScroll(id="review-scroll"):
+            yield Markdown(id="review-document")
+
+    def on_phase_shown(self) -> None:
+        self.query_one("#review-owner", Input).focus()
+        if self._dirty:
+            self.refresh_document()
+
+    # --- the document --------------------------------------------------------
+
+    def on_session_change(self, change: Change) -> None:
+        if change.kind.startswith(_NOT_IN_DOCUMENT):
+            return
+        self._dirty = True
+        if change.kind == "review.changed":
+            for field_id, (name, _) in _FIELDS.items():
+                field = self.query_one(f"#{field_id}", Input)
+                if not (field.has_focus or field.has_class("-error")):
+                    field.value = self._stored(name)
+        if self.display and self._timer is None:
+            self._timer = self.set_timer(RENDER_DELAY, self._render_due)
+
+    def _render_due(self) -> None:
+        self._timer = None
+        if self.display and self._dirty:
+            self.refresh_document()
+
+    def refresh_document(self) -> None:
+        """Render the document from the meeting now, off the event loop."""
+        if self._rendering:
+            self._dirty = True
+            return
+        self._dirty = False
+        self._rendering = True
+        self._build_document(self.session.snapshot(), self.session.today())
+
+    @work(group="review-render", exit_on_error=False)
+    async def _build_document(self, meeting: Meeting, today: date) -> None:
+        try:
+            text = await asyncio.to_thread(render_postmortem, meeting, today=today)
+            if text != self._shown:
+                self._shown = text
+                await self.query_one("#review-document", Markdown).update(text)
+        finally:
+            self._rendering = False
+        if self._dirty and self.display:
+            self.refresh_document()
+
+    @property
+    def document_text(self) -> str:
+        """The Markdown the document area shows."""
+        return self._shown
+
+    def action_scroll_document(self, pages: int) -> None:
+        """Scroll the document a page up (-1) or down (1), wherever the focus is."""
+        scroll = self.query_one("#review-scroll", VerticalScroll)
+        if pages < 0:
+            scroll.scroll_page_up()
+        else:
+            scroll.scroll_page_down()
+
+    # --- owner and dates -----------------------------------------------------
+
+    def _stored(self, name: str) -> str:
+        value = getattr(self.session.meeting, name)
+        return value.isoformat() if isinstance(value, date) else (value or "")
+
+    def _save(self, field: Input) -> None:
+        """Send a field to the session if it changed; a refusal is shown under the form."""
+        name, label = _FIELDS[field.id]
+        if field.value.strip() == self._stored(name):
+            return
+        try:
+            self.session.set_review(**{name: field.value})
+        except ValidationError as exc:
+            field.add_class("-error")
+            self.query_one("#review-error", Label).update(f"✗ {label}: {exc}")
+            self._update_error_line()
+            return
+        field.value = self._stored(name)
+
+    def _update_error_line(self) -> None:
+        self.query_one("#review-error", Label).set_class(bool(self.query("#review-form Input.-error")), "-shown")
+
+    @on(Input.Submitted, "#review-form Input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._save(event.input)
+
+    @on(Input.Blurred, "#review-form Input")
+    def _blurred(self, event: Input.Blurred) -> None:
+        self._save(event.input)
+
+    @on(Input.Changed, "#review-form Input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        event.input.remove_class("-error")
+        self._update_error_line()
+
+    # --- export --------------------------------------------------------------
+
+    @on(Button.Pressed, "#review-export")
+    def _export(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.query_one("#review-export-hint", Label).update("Exporting…")
+        self.app.export_markdown()
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        """Show where the export went (or why it failed), until the next one."""
+        self.query_one("#review-export-hint", Label).update("ctrl+s also exports")
+        label = self.query_one("#review-exported", Label)
+        label.set_class(bool(message.error), "-error")
+        label.add_class("-shown")
+        if message.error:
+            label.update(f"✗ {message.error}")
+            return
+        folders = {str(Path(p).parent) for p in message.paths}
+        if len(folders) == 1:
+            names = "".join(f"\n  {Path(p).name}" for p in message.paths)
+            label.update(f"✓ Exported to {folders.pop()}{names}")
+        else:
+            label.update("✓ Exported " + "".join(f"\n  {p}" for p in message.paths))

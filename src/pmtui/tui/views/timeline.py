@@ -1,0 +1,370 @@
+"""The timeline view: events typed in a stream, shown in time order with gaps and metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.theme import Theme
+from textual.widgets import DataTable, Label
+from textual.widgets.data_table import ColumnKey
+
+from ...analysis import TimelineGap, timeline_gaps
+from ...model import MILESTONE_LABELS, MILESTONES, TimelineEvent
+from ...session import Change
+from ...timeparse import format_duration, local
+from ..screens.event_dialogs import ConfirmDialog, EditEventDialog, MilestoneDialog
+from ..widgets.metrics import IncidentMetricsBar
+from ..widgets.quick_entry import QuickEntry
+from .base import PhaseView
+
+COLUMNS = (("Time", "time"), ("Event", "event"), ("Actor", "actor"), ("Evidence", "evidence"), ("Author", "author"))
+# Widest each column may get, so that all five fit beside the sidebar at 160 columns.
+CLIP = {"event": 60, "actor": 14, "evidence": 24, "author": 12}
+GAP_PREFIX = "gap:"
+_EVENT_RANK, _GAP_RANK = 1, 0
+
+
+@dataclass(eq=True)
+class _Cell:
+    """A table cell that renders as ``text`` and sorts rows by ``order``."""
+
+    text: Text
+    order: tuple[datetime, int]
+
+    def __rich__(self) -> Text:
+        return self.text
+
+
+def _order(cell: _Cell) -> tuple[datetime, int]:
+    return cell.order
+
+
+def _width(value: object) -> int:
+    return (value.text if isinstance(value, _Cell) else value).cell_len
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class TimelineTable(DataTable):
+    """The timeline's rows: one per event (keyed by its id) and one per long gap."""
+
+    BINDINGS = [
+        Binding("enter,e", "row('edit')", "Edit", id="timeline.edit"),
+        Binding("delete,x", "row('delete')", "Delete", id="timeline.delete"),
+        Binding("d", "row('decision')", "Decision point", id="timeline.decision"),
+        Binding("m", "row('milestone')", "Milestone", id="timeline.milestone"),
+    ]
+
+    @dataclass
+    class RowAction(Message):
+        """A key asked for ``action`` on the row under the cursor."""
+
+        action: str
+        row_key: str
+
+    def action_row(self, action: str) -> None:
+        """Report ``action`` on the highlighted row to the view."""
+        if self.row_count:
+            row_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+            self.post_message(self.RowAction(action, str(row_key.value)))
+
+
+class TimelineView(PhaseView):
+    """Build the shared sequence of events: type a line, see it land in time order."""
+
+    BINDINGS = [
+        Binding("tab", "toggle_focus", "Table ⇄ entry", id="timeline.toggle_focus"),
+        Binding("down", "focus_table", "To the table", show=False, id="timeline.to_table"),
+        Binding("escape", "focus_entry", "Back to typing", id="timeline.to_entry"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: dict[str, dict[str, object]] = {}
+        self._gaps: dict[str, TimelineGap] = {}
+        self._multi_day = False
+        self._unsorted = False
+
+    def compose_body(self) -> ComposeResult:
+        yield IncidentMetricsBar(self.session, id="timeline-metrics")
+        yield TimelineTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="timeline-status")
+        yield QuickEntry(
+            "e.g. 14:37 checkout errors start | alice | grafana link",
+            "TIME description | actor | evidence  ·  ↓ or Tab selects a row",
+            id="timeline-entry",
+        )
+
+    def on_mount(self) -> None:
+        table = self.table
+        for label, key in COLUMNS:
+            table.add_column(label, key=key)
+        self._reload()
+        self._show_summary()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    @property
+    def table(self) -> TimelineTable:
+        """The table of events."""
+        return self.query_one("#timeline-table", TimelineTable)
+
+    @property
+    def entry(self) -> QuickEntry:
+        """The quick-entry line."""
+        return self.query_one("#timeline-entry", QuickEntry)
+
+    # --- reacting to the session ---------------------------------------------
+
+    def on_session_change(self, change: Change) -> None:
+        kind = change.kind
+        if kind == "event.imported":
+            self._reload()
+        elif kind in ("event.added", "event.changed", "event.deleted"):
+            self._event_changed(change)
+        elif kind == "incident.changed":
+            self._resync_all()
+        else:
+            return
+        self._show_summary()
+
+    def _reload(self) -> None:
+        """Fill the table from scratch (on mount and after an import)."""
+        self.table.clear()
+        self._shown.clear()
+        self._gaps.clear()
+        events = self.session.meeting.sorted_events()
+        self._multi_day = self._spans_days(events)
+        for event in events:
+            self._add_row(event.id, self._event_cells(event))
+        self._sync_gaps()
+        self._sort()
+
+    def _event_changed(self, change: Change) -> None:
+        table = self.table
+        selected = self._cursor_key()
+        event = self._event(change.id)
+        if event is None:
+            if change.id in self._shown:
+                self._remove_row(change.id)
+        elif change.id in self._shown:
+            self._update_cells(change.id, self._event_cells(event))
+        else:
+            self._add_row(event.id, self._event_cells(event))
+        if self._multi_day != self._spans_days(self.session.meeting.events):
+            self._resync_all()
+        else:
+            self._sync_gaps()
+        self._sort()
+        if change.kind == "event.added" and not table.has_focus:
+            selected = change.id
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def _resync_all(self) -> None:
+        """Re-render every row (time zone, milestones, date display or theme changed)."""
+        events = self.session.meeting.events
+        self._multi_day = self._spans_days(events)
+        for event in events:
+            self._update_cells(event.id, self._event_cells(event))
+        self._sync_gaps(force=True)
+        self._sort()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self._resync_all()
+
+    # --- rows ------------------------------------------------------------------
+
+    def _add_row(self, key: str, cells: dict[str, object]) -> None:
+        self.table.add_row(*cells.values(), key=key)
+        self._shown[key] = cells
+        self._unsorted = True
+
+    def _update_cells(self, key: str, cells: dict[str, object]) -> None:
+        """Update only the cells of row ``key`` that changed."""
+        shown = self._shown[key]
+        for column, value in cells.items():
+            if shown[column] != value:
+                grows = _width(value) > self.table.columns[ColumnKey(column)].content_width
+                self.table.update_cell(key, column, value, update_width=grows)
+                self._unsorted |= column == "time" and shown[column].order != value.order
+                shown[column] = value
+
+    def _remove_row(self, key: str) -> None:
+        self.table.remove_row(key)
+        del self._shown[key]
+
+    def _sort(self) -> None:
+        """Put rows back in time order when a row was added or moved in time."""
+        if self._unsorted:
+            self.table.sort("time", key=_order)
+            self._unsorted = False
+
+    def _event_cells(self, event: TimelineEvent) -> dict[str, object]:
+        colours = self.app.theme_variables
+        description = Text()
+        if event.decision_point:
+            description.append("◆ ", style=f"bold {colours['accent']}")
+        for name in self._milestones_at(event.time):
+            description.append(f"[{MILESTONE_LABELS[name].lower()}] ", style=f"bold {colours['success']}")
+        description.append(_clip(event.description, CLIP["event"] - description.cell_len))
+        return {
+            "time": _Cell(Text(self._format_time(event.time)), (event.time, _EVENT_RANK)),
+            "event": description,
+            "actor": Text(_clip(event.actor, CLIP["actor"])),
+            "evidence": Text(_clip(event.evidence, CLIP["evidence"])),
+            "author": Text(_clip(event.author, CLIP["author"])),
+        }
+
+    def _sync_gaps(self, *, force: bool = False) -> None:
+        """Add, update or remove the marker rows of gaps over 10 minutes."""
+        events = self.session.meeting.events
+        gaps = {f"{GAP_PREFIX}{gap.before_id}": gap for gap in timeline_gaps(events)}
+        for key in [k for k in self._gaps if k not in gaps]:
+            self._remove_row(key)
+            del self._gaps[key]
+        by_id = None
+        for key, gap in gaps.items():
+            if not force and self._gaps.get(key) == gap:
+                continue
+            by_id = by_id or {e.id: e for e in events}
+            cells = self._gap_cells(gap, by_id[gap.after_id], by_id[gap.before_id])
+            if key in self._gaps:
+                self._update_cells(key, cells)
+            else:
+                self._add_row(key, cells)
+            self._gaps[key] = gap
+
+    def _gap_cells(self, gap: TimelineGap, after: TimelineEvent, before: TimelineEvent) -> dict[str, object]:
+        style = f"bold {self.app.theme_variables['warning']}"
+        minutes = round(gap.seconds / 60)
+        length = f"{minutes} min" if minutes < 120 else format_duration(gap.seconds)
+        tz = self.session.meeting.incident.tz
+        text = Text(f"{length} gap: what happened between {local(after.time, tz):%H:%M} "
+                    f"and {local(before.time, tz):%H:%M}?", style=style)
+        return {
+            "time": _Cell(Text("⋯", style=style), (before.time, _GAP_RANK)),
+            "event": text,
+            "actor": Text(),
+            "evidence": Text(),
+            "author": Text(),
+        }
+
+    def _milestones_at(self, moment: datetime) -> list[str]:
+        incident = self.session.meeting.incident
+        return [name for name in MILESTONES if getattr(incident, name) == moment]
+
+    def _format_time(self, moment: datetime) -> str:
+        shown = local(moment, self.session.meeting.incident.tz)
+        return shown.strftime("%b %d %H:%M:%S" if self._multi_day else "%H:%M:%S")
+
+    def _spans_days(self, events: list[TimelineEvent]) -> bool:
+        tz = self.session.meeting.incident.tz
+        return len({local(e.time, tz).date() for e in events}) > 1
+
+    def _event(self, event_id: str | None) -> TimelineEvent | None:
+        return next((e for e in self.session.meeting.events if e.id == event_id), None)
+
+    def _cursor_key(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _show_summary(self) -> None:
+        """Refresh the metrics line and the event and gap counts."""
+        self.query_one(IncidentMetricsBar).refresh_metrics()
+        count = len(self.session.meeting.events)
+        gaps = len(self._gaps)
+        status = Text()
+        if not count:
+            status.append("No events yet: type the first one below, starting with its time")
+        else:
+            status.append(f"{count} event{'s' if count != 1 else ''}")
+        if gaps:
+            status.append(f"  ·  {gaps} gap{'s' if gaps != 1 else ''} over 10 min", style="bold")
+            status.append(" — select one and press Enter to fill it")
+        label = self.query_one("#timeline-status", Label)
+        label.update(status)
+        label.set_class(bool(gaps), "-gaps")
+
+    # --- typing and keys -----------------------------------------------------------
+
+    @on(QuickEntry.Submitted, "#timeline-entry")
+    def _add_line(self, message: QuickEntry.Submitted) -> None:
+        author = self.session.meeting.facilitator or "facilitator"
+        self.attempt(message.entry, self.session.add_event_line, message.value, author=author)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_table":
+            return self.entry.input.has_focus
+        if action == "focus_entry":
+            return self.table.has_focus
+        return True
+
+    def action_toggle_focus(self) -> None:
+        """Tab: between the entry line and the table."""
+        if self.table.has_focus:
+            self.entry.focus_input()
+        else:
+            self.table.focus()
+
+    def action_focus_table(self) -> None:
+        """Move the keyboard to the table to act on a row."""
+        self.table.focus()
+
+    def action_focus_entry(self) -> None:
+        """Back to the entry line to type events."""
+        self.entry.focus_input()
+
+    @on(TimelineTable.RowAction)
+    def _row_action(self, message: TimelineTable.RowAction) -> None:
+        key = message.row_key
+        if key.startswith(GAP_PREFIX):
+            self._gap_action(message.action, key)
+            return
+        event = self._event(key)
+        if event is None:
+            return
+        if message.action == "edit":
+            self.app.push_screen(EditEventDialog(self.session, key))
+        elif message.action == "delete":
+            self._confirm_delete(event)
+        elif message.action == "decision":
+            self.attempt(None, self.session.toggle_decision_point, key)
+        elif message.action == "milestone":
+            self.app.push_screen(MilestoneDialog(self.session, key), lambda name: self._mark(key, name))
+
+    def _confirm_delete(self, event: TimelineEvent) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.attempt(None, self.session.delete_event, event.id)
+
+        detail = f"{self._format_time(event.time)}  {event.description}"
+        self.app.push_screen(ConfirmDialog("Delete this event?", detail), answer)
+
+    def _mark(self, event_id: str, milestone: str | None) -> None:
+        if milestone is not None:
+            self.attempt(None, self.session.mark_milestone, event_id, milestone)
+
+    def _gap_action(self, action: str, key: str) -> None:
+        """Enter on a gap row starts a line at the gap's first minute; other keys explain."""
+        if action != "edit":
+            self.notify("That row marks a gap, not an event: press Enter on it to fill it", timeout=4)
+            return
+        gap_start = self._event(self._gaps[key].after_id)
+        if gap_start is None:
+            return
+        moment = local(gap_start.time + timedelta(minutes=1), self.session.meeting.incident.tz)
+        entry = self.entry
+        entry.input.value = moment.strftime("%Y-%m-%d %H:%M " if self._multi_day else "%H:%M ")
+        entry.focus_input()
+        entry.input.cursor_position = len(entry.input.value)

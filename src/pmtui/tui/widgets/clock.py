@@ -1,0 +1,87 @@
+"""The always-visible meeting clock: phase countdown, progress, agenda."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Digits, Label, ProgressBar, Static
+
+from ...agenda import Agenda
+from ...clock import ClockSnapshot, PhaseStatus, format_delta, format_remaining
+from ...timeparse import format_clock
+
+
+class ClockPanel(Vertical):
+    """Large countdown of the current phase, its progress, and the meeting clock."""
+
+    DEFAULT_CSS = """
+    ClockPanel { height: auto; }
+    ClockPanel Digits { width: auto; }
+    ClockPanel ProgressBar Bar { width: 1fr; }
+    ClockPanel ProgressBar { width: 100%; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="clock-state")
+        yield Digits("00:00", id="countdown")
+        yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="phase-progress")
+        yield Label("", id="meeting-clock")
+
+    def show(self, snap: ClockSnapshot) -> None:
+        """Render ``snap``: colours follow the phase status and the pause state."""
+        self.query_one("#countdown", Digits).update(format_remaining(snap.remaining))
+        self.query_one("#phase-progress", ProgressBar).update(total=1.0, progress=snap.progress)
+        status = snap.status
+        self.set_class(status == PhaseStatus.WARNING, "-warning")
+        self.set_class(status == PhaseStatus.OVERRUN, "-overrun")
+        self.set_class(not snap.running, "-paused")
+        if not snap.started:
+            state = "Not started — ctrl+t starts the clock"
+        elif not snap.running:
+            state = "⏸ Paused — ctrl+t resumes"
+        elif status == PhaseStatus.OVERRUN:
+            state = f"⏰ Time's up — over by {format_clock(snap.overrun)}"
+        elif status == PhaseStatus.WARNING:
+            state = "Less than 2 minutes left"
+        else:
+            state = "Phase time left"
+        self.query_one("#clock-state", Label).update(state)
+        meeting = Text(f"{format_clock(snap.meeting_elapsed)} / {format_clock(snap.meeting_planned)}")
+        delta = format_delta(snap.schedule_delta)
+        if delta != "on time":
+            meeting.append(f"  {delta} {'behind' if snap.schedule_delta > 0 else 'ahead'}")
+        else:
+            meeting.append("  on time")
+        if snap.meeting_warning:
+            left = max(0.0, snap.meeting_remaining)
+            meeting.append(f"\n⚠ {format_clock(left)} to scheduled end", style="bold")
+        label = self.query_one("#meeting-clock", Label)
+        label.update(meeting)
+        label.set_class(snap.meeting_warning, "-warning")
+
+
+class AgendaList(Static):
+    """Every phase with planned minutes, marked done / current / upcoming."""
+
+    def show(self, agenda: Agenda, snap: ClockSnapshot) -> None:
+        """Render the agenda against the clock ``snap``; finished phases show actual minutes."""
+        table = Table.grid(expand=True)
+        table.add_column(width=2)
+        table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        for index, phase in enumerate(agenda.phases):
+            actual = snap.elapsed[index] / 60
+            minutes = f"{phase.minutes:g}m"
+            if index < snap.phase_index:
+                mark, style = "✓", "dim"
+                minutes = f"{actual:.0f}/{phase.minutes:g}m"
+            elif index == snap.phase_index:
+                mark, style = "▶", "bold reverse"
+            else:
+                mark, style = " ", ""
+                if actual >= 0.5:
+                    minutes = f"{actual:.0f}/{phase.minutes:g}m"
+            table.add_row(mark, Text(phase.title, style=style), Text(minutes, style="dim" if index < snap.phase_index else ""))
+        self.update(table)

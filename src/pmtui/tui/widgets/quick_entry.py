@@ -1,0 +1,116 @@
+"""A one-line entry for typing items in a stream, with its error shown beside it."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label
+
+
+class EntryLine(Input):
+    """An Input that takes the line and clears itself the moment Enter arrives.
+
+    Textual runs the Enter binding only after keys already queued behind it
+    were typed into the line; a fast typist or a burst from a remote terminal
+    would then merge two lines. Handling Enter as a key keeps them apart.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key != "enter":
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        value = self.value
+        if value.strip():
+            self.value = ""
+        self.post_message(self.Submitted(self, value))
+
+
+class QuickEntry(Vertical):
+    """A line that reports each Enter and puts refused text back with the reason.
+
+    Every :class:`Submitted` must be answered, in order, by :meth:`accept`
+    or :meth:`reject`.
+    """
+
+    DEFAULT_CSS = """
+    QuickEntry { height: auto; }
+    QuickEntry > Label.hint { color: $text-muted; padding: 0 1; }
+    QuickEntry > Label.error { color: $error; text-style: bold; padding: 0 1; display: none; }
+    QuickEntry.-error > Label.error { display: block; }
+    QuickEntry.-error > Label.hint { display: none; }
+    QuickEntry.-error > Input { border: tall $error; }
+    """
+
+    @dataclass
+    class Submitted(Message):
+        """Enter was pressed on a non-empty line."""
+
+        entry: QuickEntry
+        value: str
+
+        @property
+        def control(self) -> QuickEntry:
+            """The entry that was submitted."""
+            return self.entry
+
+    def __init__(self, placeholder: str, hint: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._placeholder = placeholder
+        self._hint = hint
+        self._unresolved: deque[str] = deque()
+        self._restored: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield EntryLine(placeholder=self._placeholder)
+        yield Label(self._hint, classes="hint")
+        yield Label("", classes="error")
+
+    @property
+    def input(self) -> Input:
+        """The Input inside."""
+        return self.query_one(EntryLine)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self._unresolved.append(event.value)
+            self.post_message(self.Submitted(self, event.value))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value and event.value != self._restored:
+            self.remove_class("-error")
+            self._restored = None
+
+    def accept(self) -> None:
+        """The oldest submitted line was taken: forget it and clear any error."""
+        if self._unresolved:
+            self._unresolved.popleft()
+        self.remove_class("-error")
+
+    def reject(self, message: str) -> None:
+        """Show what is wrong next to the line and put the refused text back."""
+        if self._unresolved:
+            refused = self._unresolved.popleft()
+            typed_since = self.input.value
+            self._restored = f"{refused} {typed_since}" if typed_since else refused
+            self.input.value = self._restored
+            self.input.cursor_position = len(refused)
+        self.query_one("Label.error", Label).update(Text(f"✗ {message}"))
+        self.add_class("-error")
+
+    def set_hint(self, hint: str) -> None:
+        """Change the help text under the line."""
+        self.query_one("Label.hint", Label).update(hint)
+
+    def focus_input(self) -> None:
+        """Put the keyboard focus on the line."""
+        self.input.focus()

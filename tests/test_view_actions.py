@@ -1,0 +1,372 @@
+"""Pilot and snapshot tests for the action items phase view and its dialogs."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from textual import events
+from textual.widgets import DataTable, Input, Label, OptionList
+
+from pmtui.demo import demo_meeting
+from pmtui.model import ActionItem, RootCause, Why, WhyChain, to_data
+from pmtui.store import MeetingFile
+from pmtui.tui.app import make_app
+from pmtui.tui.screens.action_dialogs import ConfirmDeleteDialog, EditActionDialog, LinkRootCauseDialog
+from pmtui.tui.views.actions import ActionsView
+from pmtui.tui.widgets.quick_entry import QuickEntry
+
+FIXED_EPOCH = 1_800_000_000.0
+PHASE = 4  # "Action items" in standard-90
+
+
+def fixed_clock() -> float:
+    """A clock that never moves, so nothing on screen depends on the real time."""
+    return FIXED_EPOCH
+
+
+def create_meeting(data_dir: Path) -> str:
+    """The demo meeting plus a second root cause and three more items; returns its id."""
+    meeting = demo_meeting(now=FIXED_EPOCH)
+    meeting.chains.append(WhyChain(
+        "The pool change was not noticed in review",
+        whys=[Why("The deploy diff summary leaves out configuration files")],
+        root_cause=RootCause("Deploy summaries hide configuration changes", "process gap"),
+    ))
+    meeting.chains.append(WhyChain("Nobody looked at the pool metrics"))
+    meeting.actions += [
+        ActionItem("Show config changes in the deploy diff summary", owner="Jo Okafor", priority="medium",
+                   due=date(2026, 12, 31), success_criteria="Config diffs appear in every deploy summary",
+                   kinds=["improves detection"]),
+        ActionItem("Add a connection pool exhaustion alert", priority="critical", due=date(2026, 11, 26)),
+        ActionItem("Runbook: roll back before tuning live", owner="Priya Nair", priority="low",
+                   due=date(2027, 2, 1), status="done"),
+    ]
+    MeetingFile.create(data_dir, to_data(meeting)).close()
+    return meeting.id
+
+
+async def show_view(app, pilot) -> ActionsView:
+    """Jump to the action items phase and return its view."""
+    app.session.jump_to_phase(PHASE)
+    await pilot.pause()
+    view = app.screen.query_one(f"#phase-{PHASE}", ActionsView)
+    assert app.screen.current_view is view
+    return view
+
+
+async def type_line(pilot, text: str) -> None:
+    """Paste ``text`` into the focused line (as a terminal paste) and press Enter."""
+    pilot.app.focused.post_message(events.Paste(text))
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """Everything on screen as plain text, one terminal line per line."""
+    found = re.findall(r'<text[^>]*? x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>([^<]*)</text>',
+                       app.export_screenshot())
+    segments = [(float(x), float(y), float(length), html.unescape(t).replace("\xa0", " ")) for x, y, length, t in found]
+    cell = min(length / len(text) for _, _, length, text in segments if text)
+    lines: dict[float, str] = {}
+    for x, y, _, text in segments:
+        line, column = lines.get(y, ""), round(x / cell)
+        lines[y] = line.ljust(column)[:column] + text + line[column + len(text):]
+    return "\n".join(line.rstrip() for _, line in sorted(lines.items()))
+
+
+def row_cells(view: ActionsView, item_id: str) -> list[str]:
+    """The plain text of every cell of an item's row."""
+    return [str(cell) for cell in view.query_one(DataTable).get_row(item_id)]
+
+
+def items(app) -> dict[str, ActionItem]:
+    """The meeting's action items by description."""
+    return {a.description: a for a in app.session.meeting.actions}
+
+
+async def select_row(app, pilot, view: ActionsView, index: int) -> str:
+    """Go from the entry line to the table, put the cursor on row ``index``; returns its item id."""
+    await pilot.press("down")
+    table = view.query_one(DataTable)
+    assert app.focused is table
+    await pilot.press(*["down"] * index)
+    return app.session.meeting.actions[index].id
+
+
+async def test_typing_items_in_a_stream(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        entry = view.query_one(QuickEntry)
+        assert app.focused is entry.input
+        await type_line(pilot, "Alert on pool wait time | Priya Nair | high | 2026-12-15 | pages within 2 minutes")
+        await type_line(pilot, "Per-environment config files | Jo Okafor | p2 | 2027-01-20")
+        added = app.session.meeting.actions[-2:]
+        assert [(a.description, a.owner, a.priority, a.due, a.success_criteria) for a in added] == [
+            ("Alert on pool wait time", "Priya Nair", "high", date(2026, 12, 15), "pages within 2 minutes"),
+            ("Per-environment config files", "Jo Okafor", "medium", date(2027, 1, 20), ""),
+        ]
+        assert entry.input.value == "" and app.focused is entry.input
+        table = view.query_one(DataTable)
+        assert table.row_count == 6
+        assert row_cells(view, added[0].id)[:5] == [
+            "high", "Alert on pool wait time", "Priya Nair", "2026-12-15", "pages within 2 minutes"]
+        assert table.cursor_row == 5, "the newest item is highlighted while typing"
+        text = screen_text(app)
+        assert "Per-environment config" in text and "Alert on pool wait time" in text
+    app.close_session()
+
+
+async def test_due_date_defaults_from_priority(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await show_view(app, pilot)
+        for priority in ("critical", "high", "medium", "low"):
+            await type_line(pilot, f"{priority} item | Ana Costa | {priority}")
+        await type_line(pilot, "no priority given")
+        today = app.session.today()
+        expected = {"critical": 7, "high": 21, "medium": 42, "low": 84}
+        for priority, days in expected.items():
+            item = items(app)[f"{priority} item"]
+            assert item.due == today + timedelta(days=days)
+            assert row_cells(view, item.id)[3] == item.due.isoformat()
+        assert items(app)["no priority given"].priority == "medium"
+        assert items(app)["no priority given"].due == today + timedelta(days=42)
+        assert (today + timedelta(days=84)).isoformat() in screen_text(app)
+    app.close_session()
+
+
+async def test_bad_priority_or_due_shows_error_and_keeps_text(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        entry = view.query_one(QuickEntry)
+        before = len(app.session.meeting.actions)
+        await type_line(pilot, "Tune the pool | Jo | urgent")
+        assert entry.has_class("-error")
+        assert entry.input.value == "Tune the pool | Jo | urgent"
+        assert "priority 'urgent' is not one of" in str(entry.query_one("Label.error", Label).render())
+        assert "priority 'urgent' is not one of" in screen_text(app)
+        await pilot.press("ctrl+u")
+        await type_line(pilot, "Tune the pool | Jo | high | next friday")
+        assert "cannot read date 'next friday'" in str(entry.query_one("Label.error", Label).render())
+        assert entry.input.value == "Tune the pool | Jo | high | next friday"
+        assert len(app.session.meeting.actions) == before
+        assert view.query_one(DataTable).row_count == before
+        assert app.focused is entry.input
+    app.close_session()
+
+
+async def test_edit_in_dialog_keeps_it_open_on_error(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        item_id = await select_row(app, pilot, view, 2)
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, EditActionDialog)
+        assert dialog.query_one("#edit-description", Input).value == "Add a connection pool exhaustion alert"
+        await pilot.press("tab", *"Ana", "tab", "tab", *"soon", "enter")
+        assert app.screen is dialog, "a refused due date keeps the dialog open"
+        error = dialog.query_one("#edit-error", Label)
+        assert error.display and str(error.render()).startswith("✗ cannot read date 'soon'")
+        assert "cannot read date 'soon'" in screen_text(app)
+        assert items(app)["Add a connection pool exhaustion alert"].owner == "", "nothing is saved on a refusal"
+        await pilot.press("ctrl+u")
+        dialog.query_one("#edit-due", Input).post_message(events.Paste("2027-01-31"))
+        await pilot.press("tab")
+        await type_line(pilot, "pages fire in a load test")
+        await pilot.pause()
+        assert app.screen is not dialog
+        item = items(app)["Add a connection pool exhaustion alert"]
+        assert (item.owner, item.due, item.success_criteria, item.priority) == (
+            "Ana", date(2027, 1, 31), "pages fire in a load test", "critical")
+        assert row_cells(view, item_id)[2:5] == ["Ana", "2027-01-31", "pages fire in a load test"]
+        assert app.focused is view.query_one(DataTable)
+    app.close_session()
+
+
+async def test_enter_on_a_row_edits_and_priority_is_a_select(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await show_view(app, pilot)
+        item_id = await select_row(app, pilot, view, 1)
+        await pilot.press("enter")
+        assert isinstance(app.screen, EditActionDialog)
+        await pilot.press("tab", "tab", "enter", "down", "enter")
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditActionDialog)
+        assert app.session.meeting.actions[1].priority == "low"
+        assert row_cells(view, item_id)[0] == "low"
+        await pilot.press("e", "escape")
+        assert not isinstance(app.screen, EditActionDialog)
+        assert app.session.meeting.actions[1].priority == "low"
+    app.close_session()
+
+
+async def test_link_to_a_root_cause(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await show_view(app, pilot)
+        item_id = await select_row(app, pilot, view, 1)
+        chains = app.session.meeting.chains
+        await pilot.press("l")
+        dialog = app.screen
+        assert isinstance(dialog, LinkRootCauseDialog)
+        options = dialog.query_one(OptionList)
+        assert options.option_count == 3, "no link + the two chains that have a root cause"
+        assert options.highlighted == 0
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert app.session.meeting.actions[1].root_cause_id == chains[1].id
+        assert row_cells(view, item_id)[6] == "2. Deploy summaries hide configuration changes"
+        assert "Root cause: 2. Deploy summaries hide configuration changes" in screen_text(app)
+        await pilot.press("l")
+        assert app.screen.query_one(OptionList).highlighted == 2, "the current link is highlighted"
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        assert app.session.meeting.actions[1].root_cause_id is None
+        assert row_cells(view, item_id)[6] == "—"
+        await pilot.press("l", "escape")
+        assert app.session.meeting.actions[1].root_cause_id is None
+    app.close_session()
+
+
+async def test_flags_toggle_with_1_2_3(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        item_id = await select_row(app, pilot, view, 2)
+        await pilot.press("1", "3")
+        await pilot.pause()
+        assert app.session.meeting.actions[2].kinds == ["prevents recurrence", "improves response"]
+        assert row_cells(view, item_id)[5] == "R·X"
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert app.session.meeting.actions[2].kinds == ["improves detection", "improves response"]
+        assert row_cells(view, item_id)[5] == "·DX"
+        assert "improves detection, improves response" in screen_text(app)
+        await pilot.press("escape")
+        assert app.focused is view.query_one(QuickEntry).input
+        await pilot.press("1")
+        assert view.query_one(QuickEntry).input.value == "1", "digits are text in the entry line"
+        assert app.session.meeting.actions[2].kinds == ["improves detection", "improves response"]
+    app.close_session()
+
+
+async def test_space_marks_done_and_open_again(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        item_id = await select_row(app, pilot, view, 0)
+        await pilot.press("space")
+        await pilot.pause()
+        item = app.session.meeting.actions[0]
+        assert item.status == "done" and item.status_changed is not None
+        assert row_cells(view, item_id)[7] == "done"
+        await pilot.press("space")
+        await pilot.pause()
+        assert item.status == "open"
+        assert row_cells(view, item_id)[7] == "open"
+    app.close_session()
+
+
+async def test_delete_asks_first(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        table = view.query_one(DataTable)
+        item_id = await select_row(app, pilot, view, 3)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDeleteDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDeleteDialog), "Enter on the focused Cancel keeps the item"
+        assert len(app.session.meeting.actions) == 4
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        assert item_id not in {a.id for a in app.session.meeting.actions}
+        assert table.row_count == 3
+        assert "Runbook: roll back" not in screen_text(app)
+        assert app.focused is table
+    app.close_session()
+
+
+async def test_changes_from_elsewhere_update_rows_in_place(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await show_view(app, pilot)
+        table = view.query_one(DataTable)
+        keys = [row.key for row in table.ordered_rows]
+        first = app.session.meeting.actions[0]
+        app.session.update_action(first.id, owner="Lee Chen")
+        await pilot.pause()
+        assert [row.key for row in table.ordered_rows] == keys
+        assert row_cells(view, first.id)[2] == "Lee Chen"
+        app.session.delete_chain(app.session.meeting.chains[0].id)
+        await pilot.pause()
+        assert row_cells(view, first.id)[6] == "—", "deleting a chain unlinks its actions"
+        assert table.row_count == 4
+    app.close_session()
+
+
+async def test_empty_meeting_explains_what_to_do(tmp_path):
+    meeting = demo_meeting(now=FIXED_EPOCH)
+    meeting.actions = []
+    MeetingFile.create(tmp_path, to_data(meeting)).close()
+    app = make_app(tmp_path, meeting.id, now=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        assert "No action items yet" in screen_text(app)
+        await pilot.press("down", "e", "space", "x")
+        assert app.focused is view.query_one(QuickEntry).input
+        assert view.query_one(QuickEntry).input.value == "e x"
+        assert app.session.meeting.actions == []
+    app.close_session()
+
+
+# --- snapshots ------------------------------------------------------------------
+
+
+def snapshot_app(data_dir: Path, *keys: str):
+    """The app at the action items phase with ``keys`` pressed, and its run_before."""
+    app = make_app(data_dir, create_meeting(data_dir), now=fixed_clock, export_dir=data_dir)
+
+    async def run_before(pilot) -> None:
+        app.session.jump_to_phase(PHASE)
+        await pilot.pause()
+        await pilot.press(*keys)
+        for widget in app.screen.query(Input):
+            widget.cursor_blink = False
+        app.session.flush()
+        await pilot.pause()
+
+    return app, run_before
+
+
+def test_snapshot_80x24(snap_compare, tmp_path):
+    app, run_before = snapshot_app(tmp_path, "down", "down")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    app.close_session()
+
+
+def test_snapshot_160x45(snap_compare, tmp_path):
+    app, run_before = snapshot_app(tmp_path)
+    assert snap_compare(app, terminal_size=(160, 45), run_before=run_before)
+    app.close_session()
+
+
+def test_snapshot_edit_dialog_80x24(snap_compare, tmp_path):
+    app, run_before = snapshot_app(tmp_path, "down", "e")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    app.close_session()
+
+
+def test_snapshot_link_dialog_80x24(snap_compare, tmp_path):
+    app, run_before = snapshot_app(tmp_path, "down", "l")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    app.close_session()
