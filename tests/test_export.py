@@ -44,6 +44,7 @@ SECTIONS = [
     "## What went poorly",
     "## Where we got lucky",
     "## Action items",
+    "## Quality checklist",
     "## Related incidents",
 ]
 
@@ -318,6 +319,17 @@ def test_root_causes_factors_observations_related(meeting):
     assert "- [Payments \\[EU\\] outage](abcd1234.md)" in section(doc, "Related incidents")
 
 
+def test_quality_checklist_section(meeting):
+    [checklist] = tables(section(render_postmortem(meeting), "Quality checklist"))
+    assert checklist[0] == ["Item", "Passed", "Reason"]
+    rows = {name: (mark, reason) for name, mark, reason in checklist[1:]}
+    assert len(rows) == 7
+    assert rows["Timeline complete"][0] == "✅"
+    assert rows["Evidence linked"] == ("✅", "2 of 3 timeline events (67%) link evidence; the aim is 50% or more.")
+    assert rows["Root causes are systemic"][0] == "❌"  # the chain has only two whys
+    assert rows["Action items specific"][0] == "❌"
+
+
 def test_related_without_titles_uses_ids(meeting):
     assert "- [abcd1234](abcd1234.md)" in render_postmortem(meeting)
 
@@ -372,7 +384,8 @@ def test_empty_meeting_says_so_in_every_section():
     ]:
         assert sentence in doc
     assert "times are incomplete" in doc
-    [metadata, impact] = tables(doc)
+    [metadata, impact, checklist] = tables(doc)
+    assert [row[1] for row in checklist[1:]] == ["✅"] + ["❌"] * 6  # nothing to blame, nothing else done
     assert dict(metadata[1:])["Start"] == "unknown"
     assert dict(impact[1:])["Total duration"] == "unknown"
 
@@ -387,10 +400,11 @@ def test_nasty_text_never_breaks_tables():
         (8, {2}),  # impact
         (2, {5}),  # timeline
         (2, {8}),  # actions
+        (8, {3}),  # quality checklist
         (3, {2}),  # minutes: attendees
         (3, {4}),  # minutes: phases and total
     ]
-    metadata, impact, timeline, actions, attendees, phases = found
+    metadata, impact, timeline, actions, _, attendees, phases = found
     assert dict(metadata[1:])["Affected services"] == EXPECTED
     assert dict(metadata[1:])["Detection method"] == EXPECTED
     assert dict(metadata[1:])["Incident commander"] == EXPECTED

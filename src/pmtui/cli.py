@@ -14,6 +14,7 @@ from . import __version__
 from .agenda import AgendaError, available_agendas, load_agenda
 from .export.files import write_text_atomic
 from .importer import ImportError_, read_events
+from .lint import lint
 from .model import SEVERITIES, Incident, Meeting, from_data
 from .paths import data_dir as resolve_data_dir
 from .session import MeetingSession, ValidationError
@@ -243,3 +244,6 @@ def demo(bell, high_contrast, export_dir, data_dir):
     folder = resolve_data_dir(data_dir or Path(tempfile.mkdtemp(prefix="pmtui-demo-")))
     meeting_id = create_demo(folder)
     _run_app(make_app(folder, meeting_id, bell=bell, export_dir=export_dir, high_contrast=high_contrast))
+
+
+main.add_command(lint)

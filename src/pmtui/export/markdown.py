@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from ..analysis import incident_metrics
+from ..guidance.checklist import quality_checklist
 from ..model import (
     FISHBONE_CATEGORIES,
     MILESTONE_LABELS,
@@ -58,6 +59,7 @@ def render_postmortem(
         ("Contributing factors", _factors(meeting)),
         *((OBSERVATION_LABELS[kind], _observations(meeting, kind)) for kind in OBSERVATION_KINDS),
         ("Action items", _actions(meeting, today or date.today())),
+        ("Quality checklist", _checklist(meeting)),
         ("Related incidents", _related(meeting, related_titles or {})),
     ]
     created = local(meeting.created, incident.tz).date()
@@ -264,6 +266,11 @@ def _actions(meeting: Meeting, today: date) -> str:
 def _shorten(text: str) -> str:
     line = one_line(text)
     return line if len(line) <= _ROOT_CAUSE_WIDTH else line[: _ROOT_CAUSE_WIDTH - 1].rstrip() + "…"
+
+
+def _checklist(meeting: Meeting) -> str:
+    rows = [[item.name, "✅" if item.passed else "❌", item.reason] for item in quality_checklist(meeting)]
+    return table(["Item", "Passed", "Reason"], rows)
 
 
 def _related(meeting: Meeting, titles: dict[str, str]) -> str:

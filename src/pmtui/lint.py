@@ -1,0 +1,134 @@
+"""``pmtui lint``: the blameless-language checker over meetings and Markdown or text files."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .guidance.blameless import Lexicon, LexiconError, load_lexicon
+from .guidance.findings import Finding, meeting_findings, text_findings
+from .model import Meeting, from_data
+from .paths import data_dir as resolve_data_dir
+from .store import MeetingFile, NotAMeetingError, StoreError, resolve_meeting
+
+FOLDER_SUFFIXES = (".md", ".txt")
+_PATH_SUFFIXES = (*FOLDER_SUFFIXES, ".markdown", ".json")
+_SNIFF_BYTES = 8192
+
+
+class LintInputError(Exception):
+    """Something given to ``pmtui lint`` that cannot be linted; ``str()`` is one line."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One thing to lint: a text file (``text``) or a meeting (``meeting``)."""
+
+    name: str
+    text: str | None = None
+    meeting: Meeting | None = None
+
+    def findings(self, lexicon: Lexicon) -> list[Finding]:
+        """Its findings; a meeting's dismissed findings are left out."""
+        if self.meeting is not None:
+            return meeting_findings(self.meeting, lexicon)
+        return text_findings(self.text or "", where=self.name, lexicon=lexicon)
+
+    def location(self, finding: Finding) -> str:
+        """``file:line:col`` for a file, ``meeting-id[where]:line:col`` for a meeting."""
+        place = f"{self.name}[{finding.where}]" if self.meeting is not None else self.name
+        return f"{place}:{finding.line}:{finding.column}"
+
+
+def read_text_file(path: Path) -> Source:
+    """A Markdown or text file as a source; LintInputError for binary or unreadable files."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LintInputError(f"{path}: cannot read it ({exc.strerror or exc}); check its permissions") from None
+    if b"\0" in raw[:_SNIFF_BYTES]:
+        raise LintInputError(f"{path}: is a binary file; lint meetings, Markdown or text files")
+    try:
+        return Source(str(path), text=raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise LintInputError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
+
+
+def read_meeting_file(path: Path) -> Source:
+    """A meeting file as a source, read without taking its lock."""
+    with MeetingFile.open(path, write=False) as file:
+        data = file.load()
+    try:
+        meeting = from_data(Meeting, data)
+    except (LookupError, TypeError, ValueError, AttributeError) as exc:
+        raise NotAMeetingError(f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc})") from None
+    return Source(meeting.id, meeting=meeting)
+
+
+def sources(target: str, data_dir: Path | None) -> list[Source]:
+    """What ``target`` names: a folder's .md/.txt files, a file, or a meeting in the data dir."""
+    path = Path(target).expanduser()
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
+        if not files:
+            raise LintInputError(f"{path}: the folder has no .md or .txt files")
+        return [read_text_file(p) for p in files]
+    if path.is_file():
+        return [read_meeting_file(path) if path.suffix.lower() == ".json" else read_text_file(path)]
+    if path.exists():
+        raise LintInputError(f"{path}: is neither a file nor a folder")
+    if os.sep in target or path.suffix.lower() in _PATH_SUFFIXES:
+        raise LintInputError(f"{path}: no such file or folder")
+    return [read_meeting_file(resolve_meeting(resolve_data_dir(data_dir), target))]
+
+
+def _as_json(source: Source, finding: Finding) -> dict:
+    return {
+        "file": source.name,
+        "line": finding.line,
+        "column": finding.column,
+        "rule": finding.rule,
+        "message": finding.message,
+        "suggestion": finding.suggestion,
+        "excerpt": finding.excerpt,
+        "where": finding.where,
+        "key": finding.key,
+    }
+
+
+@click.command()
+@click.argument("targets", nargs=-1, required=True, metavar="MEETING|FILE|FOLDER...")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of findings instead of lines.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PMTUI_DATA_DIR",
+    help="Folder holding the meeting files (default: $PMTUI_DATA_DIR or your user data dir).",
+)
+def lint(targets: tuple[str, ...], as_json: bool, data_dir: Path | None) -> None:
+    """Find blame and hindsight phrasing in meetings or in Markdown/text files.
+
+    A FOLDER means every .md and .txt file in it. Lines read
+    'file:line:col: rule: message' ('meeting-id[where]:line:col: ...' for a
+    meeting); dismissed findings of a meeting are not reported. Exits 1 when
+    there are findings, 0 when there are none and 2 on bad input. Add your own
+    words in $PMTUI_CONFIG_DIR/blameless.toml (default: your user config dir);
+    the comments of the shipped pmtui/data/blameless.toml describe the format.
+    """
+    try:
+        lexicon = load_lexicon()
+        found = [(s, f) for target in targets for s in sources(target, data_dir) for f in s.findings(lexicon)]
+    except (LexiconError, LintInputError, StoreError) as exc:
+        click.echo(f"pmtui: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps([_as_json(s, f) for s, f in found], indent=2, ensure_ascii=False))
+    else:
+        for source, finding in found:
+            click.echo(f'{source.location(finding)}: {finding.rule}: {finding.message} ("{finding.excerpt}")')
+    sys.exit(1 if found else 0)
