@@ -323,7 +323,7 @@ def test_factors(session, rec):
 @pytest.mark.parametrize(("priority", "days"), [("critical", 7), ("high", 21), ("medium", 42), ("low", 84), (None, 42)])
 def test_due_date_defaults_from_priority(session, priority, days):
     item = session.add_action("fix", priority=priority)
-    assert item.due == date.today() + timedelta(days=days)
+    assert item.due == session.today() + timedelta(days=days)
     assert item.priority == (priority or "medium")
     assert PRIORITY_DUE_DAYS[item.priority] == days
 
@@ -340,14 +340,14 @@ def test_add_action(session, rec):
         "Validate pool size", "priya", "high", date(2026, 12, 1), "CI fails below 20", ["prevents recurrence"], chain.id,
     )
     assert session.add_action("x", due=date(2027, 1, 1)).due == date(2027, 1, 1)
-    assert session.add_action("x", due="+1w").due == date.today() + timedelta(days=7)
+    assert session.add_action("x", due="+1w").due == session.today() + timedelta(days=7)
 
 
 def test_add_action_line(session, rec):
     item = session.add_action_line("Add alert | lee | P1 | | alert fires in staging")
     one(rec, "action.added", item.id)
     assert (item.description, item.owner, item.priority, item.success_criteria) == ("Add alert", "lee", "high", "alert fires in staging")
-    assert item.due == date.today() + timedelta(days=21)
+    assert item.due == session.today() + timedelta(days=21)
     assert session.add_action_line("x | | | 2026-12-01").due == date(2026, 12, 1)
 
 

@@ -15,7 +15,8 @@ from pmtui.demo import demo_meeting
 from pmtui.model import Meeting, to_data
 from pmtui.store import MeetingFile
 from pmtui.tui.app import make_app
-from pmtui.tui.views.safety import EXPECTATIONS, PRINCIPLE, AttendeeTable, Checklist, SafetyView, parse_attendee_line
+from pmtui.quickentry import parse_attendee_line
+from pmtui.tui.views.safety import EXPECTATIONS, PRINCIPLE, AttendeeTable, Checklist, SafetyView
 from pmtui.tui.widgets.quick_entry import QuickEntry
 
 FIXED = 1_795_000_000.0

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .model import PRIORITIES
+from .model import FISHBONE_CATEGORIES, PRIORITIES, ROLES
 from .timeparse import TimeFormatError, parse_date, parse_time
 
 TIMELINE_HINT = "TIME description | actor | evidence — e.g. 14:37 checkout errors start | alice | grafana link"
@@ -105,3 +105,45 @@ def parse_action_line(line: str, today: date | None = None) -> ActionEntry:
         due=due_date,
         success_criteria=criteria,
     )
+
+
+ROLE_ALIASES = {
+    "ic": "incident commander",
+    "commander": "incident commander",
+    "nt": "note-taker",
+    "notes": "note-taker",
+    "notetaker": "note-taker",
+    "scribe": "note-taker",
+}
+DEFAULT_ROLE = "responder"
+
+
+def parse_role(text: str) -> str:
+    """A role from what people type: a prefix ('note', 'fac'), an alias ('ic'), or the text as typed.
+
+    Empty text is the default role; text that matches nothing comes back
+    unchanged so the session can refuse it with the list of roles.
+    """
+    word = " ".join(text.lower().replace("-", " ").split())
+    if not word:
+        return DEFAULT_ROLE
+    for role in ROLES:
+        if role.replace("-", " ").startswith(word):
+            return role
+    return ROLE_ALIASES.get(word.replace(" ", ""), text.strip())
+
+
+def parse_attendee_line(line: str) -> tuple[str, str]:
+    """Read ``name | role`` into a name and a role (responder when left out)."""
+    name, _, role = line.partition("|")
+    return name.strip(), parse_role(role)
+
+
+def parse_factor_line(line: str) -> tuple[str, str]:
+    """Read ``text | category``; a category may be shortened ('tech')."""
+    text, bar, category = line.rpartition("|")
+    if not bar:
+        raise QuickEntryError("add a category after a bar, e.g. text | process")
+    word = category.strip().lower()
+    matches = [c for c in FISHBONE_CATEGORIES if c.startswith(word)] if word else []
+    return text.strip(), matches[0] if len(matches) == 1 else word

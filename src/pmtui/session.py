@@ -43,7 +43,7 @@ from .model import (
     to_data,
     utcnow,
 )
-from .quickentry import parse_action_line, parse_event_line
+from .quickentry import parse_action_line, parse_attendee_line, parse_event_line, parse_factor_line
 from .store import MeetingFile, NotAMeetingError, Saver, SaveStatus, resolve_meeting
 from .timeparse import TimeFormatError, parse_date, parse_time, zone
 
@@ -314,6 +314,10 @@ class MeetingSession:
         self._commit("attendee.added", attendee.id)
         return attendee
 
+    def add_attendee_line(self, line: str) -> Attendee:
+        """Add an attendee typed as ``name | role`` (role prefixes and 'ic' work)."""
+        return self.add_attendee(*parse_attendee_line(line))
+
     def remove_attendee(self, attendee_id: str) -> None:
         """Remove an attendee."""
         self.meeting.attendees.remove(self._find(self.meeting.attendees, attendee_id, "attendee"))
@@ -480,6 +484,14 @@ class MeetingSession:
         self.meeting.factors.append(factor)
         self._commit("factor.added", factor.id, author)
         return factor
+
+    def add_factor_line(self, line: str, *, author: str = "") -> ContributingFactor:
+        """Add a contributing factor typed as ``text | category``."""
+        try:
+            text, category = parse_factor_line(line)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return self.add_factor(text, category, author=author)
 
     def delete_factor(self, factor_id: str) -> None:
         """Remove a contributing factor."""

@@ -79,16 +79,6 @@ def factor_prompt(text: str) -> Table:
     return grid
 
 
-def parse_factor(value: str) -> tuple[str, str] | None:
-    """Split ``text | category`` (a category may be shortened: 'tech'); None without a bar."""
-    text, bar, category = value.rpartition("|")
-    if not bar:
-        return None
-    word = category.strip().lower()
-    matches = [c for c in FISHBONE_CATEGORIES if c.startswith(word)] if word else []
-    return text, matches[0] if len(matches) == 1 else word
-
-
 class FiveWhysView(PhaseView):
     """Chain list, the selected chain as numbered whys, factors; one entry line in three modes."""
 
@@ -246,11 +236,7 @@ class FiveWhysView(PhaseView):
         elif mode == "why":
             self.attempt(entry, self.session.add_why, self.chain_id, value, author=author)
         else:
-            parsed = parse_factor(value)
-            if parsed is None:
-                entry.reject("add a category after a bar, e.g. text | process")
-                return
-            self.attempt(entry, self.session.add_factor, *parsed, author=author)
+            self.attempt(entry, self.session.add_factor_line, value, author=author)
 
     def _start_chain(self, entry: QuickEntry | None, problem: str) -> None:
         chain = self.attempt(entry, self.session.start_chain, problem, author=self.session.meeting.facilitator)

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Label, OptionList, Static
 
-from ...model import ROLES, Attendee
+from ...model import Attendee
 from ...session import Change
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
@@ -26,38 +26,6 @@ EXPECTATIONS = (
     "Anyone can pause us if it turns to blame.",
     "We leave with a few specific, owned actions.",
 )
-ROLE_ALIASES = {
-    "ic": "incident commander",
-    "commander": "incident commander",
-    "nt": "note-taker",
-    "notes": "note-taker",
-    "notetaker": "note-taker",
-    "scribe": "note-taker",
-}
-DEFAULT_ROLE = "responder"
-
-
-def parse_role(text: str) -> str:
-    """A role from what people type: a prefix ('note', 'fac'), an alias ('ic'), or the text as typed.
-
-    Empty text is the default role; text that matches nothing comes back
-    unchanged so the session can refuse it with the list of roles.
-    """
-    word = " ".join(text.lower().replace("-", " ").split())
-    if not word:
-        return DEFAULT_ROLE
-    for role in ROLES:
-        if role.replace("-", " ").startswith(word):
-            return role
-    return ROLE_ALIASES.get(word.replace(" ", ""), text.strip())
-
-
-def parse_attendee_line(line: str) -> tuple[str, str]:
-    """Read ``name | role`` into a name and a role (responder when left out)."""
-    name, _, role = line.partition("|")
-    return name.strip(), parse_role(role)
-
-
 class Checklist(OptionList):
     """Prompts the facilitator ticks off with space or Enter; ticks are not saved."""
 
@@ -168,8 +136,7 @@ class SafetyView(PhaseView):
 
     @on(QuickEntry.Submitted, "#attendee-entry")
     def _add_attendee(self, message: QuickEntry.Submitted) -> None:
-        name, role = parse_attendee_line(message.value)
-        self.attempt(message.entry, self.session.add_attendee, name, role)
+        self.attempt(message.entry, self.session.add_attendee_line, message.value)
 
     @on(AttendeeTable.RemoveRequested)
     def _remove_attendee(self, message: AttendeeTable.RemoveRequested) -> None:
