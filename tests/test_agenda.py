@@ -82,7 +82,7 @@ def test_shipped_agenda_loads_with_its_total(name: str, total: int) -> None:
 
 
 def test_standard_90_phase_boundaries_and_kinds() -> None:
-    agenda = resolve_agenda(None)
+    agenda = resolve_agenda(None).for_meeting([])
     assert agenda.name == DEFAULT_AGENDA == "standard-90"
     assert bounds(agenda) == [(0, 5), (5, 30), (30, 40), (40, 55), (55, 75), (75, 90)]
     assert [p.kind for p in agenda.phases] == [
@@ -127,7 +127,7 @@ def test_good_file_loads_into_frozen_dataclasses(tmp_path: Path) -> None:
 
 
 def test_index_of() -> None:
-    agenda = resolve_agenda("standard-90")
+    agenda = resolve_agenda("standard-90").for_meeting([])
     assert agenda.index_of("safety") == 0
     assert agenda.index_of("root-cause") == 3
     with pytest.raises(ValueError, match="nope"):
@@ -298,3 +298,20 @@ def test_resolve_name_of_broken_user_file_gives_its_error(isolated_config: Path)
     write(isolated_config / "agendas" / "team-20.toml", GOOD.replace("minutes = 5", "minutes = 0"))
     with pytest.raises(AgendaError, match="team-20.toml: phase 2 \\('actions'\\) has minutes = 0"):
         resolve_agenda("team-20")
+
+
+def test_optional_follow_up_phase_is_left_out_unless_a_meeting_includes_it() -> None:
+    agenda = resolve_agenda("standard-90")
+    assert [p.id for p in agenda.phases if p.optional] == ["follow-ups"]
+    assert agenda.total_minutes == 90 and agenda.optional_minutes == 5
+    included = agenda.for_meeting(["follow-ups"])
+    assert [p.kind for p in included.phases][:2] == ["safety", "follow_ups"]
+    assert "follow-ups" not in [p.id for p in agenda.for_meeting([]).phases]
+
+
+def test_optional_must_be_a_boolean(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text('name = "x"\ndescription = "d"\n[[phases]]\nid = "a"\ntitle = "A"\nminutes = 5\n'
+                    'kind = "notes"\noptional = "yes"\n')
+    with pytest.raises(AgendaError, match="optional"):
+        load_agenda(path)

@@ -50,7 +50,7 @@ def fake() -> FakeNow:
 
 @pytest.fixture
 def agenda():
-    return resolve_agenda("standard-90")
+    return resolve_agenda("standard-90").for_meeting([])
 
 
 def incident(**kwargs) -> Incident:

@@ -18,12 +18,12 @@ from typing import Any
 
 import platformdirs
 
-PHASE_KINDS = ("safety", "timeline", "observations", "five_whys", "actions", "review", "notes")
+PHASE_KINDS = ("safety", "follow_ups", "timeline", "observations", "five_whys", "actions", "review", "notes")
 DEFAULT_AGENDA = "standard-90"
 CONFIG_DIR_ENV = "PMTUI_CONFIG_DIR"
 
 _AGENDA_KEYS = ("name", "description", "phases")
-_PHASE_KEYS = ("id", "title", "minutes", "kind", "prompts", "guidance")
+_PHASE_KEYS = ("id", "title", "minutes", "kind", "prompts", "guidance", "optional")
 
 
 class AgendaError(Exception):
@@ -45,6 +45,7 @@ class Phase:
     kind: str
     prompts: tuple[str, ...] = ()
     guidance: str = ""
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,18 @@ class Agenda:
 
     @property
     def total_minutes(self) -> float:
-        """The planned length of the whole meeting."""
-        return sum(p.minutes for p in self.phases)
+        """The planned length of the meeting without its optional phases."""
+        return sum(p.minutes for p in self.phases if not p.optional)
+
+    @property
+    def optional_minutes(self) -> float:
+        """The minutes optional phases add when a meeting includes them."""
+        return sum(p.minutes for p in self.phases if p.optional)
+
+    def for_meeting(self, included_optional: list[str]) -> Agenda:
+        """The agenda a meeting runs: optional phases only where ``included_optional`` names them."""
+        phases = tuple(p for p in self.phases if not p.optional or p.id in included_optional)
+        return Agenda(self.name, self.description, phases, self.source)
 
     def index_of(self, phase_id: str) -> int:
         """The position of the phase called ``phase_id``; ValueError if absent."""
@@ -133,7 +144,15 @@ def _phase(raw: dict[str, Any], n: int) -> Phase:
         kind=kind,
         prompts=_prompts(raw, where),
         guidance=_text(raw, "guidance", where, allow_empty=True),
+        optional=_flag(raw, "optional", where),
     )
+
+
+def _flag(raw: dict[str, Any], key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise _Invalid(f"{where}: {key!r} must be true or false, not {value!r}")
+    return value
 
 
 def _check_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:

@@ -86,9 +86,12 @@ def main() -> None:
 @click.option("--resolved", help="When it was resolved.")
 @click.option("--tz", default="UTC", show_default=True, help="The incident's time zone (IANA name).")
 @click.option("--services", default="", help="Affected services, comma separated.")
+@click.option("--follow-ups/--no-follow-ups", default=None,
+              help="Include the agenda's optional follow-up review (default: when earlier action items are open).")
 @data_dir_option
 @user_errors
-def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated, resolved, tz, services, data_dir):
+def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated, resolved, tz, services, follow_ups,
+        data_dir):
     """Create a meeting for an incident; prints its id last."""
     try:
         sev = _severity(severity)
@@ -109,7 +112,7 @@ def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated,
                 _fail(f"--{'started' if name == 'impact_start' else name}: {exc}")
             first_date = first_date or moment.astimezone(tzinfo).date()
             setattr(incident, name, moment)
-    session = MeetingSession.create(resolve_data_dir(data_dir), incident, agenda_ref)
+    session = MeetingSession.create(resolve_data_dir(data_dir), incident, agenda_ref, follow_ups=follow_ups)
     session.close()
     click.echo(f"Created meeting '{incident.title}' ({incident.severity}, agenda {session.agenda.name}).")
     click.echo(f"Start it with: pmtui run {session.meeting.id}")
@@ -165,12 +168,12 @@ def import_(meeting, file, data_dir):
 @main.command()
 @click.argument("meeting")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "actions-csv"]), default="markdown", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "actions-csv", "github"]), default="markdown", show_default=True)
 @click.option("--minutes", is_flag=True, help="Append the meeting minutes (markdown).")
 @data_dir_option
 @user_errors
 def export(meeting, output, fmt, minutes, data_dir):
-    """Export a meeting as a Markdown post-mortem, JSON, or action items CSV."""
+    """Export a meeting: Markdown post-mortem, JSON, action items CSV, or a 'gh issue create' script."""
     from .export import render
 
     folder = resolve_data_dir(data_dir)
@@ -204,7 +207,8 @@ def agendas(check):
         return
     found, errors = available_agendas()
     for agenda in found:
-        click.echo(f"{agenda.name:<20} {agenda.total_minutes:>4g} min  {agenda.description}")
+        extra = f" (+{agenda.optional_minutes:g} optional)" if agenda.optional_minutes else ""
+        click.echo(f"{agenda.name:<20} {agenda.total_minutes:>4g} min{extra}  {agenda.description}")
     for error in errors:
         click.echo(f"pmtui: skipped: {error}", err=True)
 
@@ -247,3 +251,4 @@ def demo(bell, high_contrast, export_dir, data_dir):
 
 
 main.add_command(lint)
+from . import cli_tracking  # noqa: E402,F401  (adds actions, search, stats and related to main)

@@ -223,6 +223,7 @@ class Meeting:
     follow_up_date: date | None = None
     related: list[str] = field(default_factory=list)
     dismissed_findings: list[str] = field(default_factory=list)
+    included_optional: list[str] = field(default_factory=list)
 
     @property
     def facilitator(self) -> str:

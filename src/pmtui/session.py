@@ -101,11 +101,11 @@ class MeetingSession:
         now: Callable[[], float] = time.time,
     ) -> None:
         self.meeting = meeting
-        self.agenda = agenda
+        self.agenda = agenda.for_meeting(meeting.included_optional)
         self.file = file
         self.saver = saver
         self.now = now
-        self.clock = MeetingClock([p.minutes for p in agenda.phases], meeting.clock, now)
+        self.clock = MeetingClock([p.minutes for p in self.agenda.phases], meeting.clock, now)
         self._subscribers: list[Subscriber] = []
         self._closed = False
         self._applied: set[str] = (
@@ -124,15 +124,23 @@ class MeetingSession:
         incident: Incident,
         agenda_ref: str | None = None,
         *,
+        follow_ups: bool | None = None,
         now: Callable[[], float] = time.time,
         on_save_status: Callable[[SaveStatus], None] | None = None,
     ) -> MeetingSession:
-        """Create a new meeting file in ``data_dir`` and open it for writing."""
+        """Create a new meeting file in ``data_dir`` and open it for writing.
+
+        The agenda's optional follow-up phases are included when ``follow_ups``
+        says so or, when it is None, when earlier meetings have open action items.
+        """
         agenda = resolve_agenda(agenda_ref)
         _choice(incident.severity, SEVERITIES, "severity")
         _require(incident.title, "the incident title")
         _zone_name(incident.tz)
         meeting = Meeting(incident=incident, agenda=str(agenda.source.resolve()) if _is_path(agenda_ref) else agenda.name)
+        optional = [p.id for p in agenda.phases if p.optional]
+        if optional and (follow_ups if follow_ups is not None else _has_open_actions(data_dir)):
+            meeting.included_optional = optional
         session = cls(meeting, agenda, now=now)
         file = MeetingFile.create(data_dir, to_data(meeting))
         session.file = file
@@ -618,6 +626,24 @@ class MeetingSession:
             setattr(self.meeting, name, value)
         self._commit("review.changed")
 
+    def add_related(self, meeting_id: str) -> None:
+        """Name an earlier meeting in ``data_dir`` as a related incident."""
+        if meeting_id == self.meeting.id:
+            raise ValidationError("a meeting cannot be related to itself; name another meeting")
+        if meeting_id in self.meeting.related:
+            raise ValidationError(f"meeting {meeting_id} is already listed as related")
+        if self.file is not None:
+            resolve_meeting(self.file.path.parent, meeting_id)
+        self.meeting.related.append(meeting_id)
+        self._commit("related.changed", meeting_id)
+
+    def remove_related(self, meeting_id: str) -> None:
+        """Stop listing ``meeting_id`` as a related incident."""
+        if meeting_id not in self.meeting.related:
+            raise ValidationError(f"meeting {meeting_id} is not listed as related")
+        self.meeting.related.remove(meeting_id)
+        self._commit("related.changed", meeting_id)
+
     def dismiss_finding(self, key: str) -> None:
         """Hide a guidance finding (by its stable key) for this meeting."""
         if key not in self.meeting.dismissed_findings:
@@ -646,6 +672,13 @@ class MeetingSession:
     def snapshot(self) -> Meeting:
         """A deep copy of the meeting, safe to hand to a worker thread."""
         return from_data(Meeting, to_data(self.meeting))
+
+
+def _has_open_actions(data_dir: Path) -> bool:
+    """True when some meeting in ``data_dir`` still has an open action item."""
+    from .library import load_library
+
+    return any(a.status == "open" for m in load_library(data_dir).meetings for a in m.actions)
 
 
 def _split_list(value: object) -> list[str]:

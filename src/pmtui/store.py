@@ -40,8 +40,9 @@ LIST_TABLES = (
     "decisions",
     "related",
     "dismissed_findings",
+    "included_optional",
 )
-VALUE_TABLES = frozenset({"decisions", "related", "dismissed_findings"})
+VALUE_TABLES = frozenset({"decisions", "related", "dismissed_findings", "included_optional"})
 TEMP_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
 
@@ -135,8 +136,12 @@ class AtomicJSONStorage(Storage):
         return json.loads(raw) if raw.strip() else None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """Write a temp file beside the target, fsync it, rename it over, fsync the folder."""
-        payload = json.dumps(data, indent=1).encode()
+        """Write a temp file beside the target, fsync it, rename it over, fsync the folder.
+
+        The JSON is compact: only then does CPython use its C encoder, which
+        keeps this writer thread from holding the GIL away from the event loop.
+        """
+        payload = json.dumps(data, separators=(",", ":")).encode()
         folder = self.path.parent
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX)
         try:

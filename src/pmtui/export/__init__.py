@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..model import Meeting
 from .data import actions_csv, meeting_json
+from .github import github_script
 from .markdown import render_postmortem
 
-FORMATS = ("markdown", "json", "actions-csv")
+FORMATS = ("markdown", "json", "actions-csv", "github")
 
 
 def render(
@@ -26,4 +27,6 @@ def render(
         return meeting_json(meeting)
     if fmt == "actions-csv":
         return actions_csv(meeting)
+    if fmt == "github":
+        return github_script(meeting)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -19,7 +19,17 @@ from ...agenda import AgendaError
 from ...library import Library, load_library
 from ...session import ValidationError
 from ...store import StoreError
-from ...tracking import FILTERS, PARTS, CompletionFigures, TrackedAction, completion_figures, every_action, select, write_status
+from ...tracking import (
+    FILTERS,
+    TRACKING_PARTS,
+    Completion,
+    CompletionFigures,
+    TrackedAction,
+    completion_figures,
+    every_action,
+    select,
+    write_status,
+)
 
 WRITE_ERRORS = (StoreError, ValidationError, AgendaError)
 """What writing an item's status can refuse with, in one line."""
@@ -59,7 +69,8 @@ def action_cells(action: TrackedAction, today: date) -> tuple:
 def action_detail(action: TrackedAction, today: date) -> Text:
     """The highlighted item spelled out in full, for below a table."""
     item, meeting = action.item, action.meeting
-    text = Text(item.description, style="bold")
+    text = Text()
+    text.append(item.description, style="bold")
     due = item.due.isoformat() if item.due else "no due date"
     late = action.overdue_days(today)
     text.append(f"\n{item.owner or 'unassigned'} · {item.priority} · due {due}")
@@ -78,7 +89,8 @@ def action_detail(action: TrackedAction, today: date) -> Text:
 def figures_text(figures: CompletionFigures) -> Text:
     """Completion figures on two lines: the totals, then per priority."""
     total = figures.total
-    text = Text(f"Last {(figures.today - figures.start).days + 1} days: ", style="bold")
+    text = Text()
+    text.append(f"Last {(figures.today - figures.start).days + 1} days: ", style="bold")
     text.append(_share(total))
     if total.mean_days_to_close is not None:
         text.append(f" · {total.mean_days_to_close:.1f} days to close on average")
@@ -87,7 +99,7 @@ def figures_text(figures: CompletionFigures) -> Text:
     return text
 
 
-def _share(c) -> str:
+def _share(c: Completion) -> str:
     return f"{c.done}/{c.counted} done" + (f" ({c.rate:.0%})" if c.rate is not None else "")
 
 
@@ -137,7 +149,7 @@ class ActionsBoardScreen(Screen):
     @work(exclusive=True, group="board-load")
     async def _load(self) -> None:
         try:
-            self.library = await asyncio.to_thread(load_library, self.data_dir, PARTS)
+            self.library = await asyncio.to_thread(load_library, self.data_dir, TRACKING_PARTS)
         except StoreError as exc:
             self.library = Library(errors=[exc])
         self._show()

@@ -42,6 +42,8 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("n", "new_meeting", "New meeting", id="new_meeting"),
         Binding("r", "reload", "Reload", id="reload_meetings"),
+        Binding("a", "action_items", "Action items", id="action_items"),
+        Binding("s", "stats", "Stats", id="stats"),
     ]
 
     def __init__(self, data_dir: Path) -> None:
@@ -95,6 +97,18 @@ class HomeScreen(Screen):
     @on(DataTable.RowSelected, "#meetings")
     def _open(self, event: DataTable.RowSelected) -> None:
         self.app.resume_meeting(event.row_key.value)
+
+    def action_action_items(self) -> None:
+        """Open the action items of every meeting, to close the done ones."""
+        from .actions_board import ActionsBoardScreen
+
+        self.app.push_screen(ActionsBoardScreen(self.data_dir))
+
+    def action_stats(self) -> None:
+        """Open the patterns across incidents."""
+        from .stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.data_dir))
 
     def action_new_meeting(self) -> None:
         """Ask for the new incident, create its meeting and open it."""

@@ -53,7 +53,8 @@ def recurring_text(stats: IncidentStats) -> Text:
     """The recurring root-cause categories and the meetings behind each."""
     if not stats.recurring:
         return Text("No recurring root causes: no category is behind 3 or more of these incidents.", style="dim")
-    text = Text("Recurring root causes\n", style="bold")
+    text = Text()
+    text.append("Recurring root causes\n", style="bold")
     for recurrence in stats.recurring:
         text.append(f"⚠ {recurrence.category}: {len(recurrence.meetings)} incidents\n", style="bold yellow")
         for meeting in recurrence.meetings:

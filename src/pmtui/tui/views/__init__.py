@@ -5,6 +5,7 @@ from __future__ import annotations
 from .actions import ActionsView
 from .base import PhaseView
 from .five_whys import FiveWhysView
+from .follow_ups import FollowUpsView
 from .notes import NotesView
 from .observations import ObservationsView
 from .review import ReviewView
@@ -13,6 +14,7 @@ from .timeline import TimelineView
 
 VIEWS: dict[str, type[PhaseView]] = {
     "safety": SafetyView,
+    "follow_ups": FollowUpsView,
     "timeline": TimelineView,
     "observations": ObservationsView,
     "five_whys": FiveWhysView,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import date
 
 from rich.text import Text
 from textual import on, work
@@ -18,7 +17,7 @@ from ...library import load_library
 from ...model import utcnow
 from ...session import MeetingSession
 from ...store import StoreError
-from ...tracking import PARTS, TrackedAction, follow_up_items, shares_service, write_status
+from ...tracking import TRACKING_PARTS, TrackedAction, follow_up_items, shares_service, write_status
 from ..screens.actions_board import ACTION_COLUMNS, WRITE_ERRORS, action_cells, action_detail, action_key
 from .base import PhaseView
 
@@ -40,6 +39,8 @@ class FollowUpsView(PhaseView):
         super().__init__(session, phase, id=id)
         self.items: dict[str, TrackedAction] = {}
         """The items listed, by row key."""
+        self.skipped = 0
+        """How many files in the data dir are not readable meetings."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("Reading earlier meetings…", id="follow-up-summary", markup=False)
@@ -60,11 +61,6 @@ class FollowUpsView(PhaseView):
     def _table(self) -> DataTable:
         return self.query_one("#follow-up-table", DataTable)
 
-    @staticmethod
-    def today() -> date:
-        """The day overdue items are counted from."""
-        return date.today()
-
     # --- reading ---------------------------------------------------------------
 
     def action_reload(self) -> None:
@@ -74,11 +70,12 @@ class FollowUpsView(PhaseView):
     @work(exclusive=True, group="follow-ups-load")
     async def _load(self) -> None:
         try:
-            library = await asyncio.to_thread(load_library, self.app.data_dir, PARTS)
+            library = await asyncio.to_thread(load_library, self.app.data_dir, TRACKING_PARTS)
         except StoreError as exc:
             self.query_one("#follow-up-summary", Static).update(f"⚠ {exc}")
             return
         items = follow_up_items(library, self.session.meeting)
+        self.skipped = len(library.errors)
         self.items = {action_key(a): a for a in items}
         table = self._table
         table.clear()
@@ -87,24 +84,29 @@ class FollowUpsView(PhaseView):
         self._summarize()
         self._show_detail()
 
+    @property
+    def _services(self) -> set[str]:
+        """The services of this meeting's incident, casefolded."""
+        return {s.casefold() for s in self.session.meeting.incident.services}
+
     def _cells(self, action: TrackedAction) -> tuple:
-        services = {s.casefold() for s in self.session.meeting.incident.services}
-        shared = [s for s in action.meeting.incident.services if s.casefold() in services]
-        return (Text(", ".join(shared), style="bold") if shared else "", *action_cells(action, self.today()))
+        shared = [s for s in action.meeting.incident.services if s.casefold() in self._services]
+        return (Text(", ".join(shared), style="bold") if shared else "", *action_cells(action, self.session.today()))
 
     def _summarize(self) -> None:
         items = list(self.items.values())
-        today = self.today()
+        today = self.session.today()
         still_open = [a for a in items if a.item.status == "open"]
         late = sum(1 for a in still_open if a.overdue_days(today))
-        services = {s.casefold() for s in self.session.meeting.incident.services}
-        same = sum(1 for a in still_open if shares_service(a.meeting, services))
+        same = sum(1 for a in still_open if shares_service(a.meeting, self._services))
         closed = len(items) - len(still_open)
         if not items:
             text = "No open action items in earlier meetings: nothing to follow up."
         else:
             text = (f"{len(still_open)} open item{'' if len(still_open) == 1 else 's'} from earlier meetings · "
                     f"{late} overdue · {same} about the same services" + (f" · {closed} closed now" if closed else ""))
+        if self.skipped:
+            text += f" · ⚠ {self.skipped} unreadable file(s) skipped: see pmtui list"
         self.query_one("#follow-up-summary", Static).update(text)
 
     def _selected(self) -> TrackedAction | None:
@@ -116,7 +118,7 @@ class FollowUpsView(PhaseView):
     def _show_detail(self) -> None:
         action = self._selected()
         detail = self.query_one("#follow-up-detail", Static)
-        detail.update(action_detail(action, self.today()) if action else "")
+        detail.update(action_detail(action, self.session.today()) if action else "")
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

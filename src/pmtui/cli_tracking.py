@@ -1,0 +1,362 @@
+"""The after-the-meeting commands of ``pmtui``: ``actions``, ``search``, ``stats`` and ``related``.
+
+They are defined on ``pmtui.cli.main`` like the commands in ``pmtui.cli``,
+which imports this module at its end. They read the meetings through
+:mod:`pmtui.library` and write only through :class:`MeetingSession`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .cli import _fail, data_dir_option, load_meeting, main, user_errors
+from .history import (
+    SEARCH_DIGEST,
+    STATS_PARTS,
+    IncidentStats,
+    SearchHit,
+    incident_stats,
+    pack_passages,
+    search_words,
+)
+from .history import search as search_library
+from .library import Library, load_library
+from .model import Meeting
+from .paths import data_dir as resolve_data_dir
+from .session import MeetingSession
+from .store import StoreError
+from .timeparse import TimeFormatError, format_duration
+from .tracking import (
+    TRACKING_PARTS,
+    Completion,
+    CompletionFigures,
+    TrackedAction,
+    completion_figures,
+    every_action,
+    find_action,
+    owned_by,
+    select,
+    write_status,
+)
+
+MATCHES_SHOWN = 5
+"""Matching passages shown per meeting by ``pmtui search`` (``--json`` has all)."""
+
+
+def today() -> date:
+    """The day overdue items and completion figures are computed for."""
+    return date.today()
+
+
+def _report_skipped(library: Library) -> None:
+    for error in library.errors:
+        click.echo(f"pmtui: skipped: {error}", err=True)
+
+
+def _fit(text: str, width: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+# --- actions ------------------------------------------------------------------------
+
+
+@main.group(invoke_without_command=True)
+@click.option("--open", "which", flag_value="open", default=True, help="Open items (the default).")
+@click.option("--overdue", "which", flag_value="overdue", help="Open items past their due date.")
+@click.option("--all", "which", flag_value="all", help="Every item, done ones too.")
+@click.option("--owner", help="Only items whose owner contains this (case-insensitive).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: the items and the completion figures.")
+@data_dir_option
+@click.pass_context
+@user_errors
+def actions(ctx, which, owner, as_json, data_dir):
+    """List action items across meetings, or mark one done or open again.
+
+    The list (open items by default) ends with completion figures of the last 90 days.
+    """
+    ctx.obj = data_dir
+    if ctx.invoked_subcommand is not None:
+        return
+    library = load_library(resolve_data_dir(data_dir), TRACKING_PARTS)
+    _report_skipped(library)
+    day = today()
+    everything = owned_by(every_action(library), owner)
+    shown = select(everything, which, day)
+    figures = completion_figures(everything, day)
+    if as_json:
+        data = {
+            "filter": which,
+            "owner": owner,
+            "today": day.isoformat(),
+            "actions": [_action_data(a, day) for a in shown],
+            "figures": _figures_data(figures),
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    _print_actions(shown, which, day)
+    click.echo()
+    _print_figures(figures)
+
+
+def _action_data(action: TrackedAction, day: date) -> dict:
+    item = action.item
+    return {
+        "id": item.id,
+        "meeting": {"id": action.meeting.id, "title": action.meeting.incident.title},
+        "description": item.description,
+        "priority": item.priority,
+        "owner": item.owner,
+        "due": item.due.isoformat() if item.due else None,
+        "days_overdue": action.overdue_days(day),
+        "status": item.status,
+        "status_changed": item.status_changed.isoformat() if item.status_changed else None,
+        "status_note": item.status_note,
+        "created": item.created.isoformat(),
+    }
+
+
+def _completion_data(c: Completion) -> dict:
+    return {
+        "counted": c.counted,
+        "done": c.done,
+        "rate": None if c.rate is None else round(c.rate, 4),
+        "overdue": c.overdue,
+        "mean_days_to_close": None if c.mean_days_to_close is None else round(c.mean_days_to_close, 2),
+    }
+
+
+def _figures_data(figures: CompletionFigures) -> dict:
+    return {
+        "window": {"start": figures.start.isoformat(), "end": figures.today.isoformat(),
+                   "counts": "items due or created in the window"},
+        **_completion_data(figures.total),
+        "by_priority": {p: _completion_data(c) for p, c in figures.by_priority.items()},
+    }
+
+
+def _print_actions(shown: list[TrackedAction], which: str, day: date) -> None:
+    if not shown:
+        click.echo({"open": "No open action items.", "overdue": "No overdue action items.",
+                    "all": "No action items yet."}[which])
+        return
+    click.echo(f"{'ID':<10}{'PRIORITY':<10}{'DUE':<12}{'OVERDUE':>8}  {'OWNER':<16}{'ACTION':<44}  MEETING")
+    for action in shown:
+        item, meeting = action.item, action.meeting
+        late = action.overdue_days(day)
+        click.echo(
+            f"{item.id:<10}{item.priority:<10}{item.due.isoformat() if item.due else '—':<12}"
+            f"{f'{late}d' if late else '':>8}  {_fit(item.owner or 'unassigned', 15):<16}"
+            f"{_fit(('✓ ' if item.status == 'done' else '') + item.description, 44):<44}  "
+            f"{meeting.id} {_fit(meeting.incident.title, 40)}"
+        )
+
+
+def _print_figures(figures: CompletionFigures) -> None:
+    days = (figures.today - figures.start).days + 1
+    click.echo(f"Completion over the last {days} days ({figures.start} – {figures.today}; items due or created then)")
+    click.echo(f"  {'':<10}{'DONE':<16}{'MEAN DAYS TO CLOSE':<20}OVERDUE NOW")
+    for label, c in (("all", figures.total), *figures.by_priority.items()):
+        done = f"{c.done}/{c.counted}" + (f" ({c.rate:.0%})" if c.rate is not None else "")
+        mean = "—" if c.mean_days_to_close is None else f"{c.mean_days_to_close:.1f}"
+        click.echo(f"  {label:<10}{done:<16}{mean:<20}{c.overdue}")
+
+
+@actions.command()
+@click.argument("action_id")
+@click.option("--note", default="", help="How it was done, kept with the item.")
+@data_dir_option
+@click.pass_context
+@user_errors
+def done(ctx, action_id, note, data_dir):
+    """Mark action item ACTION_ID (an id or unique id prefix) done."""
+    _set_status(data_dir or ctx.obj, action_id, "done", note)
+
+
+@actions.command()
+@click.argument("action_id")
+@data_dir_option
+@click.pass_context
+@user_errors
+def reopen(ctx, action_id, data_dir):
+    """Mark action item ACTION_ID (an id or unique id prefix) open again."""
+    _set_status(data_dir or ctx.obj, action_id, "open", "")
+
+
+def _set_status(data_dir: Path | None, ref: str, status: str, note: str) -> None:
+    folder = resolve_data_dir(data_dir)
+    library = load_library(folder, TRACKING_PARTS)
+    _report_skipped(library)
+    found = find_action(library, ref)
+    item, meeting = found.item, found.meeting
+    if item.status == status:
+        click.echo(f"{item.id} is already {status}: “{item.description}” (meeting {meeting.id}); nothing changed.")
+        return
+    write_status(folder, found, status, note)
+    what = "Done" if status == "done" else "Open again"
+    click.echo(f"{what}: “{item.description}” ({item.id}, meeting {meeting.id} '{meeting.incident.title}').")
+
+
+# --- search -------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the matching meetings.")
+@data_dir_option
+@user_errors
+def search(words, as_json, data_dir):
+    """Find past meetings that mention all WORDS, and where.
+
+    Matching ignores case; a word also matches inside longer words.
+    """
+    text = " ".join(words)
+    if not search_words(text):
+        _fail("nothing to search for: give one or more words, e.g. pmtui search pool timeout")
+    library = load_library(resolve_data_dir(data_dir), (), {SEARCH_DIGEST: pack_passages})
+    _report_skipped(library)
+    hits = search_library(library, text)
+    if as_json:
+        click.echo(json.dumps([_hit_data(h) for h in hits], indent=2, ensure_ascii=False))
+        return
+    for hit in hits:
+        _print_hit(hit)
+    click.echo(f"{len(hits)} meeting{'' if len(hits) == 1 else 's'} match “{' '.join(search_words(text))}”.")
+
+
+def _hit_data(hit: SearchHit) -> dict:
+    return {**_meeting_data(hit.meeting), "matches": [{"where": m.where, "excerpt": m.excerpt} for m in hit.matches]}
+
+
+def _meeting_data(meeting: Meeting) -> dict:
+    return {"id": meeting.id, "title": meeting.incident.title, "severity": meeting.incident.severity,
+            "created": meeting.created.isoformat()}
+
+
+def _print_hit(hit: SearchHit) -> None:
+    meeting = hit.meeting
+    click.echo(f"{meeting.id}  {meeting.created.date()}  {meeting.incident.severity}  {meeting.incident.title}")
+    width = max(len(m.where) for m in hit.matches[:MATCHES_SHOWN])
+    for match in hit.matches[:MATCHES_SHOWN]:
+        click.echo(f"    {match.where:<{width}}  {match.excerpt}")
+    if len(hit.matches) > MATCHES_SHOWN:
+        click.echo(f"    … and {len(hit.matches) - MATCHES_SHOWN} more")
+    click.echo()
+
+
+# --- stats --------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--since", help="Only incidents on or after this day (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@data_dir_option
+@user_errors
+def stats(since, as_json, data_dir):
+    """Patterns across incidents: severity, root causes, times.
+
+    Also contributing factors by category, and root-cause categories behind 3 or more incidents.
+    """
+    start = _day(since, "--since") if since else None
+    library = load_library(resolve_data_dir(data_dir), STATS_PARTS)
+    _report_skipped(library)
+    figures = incident_stats(library, start)
+    if as_json:
+        click.echo(json.dumps(_stats_data(figures), indent=2, ensure_ascii=False))
+        return
+    _print_stats(figures)
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise TimeFormatError(f"{option}: cannot read date {text!r}: use YYYY-MM-DD") from None
+
+
+def _stats_data(s: IncidentStats) -> dict:
+    def durations(d):
+        return {"count": d.count, "mean_seconds": d.mean, "median_seconds": d.median}
+
+    return {
+        "since": s.since.isoformat() if s.since else None,
+        "incidents": s.incidents,
+        "by_severity": s.by_severity,
+        "by_root_cause": s.by_root_cause,
+        "factors_by_category": s.factors,
+        "time_to_detect": durations(s.time_to_detect),
+        "time_to_resolve": durations(s.time_to_resolve),
+        "recurring": [
+            {"category": r.category, "incidents": len(r.meetings),
+             "meetings": [{"id": m.id, "title": m.incident.title} for m in r.meetings]}
+            for r in s.recurring
+        ],
+    }
+
+
+def _print_stats(s: IncidentStats) -> None:
+    scope = f"since {s.since}" if s.since else "all time"
+    click.echo(f"{s.incidents} incident{'' if s.incidents == 1 else 's'} ({scope})")
+    for heading, counts in (("By severity", s.by_severity), ("By root cause (incidents)", s.by_root_cause),
+                            ("Contributing factors by category", s.factors)):
+        click.echo(f"\n{heading}")
+        for key, count in counts.items():
+            click.echo(f"  {key:<22}{count:>5}")
+    click.echo()
+    for label, d in (("Time to detect", s.time_to_detect), ("Time to resolve", s.time_to_resolve)):
+        click.echo(f"{label:<17}mean {format_duration(d.mean):<8} median {format_duration(d.median):<8} "
+                   f"({d.count} incident{'' if d.count == 1 else 's'} with the times)")
+    if not s.recurring:
+        click.echo("\nNo recurring root causes (3 or more incidents with the same category).")
+        return
+    click.echo("\nRecurring root causes")
+    for r in s.recurring:
+        click.echo(f"  {r.category}: {len(r.meetings)} incidents")
+        for m in r.meetings:
+            click.echo(f"    {m.id}  {m.created.date()}  {m.incident.title}")
+
+
+# --- related ------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("meeting")
+@click.argument("other")
+@click.option("--remove", is_flag=True, help="Unlink OTHER instead.")
+@data_dir_option
+@user_errors
+def related(meeting, other, remove, data_dir):
+    """Link MEETING to a related past incident OTHER, or unlink it.
+
+    Both are ids, unique id prefixes or title slugs.
+    """
+    folder = resolve_data_dir(data_dir)
+    session = MeetingSession.open(folder, meeting)
+    try:
+        target, label = _other(folder, other, session.meeting.related)
+        if remove:
+            session.remove_related(target)
+        else:
+            session.add_related(target)
+    finally:
+        saved = session.close()
+    if not saved:
+        raise StoreError(f"cannot save {session.file.path}; the change may be lost: check the disk and run this again")
+    this = f"{session.meeting.id} '{session.meeting.incident.title}'"
+    click.echo(f"Unlinked {label} from {this}." if remove else f"Linked {label} to {this}.")
+
+
+def _other(folder: Path, ref: str, linked: list[str]) -> tuple[str, str]:
+    """The id of meeting ``ref`` and how to name it; a linked id whose meeting is gone names itself."""
+    try:
+        other = load_meeting(folder, ref)
+    except StoreError:
+        if ref in linked:
+            return ref, ref
+        raise
+    return other.id, f"{other.id} '{other.incident.title}'"
+
