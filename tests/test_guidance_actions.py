@@ -19,6 +19,7 @@ def good(**changes) -> ActionItem:
         "priority": "high",
         "due": date(2026, 3, 30),
         "success_criteria": "A malformed routing rule fails the pipeline",
+        "created": CREATED,
     }
     return ActionItem(**{**fields, **changes})
 
@@ -82,17 +83,18 @@ def test_missing_owner_due_date_or_criteria(changes, rule):
 
 
 def test_due_date_later_than_the_priority_allows():
-    # high: 21 days from the meeting's created date, 2026-03-16 -> 2026-04-06
+    # high: 21 days from the day the item was agreed, 2026-03-16 -> 2026-04-06
     assert issues(good(due=date(2026, 4, 6))) == []
     [issue] = score_action(good(due=date(2026, 4, 7)), 1, meeting_with()).issues
     assert issue.rule == "due-too-late"
     assert "2026-04-06" in issue.message and "high" in issue.message
 
 
-def test_latest_due_counts_from_the_created_date_in_the_incident_time_zone():
-    late_evening = Meeting(Incident("x", tz="America/Los_Angeles"), created=CREATED.replace(hour=3))
-    assert latest_due(good(priority="critical"), late_evening) == date(2026, 3, 22)
-    assert latest_due(good(priority="unknown"), late_evening) is None
+def test_latest_due_counts_from_the_item_created_date_in_the_incident_time_zone():
+    meeting = Meeting(Incident("x", tz="America/Los_Angeles"))
+    late_evening = good(priority="critical", created=CREATED.replace(hour=3))
+    assert latest_due(late_evening, meeting) == date(2026, 3, 22)
+    assert latest_due(good(priority="unknown"), meeting) is None
 
 
 def test_scores_and_grades_fall_with_each_issue():

@@ -243,6 +243,11 @@ def good_text(folder: Path) -> str:
     return write_meeting(folder / "src", make_meeting()).read_text()
 
 
+def _with_schema(tables: dict, schema: int) -> dict:
+    tables["_meta"]["1"]["schema"] = schema
+    return tables
+
+
 INVALID = {
     "invalid-json": (NotAMeetingError, lambda good: "{this is not json", "not valid JSON"),
     "truncated": (NotAMeetingError, lambda good: good[: len(good) // 2], "perhaps truncated"),
@@ -257,7 +262,7 @@ INVALID = {
     ),
     "newer-schema": (
         NewerSchemaError,
-        lambda good: good.replace(f'"schema": {SCHEMA_VERSION}', f'"schema": {SCHEMA_VERSION + 1}'),
+        lambda good: json.dumps(_with_schema(json.loads(good), SCHEMA_VERSION + 1)),
         f"was written by a newer pmtui (schema {SCHEMA_VERSION + 1}); upgrade pmtui to open it",
     ),
 }

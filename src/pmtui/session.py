@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .agenda import Agenda, Phase, resolve_agenda
@@ -41,7 +41,6 @@ from .model import (
     default_due,
     from_data,
     to_data,
-    utcnow,
 )
 from .quickentry import parse_action_line, parse_attendee_line, parse_event_line, parse_factor_line
 from .store import MeetingFile, NotAMeetingError, Saver, SaveStatus, resolve_meeting
@@ -278,6 +277,9 @@ class MeetingSession:
             return parse_time(text, tz or self.meeting.incident.tz, self.incident_date())
         except TimeFormatError as exc:
             raise ValidationError(str(exc)) from None
+
+    def _moment(self) -> datetime:
+        return datetime.fromtimestamp(self.now(), timezone.utc)
 
     def today(self) -> date:
         """Today's date by the session's clock, in the incident's time zone."""
@@ -528,6 +530,7 @@ class MeetingSession:
             success_criteria=success_criteria.strip(),
             kinds=[_choice(k, ACTION_KINDS, "type") for k in kinds],
             root_cause_id=self._chain_id(root_cause_id),
+            created=self._moment(),
         )
         self.meeting.actions.append(item)
         self._commit("action.added", item.id)
@@ -576,7 +579,7 @@ class MeetingSession:
         """Mark an action item open or done, with a timestamp."""
         item = self._find(self.meeting.actions, action_id, "action item")
         item.status = _choice(status, ACTION_STATUSES, "status")
-        item.status_changed = utcnow()
+        item.status_changed = self._moment()
         item.status_note = note
         self._commit("action.changed", action_id)
 

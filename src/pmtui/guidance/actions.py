@@ -73,11 +73,11 @@ def vague_reason(description: str) -> str | None:
 
 
 def latest_due(action: ActionItem, meeting: Meeting) -> date | None:
-    """The latest due date ``action``'s priority allows, counted from the meeting's created date."""
+    """The latest due date ``action``'s priority allows, counted from the day the item was agreed."""
     days = PRIORITY_DUE_DAYS.get(action.priority)
     if days is None:
         return None
-    return local(meeting.created, meeting.incident.tz or "UTC").date() + timedelta(days=days)
+    return local(action.created, meeting.incident.tz or "UTC").date() + timedelta(days=days)
 
 
 def score_action(action: ActionItem, number: int, meeting: Meeting) -> ActionScore:

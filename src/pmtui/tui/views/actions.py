@@ -10,10 +10,15 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from ...agenda import Phase
-from ...model import ACTION_KINDS, ActionItem
+from ...guidance import ActionScore, focus_note
+from ...guidance.actions import score_action
+from ...guidance.blameless import default_lexicon
+from ...guidance.depth import chain_flags
+from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...quickentry import ACTION_HINT
 from ...session import Change, MeetingSession
 from ..screens.action_dialogs import ConfirmDeleteDialog, EditActionDialog, LinkRootCauseDialog
+from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
@@ -26,12 +31,17 @@ _COLUMNS = (
     ("action", "Action", 30),
     ("owner", "Owner", 12),
     ("due", "Due", 10),
-    ("criteria", "Criteria", 22),
+    ("criteria", "Criteria", 20),
     ("type", "Type", 4),
-    ("root_cause", "Root cause", 16),
+    ("root_cause", "Root cause", 14),
     ("status", "Status", 6),
+    ("quality", "Q", 1),
 )
 _HINT = "↓ list · due: crit 1w, high 3w, med 6w, low 12w"
+
+
+def _action_ids(meeting: Meeting) -> list[str]:
+    return [action.id for action in meeting.actions]
 
 
 class ActionsView(PhaseView):
@@ -47,23 +57,28 @@ class ActionsView(PhaseView):
         Binding("3", "toggle_kind(2)", "Response", id="actions.kind_response"),
         Binding("space", "toggle_done", "Done", id="actions.toggle_done"),
         Binding("delete,x", "delete", "Delete", id="actions.delete"),
+        Binding("f8", "guidance", "Hints", id="actions.guidance"),
     ]
 
     def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
         super().__init__(session, phase, id=id)
         self._cells: dict[str, tuple] = {}
         """The cells each row shows now, by item id, to update only what changed."""
+        self.guidance = GuidancePanel(session, _action_ids, id="action-guidance")
 
     def compose_body(self) -> ComposeResult:
         yield QuickEntry(ACTION_HINT, _HINT, id="action-entry")
         yield DataTable(id="action-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="action-notes")
         yield Static("", id="action-detail")
+        yield self.guidance
 
     def on_mount(self) -> None:
         table = self._table
         for key, label, width in _COLUMNS:
             table.add_column(label, width=width, key=key)
         self._sync()
+        self._show_notes()
 
     @property
     def _table(self) -> DataTable:
@@ -74,16 +89,26 @@ class ActionsView(PhaseView):
     def _row(self, item: ActionItem) -> tuple:
         """The table cells of ``item``, in column order."""
         done = item.status == "done"
+        description = Text()
+        if self.guidance.is_flagged(item.id):
+            description.append(f"{MARKER} ", style="bold yellow")
+        description.append(item.description, style="strike dim" if done else "")
         return (
             Text(item.priority, style=_PRIORITY_STYLES.get(item.priority, "")),
-            Text(item.description, style="strike dim" if done else ""),
+            description,
             item.owner or Text("unassigned", style="italic yellow"),
             item.due.isoformat() if item.due else "—",
             item.success_criteria or "—",
             "".join(flag if kind in item.kinds else "·" for kind, flag in KIND_FLAGS.items()),
             self._root_cause_text(item) or "—",
             Text("done", style="green") if done else "open",
+            grade_text(self._score(item)),
         )
+
+    def _score(self, item: ActionItem) -> ActionScore:
+        """How specific, owned and checkable ``item`` is (see :mod:`pmtui.guidance.actions`)."""
+        meeting = self.session.meeting
+        return score_action(item, meeting.actions.index(item) + 1, meeting)
 
     def _root_cause_text(self, item: ActionItem) -> str:
         for number, chain in enumerate(self.session.meeting.chains, 1):
@@ -134,13 +159,36 @@ class ActionsView(PhaseView):
         kinds = ", ".join(item.kinds) or "no type yet (1/2/3)"
         due = item.due.isoformat() if item.due else "no due date"
         text.append(f"\n{item.owner or 'unassigned'} · {item.priority} · due {due} · {item.status} · {kinds}")
+        text.append("\n")
+        text.append_text(score_text(self._score(item)))
         if item.success_criteria:
             text.append(f"\nDone when: {item.success_criteria}")
         cause = self._root_cause_text(item)
         text.append(f"\nRoot cause: {cause}" if cause else "\nNo root cause linked (l)", style="dim")
         detail.update(text)
 
+    def _show_notes(self) -> None:
+        """Too many urgent items, and root causes no action item addresses."""
+        meeting = self.session.meeting
+        lexicon = default_lexicon()[0]
+        notes = Text()
+        focus = focus_note(meeting)
+        if focus:
+            notes.append(f"⚠ {focus}", style="yellow")
+        for number, chain in enumerate(meeting.chains, 1):
+            for flag in chain_flags(chain, number, meeting, lexicon):
+                if flag.rule == "no-action":
+                    notes.append("\n" if notes else "")
+                    notes.append(f"⚠ Root cause {number} “{chain.root_cause.text}”: ", style="yellow")
+                    notes.append(flag.message, style="dim")
+        widget = self.query_one("#action-notes", Static)
+        widget.update(notes)
+        widget.display = bool(notes)
+
     def on_session_change(self, change: Change) -> None:
+        self.guidance.on_session_change(change)
+        if change.kind.startswith(("action.", "chain.", "attendee.")):
+            self._show_notes()
         if change.kind.startswith("action.") and change.id is not None:
             item = next((a for a in self.session.meeting.actions if a.id == change.id), None)
             if item is None:
@@ -150,6 +198,25 @@ class ActionsView(PhaseView):
             self._show_detail()
         elif change.kind.startswith(("action.", "chain.")):
             self._sync()
+
+    def on_phase_shown(self) -> None:
+        super().on_phase_shown()
+        self.guidance.view_shown()
+
+    @on(GuidancePanel.Updated)
+    def _hints_moved(self, message: GuidancePanel.Updated) -> None:
+        """Put the hint marker on (or take it off) the rows whose hints changed."""
+        for item in self.session.meeting.actions:
+            if item.id in message.items:
+                self._upsert(item)
+
+    @on(GuidancePanel.Selected)
+    def _hint_chosen(self, message: GuidancePanel.Selected) -> None:
+        """Enter on a hint: the table's cursor goes to its item."""
+        table = self._table
+        if message.item in table.rows:
+            table.move_cursor(row=table.get_row_index(message.item))
+            table.focus()
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -178,7 +245,13 @@ class ActionsView(PhaseView):
             return self._table.row_count > 0 and not self._table.has_focus
         if action in ("focus_entry", "edit", "link", "toggle_kind", "toggle_done", "delete"):
             return self._table.has_focus
+        if action == "guidance":
+            return bool(self.guidance.findings)
         return True
+
+    def action_guidance(self) -> None:
+        """Open the hints panel to read or dismiss blame and hindsight hints."""
+        self.guidance.open()
 
     def action_focus_table(self) -> None:
         """Move from the entry line to the table of items."""

@@ -13,9 +13,13 @@ from textual.events import Resize
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...model import FISHBONE_CATEGORIES, OBSERVATION_LABELS, ROOT_CAUSE_CATEGORIES, WhyChain
-from ...session import Change
+from ...agenda import Phase
+from ...guidance.blameless import default_lexicon
+from ...guidance.depth import chain_flags
+from ...model import FISHBONE_CATEGORIES, OBSERVATION_LABELS, ROOT_CAUSE_CATEGORIES, Meeting, WhyChain
+from ...session import Change, MeetingSession
 from ..screens.why_dialogs import ConfirmDialog, PickDialog
+from ..widgets.guidance import MARKER, GuidancePanel, depth_content
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
@@ -50,16 +54,28 @@ def chain_prompt(number: int, chain: WhyChain) -> Text:
     return prompt
 
 
-def chain_steps(chain: WhyChain, *, asking: bool) -> RenderableType:
-    """The numbered progression of a chain; ``asking`` adds the pending next why."""
+def chain_steps(
+    chain: WhyChain, *, asking: bool, flagged: frozenset[tuple[str, str]] = frozenset(), flag_style: str = "bold"
+) -> RenderableType:
+    """The numbered progression of a chain; ``asking`` adds the pending next why.
+
+    Texts listed in ``flagged`` as ``(item id, field)`` get the hint marker in ``flag_style``.
+    """
+
+    def text(item: str, field: str, value: str, style: str = "") -> Text:
+        shown = Text()
+        if (item, field) in flagged:
+            shown.append(f"{MARKER} ", style=flag_style)
+        return shown.append(value, style=style)
+
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(ratio=1)
-    grid.add_row(Text("Problem", style="bold"), Text(chain.problem, style="bold"))
+    grid.add_row(Text("Problem", style="bold"), text(chain.id, "problem", chain.problem, "bold"))
     for number, why in enumerate(chain.whys, 1):
-        grid.add_row(Text(f"{number}. Why?", style="dim"), why.text)
+        grid.add_row(Text(f"{number}. Why?", style="dim"), text(why.id, "text", why.text))
     if chain.root_cause:
-        cause = Text(chain.root_cause.text, style="bold")
+        cause = text(chain.id, "root_cause", chain.root_cause.text, "bold")
         cause.append(f"  [{chain.root_cause.category}]", style="italic")
         grid.add_row(Text("Root cause", style="bold reverse"), cause)
     elif asking:
@@ -70,13 +86,20 @@ def chain_steps(chain: WhyChain, *, asking: bool) -> RenderableType:
     return grid
 
 
-def factor_prompt(text: str) -> Table:
-    """A factor under its category heading: indented, with a bullet."""
+def factor_prompt(text: str, flag_style: str | None = None) -> Table:
+    """A factor under its category heading: indented, with a bullet (the hint marker in ``flag_style``)."""
     grid = Table.grid()
     grid.add_column(width=4)
     grid.add_column(ratio=1)
-    grid.add_row("  •", text)
+    grid.add_row(Text(f"  {MARKER}", style=flag_style) if flag_style else "  •", text)
     return grid
+
+
+def _chain_item_ids(meeting: Meeting) -> list[str]:
+    """The chains, their answers and the contributing factors: the texts this view shows."""
+    ids = [chain.id for chain in meeting.chains]
+    ids += [why.id for chain in meeting.chains for why in chain.whys]
+    return ids + [factor.id for factor in meeting.factors]
 
 
 class FiveWhysView(PhaseView):
@@ -93,6 +116,7 @@ class FiveWhysView(PhaseView):
         Binding("alt+down", "select_chain(1)", "Next chain", id="why_next_chain", show=False),
         Binding("delete,x", "delete_item", "Delete", id="why_delete"),
         Binding("escape", "back", "Back", id="why_back", show=False),
+        Binding("f8", "guidance", "Hints", id="why_guidance"),
     ]
 
     mode: str = "why"
@@ -101,12 +125,18 @@ class FiveWhysView(PhaseView):
     chain_id: str | None = None
     """The selected chain."""
 
+    def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
+        super().__init__(session, phase, id=id)
+        self.guidance = GuidancePanel(session, _chain_item_ids, id="why-guidance")
+
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="why-main"):
             yield ChainList(id="why-chains")
             with VerticalScroll(id="why-steps-box"):
                 yield Static(id="why-steps")
+                yield Static(id="why-depth")
             yield FactorList(id="why-factors")
+        yield self.guidance
         yield QuickEntry("", "", id="why-entry")
 
     def on_mount(self) -> None:
@@ -168,8 +198,10 @@ class FiveWhysView(PhaseView):
             ))
         else:
             box.border_title = f"Chain {chains.index(chain) + 1} of {len(chains)}"
-            steps.update(chain_steps(chain, asking=mode == "why"))
+            style = f"bold {self.app.theme_variables['warning']}"
+            steps.update(chain_steps(chain, asking=mode == "why", flagged=self.guidance.flagged, flag_style=style))
             box.scroll_end(animate=False)
+        self._show_depth()
         title, hint = MODES[mode]
         self.set_class(mode == "factor", "-factor-mode")
         entry = self.entry
@@ -182,6 +214,15 @@ class FiveWhysView(PhaseView):
         else:
             entry.input.placeholder = "Contributing factor | category"
 
+    def _show_depth(self) -> None:
+        """The depth flags of the selected chain, under its steps."""
+        chain = self.chain
+        meeting = self.session.meeting
+        flags = chain_flags(chain, meeting.chains.index(chain) + 1, meeting, default_lexicon()[0]) if chain else []
+        depth = self.query_one("#why-depth", Static)
+        depth.update(depth_content(flags))
+        depth.display = bool(flags)
+
     def _show_factors(self) -> None:
         """List factors under their category headings (the list stays short)."""
         factors = self._factors
@@ -192,7 +233,7 @@ class FiveWhysView(PhaseView):
             if group:
                 heading = Text(category.capitalize(), style="bold")
                 options.append(Option(heading, id=f"category:{category}", disabled=True))
-                options.extend(Option(factor_prompt(f.text), id=f.id) for f in group)
+                options.extend(Option(factor_prompt(f.text, self._flag_style(f.id)), id=f.id) for f in group)
         factors.set_options(options)
         factors.border_title = f"Contributing factors ({len(self.session.meeting.factors)})"
         factors.border_subtitle = "" if options else "F3 adds one"
@@ -200,9 +241,15 @@ class FiveWhysView(PhaseView):
         if kept in ids:
             factors.highlighted = ids.index(kept)
 
+    def _flag_style(self, item: str) -> str | None:
+        return f"bold {self.app.theme_variables['warning']}" if self.guidance.is_flagged(item) else None
+
     def on_session_change(self, change: Change) -> None:
+        self.guidance.on_session_change(change)
         if change.kind.startswith("factor."):
             self._show_factors()
+        if change.kind.startswith(("action.", "attendee.")):
+            self._show_depth()
         if not change.kind.startswith("chain."):
             return
         chains = self.session.meeting.chains
@@ -223,6 +270,29 @@ class FiveWhysView(PhaseView):
 
     def on_phase_shown(self) -> None:
         self.entry.focus_input()
+        self.guidance.view_shown()
+
+    @on(GuidancePanel.Updated)
+    def _hints_moved(self, message: GuidancePanel.Updated) -> None:
+        """Redraw the selected chain and the factors when the hint markers on them change."""
+        meeting = self.session.meeting
+        if any(factor.id in message.items for factor in meeting.factors):
+            self._show_factors()
+        chain = self.chain
+        if chain is not None and message.items & {chain.id, *(why.id for why in chain.whys)}:
+            self._show_chain()
+
+    @on(GuidancePanel.Selected)
+    def _hint_chosen(self, message: GuidancePanel.Selected) -> None:
+        """Enter on a hint: select its chain, or highlight its factor."""
+        meeting = self.session.meeting
+        chain = next((c for c in meeting.chains if message.item in {c.id, *(w.id for w in c.whys)}), None)
+        if chain is not None:
+            self._select(chain.id)
+            self.entry.focus_input()
+        elif any(factor.id == message.item for factor in meeting.factors):
+            self._factors.focus()
+            self._factors.highlighted = self._factors.get_option_index(message.item)
 
     # --- entering ------------------------------------------------------------
 
@@ -260,7 +330,13 @@ class FiveWhysView(PhaseView):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete_item":
             return isinstance(self.screen.focused, (ChainList, FactorList))
+        if action == "guidance":
+            return bool(self.guidance.findings)
         return True
+
+    def action_guidance(self) -> None:
+        """Open the hints panel to read or dismiss blame and hindsight hints."""
+        self.guidance.open()
 
     def action_mode(self, mode: str) -> None:
         """Switch what the entry line adds: the next why, a new chain, or a factor."""

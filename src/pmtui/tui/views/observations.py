@@ -12,9 +12,11 @@ from textual.events import DescendantFocus, Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from ...model import OBSERVATION_KINDS, OBSERVATION_LABELS, Observation
-from ...session import Change
+from ...agenda import Phase
+from ...model import OBSERVATION_KINDS, OBSERVATION_LABELS, Meeting, Observation
+from ...session import Change, MeetingSession
 from ..screens.why_dialogs import TextDialog
+from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
@@ -33,16 +35,23 @@ class ObservationList(OptionList):
         self.kind = kind
 
 
-def observation_prompt(observation: Observation) -> Table:
-    """How one observation reads in its list: a bullet, the text, who said it."""
+def observation_prompt(observation: Observation, flag_style: str | None = None) -> Table:
+    """How one observation reads in its list: a bullet, the text, who said it.
+
+    With ``flag_style`` the bullet is the hint marker in that style.
+    """
     text = Text(observation.text)
     if observation.author:
         text.append(f"  — {observation.author}", style="italic dim")
     grid = Table.grid()
     grid.add_column(width=2)
     grid.add_column(ratio=1)
-    grid.add_row("•", text)
+    grid.add_row(Text(MARKER, style=flag_style) if flag_style else "•", text)
     return grid
+
+
+def _observation_ids(meeting: Meeting) -> list[str]:
+    return [observation.id for observation in meeting.observations]
 
 
 class ObservationsView(PhaseView):
@@ -59,21 +68,27 @@ class ObservationsView(PhaseView):
         Binding("delete,x", "delete_item", "Delete", id="obs_delete"),
         Binding("e", "reword_item", "Reword", id="obs_reword"),
         Binding("escape", "focus_entry", "Type", id="obs_focus_entry"),
+        Binding("f8", "guidance", "Hints", id="obs_guidance"),
     ]
 
     target_kind: str = "went_well"
     """The kind of observation the entry line adds."""
 
+    def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
+        super().__init__(session, phase, id=id)
+        self.guidance = GuidancePanel(session, _observation_ids, id="obs-guidance")
+
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="obs-columns"):
             for kind in OBSERVATION_KINDS:
                 yield ObservationList(kind)
+        yield self.guidance
         yield QuickEntry("", ENTRY_HINT, id="obs-entry")
 
     def on_mount(self) -> None:
         by_kind = {kind: [] for kind in OBSERVATION_KINDS}
         for observation in self.session.meeting.observations:
-            by_kind[observation.kind].append(Option(observation_prompt(observation), id=observation.id))
+            by_kind[observation.kind].append(Option(self._prompt(observation), id=observation.id))
         for kind, options in by_kind.items():
             self._list(kind).add_options(options)
         self._show_target()
@@ -82,6 +97,10 @@ class ObservationsView(PhaseView):
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     # --- rendering -----------------------------------------------------------
+
+    def _prompt(self, observation: Observation) -> Table:
+        flagged = self.guidance.is_flagged(observation.id)
+        return observation_prompt(observation, f"bold {self.app.theme_variables['warning']}" if flagged else None)
 
     def _list(self, kind: str) -> ObservationList:
         return self.query_one(f"#obs-{kind}", ObservationList)
@@ -104,15 +123,16 @@ class ObservationsView(PhaseView):
         self.entry.input.border_title = f"{TARGET_KEYS[self.target_kind]} {label}"
 
     def on_session_change(self, change: Change) -> None:
+        self.guidance.on_session_change(change)
         if not change.kind.startswith("observation."):
             return
         observation = next((o for o in self.session.meeting.observations if o.id == change.id), None)
         if change.kind == "observation.added" and observation is not None:
             options = self._list(observation.kind)
-            options.add_option(Option(observation_prompt(observation), id=observation.id))
+            options.add_option(Option(self._prompt(observation), id=observation.id))
             options.highlighted = options.option_count - 1
         elif change.kind == "observation.changed" and observation is not None:
-            self._list(observation.kind).replace_option_prompt(observation.id, observation_prompt(observation))
+            self._list(observation.kind).replace_option_prompt(observation.id, self._prompt(observation))
         elif change.kind == "observation.deleted":
             for kind in OBSERVATION_KINDS:
                 try:
@@ -123,6 +143,23 @@ class ObservationsView(PhaseView):
 
     def on_phase_shown(self) -> None:
         self.entry.focus_input()
+        self.guidance.view_shown()
+
+    @on(GuidancePanel.Updated)
+    def _hints_moved(self, message: GuidancePanel.Updated) -> None:
+        """Put the hint marker on (or take it off) the observations whose hints changed."""
+        for observation in self.session.meeting.observations:
+            if observation.id in message.items:
+                self._list(observation.kind).replace_option_prompt(observation.id, self._prompt(observation))
+
+    @on(GuidancePanel.Selected)
+    def _hint_chosen(self, message: GuidancePanel.Selected) -> None:
+        """Enter on a hint: its list gets the keyboard, with the observation highlighted."""
+        observation = next((o for o in self.session.meeting.observations if o.id == message.item), None)
+        if observation is not None:
+            options = self._list(observation.kind)
+            options.focus()
+            options.highlighted = options.get_option_index(observation.id)
 
     # --- entering ------------------------------------------------------------
 
@@ -157,6 +194,8 @@ class ObservationsView(PhaseView):
             return self._focused_list() is not None
         if action == "focus_items":
             return self._focused_list() is None
+        if action == "guidance":
+            return bool(self.guidance.findings)
         return True
 
     def action_target(self, kind: str) -> None:
@@ -173,6 +212,10 @@ class ObservationsView(PhaseView):
     def action_focus_entry(self) -> None:
         """Back to typing."""
         self.entry.focus_input()
+
+    def action_guidance(self) -> None:
+        """Open the hints panel to read or dismiss blame and hindsight hints."""
+        self.guidance.open()
 
     def _selected(self) -> Observation | None:
         options = self._focused_list()

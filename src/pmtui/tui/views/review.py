@@ -9,15 +9,18 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantBlur, DescendantFocus
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Markdown
 
+from ... import guidance
 from ...agenda import Phase
 from ...export.markdown import render_postmortem
 from ...model import Meeting
 from ...session import Change, MeetingSession, ValidationError
 from ..messages import ExportFinished
+from ..widgets.guidance import GuidancePanel, QualityReport
 from .base import PhaseView
 
 RENDER_DELAY = 0.5
@@ -34,11 +37,17 @@ _DATE_HINT = "YYYY-MM-DD, +2w"
 
 
 class ReviewView(PhaseView):
-    """The whole post-mortem rendered, the report's owner and dates, and the export."""
+    """The whole post-mortem rendered, the report's owner and dates, the export, and the guidance.
+
+    The guidance (quality checklist, severity policy, blameless-language hints)
+    sits under the document; when the screen is small it is a two-line summary
+    until f8 brings it up in place of the document.
+    """
 
     BINDINGS = [
         Binding("pageup", "scroll_document(-1)", "Doc up", id="review.page_up", priority=True),
         Binding("pagedown", "scroll_document(1)", "Doc down", id="review.page_down", priority=True),
+        Binding("f8", "guidance", "Guidance", id="review.guidance"),
     ]
 
     def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
@@ -47,6 +56,7 @@ class ReviewView(PhaseView):
         self._rendering = False
         self._timer: Timer | None = None
         self._shown = ""
+        self.guidance = GuidancePanel(session, noun="blameless-language hint", always=True, id="review-findings")
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="review-form"):
@@ -59,8 +69,13 @@ class ReviewView(PhaseView):
             yield Button("Export Markdown", id="review-export", compact=True)
             yield Label("ctrl+s also exports", id="review-export-hint")
         yield Label("", id="review-exported")
-        with VerticalScroll(id="review-scroll"):
-            yield Markdown(id="review-document")
+        with Vertical(id="review-main"):
+            with VerticalScroll(id="review-scroll"):
+                yield Markdown(id="review-document")
+            with Vertical(id="review-guidance"):
+                with VerticalScroll(id="review-quality"):
+                    yield QualityReport(id="review-checklist")
+                yield self.guidance
 
     def on_phase_shown(self) -> None:
         self.query_one("#review-owner", Input).focus()
@@ -70,6 +85,7 @@ class ReviewView(PhaseView):
     # --- the document --------------------------------------------------------
 
     def on_session_change(self, change: Change) -> None:
+        self.guidance.on_session_change(change)
         if change.kind.startswith(_NOT_IN_DOCUMENT):
             return
         self._dirty = True
@@ -99,6 +115,9 @@ class ReviewView(PhaseView):
     async def _build_document(self, meeting: Meeting, today: date) -> None:
         try:
             text = await asyncio.to_thread(render_postmortem, meeting, today=today)
+            report = await asyncio.to_thread(guidance.review, meeting, today)
+            self.query_one(QualityReport).show(report)
+            self.guidance.show(report.findings, report.dismissed)
             if text != self._shown:
                 self._shown = text
                 await self.query_one("#review-document", Markdown).update(text)
@@ -113,12 +132,29 @@ class ReviewView(PhaseView):
         return self._shown
 
     def action_scroll_document(self, pages: int) -> None:
-        """Scroll the document a page up (-1) or down (1), wherever the focus is."""
-        scroll = self.query_one("#review-scroll", VerticalScroll)
+        """Scroll the document (the guidance, while it is up) a page up (-1) or down (1)."""
+        shown = "#review-quality" if self.has_class("-guidance") else "#review-scroll"
+        scroll = self.query_one(shown, VerticalScroll)
         if pages < 0:
             scroll.scroll_page_up()
         else:
             scroll.scroll_page_down()
+
+    # --- guidance ------------------------------------------------------------
+
+    def action_guidance(self) -> None:
+        """Bring up the checklist and the hints, the keyboard on the hints (Escape goes back)."""
+        self.guidance.open()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self._follow_focus()
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        self.call_after_refresh(self._follow_focus)
+
+    def _follow_focus(self) -> None:
+        """While the guidance has the keyboard it is up (in place of the document when small)."""
+        self.set_class(self.query_one("#review-guidance", Vertical).has_focus_within, "-guidance")
 
     # --- owner and dates -----------------------------------------------------
 

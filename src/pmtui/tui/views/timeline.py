@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.theme import Theme
 from textual.widgets import DataTable, Label
 from textual.widgets.data_table import ColumnKey
 
 from ...analysis import TimelineGap, timeline_gaps
-from ...model import MILESTONE_LABELS, MILESTONES, TimelineEvent
+from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...session import Change
 from ...timeparse import format_duration, local
 from ..screens.event_dialogs import ConfirmDialog, EditEventDialog, MilestoneDialog
+from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.metrics import IncidentMetricsBar
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
@@ -49,6 +52,10 @@ def _width(value: object) -> int:
     return (value.text if isinstance(value, _Cell) else value).cell_len
 
 
+def _event_ids(meeting: Meeting) -> list[str]:
+    return [event.id for event in meeting.events]
+
+
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -71,6 +78,20 @@ class TimelineTable(DataTable):
         action: str
         row_key: str
 
+    def reveal(self, key: str) -> None:
+        """Put the cursor on row ``key`` and scroll to it in this same frame.
+
+        DataTable waits a frame to scroll to a row it has not measured yet;
+        every row here is one line high, so the scroll can happen at once.
+        """
+        index = self.get_row_index(key)
+        header = self.header_height if self.show_header else 0
+        if self.virtual_size.height < header + self.row_count:
+            self.virtual_size = self.virtual_size.with_height(header + self.row_count)
+        self.move_cursor(row=index, scroll=False)
+        self.scroll_to_region(Region(0, header + index, 1, 1), spacing=Spacing(header, 0, 0, 0),
+                              animate=False, force=True, x_axis=False, immediate=True)
+
     def action_row(self, action: str) -> None:
         """Report ``action`` on the highlighted row to the view."""
         if self.row_count:
@@ -85,19 +106,25 @@ class TimelineView(PhaseView):
         Binding("tab", "toggle_focus", "Table ⇄ entry", id="timeline.toggle_focus"),
         Binding("down", "focus_table", "To the table", show=False, id="timeline.to_table"),
         Binding("escape", "focus_entry", "Back to typing", id="timeline.to_entry"),
+        Binding("f8", "guidance", "Hints", id="timeline.guidance"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.guidance = GuidancePanel(self.session, _event_ids, id="timeline-guidance")
         self._shown: dict[str, dict[str, object]] = {}
         self._gaps: dict[str, TimelineGap] = {}
+        self._day_of: dict[str, date] = {}  # event id -> its date in the incident's zone
+        self._days: Counter[date] = Counter()
         self._multi_day = False
         self._unsorted = False
+        self._last: tuple[datetime, int] | None = None  # order of the last row once sorted
 
     def compose_body(self) -> ComposeResult:
         yield IncidentMetricsBar(self.session, id="timeline-metrics")
         yield TimelineTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
         yield Label("", id="timeline-status")
+        yield self.guidance
         yield QuickEntry(
             "e.g. 14:37 checkout errors start | alice | grafana link",
             "TIME description | actor | evidence  ·  ↓ or Tab selects a row",
@@ -125,6 +152,7 @@ class TimelineView(PhaseView):
     # --- reacting to the session ---------------------------------------------
 
     def on_session_change(self, change: Change) -> None:
+        self.guidance.on_session_change(change)
         kind = change.kind
         if kind == "event.imported":
             self._reload()
@@ -141,8 +169,9 @@ class TimelineView(PhaseView):
         self.table.clear()
         self._shown.clear()
         self._gaps.clear()
+        self._last = None
         events = self.session.meeting.sorted_events()
-        self._multi_day = self._spans_days(events)
+        self._count_days(events)
         for event in events:
             self._add_row(event.id, self._event_cells(event))
         self._sync_gaps()
@@ -152,6 +181,8 @@ class TimelineView(PhaseView):
         table = self.table
         selected = self._cursor_key()
         event = self._event(change.id)
+        multi_day = self._multi_day
+        self._track_day(change.id, event)
         if event is None:
             if change.id in self._shown:
                 self._remove_row(change.id)
@@ -159,7 +190,7 @@ class TimelineView(PhaseView):
             self._update_cells(change.id, self._event_cells(event))
         else:
             self._add_row(event.id, self._event_cells(event))
-        if self._multi_day != self._spans_days(self.session.meeting.events):
+        if self._multi_day != multi_day:
             self._resync_all()
         else:
             self._sync_gaps()
@@ -167,12 +198,12 @@ class TimelineView(PhaseView):
         if change.kind == "event.added" and not table.has_focus:
             selected = change.id
         if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
+            table.reveal(selected)
 
     def _resync_all(self) -> None:
         """Re-render every row (time zone, milestones, date display or theme changed)."""
         events = self.session.meeting.events
-        self._multi_day = self._spans_days(events)
+        self._count_days(events)
         for event in events:
             self._update_cells(event.id, self._event_cells(event))
         self._sync_gaps(force=True)
@@ -181,12 +212,37 @@ class TimelineView(PhaseView):
     def _theme_changed(self, theme: Theme) -> None:
         self._resync_all()
 
+    def on_phase_shown(self) -> None:
+        super().on_phase_shown()
+        self.guidance.view_shown()
+
+    @on(GuidancePanel.Updated)
+    def _hints_moved(self, message: GuidancePanel.Updated) -> None:
+        """Put the hint marker on (or take it off) the rows whose hints changed."""
+        moved = [event for event in self.session.meeting.events if event.id in message.items]
+        for event in moved:
+            if event.id in self._shown:
+                self._update_cells(event.id, self._event_cells(event))
+
+    @on(GuidancePanel.Selected)
+    def _hint_chosen(self, message: GuidancePanel.Selected) -> None:
+        """Enter on a hint: the table's cursor goes to its event."""
+        table = self.table
+        if message.item in table.rows:
+            table.move_cursor(row=table.get_row_index(message.item))
+            table.focus()
+
     # --- rows ------------------------------------------------------------------
 
     def _add_row(self, key: str, cells: dict[str, object]) -> None:
+        """Append a row; only one that belongs before the last row needs a sort."""
         self.table.add_row(*cells.values(), key=key)
         self._shown[key] = cells
-        self._unsorted = True
+        order = cells["time"].order
+        if self._unsorted or self._last is None or order < self._last:
+            self._unsorted = True
+        else:
+            self._last = order
 
     def _update_cells(self, key: str, cells: dict[str, object]) -> None:
         """Update only the cells of row ``key`` that changed."""
@@ -207,10 +263,13 @@ class TimelineView(PhaseView):
         if self._unsorted:
             self.table.sort("time", key=_order)
             self._unsorted = False
+            self._last = max((cells["time"].order for cells in self._shown.values()), default=None)
 
     def _event_cells(self, event: TimelineEvent) -> dict[str, object]:
         colours = self.app.theme_variables
         description = Text()
+        if self.guidance.is_flagged(event.id):
+            description.append(f"{MARKER} ", style=f"bold {colours['warning']}")
         if event.decision_point:
             description.append("◆ ", style=f"bold {colours['accent']}")
         for name in self._milestones_at(event.time):
@@ -266,9 +325,24 @@ class TimelineView(PhaseView):
         shown = local(moment, self.session.meeting.incident.tz)
         return shown.strftime("%b %d %H:%M:%S" if self._multi_day else "%H:%M:%S")
 
-    def _spans_days(self, events: list[TimelineEvent]) -> bool:
+    def _count_days(self, events: list[TimelineEvent]) -> None:
+        """Recount on which dates (in the incident's zone) the events fall."""
         tz = self.session.meeting.incident.tz
-        return len({local(e.time, tz).date() for e in events}) > 1
+        self._day_of = {e.id: local(e.time, tz).date() for e in events}
+        self._days = Counter(self._day_of.values())
+        self._multi_day = len(self._days) > 1
+
+    def _track_day(self, event_id: str | None, event: TimelineEvent | None) -> None:
+        """Update the date count for one added, moved or deleted event."""
+        old = self._day_of.pop(event_id, None)
+        if old is not None:
+            self._days[old] -= 1
+            if not self._days[old]:
+                del self._days[old]
+        if event is not None:
+            day = self._day_of[event.id] = local(event.time, self.session.meeting.incident.tz).date()
+            self._days[day] += 1
+        self._multi_day = len(self._days) > 1
 
     def _event(self, event_id: str | None) -> TimelineEvent | None:
         return next((e for e in self.session.meeting.events if e.id == event_id), None)
@@ -308,6 +382,8 @@ class TimelineView(PhaseView):
             return self.entry.input.has_focus
         if action == "focus_entry":
             return self.table.has_focus
+        if action == "guidance":
+            return bool(self.guidance.findings)
         return True
 
     def action_toggle_focus(self) -> None:
@@ -324,6 +400,10 @@ class TimelineView(PhaseView):
     def action_focus_entry(self) -> None:
         """Back to the entry line to type events."""
         self.entry.focus_input()
+
+    def action_guidance(self) -> None:
+        """Open the hints panel to read or dismiss blame and hindsight hints."""
+        self.guidance.open()
 
     @on(TimelineTable.RowAction)
     def _row_action(self, message: TimelineTable.RowAction) -> None:
