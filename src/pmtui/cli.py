@@ -14,6 +14,7 @@ from . import __version__
 from .agenda import AgendaError, available_agendas, load_agenda
 from .export.files import write_text_atomic
 from .importer import ImportError_, read_events
+from .cli_room import join, room_config, serve, share_options
 from .lint import lint
 from .model import SEVERITIES, Incident, Meeting, from_data
 from .paths import data_dir as resolve_data_dir
@@ -225,13 +226,16 @@ def _run_app(app) -> None:
 @click.option("--bell", is_flag=True, help="Ring the terminal bell when a phase's time is up.")
 @click.option("--high-contrast", is_flag=True, help="Black background and bright colours, for projectors.")
 @click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path), help="Where exports go (default: here).")
+@share_options
 @data_dir_option
 @user_errors
-def run(meeting, bell, high_contrast, export_dir, data_dir):
+def run(meeting, bell, high_contrast, export_dir, share, host, port, token, data_dir):
     """Run MEETING (id, id prefix or title slug) as the facilitator."""
     from .tui.app import make_app
 
-    _run_app(make_app(resolve_data_dir(data_dir), meeting, bell=bell, export_dir=export_dir, high_contrast=high_contrast))
+    room = room_config(share, host, port, token)
+    _run_app(make_app(resolve_data_dir(data_dir), meeting, bell=bell, export_dir=export_dir,
+                      high_contrast=high_contrast, room=room))
 
 
 @main.command()
@@ -251,4 +255,6 @@ def demo(bell, high_contrast, export_dir, data_dir):
 
 
 main.add_command(lint)
+main.add_command(join)
+main.add_command(serve)
 from . import cli_tracking  # noqa: E402,F401  (adds actions, search, stats and related to main)

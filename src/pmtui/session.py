@@ -8,6 +8,7 @@ the background saver, and announced to subscribers as a :class:`Change`.
 from __future__ import annotations
 
 import math
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -107,6 +108,9 @@ class MeetingSession:
         self.clock = MeetingClock([p.minutes for p in self.agenda.phases], meeting.clock, now)
         self._subscribers: list[Subscriber] = []
         self._closed = False
+        self._schedule: Callable[[Callable[[], None]], object] | None = None
+        self._save_pending = False
+        self._event_data: dict[str, dict] = {}
         self._applied: set[str] = (
             {e.id for e in meeting.events}
             | {o.id for o in meeting.observations}
@@ -173,6 +177,8 @@ class MeetingSession:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Block until every change so far is on disk (False on timeout)."""
+        if self._save_pending:
+            self._submit()
         return self.saver.flush(timeout) if self.saver else True
 
     def close(self) -> bool:
@@ -185,9 +191,10 @@ class MeetingSession:
             return saved
         self._closed = True
         if self.saver:
-            if self.clock.running:  # the phase times moved on since the last change
+            if self.clock.running or self._save_pending:  # the phase times moved on since the last change
                 self._sync_phases()
-                self.saver.submit(to_data(self.meeting))
+                self.saver.submit(self._data())
+                self._save_pending = False
             saved = self.saver.close()
         if self.file:
             self.file.close()
@@ -200,13 +207,47 @@ class MeetingSession:
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
 
+    def defer_saves(self, schedule: Callable[[Callable[[], None]], object]) -> None:
+        """Hand changes to the saver once per ``schedule`` call (e.g. ``loop.call_soon``).
+
+        A burst of changes in one event-loop iteration then costs one snapshot.
+        """
+        self._schedule = schedule
+
+    def save_target(self) -> int:
+        """The saver version that will hold every change applied so far."""
+        if self.saver is None:
+            return 0
+        return self.saver.submitted_version + (1 if self._save_pending else 0)
+
     def _commit(self, kind: str, item_id: str | None = None, author: str = "") -> None:
         self._sync_phases()
-        if self.saver:
-            self.saver.submit(to_data(self.meeting))
+        if kind in ("event.changed", "event.deleted"):
+            self._event_data.pop(item_id, None)
+        if self.saver and not self._save_pending:
+            if self._schedule is None:
+                self._submit()
+            else:
+                self._save_pending = True
+                self._schedule(self._submit)
         change = Change(kind, item_id, author)
         for callback in list(self._subscribers):
             callback(change)
+
+    def _submit(self) -> None:
+        self._save_pending = False
+        if self.saver and not self._closed:
+            self.saver.submit(self._data())
+
+    def _data(self) -> dict:
+        """The meeting as data; unchanged events reuse their cached form."""
+        data = to_data(dataclasses.replace(self.meeting, events=[]))
+        cache = self._event_data
+        for event in self.meeting.events:
+            if event.id not in cache:
+                cache[event.id] = to_data(event)
+        data["events"] = [cache[e.id] for e in self.meeting.events]
+        return data
 
     def _sync_phases(self) -> None:
         self.meeting.phases = [
@@ -674,7 +715,7 @@ class MeetingSession:
 
     def snapshot(self) -> Meeting:
         """A deep copy of the meeting, safe to hand to a worker thread."""
-        return from_data(Meeting, to_data(self.meeting))
+        return from_data(Meeting, self._data())
 
 
 def _has_open_actions(data_dir: Path) -> bool:

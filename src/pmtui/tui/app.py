@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
+from ..room.config import RoomConfig
 from ..session import MeetingSession
 from ..store import SaveStatus, StoreError
 from .messages import ExportFinished, SaveStatusChanged
@@ -46,8 +47,11 @@ class PmtuiApp(App):
         bell: bool = False,
         export_dir: Path | None = None,
         high_contrast: bool = False,
+        room: RoomConfig | None = None,
     ) -> None:
         super().__init__()
+        self.room_config = room
+        self.room_server = None
         self.data_dir = data_dir
         self.now = now
         self.bell_enabled = bell
@@ -63,9 +67,11 @@ class PmtuiApp(App):
         self.session = MeetingSession.open(self.data_dir, ref, now=self.now, on_save_status=self._save_status_from_thread)
         return self.session
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
         if self.session is not None:
+            if self.room_config is not None:
+                await self._start_room()
             self.show_meeting()
         else:
             from .screens.home import HomeScreen
@@ -76,6 +82,7 @@ class PmtuiApp(App):
         """Switch to the meeting screen of the open session."""
         from .screens.meeting import MeetingScreen
 
+        self.session.defer_saves(self._loop.call_soon)
         self.push_screen(MeetingScreen(self.session, bell=self.bell_enabled))
 
     def resume_meeting(self, ref: str) -> None:
@@ -92,7 +99,18 @@ class PmtuiApp(App):
         if self.session is not None:
             self.session.close()
 
-    def on_unmount(self) -> None:
+    async def _start_room(self) -> None:
+        from ..room.server import RoomError
+
+        self.room_server = self.room_config.server(self.session)
+        try:
+            await self.room_server.start()
+        except RoomError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+
+    async def on_unmount(self) -> None:
+        if self.room_server is not None:
+            await self.room_server.stop()
         self._loop = None
 
     # --- saving status from the writer thread --------------------------------
@@ -155,9 +173,13 @@ def make_app(
     bell: bool = False,
     export_dir: Path | None = None,
     high_contrast: bool = False,
+    room: RoomConfig | None = None,
 ) -> PmtuiApp:
-    """Build the facilitator app; with ``meeting_ref`` it opens that meeting first."""
-    app = PmtuiApp(data_dir, now=now, bell=bell, export_dir=export_dir, high_contrast=high_contrast)
+    """Build the facilitator app; with ``meeting_ref`` it opens that meeting first.
+
+    With ``room`` (``pmtui run --share``) note-takers can join the meeting live.
+    """
+    app = PmtuiApp(data_dir, now=now, bell=bell, export_dir=export_dir, high_contrast=high_contrast, room=room)
     if meeting_ref is not None:
         app.open_session(meeting_ref)
     return app

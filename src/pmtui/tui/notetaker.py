@@ -121,6 +121,7 @@ class NoteTakerScreen(Screen):
         self._unsorted = False
         self._seq = 0
         self._notice = Text()
+        self._labels: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="nt-top"):
@@ -174,13 +175,26 @@ class NoteTakerScreen(Screen):
 
     # --- clock and connection -------------------------------------------------------------
 
+    def _set(self, label: Label, content: str | Text) -> None:
+        """Update a one-line label; skip it when unchanged, lay out only when its length changed.
+
+        (A layout pass re-measures the whole screen, 2,000-row table included.)
+        """
+        key = label.id or str(id(label))
+        shown = content if isinstance(content, str) else content.markup
+        before = self._labels.get(key)
+        if before == shown:
+            return
+        self._labels[key] = shown
+        label.update(content, layout=before is None or len(before) != len(shown))
+
     def tick(self) -> None:
         """Redraw the countdown from the last clock message and the local monotonic clock."""
         room = self.client.room
         countdown = self.query_one("#nt-countdown", Label)
         remaining = room.remaining()
         if remaining is None:
-            countdown.update("")
+            self._set(countdown, "")
         else:
             clock = room.clock
             text = format_remaining(remaining)
@@ -188,7 +202,7 @@ class NoteTakerScreen(Screen):
                 text += " not started"
             elif not clock.get("running"):
                 text += " ⏸ paused"
-            countdown.update(text)
+            self._set(countdown, text)
             countdown.set_class(remaining <= 120 and remaining > 0, "-warning")
             countdown.set_class(remaining <= 0, "-overrun")
         self._show_connection(self.client.state)
@@ -196,7 +210,7 @@ class NoteTakerScreen(Screen):
     def _show_connection(self, state: ConnectionState) -> None:
         label = self.query_one("#nt-connection", Label)
         mark = {"connected": "●", "refused": "✗", "stopped": "■"}.get(state.status, "◌")
-        label.update(f"{mark} {state.describe()}")
+        self._set(label, f"{mark} {state.describe()}")
         for status in ("connected", "reconnecting", "refused", "connecting"):
             label.set_class(state.status == status, f"-{status}")
 
@@ -216,7 +230,7 @@ class NoteTakerScreen(Screen):
         incident = self.client.room.incident
         if incident.get("title"):
             title.append(f"  ·  {incident['title']}", style="italic")
-        self.query_one("#nt-phase", Label).update(title)
+        self._set(self.query_one("#nt-phase", Label), title)
         self.entry.set_hint(WHY_HINT if clock.get("kind") == "five_whys" else HINT)
 
     def _show_status(self) -> None:
@@ -231,7 +245,7 @@ class NoteTakerScreen(Screen):
         if self._notice:
             status.append("  ·  ")
             status.append_text(self._notice)
-        self.query_one("#nt-status", Label).update(status)
+        self._set(self.query_one("#nt-status", Label), status)
 
     # --- applying what arrives ---------------------------------------------------------------
 

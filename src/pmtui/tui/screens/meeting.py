@@ -18,6 +18,7 @@ from ..messages import ExportFinished, SaveStatusChanged, SessionChanged
 from ..views import view_class
 from ..views.base import PhaseView
 from ..widgets.clock import AgendaList, ClockPanel
+from ..widgets.room_status import RoomStatus
 from .dialogs import AttendeesDialog, IncidentDialog, JumpToPhaseDialog
 
 COMPACT_WIDTH = 110
@@ -53,6 +54,8 @@ class MeetingScreen(Screen):
             with Vertical(id="sidebar"):
                 yield ClockPanel(id="clock")
                 yield AgendaList(id="agenda")
+                if getattr(self.app, "room_server", None) is not None:
+                    yield RoomStatus(self.app.room_server, id="room-status")
             with ContentSwitcher(id="phases"):
                 for index, phase in enumerate(self.session.agenda.phases):
                     yield view_class(phase.kind)(self.session, phase, id=f"phase-{index}")

@@ -10,10 +10,13 @@ and redraws when note-takers come, go or add something.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from ...room.server import RoomServer
+if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs it
+    from ...room.server import RoomServer
 
 
 class RoomStatus(Static):

@@ -1,0 +1,363 @@
+"""The room's JSON messages, their size limits and their field-by-field validation.
+
+Every WebSocket frame is one JSON object with a ``"type"``.
+
+Note-taker -> facilitator (validated by :func:`parse_client_message`; nothing
+else is accepted, so a note-taker cannot edit or delete entries or move the
+agenda)::
+
+    {"type": "hello", "name": "alice"}                                # once, before any change
+    {"type": "add_event", "id": ID, "line": "14:37 errors | bob | grafana"}
+    {"type": "add_event", "id": ID, "time": "14:37", "description": "...",
+     "actor": "...", "evidence": "..."}                              # actor/evidence optional
+    {"type": "add_observation", "id": ID, "kind": "went_well", "text": "..."}
+    {"type": "add_why", "id": ID, "text": "...", "chain_id": "..."}   # chain_id optional
+
+``ID`` is the client-generated id of the change (uuid4 hex, 32 lowercase hex
+digits); the facilitator applies an id at most once and acknowledges it every
+time it sees it.
+
+Facilitator -> note-taker (built by the helpers below)::
+
+    welcome   the full state on connect: incident, phase + clock, events, observations, chain
+    event / events / event_removed              timeline deltas
+    observation / observation_removed           observation deltas
+    chain                                       the current (most recent) Five Whys chain
+    clock                                       phase and clock state (phase change, pause, extend)
+    incident                                    title, time zone, date
+    ack       {"type": "ack", "ref": ID, "duplicate": bool}   the change is on disk
+    error     {"type": "error", "ref": ID or null, "message": "..."}
+    bye       {"type": "bye", "message": "..."}   the facilitator stopped sharing
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import OBSERVATION_KINDS, Observation, TimelineEvent, WhyChain
+
+PROTOCOL_VERSION = 1
+MAX_MESSAGE_BYTES = 16 * 1024
+"""The largest message a note-taker may send; bigger ones get an error reply."""
+TRANSPORT_MAX_BYTES = 64 * 1024
+"""aiohttp's ``max_msg_size`` on the server: beyond this the socket is closed (1009)."""
+
+MAX_NAME = 40
+MAX_LINE = 2000
+MAX_TIME = 64
+MAX_DESCRIPTION = 1000
+MAX_ACTOR = 200
+MAX_EVIDENCE = 1000
+MAX_TEXT = 2000
+MAX_CHAIN_ID = 64
+
+ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+_CHAIN_ID_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,64}")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+OBSERVATION_PREFIXES = {"+": "went_well", "-": "went_poorly", "!": "lucky"}
+"""What a note-taker types before an observation: ``+ went well``, ``- went poorly``, ``! lucky``."""
+WHY_PREFIX = "?"
+
+
+class ProtocolError(ValueError):
+    """A message that is refused; ``ref`` is its change id when it had a readable one."""
+
+    def __init__(self, message: str, ref: str | None = None) -> None:
+        super().__init__(message)
+        self.ref = ref
+
+
+# --- note-taker messages ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hello:
+    """A note-taker says who they are (the author of what they add)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class AddEvent:
+    """A timeline event, as a quick-entry ``line`` or as separate fields."""
+
+    id: str
+    line: str | None = None
+    time: str | None = None
+    description: str | None = None
+    actor: str = ""
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class AddObservation:
+    """What went well / poorly / where we got lucky."""
+
+    id: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AddWhy:
+    """A suggested answer for a Five Whys chain (the most recent one unless ``chain_id``)."""
+
+    id: str
+    text: str
+    chain_id: str | None = None
+
+
+ClientMessage = Hello | AddEvent | AddObservation | AddWhy
+
+
+def clean_text(value: str, what: str, limit: int, *, required: bool = True, single_line: bool = True) -> str:
+    """``value`` stripped, or ProtocolError: too long, empty, or with control characters."""
+    if len(value) > limit:
+        raise ProtocolError(f"{what} is too long ({len(value)} characters; at most {limit})")
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            raise ProtocolError(f"{what} holds an invalid character (a lone surrogate)")
+        if category == "Cc" and not (ch in "\t" or (ch in "\n" and not single_line)):
+            raise ProtocolError(f"{what} holds a control character (U+{ord(ch):04X})")
+        if ch in _BIDI_CONTROLS:
+            raise ProtocolError(f"{what} holds a text-direction control character (U+{ord(ch):04X})")
+    text = value.replace("\t", " ").strip()
+    if required and not text:
+        raise ProtocolError(f"{what} is empty")
+    return text
+
+
+def check_name(value: object) -> str:
+    """A note-taker's display name (1 to 40 printable characters)."""
+    if not isinstance(value, str):
+        raise ProtocolError(f"'name' must be a string, not {_json_type(value)}")
+    return clean_text(value, "the name", MAX_NAME)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _string(limit: int, *, required: bool = True) -> Callable[[str, object], str]:
+    def check(field: str, value: object) -> str:
+        if not isinstance(value, str):
+            raise ProtocolError(f"'{field}' must be a string, not {_json_type(value)}")
+        return clean_text(value, f"'{field}'", limit, required=required)
+
+    return check
+
+
+def _change_id(field: str, value: object) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise ProtocolError(f"'{field}' must be 32 lowercase hex digits (a uuid4 hex), got {_json_type(value)}")
+    return value
+
+
+def _kind(field: str, value: object) -> str:
+    if not isinstance(value, str) or value not in OBSERVATION_KINDS:
+        raise ProtocolError(f"'{field}' must be one of {', '.join(OBSERVATION_KINDS)}")
+    return value
+
+
+def _chain_id(field: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _CHAIN_ID_PATTERN.fullmatch(value):
+        raise ProtocolError(f"'{field}' must be a chain id (up to {MAX_CHAIN_ID} letters, digits, '-' or '_') or null")
+    return value
+
+
+def _version(field: str, value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ProtocolError(f"'{field}' must be an integer, not {_json_type(value)}")
+    if value != PROTOCOL_VERSION:
+        raise ProtocolError(f"protocol version {value} is not supported (this facilitator speaks {PROTOCOL_VERSION})")
+    return value
+
+
+# field name -> (validator, required)
+_SCHEMAS: dict[str, dict[str, tuple[Callable[[str, object], Any], bool]]] = {
+    "hello": {"name": (lambda f, v: check_name(v), True), "version": (_version, False)},
+    "add_event": {
+        "id": (_change_id, True),
+        "line": (_string(MAX_LINE), False),
+        "time": (_string(MAX_TIME), False),
+        "description": (_string(MAX_DESCRIPTION), False),
+        "actor": (_string(MAX_ACTOR, required=False), False),
+        "evidence": (_string(MAX_EVIDENCE, required=False), False),
+    },
+    "add_observation": {"id": (_change_id, True), "kind": (_kind, True), "text": (_string(MAX_TEXT), True)},
+    "add_why": {"id": (_change_id, True), "text": (_string(MAX_TEXT), True), "chain_id": (_chain_id, False)},
+}
+CLIENT_TYPES = tuple(_SCHEMAS)
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def decode(raw: str | bytes) -> Any:
+    """Strict JSON: no NaN/Infinity, no duplicate keys, bounded nesting (ProtocolError)."""
+    if isinstance(raw, (bytes, bytearray)):
+        raise ProtocolError("send JSON as a text frame, not binary")
+    size = len(raw.encode("utf-8", "surrogatepass"))
+    if size > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message too large ({size} bytes; at most {MAX_MESSAGE_BYTES})")
+    try:
+        return json.loads(raw, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        raise ProtocolError("message is not valid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise ProtocolError(f"message is not valid JSON: {str(exc)[:120]}") from None
+
+
+def parse_client_message(raw: str | bytes) -> ClientMessage:
+    """Validate one frame from a note-taker into a message, or raise ProtocolError."""
+    data = decode(raw)
+    if not isinstance(data, dict):
+        raise ProtocolError(f"a message must be a JSON object, not {_json_type(data)}")
+    ref = data.get("id") if isinstance(data.get("id"), str) and ID_PATTERN.fullmatch(data["id"]) else None
+    kind = data.get("type")
+    if not isinstance(kind, str):
+        raise ProtocolError("a message needs a string 'type'", ref)
+    schema = _SCHEMAS.get(kind)
+    if schema is None:
+        shown = kind if len(kind) <= 40 else kind[:40] + "…"
+        raise ProtocolError(f"unknown message type {shown!r}; known: {', '.join(CLIENT_TYPES)}", ref)
+    unknown = sorted(str(k) for k in data if k != "type" and k not in schema)
+    if unknown:
+        shown = unknown[0] if len(unknown[0]) <= 40 else unknown[0][:40] + "…"
+        raise ProtocolError(f"unknown field {shown!r} in {kind!r}", ref)
+    values: dict[str, Any] = {}
+    for field, (check, required) in schema.items():
+        if field not in data:
+            if required:
+                raise ProtocolError(f"{kind!r} needs the field {field!r}", ref)
+            continue
+        try:
+            values[field] = check(field, data[field])
+        except ProtocolError as exc:
+            raise ProtocolError(str(exc), ref) from None
+    if kind == "hello":
+        return Hello(values["name"])
+    if kind == "add_event":
+        has_line = "line" in values
+        has_fields = "time" in values or "description" in values
+        if has_line == has_fields or (has_line and ("actor" in values or "evidence" in values)):
+            raise ProtocolError("'add_event' needs either 'line', or 'time' and 'description' (with optional "
+                                "'actor' and 'evidence')", ref)
+        if has_fields and not ("time" in values and "description" in values):
+            raise ProtocolError("'add_event' needs both 'time' and 'description'", ref)
+        return AddEvent(**values)
+    if kind == "add_observation":
+        return AddObservation(**values)
+    return AddWhy(**values)
+
+
+def split_entry(line: str) -> tuple[str, str]:
+    """What a typed line is: ('event', line), ('went_well'|'went_poorly'|'lucky', text) or ('why', text)."""
+    text = line.strip()
+    head = text[:1]
+    if head in OBSERVATION_PREFIXES:
+        return OBSERVATION_PREFIXES[head], text[1:].strip()
+    if head == WHY_PREFIX:
+        return "why", text[1:].strip()
+    return "event", text
+
+
+# --- facilitator messages -----------------------------------------------------
+
+
+def dumps(message: dict) -> str:
+    """Compact JSON for the wire."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_data(event: TimelineEvent) -> dict:
+    """A timeline event as sent to note-takers."""
+    return {
+        "id": event.id,
+        "time": event.time.isoformat(),
+        "description": event.description,
+        "actor": event.actor,
+        "evidence": event.evidence,
+        "author": event.author,
+        "kind": event.kind,
+        "decision_point": event.decision_point,
+    }
+
+
+def observation_data(observation: Observation) -> dict:
+    """An observation as sent to note-takers."""
+    return {"id": observation.id, "kind": observation.kind, "text": observation.text, "author": observation.author}
+
+
+def chain_data(chain: WhyChain | None) -> dict | None:
+    """A Five Whys chain as sent to note-takers (None when there is none)."""
+    if chain is None:
+        return None
+    return {
+        "id": chain.id,
+        "problem": chain.problem,
+        "author": chain.author,
+        "whys": [{"id": w.id, "text": w.text, "author": w.author} for w in chain.whys],
+        "root_cause": None if chain.root_cause is None else {"text": chain.root_cause.text,
+                                                             "category": chain.root_cause.category},
+    }
+
+
+def ack(ref: str, *, duplicate: bool = False) -> dict:
+    """The change ``ref`` is stored (on disk); the note-taker may forget it."""
+    return {"type": "ack", "ref": ref, "duplicate": duplicate}
+
+
+def error(message: str, ref: str | None = None) -> dict:
+    """A refusal: ``ref`` is the change id it concerns (null for the message as a whole)."""
+    return {"type": "error", "ref": ref, "message": message}
+
+
+SERVER_TYPES = frozenset({
+    "welcome", "event", "events", "event_removed", "observation", "observation_removed", "chain", "clock",
+    "incident", "ack", "error", "bye",
+})
+
+
+def parse_server_message(raw: str | bytes) -> dict:
+    """A facilitator frame as a dict with a known 'type' (ProtocolError otherwise)."""
+    if isinstance(raw, (bytes, bytearray)):
+        raise ProtocolError("the facilitator sent a binary frame")
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(f"the facilitator sent invalid JSON: {str(exc)[:80]}") from None
+    if not isinstance(data, dict) or data.get("type") not in SERVER_TYPES:
+        raise ProtocolError("the facilitator sent a message this note-taker does not know")
+    return data

@@ -1,0 +1,491 @@
+"""RoomServer: the facilitator's WebSocket room, on the facilitator's own event loop.
+
+The :class:`~pmtui.session.MeetingSession` stays the single writer. A
+note-taker's message is validated (:mod:`pmtui.room.protocol`) and handed to a
+session method on the event loop; the session saves in the background and
+announces the change; the server broadcasts a small delta for it to every
+note-taker, and acknowledges the change to its sender once the saver has
+written it to disk.
+
+Usage (inside a running event loop, e.g. a Textual app's ``on_mount``)::
+
+    server = RoomServer(session, host="127.0.0.1", port=8765, token=None)
+    await server.start()        # raises RoomError if the port is taken
+    print(server.join_command)  # pmtui join http://127.0.0.1:8765 --token ...
+    ...
+    await server.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import math
+import secrets
+import socket
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from ..session import Change, MeetingSession, ValidationError
+from . import protocol
+from .protocol import AddEvent, AddObservation, AddWhy, Hello, ProtocolError, dumps
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+DEFAULT_PORT = 8765
+TOKEN_ENV = "PMTUI_TOKEN"
+MAX_CLIENTS = 200
+MAX_QUEUED = 5000
+"""A note-taker that falls this many messages behind is disconnected (it reconnects with a fresh snapshot)."""
+
+
+class RoomError(Exception):
+    """The room cannot be shared (e.g. the port is taken); the message is one line."""
+
+
+@dataclass
+class Peer:
+    """A connected note-taker, as the facilitator's screen lists them."""
+
+    name: str | None
+    address: str
+    connected_at: float = field(default_factory=time.time)
+    added: int = 0
+
+
+@dataclass
+class _PendingAck:
+    client: _Client
+    ref: str
+    duplicate: bool
+    version: int
+
+
+class _Client:
+    """One WebSocket connection: an outgoing queue drained by a writer task."""
+
+    def __init__(self, ws: web.WebSocketResponse, peer: Peer) -> None:
+        self.ws = ws
+        self.peer = peer
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.closing = False
+        self.writer: asyncio.Task | None = None
+
+    def send(self, data: str) -> None:
+        if self.closing:
+            return
+        if self.queue.qsize() >= MAX_QUEUED:
+            self.closing = True
+            self.queue.put_nowait(None)
+            return
+        self.queue.put_nowait(data)
+
+    def finish(self) -> None:
+        """Send what is queued, then close."""
+        if not self.closing:
+            self.closing = True
+            self.queue.put_nowait(None)
+
+    async def run_writer(self) -> None:
+        try:
+            while True:
+                data = await self.queue.get()
+                if data is None:
+                    break
+                await self.ws.send_str(data)
+        except (ConnectionError, RuntimeError):
+            pass
+        finally:
+            self.closing = True
+            if not self.ws.closed:
+                try:
+                    await self.ws.close(code=WSCloseCode.GOING_AWAY, message=b"bye")
+                except (ConnectionError, RuntimeError, asyncio.TimeoutError):
+                    pass
+
+
+def display_host(host: str) -> str:
+    """The host to put in the join command: a reachable address for wildcard binds."""
+    if host in ("", "0.0.0.0", "::"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+                host = probe.getsockname()[0]
+        except OSError:
+            host = socket.gethostname()
+    try:
+        if ipaddress.ip_address(host).version == 6:
+            return f"[{host}]"
+    except ValueError:
+        pass
+    return host
+
+
+class RoomServer:
+    """Share a running meeting with note-takers over a token-protected WebSocket."""
+
+    def __init__(
+        self,
+        session: MeetingSession,
+        *,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        token: str | None = None,
+        heartbeat: float = 10.0,
+    ) -> None:
+        self.session = session
+        self.host = host
+        self.port = port
+        self.token = token or secrets.token_urlsafe(16)
+        self.heartbeat = heartbeat
+        self.error: str | None = None
+        self.running = False
+        self._clients: set[_Client] = set()
+        self._watchers: list[Callable[[RoomServer], None]] = []
+        self._runner: web.AppRunner | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._acks: deque[_PendingAck] = deque()
+        self._ack_wakeup: asyncio.Event | None = None
+        self._ack_task: asyncio.Task | None = None
+        self._events_json: str | None = None
+        self._event_ids: set[str] = set()
+        self._incident_date: str | None = None
+
+    # --- what the facilitator sees -----------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The address note-takers join, e.g. ``http://127.0.0.1:8765``."""
+        return f"http://{display_host(self.host)}:{self.port}"
+
+    @property
+    def join_command(self) -> str:
+        """The command a note-taker types to join."""
+        return f"pmtui join {self.url} --token {self.token}"
+
+    @property
+    def peers(self) -> list[Peer]:
+        """The connected note-takers, in the order they connected."""
+        return sorted((c.peer for c in self._clients), key=lambda p: p.connected_at)
+
+    def watch(self, callback: Callable[[RoomServer], None]) -> Callable[[], None]:
+        """Call ``callback(server)`` when note-takers come, go or add something; returns an unwatch function."""
+        self._watchers.append(callback)
+        return lambda: self._watchers.remove(callback) if callback in self._watchers else None
+
+    def _notify(self) -> None:
+        for callback in list(self._watchers):
+            try:
+                callback(self)
+            except Exception:
+                log.exception("room watcher failed")
+
+    # --- starting and stopping ------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen on host:port (port 0 picks a free one); raises RoomError when it cannot."""
+        if self.running:
+            return
+        app = web.Application(client_max_size=protocol.TRANSPORT_MAX_BYTES)
+        app.router.add_get("/", self._index)
+        app.router.add_get("/ws", self._websocket)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            self.error = f"cannot share on {self.host}:{self.port}: {exc.strerror or exc}; try another --port"
+            self._notify()
+            raise RoomError(self.error) from None
+        self._runner = runner
+        self.port = runner.addresses[0][1]
+        self.error = None
+        self.running = True
+        self._event_ids = {e.id for e in self.session.meeting.events}
+        self._events_json = None
+        self._incident_date = self.session.incident_date().isoformat()
+        self._ack_wakeup = asyncio.Event()
+        self._ack_task = asyncio.create_task(self._ack_loop(), name="pmtui-room-acks")
+        self._unsubscribe = self.session.subscribe(self._on_change)
+        self._notify()
+
+    async def stop(self) -> None:
+        """Say goodbye to every note-taker, close their sockets and stop listening."""
+        if not self.running:
+            return
+        self.running = False
+        if self._unsubscribe:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._send_ready_acks()  # what is on disk already need not be sent again
+        clients = list(self._clients)
+        bye = dumps({"type": "bye", "message": "the facilitator stopped sharing; reconnecting when it is back"})
+        for client in clients:
+            client.send(bye)
+            client.finish()
+        writers = [c.writer for c in clients if c.writer is not None]
+        if writers:
+            await asyncio.wait(writers, timeout=2.0)
+        if self._ack_task is not None:
+            self._ack_task.cancel()
+            try:
+                await self._ack_task
+            except asyncio.CancelledError:
+                pass
+            self._ack_task = None
+        self._acks.clear()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        self._clients.clear()
+        self._notify()
+
+    # --- HTTP -----------------------------------------------------------------------
+
+    async def _index(self, request: web.Request) -> web.Response:
+        return web.Response(text="pmtui meeting room: join with  pmtui join URL --name NAME --token TOKEN\n")
+
+    def _authorized(self, request: web.Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        if header[:7].lower() == "bearer ":
+            supplied = header[7:].strip()
+        else:
+            supplied = request.query.get("token")
+        if not supplied:
+            return False
+        return secrets.compare_digest(supplied.encode("utf-8", "replace"), self.token.encode("utf-8"))
+
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        # The token is checked before the upgrade: nothing about the meeting is sent before.
+        if not self._authorized(request):
+            return web.Response(status=401, text="wrong or missing room token\n",
+                                headers={"WWW-Authenticate": 'Bearer realm="pmtui"'})
+        if not self.running or len(self._clients) >= MAX_CLIENTS:
+            return web.Response(status=503, text="the room is full or closing\n")
+        ws = web.WebSocketResponse(max_msg_size=protocol.TRANSPORT_MAX_BYTES, heartbeat=self.heartbeat,
+                                   compress=False, timeout=2.0)
+        await ws.prepare(request)
+        client = _Client(ws, Peer(None, request.remote or "?"))
+        self._clients.add(client)
+        client.send(self._welcome())
+        client.writer = asyncio.create_task(client.run_writer(), name="pmtui-room-writer")
+        self._notify()
+        try:
+            async for message in ws:
+                if client.closing:
+                    break
+                if message.type == WSMsgType.TEXT:
+                    self._receive(client, message.data)
+                elif message.type == WSMsgType.BINARY:
+                    client.send(dumps(protocol.error("send JSON as a text frame, not binary")))
+                elif message.type == WSMsgType.ERROR:
+                    break
+        finally:
+            self._clients.discard(client)
+            client.finish()
+            if self.running:
+                self._notify()
+        if client.writer is not None:
+            await asyncio.wait([client.writer], timeout=2.0)
+        return ws
+
+    # --- note-takers' changes -----------------------------------------------------------
+
+    def _receive(self, client: _Client, data: str) -> None:
+        try:
+            message = protocol.parse_client_message(data)
+        except ProtocolError as exc:
+            client.send(dumps(protocol.error(str(exc), exc.ref)))
+            return
+        if isinstance(message, Hello):
+            if client.peer.name is not None and client.peer.name != message.name:
+                client.send(dumps(protocol.error(f"you joined as {client.peer.name!r}; reconnect to change your name")))
+                return
+            client.peer.name = message.name
+            self._notify()
+            return
+        if client.peer.name is None:
+            client.send(dumps(protocol.error("say hello with your name before adding anything", message.id)))
+            return
+        try:
+            result = self._apply(client.peer.name, message)
+        except ValidationError as exc:
+            client.send(dumps(protocol.error(str(exc), message.id)))
+            return
+        except Exception:
+            # Not the note-taker's fault: keep the change in their outbox (ref null) for a later retry.
+            log.exception("applying a note-taker's change failed")
+            client.send(dumps(protocol.error("the facilitator could not store a change right now; it stays pending "
+                                             "and is sent again after reconnecting")))
+            return
+        if result is not None:
+            client.peer.added += 1
+            self._notify()
+        self._acks.append(_PendingAck(client, message.id, result is None, self._save_target()))
+        if self._ack_wakeup is not None:
+            self._ack_wakeup.set()
+
+    def _apply(self, author: str, message: AddEvent | AddObservation | AddWhy) -> object:
+        session = self.session
+        if isinstance(message, AddEvent):
+            if message.line is not None:
+                return session.add_event_line(message.line, author=author, id=message.id)
+            return session.add_event(message.time, message.description, message.actor, message.evidence,
+                                     author=author, id=message.id)
+        if isinstance(message, AddObservation):
+            return session.add_observation(message.kind, message.text, author=author, id=message.id)
+        chains = session.meeting.chains
+        if message.chain_id is not None:
+            chain = next((c for c in chains if c.id == message.chain_id), None)
+            if chain is None:
+                raise ValidationError("that Five Whys chain is gone (the facilitator deleted it)")
+        elif chains:
+            chain = chains[-1]
+        else:
+            raise ValidationError("no Five Whys chain has been started yet: the facilitator starts one first")
+        return session.add_why(chain.id, message.text, author=author, id=message.id)
+
+    def _save_target(self) -> int:
+        """The saver version that holds everything applied so far (acks wait until it is on disk).
+
+        A session that defers its snapshots may say so with ``save_target()``.
+        """
+        target = getattr(self.session, "save_target", None)
+        if callable(target):
+            return target()
+        saver = self.session.saver
+        return saver.submitted_version if saver is not None else 0
+
+    async def _ack_loop(self) -> None:
+        """Acknowledge changes once the saver has written them (polls only while acks wait)."""
+        assert self._ack_wakeup is not None
+        while True:
+            await self._ack_wakeup.wait()
+            self._ack_wakeup.clear()
+            waited = 0.0
+            while self._acks:
+                self._send_ready_acks()
+                if self._acks:
+                    delay = 0.002 if waited < 0.25 else 0.025
+                    await asyncio.sleep(delay)
+                    waited += delay
+
+    def _send_ready_acks(self) -> None:
+        """Acknowledge every change the saver has written (acks are kept in version order)."""
+        saver = self.session.saver
+        saved = saver.saved_version if saver is not None else math.inf
+        while self._acks and self._acks[0].version <= saved:
+            pending = self._acks.popleft()
+            if pending.client in self._clients:
+                self._send_ack(pending.client, pending.ref, pending.duplicate)
+
+    def _send_ack(self, client: _Client, ref: str, duplicate: bool) -> None:
+        client.send(dumps(protocol.ack(ref, duplicate=duplicate)))
+
+    # --- broadcasting the session's changes -------------------------------------------------
+
+    def _broadcast(self, message: dict) -> None:
+        if not self._clients:
+            return
+        data = dumps(message)
+        for client in list(self._clients):
+            client.send(data)
+
+    def _on_change(self, change: Change) -> None:
+        try:
+            self._broadcast_change(change)
+        except Exception:  # never break the session's caller (a key press, another note-taker)
+            log.exception("broadcasting %s failed", change.kind)
+
+    def _broadcast_change(self, change: Change) -> None:
+        kind = change.kind
+        meeting = self.session.meeting
+        if kind.startswith("event."):
+            self._events_json = None
+            if kind in ("event.added", "event.changed"):
+                event = next((e for e in reversed(meeting.events) if e.id == change.id), None)
+                if event is not None:
+                    self._event_ids.add(event.id)
+                    self._broadcast({"type": "event", "event": protocol.event_data(event)})
+            elif kind == "event.deleted":
+                self._event_ids.discard(change.id)
+                self._broadcast({"type": "event_removed", "id": change.id})
+            elif kind == "event.imported":
+                new = [e for e in meeting.events if e.id not in self._event_ids]
+                self._event_ids.update(e.id for e in new)
+                self._broadcast({"type": "events", "events": [protocol.event_data(e) for e in new]})
+            self._check_incident_date()
+        elif kind in ("observation.added", "observation.changed"):
+            observation = next((o for o in reversed(meeting.observations) if o.id == change.id), None)
+            if observation is not None:
+                self._broadcast({"type": "observation", "observation": protocol.observation_data(observation)})
+        elif kind == "observation.deleted":
+            self._broadcast({"type": "observation_removed", "id": change.id})
+        elif kind in ("chain.added", "chain.deleted") or (
+            kind == "chain.changed" and meeting.chains and meeting.chains[-1].id == change.id
+        ):
+            self._broadcast({"type": "chain", "chain": protocol.chain_data(meeting.chains[-1] if meeting.chains else None)})
+        elif kind == "phase.changed" or kind.startswith("clock."):
+            self._broadcast({"type": "clock", "clock": self._clock()})
+        elif kind == "incident.changed":
+            self._incident_date = self.session.incident_date().isoformat()
+            self._events_json = None
+            self._broadcast({"type": "incident", "incident": self._incident()})
+
+    def _check_incident_date(self) -> None:
+        incident = self.session.meeting.incident
+        if incident.impact_start is not None or incident.detected is not None:
+            return
+        current = self.session.incident_date().isoformat()
+        if current != self._incident_date:
+            self._incident_date = current
+            self._broadcast({"type": "incident", "incident": self._incident()})
+
+    # --- state for note-takers ------------------------------------------------------------------
+
+    def _clock(self) -> dict:
+        snap = self.session.clock.snapshot()
+        phase = self.session.agenda.phases[snap.phase_index]
+        return {
+            "index": snap.phase_index,
+            "count": snap.phase_count,
+            "id": phase.id,
+            "title": phase.title,
+            "kind": phase.kind,
+            "remaining": snap.remaining,
+            "planned": snap.phase_planned,
+            "running": snap.running,
+            "started": snap.started,
+            "server_time": snap.now,
+        }
+
+    def _incident(self) -> dict:
+        incident = self.session.meeting.incident
+        return {
+            "title": incident.title,
+            "severity": incident.severity,
+            "tz": incident.tz,
+            "date": self._incident_date or self.session.incident_date().isoformat(),
+        }
+
+    def _welcome(self) -> str:
+        meeting = self.session.meeting
+        if self._events_json is None:
+            self._events_json = dumps([protocol.event_data(e) for e in meeting.events])
+        head = dumps({
+            "type": "welcome",
+            "version": protocol.PROTOCOL_VERSION,
+            "incident": self._incident(),
+            "clock": self._clock(),
+            "observations": [protocol.observation_data(o) for o in meeting.observations],
+            "chain": protocol.chain_data(meeting.chains[-1] if meeting.chains else None),
+        })
+        return f'{head[:-1]},"events":{self._events_json}}}'
