@@ -198,7 +198,7 @@ FOLLOW_UPS = Phase(id="follow-ups", title="Follow-ups from earlier incidents", m
 class FollowUpsApp(App):
     """The follow-ups view alone, as the meeting screen would show it."""
 
-    CSS_PATH = ["../src/pmtui/tui/styles/tracking.tcss"]
+    CSS_PATH = "../src/pmtui/tui/pmtui.tcss"
 
     def __init__(self, data_dir: Path, session: MeetingSession) -> None:
         super().__init__()

@@ -36,7 +36,7 @@ HIGH_CONTRAST = Theme(
 class PmtuiApp(App):
     """The facilitator's app: a home screen, then the meeting screen."""
 
-    CSS_PATH = ["pmtui.tcss", *sorted(f"styles/{p.name}" for p in (Path(__file__).parent / "styles").glob("*.tcss"))]
+    CSS_PATH = "pmtui.tcss"
     TITLE = "pmtui"
 
     def __init__(

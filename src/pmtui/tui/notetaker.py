@@ -508,7 +508,7 @@ def _date(value: object) -> date | None:
 class NoteTakerApp(App):
     """``pmtui join``: a compact app for adding to the facilitator's meeting from another machine."""
 
-    CSS_PATH = "styles/notetaker.tcss"
+    CSS_PATH = "pmtui.tcss"
     TITLE = "pmtui note-taker"
 
     def __init__(
