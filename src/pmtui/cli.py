@@ -215,10 +215,16 @@ def agendas(check):
 
 
 def _run_app(app) -> None:
+    """Run the app; if its meeting could not be saved, say where the rescue copy is (exit code 2)."""
     try:
         app.run()
     finally:
-        app.close_session()
+        rescue = app.close_session()
+        if rescue is not None:
+            click.echo(f"pmtui: could not save {app.session.file.path} (the disk kept failing); the whole meeting "
+                       f"is in {rescue}: copy it over that file once the disk works", err=True)
+    if rescue is not None:
+        sys.exit(2)
 
 
 @main.command()

@@ -34,7 +34,7 @@ def read_events(path: Path, *, tz: str = "UTC", on: date | None = None, author: 
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ImportError_(path, [f"file is larger than {MAX_BYTES // 2**20} MiB"])
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")  # no newline translation: a quoted CSV cell keeps its \r
     except UnicodeDecodeError:
         raise ImportError_(path, ["file is not UTF-8 text"]) from None
     except OSError as exc:

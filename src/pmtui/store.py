@@ -45,6 +45,7 @@ LIST_TABLES = (
 VALUE_TABLES = frozenset({"decisions", "related", "dismissed_findings", "included_optional"})
 TEMP_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
+RESCUE_PREFIX = "pmtui-rescue-"
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 _SHAPE_ERRORS = (LookupError, TypeError, ValueError, AttributeError)  # well-formed JSON, wrong shape
@@ -136,12 +137,8 @@ class AtomicJSONStorage(Storage):
         return json.loads(raw) if raw.strip() else None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """Write a temp file beside the target, fsync it, rename it over, fsync the folder.
-
-        The JSON is compact: only then does CPython use its C encoder, which
-        keeps this writer thread from holding the GIL away from the event loop.
-        """
-        payload = json.dumps(data, separators=(",", ":")).encode()
+        """Write a temp file beside the target, fsync it, rename it over, fsync the folder."""
+        payload = _encode(data)
         folder = self.path.parent
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX)
         try:
@@ -161,6 +158,12 @@ class AtomicJSONStorage(Storage):
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _encode(tables: dict) -> bytes:
+    """Compact JSON: only then does CPython use its C encoder, which keeps the
+    writer thread from holding the GIL away from the event loop for long."""
+    return json.dumps(tables, separators=(",", ":")).encode()
 
 
 def _is_temp_of(name: str, target: str) -> bool:
@@ -470,6 +473,34 @@ class Saver:
             self.on_status(status)
         except Exception:
             _log.exception("save status callback failed")
+
+
+def write_rescue_copy(data: dict) -> Path:
+    """Write meeting ``data`` as a meeting file in the temp dir (else home); returns its path.
+
+    For when the meeting's own file cannot be written: the copy can be moved
+    over it once the disk works again. Raises StoreError when no place takes it.
+    """
+    payload = _encode(meeting_to_tables(data, updated=utcnow().isoformat()))
+    problems = []
+    for folder in (Path(tempfile.gettempdir()), Path.home()):
+        try:
+            fd, name = tempfile.mkstemp(dir=folder, prefix=f"{RESCUE_PREFIX}{data['id']}-", suffix=".json")
+        except OSError as exc:
+            problems.append(f"{folder}: {exc.strerror or exc}")
+            continue
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            Path(name).unlink(missing_ok=True)
+            problems.append(f"{folder}: {exc.strerror or exc}")
+            continue
+        return Path(name)
+    raise StoreError(f"cannot write a rescue copy of meeting {data['id']} either ({'; '.join(problems)}); "
+                     "changes since its last save are lost: free some disk space before going on")
 
 
 # --- listing and lookup -------------------------------------------------------

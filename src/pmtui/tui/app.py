@@ -12,9 +12,10 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
+from ..model import to_data
 from ..room.config import RoomConfig
 from ..session import MeetingSession
-from ..store import SaveStatus, StoreError
+from ..store import SaveStatus, StoreError, write_rescue_copy
 from .messages import ExportFinished, SaveStatusChanged
 
 HIGH_CONTRAST = Theme(
@@ -57,6 +58,8 @@ class PmtuiApp(App):
         self.bell_enabled = bell
         self.export_dir = export_dir or Path.cwd()
         self.session: MeetingSession | None = None
+        self._save_failing = False
+        self._quit_warned = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
@@ -94,10 +97,24 @@ class PmtuiApp(App):
             return
         self.show_meeting()
 
-    def close_session(self) -> None:
-        """Save everything pending and release the meeting file."""
-        if self.session is not None:
-            self.session.close()
+    def close_session(self) -> Path | None:
+        """Save everything pending and release the meeting file.
+
+        When the disk keeps failing, the meeting goes to a rescue copy instead
+        and its path is returned (raises StoreError when even that fails).
+        """
+        if self.session is None or self.session.close():
+            return None
+        return write_rescue_copy(to_data(self.session.meeting))
+
+    async def action_quit(self) -> None:
+        """Quit; while saving fails, only when asked twice (the meeting then goes to a rescue copy)."""
+        if self._save_failing and not self._quit_warned:
+            self._quit_warned = True
+            self.notify("The meeting is not saved: the disk is failing. Press ctrl+q again to quit "
+                        "and keep a rescue copy, or wait for the disk.", severity="warning", timeout=10)
+            return
+        self.exit()
 
     async def _start_room(self) -> None:
         from ..room.server import RoomError
@@ -125,6 +142,8 @@ class PmtuiApp(App):
             pass
 
     def _deliver_status(self, status: SaveStatus) -> None:
+        self._save_failing = not status.ok
+        self._quit_warned = self._quit_warned and not status.ok
         self.screen.post_message(SaveStatusChanged(status))
 
     # --- export --------------------------------------------------------------

@@ -44,6 +44,8 @@ class MeetingScreen(Screen):
         self.session = session
         self.bell = bell
         self._last_status: PhaseStatus | None = None
+        self._save_text = ""
+        self._save_failed = False
         self._unsubscribe = None
 
     def compose(self) -> ComposeResult:
@@ -129,11 +131,18 @@ class MeetingScreen(Screen):
     @on(SaveStatusChanged)
     def _save_status(self, message: SaveStatusChanged) -> None:
         status = message.status
-        label = self.query_one("#save-status", Label)
-        label.update("✓ saved" if status.ok else f"⚠ {status.message}")
-        label.set_class(not status.ok, "-error")
-        if not status.ok:
-            self.notify(status.message, severity="error", timeout=6)
+        text = "✓ saved" if status.ok else f"⚠ {status.message}"
+        if text != self._save_text:  # this comes after every save: an unchanged label costs a whole repaint
+            self._save_text = text
+            label = self.query_one("#save-status", Label)
+            label.update(text)
+            label.set_class(not status.ok, "-error")
+        if status.ok == self._save_failed:  # tell once when saving starts failing, and once when it recovers
+            self._save_failed = not status.ok
+            if status.ok:
+                self.notify("Saved again: every change is on disk.", timeout=4)
+            else:
+                self.notify(status.message, severity="error", timeout=8)
 
     # --- actions (also in the command palette) -------------------------------
 
