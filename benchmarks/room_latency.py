@@ -2,7 +2,6 @@
 
 Run:  python benchmarks/room_latency.py            # the facilitator's app, 20 note-takers, 2,000 events
       python benchmarks/room_latency.py --no-ui    # RoomServer + MeetingSession alone (no Textual app)
-      python benchmarks/room_latency.py --what-if-coalesced-saves   # see below
 
 The facilitator is the real PmtuiApp, headless (``run_test``, 160x48), sharing
 its meeting (2,000 timeline events already in it) on 127.0.0.1, showing the
@@ -24,10 +23,6 @@ wakes up (event-loop stalls), how late a 10 ms Textual interval fires
 (message-queue stalls) and how long each screen update takes
 (``Screen._on_timer_update``: layout + compositor; the headless driver skips
 the terminal write).
-
-``--what-if-coalesced-saves`` patches MeetingSession *in this process only* so
-that it serializes the meeting once per event-loop iteration instead of once
-per change, to show what that change to the session would gain.
 
 This is a script that prints numbers, not a test.
 """
@@ -195,36 +190,6 @@ class Probe:
         print(f"    screen update (layout+compositor): {summary(self.frames)}")
 
 
-def coalesce_saves() -> None:
-    """What if: MeetingSession hands the saver one snapshot per event-loop iteration, not one per change."""
-    from pmtui.model import to_data
-    from pmtui.session import Change, MeetingSession
-
-    def _commit(self, kind: str, item_id: str | None = None, author: str = "") -> None:
-        self._sync_phases()
-        if self.saver and not getattr(self, "_snapshot_scheduled", False):
-            self._snapshot_scheduled = True
-
-            def submit() -> None:
-                self._snapshot_scheduled = False
-                self.saver.submit(to_data(self.meeting))
-
-            asyncio.get_running_loop().call_soon(submit)
-        change = Change(kind, item_id, author)
-        for callback in list(self._subscribers):
-            callback(change)
-
-    def save_target(self) -> int:
-        """The saver version that will hold every change so far (what RoomServer waits for)."""
-        if self.saver is None:
-            return 0
-        return self.saver.submitted_version + (1 if getattr(self, "_snapshot_scheduled", False) else 0)
-
-    MeetingSession._commit = _commit
-    MeetingSession.save_target = save_target
-    print("  WHAT IF: MeetingSession._commit patched here to serialize once per loop iteration")
-
-
 def seed_meeting(data_dir: Path, count: int) -> str:
     from pmtui.session import MeetingSession
 
@@ -250,8 +215,6 @@ async def facilitator_main(args: argparse.Namespace) -> None:
     meeting_id = seed_meeting(data_dir, args.seed_events)
     config = RoomConfig(host="127.0.0.1", port=0, token=TOKEN)
     probe = Probe(None)
-    if args.what_if_coalesced_saves:
-        coalesce_saves()
     print(f"pmtui room benchmark: {args.clients} note-takers in {args.procs} processes, "
           f"{args.seed_events} events already in the meeting, {os.cpu_count()} CPUs")
     if args.no_ui:
@@ -378,9 +341,6 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=2.0, help="mean seconds between one note-taker's events")
     parser.add_argument("--burst", type=int, default=3, help="events per note-taker in the burst")
     parser.add_argument("--no-ui", action="store_true", help="run the RoomServer + session without the app")
-    parser.add_argument("--what-if-coalesced-saves", action="store_true",
-                        help="patch MeetingSession (in this process only) to serialize the meeting once per loop "
-                             "iteration instead of once per change, to show what that would gain")
     parser.add_argument("--load", help=argparse.SUPPRESS)
     parser.add_argument("--names", help=argparse.SUPPRESS)
     parser.add_argument("--outbox-dir", help=argparse.SUPPRESS)
