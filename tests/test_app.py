@@ -243,3 +243,27 @@ async def test_full_walk_through_the_six_phases_of_standard_90(tmp_path, meeting
         assert text in postmortem
     minutes = (out / "checkout-errors-minutes.md").read_text()
     assert "Timeline reconstruction" in minutes and "26" in minutes
+
+
+def test_pmtui_without_a_command_opens_the_home_screen(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pmtui import cli
+    from pmtui.tui.screens.home import HomeScreen
+
+    seen = []
+
+    def fake_run(app):
+        async def check():
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                seen.append(type(app.screen))
+
+        import asyncio
+
+        asyncio.run(check())
+
+    monkeypatch.setattr(cli, "_run_app", fake_run)
+    result = CliRunner().invoke(cli.main, ["--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen == [HomeScreen]

@@ -70,10 +70,20 @@ def load_meeting(data_dir: Path, ref: str) -> Meeting:
         raise NotAMeetingError(f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc}); it was left untouched") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="pmtui")
-def main() -> None:
-    """Run facilitated, blameless post-mortem meetings from the terminal."""
+@data_dir_option
+@click.pass_context
+@user_errors
+def main(ctx: click.Context, data_dir: Path | None) -> None:
+    """Run facilitated, blameless post-mortem meetings from the terminal.
+
+    With no command it opens the home screen: create a meeting or resume one.
+    """
+    if ctx.invoked_subcommand is None:
+        from .tui.app import make_app
+
+        _run_app(make_app(resolve_data_dir(data_dir)))
 
 
 @main.command()
