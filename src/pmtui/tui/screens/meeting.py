@@ -121,7 +121,8 @@ class MeetingScreen(Screen):
             self._show_incident()
         for view in self.query(PhaseView):
             view.on_session_change(change)
-        self.tick()
+        if change.kind.startswith("clock.") or change.kind == "phase.changed":
+            self.tick()
 
     @on(ExportFinished)
     def _export_finished(self, message: ExportFinished) -> None:

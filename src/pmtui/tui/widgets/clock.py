@@ -29,8 +29,18 @@ class ClockPanel(Vertical):
         yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="phase-progress")
         yield Label("", id="meeting-clock")
 
+    _shown: tuple | None = None
+
     def show(self, snap: ClockSnapshot) -> None:
-        """Render ``snap``: colours follow the phase status and the pause state."""
+        """Render ``snap``: colours follow the phase status and the pause state.
+
+        Nothing is redrawn when what the panel would show has not changed.
+        """
+        key = (format_remaining(snap.remaining), round(snap.progress, 3), snap.status, snap.running, snap.started,
+               int(snap.meeting_elapsed), int(snap.schedule_delta), snap.meeting_warning, snap.meeting_planned)
+        if key == self._shown:
+            return
+        self._shown = key
         self.query_one("#countdown", Digits).update(format_remaining(snap.remaining))
         self.query_one("#phase-progress", ProgressBar).update(total=1.0, progress=snap.progress)
         status = snap.status
@@ -65,8 +75,14 @@ class ClockPanel(Vertical):
 class AgendaList(Static):
     """Every phase with planned minutes, marked done / current / upcoming."""
 
+    _shown: tuple | None = None
+
     def show(self, agenda: Agenda, snap: ClockSnapshot) -> None:
         """Render the agenda against the clock ``snap``; finished phases show actual minutes."""
+        key = (id(agenda), snap.phase_index, tuple(round(e / 60) for e in snap.elapsed))
+        if key == self._shown:
+            return
+        self._shown = key
         table = Table.grid(expand=True)
         table.add_column(width=2)
         table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
