@@ -177,6 +177,11 @@ class TimelineView(PhaseView):
         self._sync_gaps()
         self._sort()
 
+    @property
+    def _author(self) -> str:
+        """Who the facilitator's own entries are by."""
+        return self.session.meeting.facilitator or "facilitator"
+
     def _event_changed(self, change: Change) -> None:
         table = self.table
         selected = self._cursor_key()
@@ -195,10 +200,12 @@ class TimelineView(PhaseView):
         else:
             self._sync_gaps()
         self._sort()
-        if change.kind == "event.added" and not table.has_focus:
-            selected = change.id
-        if selected is not None and selected in table.rows:
-            table.reveal(selected)
+        if change.kind == "event.added" and not table.has_focus and change.author == self._author:
+            table.reveal(change.id)  # the facilitator's own entry: show it
+        elif selected is not None and selected in table.rows:
+            index = table.get_row_index(selected)
+            if index != table.cursor_row:  # a row sorted in above: keep the cursor on the same event
+                table.move_cursor(row=index, scroll=False)
 
     def _resync_all(self) -> None:
         """Re-render every row (time zone, milestones, date display or theme changed)."""
@@ -374,8 +381,7 @@ class TimelineView(PhaseView):
 
     @on(QuickEntry.Submitted, "#timeline-entry")
     def _add_line(self, message: QuickEntry.Submitted) -> None:
-        author = self.session.meeting.facilitator or "facilitator"
-        self.attempt(message.entry, self.session.add_event_line, message.value, author=author)
+        self.attempt(message.entry, self.session.add_event_line, message.value, author=self._author)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_table":
