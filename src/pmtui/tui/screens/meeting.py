@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 
 from rich.text import Text
 from textual import on
@@ -107,6 +108,11 @@ class MeetingScreen(Screen):
         self._show_incident()
         self.current_view.on_phase_shown()
 
+    @cached_property
+    def views(self) -> list[PhaseView]:
+        """Every phase view, in agenda order (mounted once, never replaced)."""
+        return list(self.query(PhaseView))
+
     @property
     def current_view(self) -> PhaseView:
         """The view of the phase the meeting is in."""
@@ -119,7 +125,7 @@ class MeetingScreen(Screen):
             self._show_phase()
         elif change.kind == "incident.changed":
             self._show_incident()
-        for view in self.query(PhaseView):
+        for view in self.views:
             view.on_session_change(change)
         if change.kind.startswith("clock.") or change.kind == "phase.changed":
             self.tick()
