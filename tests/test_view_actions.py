@@ -14,7 +14,8 @@ from pmtui.demo import demo_meeting
 from pmtui.model import ActionItem, RootCause, Why, WhyChain, to_data
 from pmtui.store import MeetingFile
 from pmtui.tui.app import make_app
-from pmtui.tui.screens.action_dialogs import ConfirmDeleteDialog, EditActionDialog, LinkRootCauseDialog
+from pmtui.tui.screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
+from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.views.actions import ActionsView
 from pmtui.tui.widgets.quick_entry import QuickEntry
 
@@ -282,10 +283,10 @@ async def test_delete_asks_first(tmp_path):
         table = view.query_one(DataTable)
         item_id = await select_row(app, pilot, view, 3)
         await pilot.press("x")
-        assert isinstance(app.screen, ConfirmDeleteDialog)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
         await pilot.pause()
-        assert not isinstance(app.screen, ConfirmDeleteDialog), "Enter on the focused Cancel keeps the item"
+        assert not isinstance(app.screen, ConfirmDialog), "Enter on the focused Cancel keeps the item"
         assert len(app.session.meeting.actions) == 4
         await pilot.press("delete", "y")
         await pilot.pause()

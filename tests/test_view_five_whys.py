@@ -14,7 +14,8 @@ from pmtui.model import ROOT_CAUSE_CATEGORIES, RootCause, Why, WhyChain, to_data
 from pmtui.store import MeetingFile
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.meeting import MeetingScreen
-from pmtui.tui.screens.why_dialogs import ConfirmDialog, PickDialog
+from pmtui.tui.screens.dialogs import ConfirmDialog
+from pmtui.tui.screens.why_dialogs import PickDialog
 from pmtui.tui.views.five_whys import ChainList, FactorList, FiveWhysView
 from pmtui.tui.widgets.quick_entry import QuickEntry
 

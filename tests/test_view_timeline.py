@@ -16,7 +16,8 @@ from pmtui.model import Incident, Meeting, TimelineEvent, to_data
 from pmtui.session import MeetingSession
 from pmtui.store import MeetingFile
 from pmtui.tui.app import make_app
-from pmtui.tui.screens.event_dialogs import ConfirmDialog, EditEventDialog, MilestoneDialog
+from pmtui.tui.screens.dialogs import ConfirmDialog
+from pmtui.tui.screens.event_dialogs import EditEventDialog, MilestoneDialog
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets.metrics import IncidentMetricsBar
 from pmtui.tui.widgets.quick_entry import QuickEntry

@@ -158,36 +158,3 @@ class LinkRootCauseDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without changing the link."""
         self.dismiss(None)
-
-
-class ConfirmDeleteDialog(ModalScreen[bool]):
-    """Ask before deleting; dismisses with True for yes (Cancel has the focus)."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Delete", id="confirm_delete.yes"),
-        Binding("n,escape", "answer(False)", "Cancel", id="confirm_delete.no"),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__(classes="action-dialog")
-        self._question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-delete", classes="dialog") as box:
-            box.border_title = "Delete?"
-            yield Label(self._question)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Delete", variant="error", compact=True, id="confirm-yes")
-                yield Button("Cancel", compact=True, id="confirm-no")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
-
-    def action_answer(self, yes: bool) -> None:
-        """Close with the answer."""
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")

@@ -103,44 +103,6 @@ class EditEventDialog(ModalScreen[bool]):
         self.remove_class("-error")
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question; True for yes."""
-
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmDialog") + """
-    ConfirmDialog > Vertical { width: 60; }
-    """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
-
-    def __init__(self, question: str, detail: str = "") -> None:
-        super().__init__()
-        self.question = question
-        self.detail = detail
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.question, classes="dialog-title")
-            if self.detail:
-                yield Label(self.detail)
-            yield Label("y = yes · n or Escape = no", classes="dialog-help")
-            with Horizontal(classes="buttons"):
-                yield Button("Yes", variant="error", id="yes", compact=True)
-                yield Button("No", id="no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        """Close with the answer."""
-        self.dismiss(yes)
-
-
 class MilestoneDialog(ModalScreen[str | None]):
     """Pick which incident milestone an event marks; returns its name or None."""
 

@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...session import ValidationError
@@ -98,35 +98,3 @@ class PickDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without choosing."""
         self.dismiss(None)
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """Ask a yes/no question; ``y`` or Enter on Yes confirms, ``n``/Esc declines."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
-    ]
-
-    def __init__(self, title: str, question: str) -> None:
-        super().__init__()
-        self._title = title
-        self._question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog", classes="dialog") as box:
-            box.border_title = self._title
-            yield Label(self._question, id="confirm-question", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Yes (y)", variant="error", id="confirm-yes")
-                yield Button("No (n)", id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")
-
-    def action_answer(self, yes: bool) -> None:
-        """Close with the answer."""
-        self.dismiss(yes)

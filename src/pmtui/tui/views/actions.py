@@ -17,7 +17,8 @@ from ...guidance.depth import chain_flags
 from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...quickentry import ACTION_HINT
 from ...session import Change, MeetingSession
-from ..screens.action_dialogs import ConfirmDeleteDialog, EditActionDialog, LinkRootCauseDialog
+from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
+from ..screens.dialogs import ConfirmDialog
 from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
@@ -306,4 +307,4 @@ class ActionsView(PhaseView):
             if yes:
                 self.attempt(None, self.session.delete_action, item.id)
 
-        self.app.push_screen(ConfirmDeleteDialog(f"Delete the action item “{item.description}”?"), confirmed)
+        self.app.push_screen(ConfirmDialog(f"Delete the action item “{item.description}”?"), confirmed)

@@ -18,7 +18,8 @@ from ...guidance.blameless import default_lexicon
 from ...guidance.depth import chain_flags
 from ...model import FISHBONE_CATEGORIES, OBSERVATION_LABELS, ROOT_CAUSE_CATEGORIES, Meeting, WhyChain
 from ...session import Change, MeetingSession
-from ..screens.why_dialogs import ConfirmDialog, PickDialog
+from ..screens.dialogs import ConfirmDialog
+from ..screens.why_dialogs import PickDialog
 from ..widgets.guidance import MARKER, GuidancePanel, depth_content
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
@@ -431,4 +432,4 @@ class FiveWhysView(PhaseView):
         question += f" and its {answers} answer{'s' if answers != 1 else ''}?" if answers else "?"
         if linked:
             question += f" {linked} action item{'s' if linked != 1 else ''} will lose the link to it."
-        self.app.push_screen(ConfirmDialog("Delete chain", question), confirmed)
+        self.app.push_screen(ConfirmDialog(question, title="Delete chain"), confirmed)

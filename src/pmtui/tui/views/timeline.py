@@ -20,7 +20,8 @@ from ...analysis import TimelineGap, timeline_gaps
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...session import Change
 from ...timeparse import format_duration, local
-from ..screens.event_dialogs import ConfirmDialog, EditEventDialog, MilestoneDialog
+from ..screens.dialogs import ConfirmDialog
+from ..screens.event_dialogs import EditEventDialog, MilestoneDialog
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.metrics import IncidentMetricsBar
 from ..widgets.quick_entry import QuickEntry
@@ -435,7 +436,7 @@ class TimelineView(PhaseView):
                 self.attempt(None, self.session.delete_event, event.id)
 
         detail = f"{self._format_time(event.time)}  {event.description}"
-        self.app.push_screen(ConfirmDialog("Delete this event?", detail), answer)
+        self.app.push_screen(ConfirmDialog("Delete this event?", detail=detail), answer)
 
     def _mark(self, event_id: str, milestone: str | None) -> None:
         if milestone is not None:
