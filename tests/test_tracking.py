@@ -140,13 +140,13 @@ def test_a_copied_meeting_file_is_reported_once(own_dir):
     assert any("m03 (copy).json holds meeting m03 again" in str(e) for e in library.errors)
 
 
-def test_the_fast_conversion_matches_from_data():
+def test_from_data_round_trips_and_ignores_fields_of_later_versions():
     rng = random.Random(7)
     now = datetime(2026, 6, 1, tzinfo=timezone.utc)
     for meeting in [demo_meeting(now=0.0), fixed_meeting(7), *(random_meeting(rng, now) for _ in range(5))]:
         data = to_data(meeting)
         data["incident"]["added_in_a_later_version"] = 1
-        assert library_module._MEETING(data) == from_data(Meeting, data) == meeting
+        assert from_data(Meeting, data) == meeting
 
 
 # --- filters and lookups -------------------------------------------------------------------

@@ -24,16 +24,13 @@ import logging
 import os
 import tempfile
 import time
-import types
-import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .model import SCHEMA_VERSION, Meeting
+from .model import SCHEMA_VERSION, Meeting, from_data
 from .store import LIST_TABLES, MeetingFile, NotAMeetingError, StoreError
 
 PARTS = LIST_TABLES
@@ -135,7 +132,7 @@ def _read_whole(path: Path) -> tuple[dict, Meeting]:
     """The data in the meeting file ``path`` and the meeting it holds, read without a lock."""
     data = MeetingFile(path, None).load()
     try:
-        return data, _MEETING(data)
+        return data, from_data(Meeting, data)
     except _SHAPE_ERRORS as exc:
         raise NotAMeetingError(
             f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc}); it was left untouched"
@@ -145,7 +142,7 @@ def _read_whole(path: Path) -> tuple[dict, Meeting]:
 def _assemble(record: dict[str, Any], parts: tuple[str, ...]) -> Meeting | None:
     """The meeting in a cached record, or None when the cache holds nonsense."""
     try:
-        return _MEETING({**record[_CORE], **{p: record[p] for p in parts}})
+        return from_data(Meeting, {**record[_CORE], **{p: record[p] for p in parts}})
     except _SHAPE_ERRORS:
         return None
 
@@ -248,52 +245,3 @@ def _write_cache(path: Path, entries: dict[str, list]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-# --- fast conversion ------------------------------------------------------------------
-
-
-def _converter(tp: Any) -> Callable[[Any], Any] | None:
-    """A function turning ``to_data`` output back into ``tp``, like ``model.from_data``.
-
-    It is worked out once per type instead of once per value, which makes
-    loading thousands of meetings about ten times faster; None means "use the
-    value as it is".
-    """
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        inner = _converter(next(a for a in typing.get_args(tp) if a is not type(None)))
-        return None if inner is None else (lambda v: None if v is None else inner(v))
-    if origin is list:
-        item = _converter(typing.get_args(tp)[0])
-        return list if item is None else (lambda v: [item(x) for x in v])
-    if origin is dict:
-        item = _converter(typing.get_args(tp)[1])
-        return dict if item is None else (lambda v: {k: item(x) for k, x in v.items()})
-    if dataclasses.is_dataclass(tp):
-        return _dataclass_converter(tp)
-    if tp is datetime:
-        return datetime.fromisoformat
-    if tp is date:
-        return date.fromisoformat
-    if tp is float:
-        return lambda v: float(v) if isinstance(v, int) else v
-    return None
-
-
-def _dataclass_converter(tp: type) -> Callable[[dict], Any]:
-    hints = typing.get_type_hints(tp)
-    names = frozenset(f.name for f in dataclasses.fields(tp))
-    converted = [(name, conv) for name in names if (conv := _converter(hints[name])) is not None]
-
-    def convert(value: dict) -> Any:
-        kwargs = dict(value) if value.keys() <= names else {k: v for k, v in value.items() if k in names}
-        for name, conv in converted:
-            if name in kwargs:
-                kwargs[name] = conv(kwargs[name])
-        return tp(**kwargs)
-
-    return convert
-
-
-_MEETING = _converter(Meeting)

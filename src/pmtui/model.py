@@ -12,6 +12,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -253,43 +254,52 @@ def to_data(obj: Any) -> Any:
 
 def from_data(cls: type, data: Any) -> Any:
     """Build a ``cls`` from data made by :func:`to_data`; unknown keys are ignored."""
-    return _convert(cls, data)
+    return _converter_for(cls)(data)
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+_CONVERTERS: dict[Any, Callable[[Any], Any]] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+def _converter_for(tp: Any) -> Callable[[Any], Any]:
+    """The conversion function for ``tp``, worked out once per type, not per value."""
+    if tp not in _CONVERTERS:
+        _CONVERTERS[tp] = _converter(tp) or (lambda v: v)
+    return _CONVERTERS[tp]
 
 
-def _convert(tp: Any, value: Any) -> Any:
+def _converter(tp: Any) -> Callable[[Any], Any] | None:
+    """A function turning ``to_data`` output back into ``tp``; None means "use the value as it is"."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return None
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(inner[0], value)
+        inner = _converter(next(a for a in typing.get_args(tp) if a is not type(None)))
+        return None if inner is None else (lambda v: None if v is None else inner(v))
     if origin is list:
-        (item,) = typing.get_args(tp)
-        return [_convert(item, v) for v in value]
+        item = _converter(typing.get_args(tp)[0])
+        return list if item is None else (lambda v: [item(x) for x in v])
     if origin is dict:
-        _, item = typing.get_args(tp)
-        return {k: _convert(item, v) for k, v in value.items()}
+        item = _converter(typing.get_args(tp)[1])
+        return dict if item is None else (lambda v: {k: item(x) for k, x in v.items()})
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        kwargs = {
-            f.name: _convert(hints[f.name], value[f.name])
-            for f in dataclasses.fields(tp)
-            if f.name in value
-        }
-        return tp(**kwargs)
+        return _dataclass_converter(tp)
     if tp is datetime:
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat
     if tp is date:
-        return date.fromisoformat(value)
-    if tp is float and isinstance(value, int):
-        return float(value)
-    return value
+        return date.fromisoformat
+    if tp is float:
+        return lambda v: float(v) if isinstance(v, int) else v
+    return None
+
+
+def _dataclass_converter(tp: type) -> Callable[[dict], Any]:
+    hints = typing.get_type_hints(tp)
+    names = frozenset(f.name for f in dataclasses.fields(tp))
+    converted = [(name, conv) for name in names if (conv := _converter(hints[name])) is not None]
+
+    def convert(value: dict) -> Any:
+        kwargs = dict(value) if value.keys() <= names else {k: v for k, v in value.items() if k in names}
+        for name, conv in converted:
+            if name in kwargs:
+                kwargs[name] = conv(kwargs[name])
+        return tp(**kwargs)
+
+    return convert
