@@ -105,7 +105,7 @@ async def test_a_failing_disk_is_one_line_typing_goes_on_and_it_all_saves_once_i
             messages = [n.message for n in app._notifications]
             assert messages and all("\n" not in m and "Traceback" not in m for m in messages)
             assert "Traceback" not in app.export_screenshot()
-            assert len(view.table.rows) == 4 and view.entry.input.value == ""  # typing went on
+            assert view.table.row_count == 4 and view.entry.input.value == ""  # typing went on
             assert saved_descriptions(path) == ["deploy starts"]  # the old file, whole
 
             disk.failing = False

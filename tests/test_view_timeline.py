@@ -80,12 +80,11 @@ def view_of(app) -> TimelineView:
 
 
 def row_keys(app) -> list[str]:
-    return [row.key.value for row in view_of(app).table.ordered_rows]
+    return view_of(app).table.keys
 
 
 def cell_text(app, row_key: str, column: str) -> str:
-    cell = view_of(app).table.get_cell(row_key, column)
-    return getattr(cell, "text", cell).plain
+    return view_of(app).table.get_cell(row_key, column).plain
 
 
 async def type_line(pilot, text: str) -> None:

@@ -36,6 +36,7 @@ from ..room.outbox import Outbox, OutboxError
 from ..room.protocol import ProtocolError
 from ..timeparse import TimeFormatError, local
 from .widgets.quick_entry import QuickEntry
+from .widgets.text_line import TextLine
 
 PENDING = "⧗"
 KIND_MARKS = {"went_well": "+", "went_poorly": "−", "lucky": "!"}
@@ -121,13 +122,12 @@ class NoteTakerScreen(Screen):
         self._unsorted = False
         self._seq = 0
         self._notice = Text()
-        self._labels: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="nt-top"):
-            yield Label("Waiting for the facilitator…", id="nt-phase")
-            yield Label("", id="nt-countdown")
-            yield Label("", id="nt-connection")
+            yield TextLine("Waiting for the facilitator…", id="nt-phase")
+            yield TextLine("", id="nt-countdown")
+            yield TextLine("", id="nt-connection")
         with Horizontal(id="nt-body"):
             yield DataTable(id="nt-timeline", cursor_type="row", zebra_stripes=True)
             with Vertical(id="nt-side"):
@@ -135,7 +135,7 @@ class NoteTakerScreen(Screen):
                 yield DataTable(id="nt-observations", cursor_type="row", show_header=False)
                 yield Label("Five Whys", classes="nt-heading")
                 yield Static("", id="nt-chain")
-        yield Label("", id="nt-status")
+        yield TextLine("", id="nt-status")
         yield QuickEntry("e.g. 14:37 checkout errors start | alice | grafana link", HINT, id="nt-entry")
         yield Footer()
 
@@ -175,26 +175,13 @@ class NoteTakerScreen(Screen):
 
     # --- clock and connection -------------------------------------------------------------
 
-    def _set(self, label: Label, content: str | Text) -> None:
-        """Update a one-line label; skip it when unchanged, lay out only when its length changed.
-
-        (A layout pass re-measures the whole screen, 2,000-row table included.)
-        """
-        key = label.id or str(id(label))
-        shown = content if isinstance(content, str) else content.markup
-        before = self._labels.get(key)
-        if before == shown:
-            return
-        self._labels[key] = shown
-        label.update(content, layout=before is None or len(before) != len(shown))
-
     def tick(self) -> None:
         """Redraw the countdown from the last clock message and the local monotonic clock."""
         room = self.client.room
-        countdown = self.query_one("#nt-countdown", Label)
+        countdown = self.query_one("#nt-countdown", TextLine)
         remaining = room.remaining()
         if remaining is None:
-            self._set(countdown, "")
+            countdown.show_text("")
         else:
             clock = room.clock
             text = format_remaining(remaining)
@@ -202,15 +189,15 @@ class NoteTakerScreen(Screen):
                 text += " not started"
             elif not clock.get("running"):
                 text += " ⏸ paused"
-            self._set(countdown, text)
+            countdown.show_text(text)
             countdown.set_class(remaining <= 120 and remaining > 0, "-warning")
             countdown.set_class(remaining <= 0, "-overrun")
         self._show_connection(self.client.state)
 
     def _show_connection(self, state: ConnectionState) -> None:
-        label = self.query_one("#nt-connection", Label)
+        label = self.query_one("#nt-connection", TextLine)
         mark = {"connected": "●", "refused": "✗", "stopped": "■"}.get(state.status, "◌")
-        self._set(label, f"{mark} {state.describe()}")
+        label.show_text(f"{mark} {state.describe()}")
         for status in ("connected", "reconnecting", "refused", "connecting"):
             label.set_class(state.status == status, f"-{status}")
 
@@ -230,7 +217,7 @@ class NoteTakerScreen(Screen):
         incident = self.client.room.incident
         if incident.get("title"):
             title.append(f"  ·  {incident['title']}", style="italic")
-        self._set(self.query_one("#nt-phase", Label), title)
+        self.query_one("#nt-phase", TextLine).show_text(title)
         self.entry.set_hint(WHY_HINT if clock.get("kind") == "five_whys" else HINT)
 
     def _show_status(self) -> None:
@@ -245,7 +232,7 @@ class NoteTakerScreen(Screen):
         if self._notice:
             status.append("  ·  ")
             status.append_text(self._notice)
-        self._set(self.query_one("#nt-status", Label), status)
+        self.query_one("#nt-status", TextLine).show_text(status)
 
     # --- applying what arrives ---------------------------------------------------------------
 

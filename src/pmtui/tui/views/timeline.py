@@ -10,11 +10,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.theme import Theme
-from textual.widgets import DataTable, Label
-from textual.widgets.data_table import ColumnKey
 
 from ...analysis import TimelineGap, timeline_gaps
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
@@ -22,35 +19,27 @@ from ...session import Change
 from ...timeparse import format_duration, local
 from ..screens.dialogs import ConfirmDialog
 from ..screens.event_dialogs import EditEventDialog, MilestoneDialog
+from ..widgets.event_table import Column, EventTable
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.metrics import IncidentMetricsBar
 from ..widgets.quick_entry import QuickEntry
+from ..widgets.text_line import TextLine
 from .base import PhaseView
 
-COLUMNS = (("Time", "time"), ("Event", "event"), ("Actor", "actor"), ("Evidence", "evidence"), ("Author", "author"))
+COLUMNS = (Column("Time", "time"), Column("Event", "event"), Column("Actor", "actor"),
+           Column("Evidence", "evidence"), Column("Author", "author"))
 # Widest each column may get, so that all five fit beside the sidebar at 160 columns.
 CLIP = {"event": 60, "actor": 14, "evidence": 24, "author": 12}
 GAP_PREFIX = "gap:"
 _EVENT_RANK, _GAP_RANK = 1, 0
 
 
-@dataclass(eq=True)
-class _Cell:
-    """A table cell that renders as ``text`` and sorts rows by ``order``."""
+@dataclass(frozen=True)
+class _Row:
+    """A row's cells (in column order) and where it sorts."""
 
-    text: Text
+    cells: tuple[Text, ...]
     order: tuple[datetime, int]
-
-    def __rich__(self) -> Text:
-        return self.text
-
-
-def _order(cell: _Cell) -> tuple[datetime, int]:
-    return cell.order
-
-
-def _width(value: object) -> int:
-    return (value.text if isinstance(value, _Cell) else value).cell_len
 
 
 def _event_ids(meeting: Meeting) -> list[str]:
@@ -62,7 +51,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class TimelineTable(DataTable):
+class TimelineTable(EventTable):
     """The timeline's rows: one per event (keyed by its id) and one per long gap."""
 
     BINDINGS = [
@@ -79,25 +68,14 @@ class TimelineTable(DataTable):
         action: str
         row_key: str
 
-    def reveal(self, key: str) -> None:
-        """Put the cursor on row ``key`` and scroll to it in this same frame.
-
-        DataTable waits a frame to scroll to a row it has not measured yet;
-        every row here is one line high, so the scroll can happen at once.
-        """
-        index = self.get_row_index(key)
-        header = self.header_height if self.show_header else 0
-        if self.virtual_size.height < header + self.row_count:
-            self.virtual_size = self.virtual_size.with_height(header + self.row_count)
-        self.move_cursor(row=index, scroll=False)
-        self.scroll_to_region(Region(0, header + index, 1, 1), spacing=Spacing(header, 0, 0, 0),
-                              animate=False, force=True, x_axis=False, immediate=True)
-
     def action_row(self, action: str) -> None:
         """Report ``action`` on the highlighted row to the view."""
-        if self.row_count:
-            row_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-            self.post_message(self.RowAction(action, str(row_key.value)))
+        if self.cursor_key is not None:
+            self.post_message(self.RowAction(action, self.cursor_key))
+
+    def put(self, key: str, row: _Row) -> None:
+        """Add or update row ``key``."""
+        self.set_row(key, row.cells, row.order)
 
 
 class TimelineView(PhaseView):
@@ -113,18 +91,16 @@ class TimelineView(PhaseView):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.guidance = GuidancePanel(self.session, _event_ids, id="timeline-guidance")
-        self._shown: dict[str, dict[str, object]] = {}
         self._gaps: dict[str, TimelineGap] = {}
         self._day_of: dict[str, date] = {}  # event id -> its date in the incident's zone
         self._days: Counter[date] = Counter()
         self._multi_day = False
-        self._unsorted = False
-        self._last: tuple[datetime, int] | None = None  # order of the last row once sorted
+        self._gaps_due = False
 
     def compose_body(self) -> ComposeResult:
         yield IncidentMetricsBar(self.session, id="timeline-metrics")
-        yield TimelineTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
-        yield Label("", id="timeline-status")
+        yield TimelineTable(COLUMNS, id="timeline-table")
+        yield TextLine("", id="timeline-status")
         yield self.guidance
         yield QuickEntry(
             "e.g. 14:37 checkout errors start | alice | grafana link",
@@ -133,9 +109,6 @@ class TimelineView(PhaseView):
         )
 
     def on_mount(self) -> None:
-        table = self.table
-        for label, key in COLUMNS:
-            table.add_column(label, key=key)
         self._reload()
         self._show_summary()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -159,6 +132,7 @@ class TimelineView(PhaseView):
             self._reload()
         elif kind in ("event.added", "event.changed", "event.deleted"):
             self._event_changed(change)
+            return
         elif kind == "incident.changed":
             self._resync_all()
         else:
@@ -167,16 +141,12 @@ class TimelineView(PhaseView):
 
     def _reload(self) -> None:
         """Fill the table from scratch (on mount and after an import)."""
-        self.table.clear()
-        self._shown.clear()
-        self._gaps.clear()
-        self._last = None
         events = self.session.meeting.sorted_events()
         self._count_days(events)
-        for event in events:
-            self._add_row(event.id, self._event_cells(event))
+        self._gaps.clear()
+        rows = ((event.id, self._event_row(event)) for event in events)
+        self.table.load((key, row.cells, row.order) for key, row in rows)
         self._sync_gaps()
-        self._sort()
 
     @property
     def _author(self) -> str:
@@ -185,37 +155,34 @@ class TimelineView(PhaseView):
 
     def _event_changed(self, change: Change) -> None:
         table = self.table
-        selected = self._cursor_key()
         event = self._event(change.id)
         multi_day = self._multi_day
         self._track_day(change.id, event)
         if event is None:
-            if change.id in self._shown:
-                self._remove_row(change.id)
-        elif change.id in self._shown:
-            self._update_cells(change.id, self._event_cells(event))
+            table.remove_row(change.id)
         else:
-            self._add_row(event.id, self._event_cells(event))
+            table.put(event.id, self._event_row(event))
         if self._multi_day != multi_day:
             self._resync_all()
-        else:
-            self._sync_gaps()
-        self._sort()
+            self._show_summary()
+        elif not self._gaps_due:  # once for a burst of changes (e.g. many note-takers at once)
+            self._gaps_due = True
+            self.screen.call_later(self._gaps_and_summary)
         if change.kind == "event.added" and not table.has_focus and change.author == self._author:
             table.reveal(change.id)  # the facilitator's own entry: show it
-        elif selected is not None and selected in table.rows:
-            index = table.get_row_index(selected)
-            if index != table.cursor_row:  # a row sorted in above: keep the cursor on the same event
-                table.move_cursor(row=index, scroll=False)
+
+    def _gaps_and_summary(self) -> None:
+        self._gaps_due = False
+        self._sync_gaps()
+        self._show_summary()
 
     def _resync_all(self) -> None:
         """Re-render every row (time zone, milestones, date display or theme changed)."""
         events = self.session.meeting.events
         self._count_days(events)
         for event in events:
-            self._update_cells(event.id, self._event_cells(event))
+            self.table.put(event.id, self._event_row(event))
         self._sync_gaps(force=True)
-        self._sort()
 
     def _theme_changed(self, theme: Theme) -> None:
         self._resync_all()
@@ -227,53 +194,21 @@ class TimelineView(PhaseView):
     @on(GuidancePanel.Updated)
     def _hints_moved(self, message: GuidancePanel.Updated) -> None:
         """Put the hint marker on (or take it off) the rows whose hints changed."""
-        moved = [event for event in self.session.meeting.events if event.id in message.items]
-        for event in moved:
-            if event.id in self._shown:
-                self._update_cells(event.id, self._event_cells(event))
+        for event in self.session.meeting.events:
+            if event.id in message.items and event.id in self.table:
+                self.table.put(event.id, self._event_row(event))
 
     @on(GuidancePanel.Selected)
     def _hint_chosen(self, message: GuidancePanel.Selected) -> None:
         """Enter on a hint: the table's cursor goes to its event."""
         table = self.table
-        if message.item in table.rows:
-            table.move_cursor(row=table.get_row_index(message.item))
+        if message.item in table:
+            table.reveal(message.item)
             table.focus()
 
     # --- rows ------------------------------------------------------------------
 
-    def _add_row(self, key: str, cells: dict[str, object]) -> None:
-        """Append a row; only one that belongs before the last row needs a sort."""
-        self.table.add_row(*cells.values(), key=key)
-        self._shown[key] = cells
-        order = cells["time"].order
-        if self._unsorted or self._last is None or order < self._last:
-            self._unsorted = True
-        else:
-            self._last = order
-
-    def _update_cells(self, key: str, cells: dict[str, object]) -> None:
-        """Update only the cells of row ``key`` that changed."""
-        shown = self._shown[key]
-        for column, value in cells.items():
-            if shown[column] != value:
-                grows = _width(value) > self.table.columns[ColumnKey(column)].content_width
-                self.table.update_cell(key, column, value, update_width=grows)
-                self._unsorted |= column == "time" and shown[column].order != value.order
-                shown[column] = value
-
-    def _remove_row(self, key: str) -> None:
-        self.table.remove_row(key)
-        del self._shown[key]
-
-    def _sort(self) -> None:
-        """Put rows back in time order when a row was added or moved in time."""
-        if self._unsorted:
-            self.table.sort("time", key=_order)
-            self._unsorted = False
-            self._last = max((cells["time"].order for cells in self._shown.values()), default=None)
-
-    def _event_cells(self, event: TimelineEvent) -> dict[str, object]:
+    def _event_row(self, event: TimelineEvent) -> _Row:
         colours = self.app.theme_variables
         description = Text()
         if self.guidance.is_flagged(event.id):
@@ -283,47 +218,38 @@ class TimelineView(PhaseView):
         for name in self._milestones_at(event.time):
             description.append(f"[{MILESTONE_LABELS[name].lower()}] ", style=f"bold {colours['success']}")
         description.append(_clip(event.description, CLIP["event"] - description.cell_len))
-        return {
-            "time": _Cell(Text(self._format_time(event.time)), (event.time, _EVENT_RANK)),
-            "event": description,
-            "actor": Text(_clip(event.actor, CLIP["actor"])),
-            "evidence": Text(_clip(event.evidence, CLIP["evidence"])),
-            "author": Text(_clip(event.author, CLIP["author"])),
-        }
+        cells = (
+            Text(self._format_time(event.time)),
+            description,
+            Text(_clip(event.actor, CLIP["actor"])),
+            Text(_clip(event.evidence, CLIP["evidence"])),
+            Text(_clip(event.author, CLIP["author"])),
+        )
+        return _Row(cells, (event.time, _EVENT_RANK))
 
     def _sync_gaps(self, *, force: bool = False) -> None:
         """Add, update or remove the marker rows of gaps over 10 minutes."""
         events = self.session.meeting.events
         gaps = {f"{GAP_PREFIX}{gap.before_id}": gap for gap in timeline_gaps(events)}
         for key in [k for k in self._gaps if k not in gaps]:
-            self._remove_row(key)
+            self.table.remove_row(key)
             del self._gaps[key]
         by_id = None
         for key, gap in gaps.items():
             if not force and self._gaps.get(key) == gap:
                 continue
             by_id = by_id or {e.id: e for e in events}
-            cells = self._gap_cells(gap, by_id[gap.after_id], by_id[gap.before_id])
-            if key in self._gaps:
-                self._update_cells(key, cells)
-            else:
-                self._add_row(key, cells)
+            self.table.put(key, self._gap_row(gap, by_id[gap.after_id], by_id[gap.before_id]))
             self._gaps[key] = gap
 
-    def _gap_cells(self, gap: TimelineGap, after: TimelineEvent, before: TimelineEvent) -> dict[str, object]:
+    def _gap_row(self, gap: TimelineGap, after: TimelineEvent, before: TimelineEvent) -> _Row:
         style = f"bold {self.app.theme_variables['warning']}"
         minutes = round(gap.seconds / 60)
         length = f"{minutes} min" if minutes < 120 else format_duration(gap.seconds)
         tz = self.session.meeting.incident.tz
         text = Text(f"{length} gap: what happened between {local(after.time, tz):%H:%M} "
                     f"and {local(before.time, tz):%H:%M}?", style=style)
-        return {
-            "time": _Cell(Text("⋯", style=style), (before.time, _GAP_RANK)),
-            "event": text,
-            "actor": Text(),
-            "evidence": Text(),
-            "author": Text(),
-        }
+        return _Row((Text("⋯", style=style), text, Text(), Text(), Text()), (before.time, _GAP_RANK))
 
     def _milestones_at(self, moment: datetime) -> list[str]:
         incident = self.session.meeting.incident
@@ -355,12 +281,6 @@ class TimelineView(PhaseView):
     def _event(self, event_id: str | None) -> TimelineEvent | None:
         return next((e for e in self.session.meeting.events if e.id == event_id), None)
 
-    def _cursor_key(self) -> str | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-
     def _show_summary(self) -> None:
         """Refresh the metrics line and the event and gap counts."""
         self.query_one(IncidentMetricsBar).refresh_metrics()
@@ -374,8 +294,8 @@ class TimelineView(PhaseView):
         if gaps:
             status.append(f"  ·  {gaps} gap{'s' if gaps != 1 else ''} over 10 min", style="bold")
             status.append(" — select one and press Enter to fill it")
-        label = self.query_one("#timeline-status", Label)
-        label.update(status)
+        label = self.query_one("#timeline-status", TextLine)
+        label.show_text(status)
         label.set_class(bool(gaps), "-gaps")
 
     # --- typing and keys -----------------------------------------------------------

@@ -6,11 +6,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Digits, Label, ProgressBar, Static
+from textual.widgets import Digits, ProgressBar, Static
 
 from ...agenda import Agenda
 from ...clock import ClockSnapshot, PhaseStatus, format_delta, format_remaining
 from ...timeparse import format_clock
+from .text_line import TextLine
 
 
 class ClockPanel(Vertical):
@@ -24,10 +25,10 @@ class ClockPanel(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="clock-state")
+        yield TextLine("", id="clock-state")
         yield Digits("00:00", id="countdown")
         yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="phase-progress")
-        yield Label("", id="meeting-clock")
+        yield TextLine("", id="meeting-clock")
 
     _shown: tuple | None = None
 
@@ -57,7 +58,7 @@ class ClockPanel(Vertical):
             state = "Less than 2 minutes left"
         else:
             state = "Phase time left"
-        self.query_one("#clock-state", Label).update(state)
+        self.query_one("#clock-state", TextLine).show_text(state)
         meeting = Text(f"{format_clock(snap.meeting_elapsed)} / {format_clock(snap.meeting_planned)}")
         delta = format_delta(snap.schedule_delta)
         if delta != "on time":
@@ -67,8 +68,8 @@ class ClockPanel(Vertical):
         if snap.meeting_warning:
             left = max(0.0, snap.meeting_remaining)
             meeting.append(f"\n⚠ {format_clock(left)} to scheduled end", style="bold")
-        label = self.query_one("#meeting-clock", Label)
-        label.update(meeting)
+        label = self.query_one("#meeting-clock", TextLine)
+        label.show_text(meeting)
         label.set_class(snap.meeting_warning, "-warning")
 
 

@@ -19,7 +19,7 @@ from textual.events import Click, DescendantBlur, DescendantFocus
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...guidance import ActionScore, CheckItem, DepthFlag, Finding, Review, text_findings
@@ -27,6 +27,7 @@ from ...guidance.blameless import Lexicon, default_lexicon
 from ...guidance.findings import meeting_texts
 from ...model import Meeting
 from ...session import Change, MeetingSession
+from .text_line import TextLine
 
 MARKER = "⚑"
 """Shown beside a text that has an undismissed hint."""
@@ -210,7 +211,7 @@ class GuidancePanel(Vertical):
         self._return_to: Widget | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("", classes="guidance-summary")
+        yield TextLine("", classes="guidance-summary")
         yield FindingList()
 
     def on_mount(self) -> None:
@@ -325,7 +326,7 @@ class GuidancePanel(Vertical):
         count = len(self._visible)
         self.set_class(bool(count) or self.always, "-shown")
         self.set_class(not count, "-clear")
-        self.query_one(".guidance-summary", Label).update(self._summary_text())
+        self.query_one(".guidance-summary", TextLine).show_text(self._summary_text())
         options = self.query_one(FindingList)
         listed = (self._visible[:LIST_LIMIT], count)
         if self._listed != listed:

@@ -1,0 +1,140 @@
+"""EventTable: rows kept in order as they come, the cursor and the viewport stay put, only changed lines repaint."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from pmtui.tui.widgets.event_table import Column, EventTable
+from pmtui.tui.widgets.text_line import TextLine
+
+COLUMNS = (Column("Time", "time"), Column("What", "what"), Column("", "st", width=1))
+
+
+class TableApp(App):
+    def compose(self) -> ComposeResult:
+        yield EventTable(COLUMNS, id="table")
+
+
+def row(minute: int, text: str = "") -> tuple[list[Text], tuple[int, int]]:
+    return [Text(f"t{minute:03d}"), Text(text or f"event at {minute:03d}"), Text("")], (minute, 1)
+
+
+def fill(table: EventTable, minutes) -> None:
+    for minute in minutes:
+        cells, order = row(minute)
+        table.set_row(f"m{minute}", cells, order)
+
+
+def visible_text(table: EventTable) -> list[str]:
+    return [table.render_line(y).text.rstrip() for y in range(table.scrollable_content_region.height)]
+
+
+async def test_rows_land_in_order_ties_keep_arrival_order_and_cells_update():
+    async with TableApp().run_test(size=(60, 12)) as pilot:
+        table = pilot.app.query_one(EventTable)
+        fill(table, [30, 10, 20])
+        table.set_row("tie", *row(20, "second at 20"))
+        assert table.keys == ["m10", "m20", "tie", "m30"]
+        assert table.get_row_index("tie") == 2 and "tie" in table and "nope" not in table
+
+        table.set_row("m10", *row(40, "moved to 40"))  # a change of time moves the row
+        assert table.keys == ["m20", "tie", "m30", "m10"]
+        assert table.get_cell("m10", "what").plain == "moved to 40"
+
+        table.remove_row("m20")
+        table.remove_row("not there")  # nothing happens
+        assert table.keys == ["tie", "m30", "m10"] and table.row_count == 3
+        await pilot.pause()
+        lines = visible_text(table)
+        assert lines[0].split() == ["Time", "What"]
+        assert lines[1].split()[:3] == ["t020", "second", "at"]
+
+
+async def test_load_sorts_once_and_columns_grow_to_the_widest_cell():
+    async with TableApp().run_test(size=(60, 12)) as pilot:
+        table = pilot.app.query_one(EventTable)
+        table.load([("b", *row(5, "a much longer description")), ("a", *row(1))])
+        assert table.keys == ["a", "b"]
+        assert table.column_widths == [4, len("a much longer description"), 1]
+        table.set_row("c", [Text("t007"), Text("x" * 40), Text("⧗")], (7, 1))
+        assert table.column_widths[1] == 40
+        await pilot.pause()
+        assert visible_text(table)[3].endswith("⧗")  # the fixed column is still in line
+        table.clear()
+        assert table.row_count == 0 and table.cursor_key is None and table.column_widths == [4, 4, 1]
+
+
+async def test_cursor_stays_on_its_row_and_the_viewport_on_its_rows_when_rows_land_above():
+    async with TableApp().run_test(size=(60, 12)) as pilot:
+        table = pilot.app.query_one(EventTable)
+        fill(table, range(0, 200, 2))
+        table.focus()
+        table.reveal("m150")
+        await pilot.pause()
+        before = visible_text(table)
+        top = table.scroll_y
+        assert any("t150" in line for line in before) and table.scroll_y > 0
+
+        fill(table, [1, 3, 5])  # three note-takers' events far above the viewport
+        await pilot.pause()
+        assert table.cursor_key == "m150"
+        assert table.scroll_y == top + 3
+        assert visible_text(table) == before  # nothing on screen moved
+
+        await pilot.press("down")
+        assert table.cursor_key == "m152"
+        await pilot.press("home")
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        await pilot.press("end")
+        assert table.cursor_key == "m198"
+        table.remove_row("m198")
+        assert table.cursor_key == "m196"  # the cursor's row went: it stays at the end
+
+
+async def test_a_row_below_the_viewport_repaints_nothing_in_view():
+    async with TableApp().run_test(size=(60, 12)) as pilot:
+        table = pilot.app.query_one(EventTable)
+        fill(table, range(100))
+        await pilot.pause()
+        rendered: list[int] = []
+        original = table.render_line
+        table.render_line = lambda y: rendered.append(y) or original(y)
+        fill(table, [150, 151])
+        await pilot.pause()
+        assert rendered == []
+        table.set_row("new", *row(2, "another at 2"))  # row 3, in view: it and the rows below repaint
+        await pilot.pause()
+        assert rendered and min(rendered) == 4 and 0 not in rendered
+
+
+async def test_click_moves_the_cursor():
+    async with TableApp().run_test(size=(60, 12)) as pilot:
+        table = pilot.app.query_one(EventTable)
+        fill(table, range(10))
+        await pilot.pause()
+        await pilot.click(EventTable, offset=(3, 4))  # line 4 is the fourth row (the header is line 0)
+        assert table.cursor_key == "m3"
+        await pilot.click(EventTable, offset=(3, 0))  # the header is not a row
+        assert table.cursor_key == "m3"
+
+
+class LineApp(App):
+    def compose(self) -> ComposeResult:
+        yield TextLine("", id="line")
+
+
+async def test_text_line_lays_out_only_when_its_size_changes():
+    async with LineApp().run_test(size=(40, 5)) as pilot:
+        line = pilot.app.query_one(TextLine)
+        calls: list[bool] = []
+        original = line.update
+        line.update = lambda content, layout=True: calls.append(layout) or original(content, layout=layout)
+        line.show_text("2001 events")
+        line.show_text("2002 events")
+        line.show_text("2002 events")  # unchanged: nothing at all
+        line.show_text(Text("12 events"))
+        line.show_text("a\nb")
+        assert calls == [True, False, True, True]
+        await pilot.pause()
+        assert str(line.render()) == "a\nb"
