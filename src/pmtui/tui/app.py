@@ -16,6 +16,7 @@ from ..model import to_data
 from ..room.config import RoomConfig
 from ..session import MeetingSession
 from ..store import SaveStatus, StoreError, write_rescue_copy
+from .heap import settle
 from .messages import ExportFinished, SaveStatusChanged
 
 HIGH_CONTRAST = Theme(
@@ -87,6 +88,7 @@ class PmtuiApp(App):
 
         self.session.defer_saves(self._loop.call_soon)
         self.push_screen(MeetingScreen(self.session, bell=self.bell_enabled))
+        self.call_after_refresh(settle)
 
     def resume_meeting(self, ref: str) -> None:
         """Open ``ref`` from the home screen; a refusal is one line, not a crash."""
