@@ -256,6 +256,7 @@ async def _without_ui(args, data_dir, meeting_id, config, outbox_dir, probe) -> 
     from pmtui.session import MeetingSession
 
     session = MeetingSession.open(data_dir, meeting_id)
+    session.defer_saves(asyncio.get_running_loop().call_soon)  # as the app does: one snapshot per loop pass
     server = config.server(session)
     await server.start()
     print("  facilitator: NO UI (RoomServer + MeetingSession on a bare asyncio loop)")

@@ -36,6 +36,8 @@ from pmtui.model import (
 )
 from pmtui.paths import data_dir
 from pmtui.store import (
+    _DocumentEncoder,
+    _encode,
     AtomicJSONStorage,
     MeetingFile,
     MeetingLockedError,
@@ -561,3 +563,17 @@ def test_data_dir_creation_failure(tmp_path):
     with pytest.raises(StoreError, match="cannot create the meetings folder") as info:
         data_dir(blocker / "meetings")
     assert "\n" not in str(info.value)
+
+
+def test_document_encoder_matches_plain_json_across_writes():
+    encoder = _DocumentEncoder()
+    events = [{"id": f"e{i}", "description": f"événement {i}", "tags": [i, None, True]} for i in range(50)]
+    tables = {"_meta": {"1": {"app": "pmtui"}}, "events": {str(i): e for i, e in enumerate(events, 1)}}
+    assert encoder.encode(tables) == _encode(tables)
+    events[7] = {**events[7], "description": "changed"}  # a changed event is a new dict
+    tables = {"_meta": {"1": {"app": "pmtui", "n": 2}}, "events": {str(i): e for i, e in enumerate(events, 1)}}
+    assert encoder.encode(tables) == _encode(tables)
+    del events[3]  # ids shift: the same dicts under other document ids
+    tables = {"events": {str(i): e for i, e in enumerate(events, 1)}, "empty": {}}
+    assert encoder.encode(tables) == _encode(tables)
+    assert json.loads(encoder.encode(tables))["events"]["7"]["description"] == "changed"

@@ -127,6 +127,7 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: str | Path) -> None:
         super().__init__()
         self.path = Path(path)
+        self._encoder = _DocumentEncoder()
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         """The parsed file, or ``None`` when it is missing or empty."""
@@ -138,7 +139,7 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Write a temp file beside the target, fsync it, rename it over, fsync the folder."""
-        payload = _encode(data)
+        payload = self._encoder.encode(data)
         folder = self.path.parent
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX)
         try:
@@ -164,6 +165,39 @@ def _encode(tables: dict) -> bytes:
     """Compact JSON: only then does CPython use its C encoder, which keeps the
     writer thread from holding the GIL away from the event loop for long."""
     return json.dumps(tables, separators=(",", ":")).encode()
+
+
+class _DocumentEncoder:
+    """Encodes TinyDB tables like :func:`_encode`, reusing the JSON of documents written last time.
+
+    The session hands the saver the same dict for an event until that event
+    changes (snapshots are never mutated), so a document that is the very same
+    object as in the previous write has the same JSON. With 2,000 events this
+    turns a 5 ms encode, which holds the GIL away from the UI thread, into a
+    join of cached strings.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[int, tuple[dict, str]] = {}
+
+    def encode(self, tables: dict) -> bytes:
+        """The tables as compact JSON bytes, identical to ``_encode(tables)``."""
+        dumps = _COMPACT.encode
+        last, seen = self._last, {}
+        parts = []
+        for name, docs in tables.items():
+            encoded = []
+            for doc_id, doc in docs.items():
+                hit = last.get(id(doc))
+                text = hit[1] if hit is not None and hit[0] is doc else dumps(doc)
+                seen[id(doc)] = (doc, text)
+                encoded.append(f"{dumps(doc_id)}:{text}")
+            parts.append(f"{dumps(name)}:{{{','.join(encoded)}}}")
+        self._last = seen
+        return f"{{{','.join(parts)}}}".encode()
+
+
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def _is_temp_of(name: str, target: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 
 from ..model import OBSERVATION_LABELS, Meeting
 from ..timeparse import local
@@ -64,7 +66,7 @@ def meeting_texts(meeting: Meeting) -> list[MeetingText]:
     tz = meeting.incident.tz or "UTC"
     texts = [MeetingText("incident", "summary", "summary", meeting.incident.summary)]
     texts += [
-        MeetingText(e.id, "description", f"timeline {local(e.time, tz):%H:%M}", e.description)
+        MeetingText(e.id, "description", _timeline_label(e.time, tz), e.description)
         for e in meeting.sorted_events()
     ]
     for number, chain in enumerate(meeting.chains, 1):
@@ -92,6 +94,12 @@ def meeting_texts(meeting: Meeting) -> list[MeetingText]:
     ]
     texts += [MeetingText("notes", phase, f"notes of {phase}", text) for phase, text in meeting.notes.items()]
     return [t for t in texts if t.text.strip()]
+
+
+@lru_cache(maxsize=16384)
+def _timeline_label(moment: datetime, tz: str) -> str:
+    """'timeline 14:37' (remembered: the hints re-read every event's text after each change)."""
+    return f"timeline {local(moment, tz):%H:%M}"
 
 
 def meeting_findings(

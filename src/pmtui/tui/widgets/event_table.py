@@ -30,8 +30,12 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 CELL_PADDING = 1
+SCROLLBAR_EVERY = 0.2
+"""Seconds between scrollbar updates while rows keep coming (a scrollbar repaint is a
+screen-tall strip: with 20 note-takers typing it was the costliest part of a frame)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class EventTable(ScrollView, can_focus=True):
         self._header: Strip | None = None
         self._widths = [self._label_width(column) for column in self.columns]
         self._cursor = 0
+        self._scrollbar_timer: Timer | None = None
 
     # --- reading ---------------------------------------------------------------------
 
@@ -191,7 +196,7 @@ class EventTable(ScrollView, can_focus=True):
         self._header = None
         self._widths = [self._label_width(column) for column in self.columns]
         self._cursor = 0
-        self._update_virtual_size()
+        self._update_virtual_size(now=True)
         self.refresh()
 
     def load(self, rows: Iterable[tuple[str, Sequence[Text], Any]]) -> None:
@@ -203,7 +208,7 @@ class EventTable(ScrollView, can_focus=True):
             self._measure(self._cells[key])
         self._keys = sorted(self._order_of, key=self._order_of.__getitem__)  # stable: arrival order on ties
         self._orders = [self._order_of[key] for key in self._keys]
-        self._update_virtual_size()
+        self._update_virtual_size(now=True)
         self.refresh()
 
     def _take(self, key: str) -> int:
@@ -277,7 +282,8 @@ class EventTable(ScrollView, can_focus=True):
             self.refresh()
         return grew
 
-    def _update_virtual_size(self) -> None:
+    def _update_virtual_size(self, *, now: bool = False) -> None:
+        """Follow the row count and column widths; the scrollbars follow at once or within SCROLLBAR_EVERY."""
         width = sum(self._widths) + 2 * CELL_PADDING * len(self._widths)
         size = Size(width, len(self._keys) + 1)
         if size == self.virtual_size:
@@ -289,7 +295,16 @@ class EventTable(ScrollView, can_focus=True):
         # a new row needs neither: only the scrollbars change (and they lay out by
         # themselves when they appear or disappear).
         self.set_reactive(EventTable.virtual_size, size)
-        self._scroll_update(size)
+        if now:
+            self._sync_scrollbars()
+        elif self._scrollbar_timer is None:
+            self._scrollbar_timer = self.set_timer(SCROLLBAR_EVERY, self._sync_scrollbars)
+
+    def _sync_scrollbars(self) -> None:
+        if self._scrollbar_timer is not None:
+            self._scrollbar_timer.stop()
+            self._scrollbar_timer = None
+        self._scroll_update(self.virtual_size)
 
     # --- painting ----------------------------------------------------------------------------
 

@@ -34,11 +34,16 @@ class IncidentMetricsBar(Widget):
         super().__init__(id=id, classes=classes)
         self.session = session
         self.metrics: IncidentMetrics = incident_metrics(session.meeting.incident)
+        self._shown = (self.metrics, session.meeting.incident.impact_start is None)
 
     def refresh_metrics(self) -> None:
-        """Recompute the metrics from the session's incident and redraw."""
-        self.metrics = incident_metrics(self.session.meeting.incident)
-        self.refresh()
+        """Recompute the metrics from the session's incident; redraw only when they changed."""
+        incident = self.session.meeting.incident
+        metrics = incident_metrics(incident)
+        shown = (metrics, incident.impact_start is None)
+        if shown != self._shown:
+            self.metrics, self._shown = metrics, shown
+            self.refresh()
 
     @property
     def plain(self) -> str:

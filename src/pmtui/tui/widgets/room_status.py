@@ -5,11 +5,14 @@ Mount it in the meeting screen's sidebar when the meeting is shared::
     yield RoomStatus(app.room_server, id="room-status")
 
 It follows the :class:`~pmtui.room.server.RoomServer` through ``server.watch``
-and redraws when note-takers come, go or add something.
+and redraws when note-takers come, go or add something: at once, then at most
+every :data:`REDRAW_EVERY` seconds while changes keep coming (twenty
+note-takers typing at once would otherwise redraw it for every event).
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,6 +20,8 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs it
     from ...room.server import RoomServer
+
+REDRAW_EVERY = 0.25
 
 
 class RoomStatus(Static):
@@ -32,15 +37,26 @@ class RoomStatus(Static):
         self.server = server
         self._unwatch = None
         self._shape: tuple[int, ...] = ()
+        self._drawn_at = 0.0
+        self._timer = None
 
     def on_mount(self) -> None:
-        self._unwatch = self.server.watch(lambda _server: self.show())
+        self._unwatch = self.server.watch(lambda _server: self._server_changed())
         self.show()
 
     def on_unmount(self) -> None:
         if self._unwatch is not None:
             self._unwatch()
             self._unwatch = None
+
+    def _server_changed(self) -> None:
+        if self._timer is not None:
+            return
+        wait = self._drawn_at + REDRAW_EVERY - time.monotonic()
+        if wait <= 0:
+            self.show()
+        else:
+            self._timer = self.set_timer(wait, self.show)
 
     def render_text(self) -> Text:
         """The widget's text (also handy in tests)."""
@@ -73,6 +89,10 @@ class RoomStatus(Static):
 
     def show(self) -> None:
         """Redraw from the server's current state (a layout pass only when the text's shape changed)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._drawn_at = time.monotonic()
         self.set_class(bool(self.server.error), "-error")
         text = self.render_text()
         shape = tuple(len(line) for line in text.plain.split("\n"))
