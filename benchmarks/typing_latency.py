@@ -57,7 +57,7 @@ class Probe:
     """Times one Enter: until the table holds the new row, then until a frame shows it."""
 
     def __init__(self, app: App) -> None:
-        self.table: DataTable | None = None
+        self.table = None  # the bare app's DataTable or pmtui's EventTable
         self.key: str | None = None
         self.row_at = 0.0
         self.done = asyncio.Event()
@@ -79,7 +79,8 @@ class Probe:
         table = self.table
         index = table.get_row_index(self.key)
         top = round(table.scroll_y)
-        return top <= index < top + table.scrollable_content_region.height - table.header_height
+        header = table.header_height if isinstance(table, DataTable) else 1  # pmtui's EventTable: one header line
+        return top <= index < top + table.scrollable_content_region.height - header
 
     async def enter(self, line: Input) -> tuple[float, float]:
         """Post Enter to ``line``; milliseconds to the row and to the frame showing it."""
@@ -152,7 +153,7 @@ def _watch(app, probe: Probe) -> Input:
 
     def timed(change) -> None:
         handle(change)
-        if change.kind == "event.added" and events_[-1].id in view.table.rows:
+        if change.kind == "event.added" and events_[-1].id in view.table:
             probe.row_added(view.table, events_[-1].id)
 
     view.on_session_change = timed

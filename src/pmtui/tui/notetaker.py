@@ -35,6 +35,7 @@ from ..room.client import ConnectionState, RoomClient
 from ..room.outbox import Outbox, OutboxError
 from ..room.protocol import ProtocolError
 from ..timeparse import TimeFormatError, local
+from .widgets.event_table import Column, EventTable
 from .widgets.quick_entry import QuickEntry
 from .widgets.text_line import TextLine
 
@@ -51,19 +52,8 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@dataclass(eq=True)
-class _TimeCell:
-    """A time cell that shows ``text`` and sorts by ``order``."""
-
-    text: Text
-    order: tuple[float, int]
-
-    def __rich__(self) -> Text:
-        return self.text
-
-
-def _order(cell: _TimeCell) -> tuple[float, int]:
-    return cell.order
+TIMELINE_COLUMNS = (Column(PENDING, "st", width=1), Column("Time", "time"), Column("What happened", "event"),
+                    Column("Actor", "actor"), Column("By", "author"))
 
 
 @dataclass
@@ -118,8 +108,6 @@ class NoteTakerScreen(Screen):
     def __init__(self, client: RoomClient) -> None:
         super().__init__()
         self.client = client
-        self._shown_order: tuple[float, int] | None = None
-        self._unsorted = False
         self._seq = 0
         self._notice = Text()
 
@@ -129,7 +117,7 @@ class NoteTakerScreen(Screen):
             yield TextLine("", id="nt-countdown")
             yield TextLine("", id="nt-connection")
         with Horizontal(id="nt-body"):
-            yield DataTable(id="nt-timeline", cursor_type="row", zebra_stripes=True)
+            yield EventTable(TIMELINE_COLUMNS, id="nt-timeline")
             with Vertical(id="nt-side"):
                 yield Label("Observations", classes="nt-heading")
                 yield DataTable(id="nt-observations", cursor_type="row", show_header=False)
@@ -140,12 +128,6 @@ class NoteTakerScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.timeline
-        table.add_column(PENDING, key="st", width=1)
-        table.add_column("Time", key="time")
-        table.add_column("What happened", key="event")
-        table.add_column("Actor", key="actor")
-        table.add_column("By", key="author")
         observations = self.observations
         observations.add_column(PENDING, key="st", width=1)
         observations.add_column("", key="kind", width=1)
@@ -159,9 +141,9 @@ class NoteTakerScreen(Screen):
     # --- widgets ------------------------------------------------------------------------
 
     @property
-    def timeline(self) -> DataTable:
-        """The timeline table, one row per event keyed by its id."""
-        return self.query_one("#nt-timeline", DataTable)
+    def timeline(self) -> EventTable:
+        """The timeline table, one row per event keyed by its id, in time order."""
+        return self.query_one("#nt-timeline", EventTable)
 
     @property
     def observations(self) -> DataTable:
@@ -243,14 +225,11 @@ class NoteTakerScreen(Screen):
             self.rebuild()
         elif kind == "event":
             self._put_event(data["id"], data)
-            self._sort()
         elif kind == "events":
             for event in data["events"]:
                 self._put_event(event["id"], event)
-            self._sort()
         elif kind == "event_removed":
-            if data["id"] in self.timeline.rows:
-                self.timeline.remove_row(data["id"])
+            self.timeline.remove_row(data["id"])
         elif kind == "observation":
             self._put_observation(data["id"], data)
         elif kind == "observation_removed":
@@ -275,16 +254,10 @@ class NoteTakerScreen(Screen):
     def rebuild(self) -> None:
         """Redraw everything from the room state and the outbox (on join and reconnect)."""
         room = self.client.room
-        table = self.timeline
-        table.clear()
-        self._shown_order = None
-        for event_id, event in room.events.items():
-            self._put_event(event_id, event, sort=False)
-        for entry in self.client.pending:
-            if entry["type"] == "add_event" and entry["id"] not in room.events:
-                self._put_pending_event(entry)
-        self._unsorted = True
-        self._sort()
+        rows = [(event_id, *self._event_row(event_id, event)) for event_id, event in room.events.items()]
+        rows += [(entry["id"], *self._pending_event_row(entry)) for entry in self.client.pending
+                 if entry["type"] == "add_event" and entry["id"] not in room.events]
+        self.timeline.load(rows)
         observations = self.observations
         observations.clear()
         for observation_id, observation in room.observations.items():
@@ -297,10 +270,11 @@ class NoteTakerScreen(Screen):
         self._show_phase()
         self._show_status()
 
-    def _time_cell(self, moment: datetime | None, fallback: str = "") -> _TimeCell:
+    def _time_cell(self, moment: datetime | None, fallback: str = "") -> tuple[Text, tuple[float, int]]:
+        """The time as shown, and the row's place in the table (untimed rows go last)."""
         self._seq += 1
         if moment is None:
-            return _TimeCell(Text(fallback or "?", style="italic"), (float("inf"), self._seq))
+            return Text(fallback or "?", style="italic"), (float("inf"), self._seq)
         incident = self.client.room.incident
         tz = incident.get("tz") or "UTC"
         try:
@@ -309,28 +283,33 @@ class NoteTakerScreen(Screen):
             shown = moment
         same_day = incident.get("date") == shown.date().isoformat()
         text = shown.strftime("%H:%M:%S" if same_day else "%b %d %H:%M")
-        return _TimeCell(Text(text), (moment.timestamp(), self._seq))
+        return Text(text), (moment.timestamp(), self._seq)
 
-    def _cells(self, time_cell: _TimeCell, description: str, actor: str, author: str, pending: bool) -> list:
-        return [
+    def _row(self, moment: datetime | None, time_text: str, description: str, actor: str, author: str,
+             pending: bool) -> tuple[list[Text], tuple[float, int]]:
+        shown, order = self._time_cell(moment, time_text)
+        cells = [
             Text(PENDING if pending else "", style="bold"),
-            time_cell,
+            shown,
             Text(_clip(description, CLIP["event"])),
             Text(_clip(actor, CLIP["actor"])),
             Text(_clip(author, CLIP["author"])),
         ]
+        return cells, order
 
-    def _put_event(self, event_id: str, event: dict, *, sort: bool = True) -> None:
+    def _event_row(self, event_id: str, event: dict) -> tuple[list[Text], tuple[float, int]]:
         try:
             moment = datetime.fromisoformat(event["time"])
         except (ValueError, TypeError, KeyError):
             moment = None
-        cells = self._cells(self._time_cell(moment, str(event.get("time", ""))), str(event.get("description", "")),
-                            str(event.get("actor", "")), str(event.get("author", "")),
-                            event_id in (self.client.outbox or ()))
-        self._set_row(self.timeline, event_id, cells, ("st", "time", "event", "actor", "author"))
+        return self._row(moment, str(event.get("time", "")), str(event.get("description", "")),
+                         str(event.get("actor", "")), str(event.get("author", "")),
+                         event_id in (self.client.outbox or ()))
 
-    def _put_pending_event(self, entry: dict) -> None:
+    def _put_event(self, event_id: str, event: dict) -> None:
+        self.timeline.set_row(event_id, *self._event_row(event_id, event))
+
+    def _pending_event_row(self, entry: dict) -> tuple[list[Text], tuple[float, int]]:
         incident = self.client.room.incident
         moment = None
         description, actor = entry.get("description", ""), entry.get("actor", "")
@@ -340,28 +319,7 @@ class NoteTakerScreen(Screen):
                 moment, description, actor = parsed.time, parsed.description, parsed.actor
         except (QuickEntryError, TimeFormatError):
             description = entry.get("line", "")
-        cells = self._cells(self._time_cell(moment, entry.get("time", "")), description, actor,
-                            self.client.name or "", True)
-        self._set_row(self.timeline, entry["id"], cells, ("st", "time", "event", "actor", "author"))
-
-    def _set_row(self, table: DataTable, key: str, cells: list, columns: tuple[str, ...]) -> None:
-        if key in table.rows:
-            for column, value in zip(columns, cells):
-                table.update_cell(key, column, value, update_width=True)
-            if columns[1] == "time":
-                self._unsorted = True
-        else:
-            table.add_row(*cells, key=key)
-            if columns[1] == "time":
-                order = cells[1].order
-                if self._shown_order is not None and order < self._shown_order:
-                    self._unsorted = True
-                self._shown_order = max(order, self._shown_order or order)
-
-    def _sort(self) -> None:
-        if self._unsorted:
-            self.timeline.sort("time", key=_order)
-            self._unsorted = False
+        return self._row(moment, entry.get("time", ""), description, actor, self.client.name or "", True)
 
     def _put_observation(self, observation_id: str, observation: dict) -> None:
         kind = str(observation.get("kind", ""))
@@ -371,7 +329,12 @@ class NoteTakerScreen(Screen):
             Text(_clip(str(observation.get("text", "")), CLIP["text"])),
             Text(_clip(str(observation.get("author", "")), CLIP["author"])),
         ]
-        self._set_row(self.observations, observation_id, cells, ("st", "kind", "text", "author"))
+        table = self.observations
+        if observation_id in table.rows:
+            for column, value in zip(("st", "kind", "text", "author"), cells):
+                table.update_cell(observation_id, column, value, update_width=True)
+        else:
+            table.add_row(*cells, key=observation_id)
 
     def _show_chain(self) -> None:
         chain = self.client.room.chain
@@ -394,9 +357,10 @@ class NoteTakerScreen(Screen):
         self.query_one("#nt-chain", Static).update(text)
 
     def _acked(self, ref: str, entry: dict | None) -> None:
-        for table in (self.timeline, self.observations):
-            if ref in table.rows:
-                table.update_cell(ref, "st", Text(""))
+        if ref in self.timeline:
+            self.timeline.update_cell(ref, "st", Text(""))
+        if ref in self.observations.rows:
+            self.observations.update_cell(ref, "st", Text(""))
         if entry is not None and entry.get("type") == "add_why":
             self._show_chain()
 
@@ -404,9 +368,10 @@ class NoteTakerScreen(Screen):
         entry = data.get("entry") or {}
         ref = data["ref"]
         known = ref in self.client.room.events or ref in self.client.room.observations
-        for table in (self.timeline, self.observations):
-            if ref in table.rows and not known:
-                table.remove_row(ref)
+        if not known:
+            self.timeline.remove_row(ref)
+            if ref in self.observations.rows:
+                self.observations.remove_row(ref)
         typed = _typed_text(entry)
         self._notice = Text(f"✗ not stored: {data['message']}", style="bold")
         self.notify(f"{data['message']}\n{typed}", title="Not stored", severity="error", timeout=10)
@@ -432,8 +397,7 @@ class NoteTakerScreen(Screen):
             if kind == "event":
                 parse_event_line(text, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
                 sent = client.add_event_line(text)
-                self._put_pending_event(sent)
-                self._sort()
+                self.timeline.set_row(sent["id"], *self._pending_event_row(sent))
             elif kind == "why":
                 if not text:
                     entry.reject("type your answer after the '?'")

@@ -178,6 +178,12 @@ class EventTable(ScrollView, can_focus=True):
         else:  # moved in time: every row between its old and new place shifts by one
             self._moved(min(index, old_index), cursor_key, shift=0)
 
+    def update_cell(self, key: str, column: str, value: Text) -> None:
+        """Change one cell of row ``key``."""
+        cells = list(self._cells[key])
+        cells[self._column_index[column]] = value
+        self.set_row(key, cells, self._order_of[key])
+
     def remove_row(self, key: str) -> None:
         """Take row ``key`` out (nothing happens when there is no such row)."""
         if key not in self._order_of:
