@@ -68,6 +68,9 @@ async def load_main(url: str, names: list[str], outbox_dir: str) -> None:
             now = time.perf_counter()
             if kind == "event":
                 received[name][data["id"]] = now
+            elif kind == "events":  # several events broadcast together
+                for event in data["events"]:
+                    received[name][event["id"]] = now
             elif kind == "ack" and data["ref"] in sends:
                 sends[data["ref"]]["ack"] = now
 

@@ -156,6 +156,7 @@ class RoomServer:
         self._events_json: str | None = None
         self._event_ids: set[str] = set()
         self._incident_date: str | None = None
+        self._outgoing: dict[str, dict] = {}
 
     # --- what the facilitator sees -----------------------------------------------
 
@@ -225,7 +226,7 @@ class RoomServer:
         if self._unsubscribe:
             self._unsubscribe()
             self._unsubscribe = None
-        self._send_ready_acks()  # what is on disk already need not be sent again
+        self._send_ready_acks()  # what is on disk already need not be sent again (and queued events go out)
         clients = list(self._clients)
         bye = dumps({"type": "bye", "message": "the facilitator stopped sharing; reconnecting when it is back"})
         for client in clients:
@@ -380,6 +381,7 @@ class RoomServer:
 
     def _send_ready_acks(self) -> None:
         """Acknowledge every change the saver has written (acks are kept in version order)."""
+        self._flush_events()  # a note-taker sees its event before the ack for it
         saver = self.session.saver
         saved = saver.saved_version if saver is not None else math.inf
         while self._acks and self._acks[0].version <= saved:
@@ -393,11 +395,37 @@ class RoomServer:
     # --- broadcasting the session's changes -------------------------------------------------
 
     def _broadcast(self, message: dict) -> None:
+        self._flush_events()  # everyone sees the changes in the order they happened
+        self._send_all(message)
+
+    def _send_all(self, message: dict) -> None:
         if not self._clients:
             return
         data = dumps(message)
         for client in list(self._clients):
             client.send(data)
+
+    def _queue_event(self, event) -> None:
+        """Broadcast an added or changed event with the others of this loop pass, in one message.
+
+        Twenty note-takers typing at once then cost each connection one message
+        per pass instead of one per event.
+        """
+        if not self._outgoing:
+            try:
+                asyncio.get_running_loop().call_soon(self._flush_events)
+            except RuntimeError:  # no loop (a test driving the session directly): send now
+                self._outgoing[event.id] = protocol.event_data(event)
+                self._flush_events()
+                return
+        self._outgoing[event.id] = protocol.event_data(event)
+
+    def _flush_events(self) -> None:
+        if not self._outgoing:
+            return
+        events = list(self._outgoing.values())
+        self._outgoing.clear()
+        self._send_all({"type": "event", "event": events[0]} if len(events) == 1 else {"type": "events", "events": events})
 
     def _on_change(self, change: Change) -> None:
         try:
@@ -414,7 +442,7 @@ class RoomServer:
                 event = next((e for e in reversed(meeting.events) if e.id == change.id), None)
                 if event is not None:
                     self._event_ids.add(event.id)
-                    self._broadcast({"type": "event", "event": protocol.event_data(event)})
+                    self._queue_event(event)
             elif kind == "event.deleted":
                 self._event_ids.discard(change.id)
                 self._broadcast({"type": "event_removed", "id": change.id})

@@ -16,7 +16,7 @@ from ..model import to_data
 from ..room.config import RoomConfig
 from ..session import MeetingSession
 from ..store import SaveStatus, StoreError, write_rescue_copy
-from .heap import settle
+from .heap import release, settle
 from .messages import ExportFinished, SaveStatusChanged
 
 HIGH_CONTRAST = Theme(
@@ -131,6 +131,7 @@ class PmtuiApp(App):
         if self.room_server is not None:
             await self.room_server.stop()
         self._loop = None
+        release()
 
     # --- saving status from the writer thread --------------------------------
 
