@@ -5,8 +5,9 @@ objects (events, rendered rows, Textual's DOM, the room's connections). Every
 full collection walks all of them: 30-120 ms on a 2-core machine, long enough
 to freeze the countdown and hold back every note-taker's acknowledgement.
 
-Once the meeting is on screen, one collection clears what start-up left
-behind and ``gc.freeze`` moves the survivors out of the collector's sight;
+Once the meeting is on screen, a collection of the young generations clears
+what start-up left behind (a full one would cost the 100 ms this avoids) and
+``gc.freeze`` moves the survivors out of the collector's sight;
 after each later full collection the survivors are frozen too, so the next
 one only looks at objects made since. Objects frozen that later become
 cyclic garbage are reclaimed only after :func:`release` (when the app ends):
@@ -23,7 +24,7 @@ _installed = False
 def settle() -> None:
     """Collect once and freeze what is alive now; from then on, freeze the survivors of every full collection."""
     global _installed
-    gc.collect()
+    gc.collect(1)
     gc.freeze()
     if not _installed:
         gc.callbacks.append(_freeze_survivors)
