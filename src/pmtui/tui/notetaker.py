@@ -35,6 +35,7 @@ from ..room.client import ConnectionState, RoomClient
 from ..room.outbox import Outbox, OutboxError
 from ..room.protocol import ProtocolError
 from ..timeparse import TimeFormatError, local
+from .heap import release, settle
 from .widgets.event_table import Column, EventTable
 from .widgets.quick_entry import QuickEntry
 from .widgets.text_line import TextLine
@@ -223,6 +224,8 @@ class NoteTakerScreen(Screen):
         kind, data = message.kind, message.data
         if kind in ("snapshot", "incident"):
             self.rebuild()
+            if kind == "snapshot":  # the meeting's events are all here now: out of the collector's way
+                self.call_after_refresh(settle)
         elif kind == "event":
             self._put_event(data["id"], data)
         elif kind == "events":
@@ -530,3 +533,4 @@ class NoteTakerApp(App):
         await self.client.stop()
         if self.outbox is not None:
             self.outbox.close()
+        release()
