@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input, Label
 
@@ -19,7 +20,19 @@ class EntryLine(Input):
     Textual runs the Enter binding only after keys already queued behind it
     were typed into the line; a fast typist or a burst from a remote terminal
     would then merge two lines. Handling Enter as a key keeps them apart.
+
+    Input also sets its virtual size (the text's width, for its own scrolling)
+    on every change, and that reactive lays out the whole screen: one layout
+    per keystroke. The line's size never depends on its text, so here the
+    virtual size changes without a layout.
     """
+
+    def _watch_value(self, value: str) -> None:
+        size = Size(self.content_width, 1)
+        if self.is_mounted and size != self.virtual_size:
+            self.set_reactive(Input.virtual_size, size)
+            self._scroll_update(size)
+        super()._watch_value(value)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key != "enter":
