@@ -42,6 +42,9 @@ async def test_rows_land_in_order_ties_keep_arrival_order_and_cells_update():
         assert table.keys == ["m20", "tie", "m30", "m10"]
         assert table.get_cell("m10", "what").plain == "moved to 40"
 
+        table.set_row("tie", [Text("t020"), Text("second at 20", style="bold red"), Text("")], (20, 1))
+        assert table.get_cell("tie", "what").style == "bold red"  # a new colour alone is a change too
+
         table.remove_row("m20")
         table.remove_row("not there")  # nothing happens
         assert table.keys == ["tie", "m30", "m10"] and table.row_count == 3

@@ -47,6 +47,11 @@ class Column:
     width: int | None = None
 
 
+def _same_cells(a: tuple[Text, ...], b: tuple[Text, ...]) -> bool:
+    """Equal text, spans and base style (Text's own == leaves the base style out)."""
+    return a == b and all(x.style == y.style for x, y in zip(a, b))
+
+
 class EventTable(ScrollView, can_focus=True):
     """Rows keyed by id, always in ``order``; one cursor row; a fixed header line."""
 
@@ -159,7 +164,7 @@ class EventTable(ScrollView, can_focus=True):
             raise ValueError(f"row {key!r} has {len(cells)} cells for {len(self.columns)} columns")
         previous = self._order_of.get(key)
         if previous is not None and previous == order:
-            if cells != self._cells[key]:
+            if not _same_cells(cells, self._cells[key]):
                 self._cells[key] = cells
                 self._strips.pop(key, None)
                 if not self._measure(cells):
