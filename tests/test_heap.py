@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 
+from pmtui.demo import create_demo
 from pmtui.tui import heap
+from pmtui.tui.app import make_app
 
 
 def test_settle_freezes_survivors_of_every_full_collection_until_release():
@@ -20,3 +22,14 @@ def test_settle_freezes_survivors_of_every_full_collection_until_release():
     finally:
         heap.release()
     assert gc.get_freeze_count() == 0 and heap._freeze_survivors not in gc.callbacks
+
+
+async def test_the_facilitator_app_prepares_freezes_and_releases(tmp_path):
+    app = make_app(tmp_path, create_demo(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert set(app.session._event_data) == {e.id for e in app.session.meeting.events}
+        assert gc.get_freeze_count() > 0
+    app.close_session()
+    assert gc.get_freeze_count() == 0

@@ -762,3 +762,19 @@ def test_demo_meeting_opens(tmp_path, files):
     assert (format_duration(metrics.time_to_detect), format_duration(metrics.duration)) == ("1m45s", "23m")
     assert m.actions[0].root_cause_id == m.chains[0].id
     assert len(m.phases) == len(s.agenda.phases)
+
+
+def test_prepared_events_are_saved_as_they_are_and_a_later_change_still_reaches_the_disk(tmp_path, fake):
+    s = MeetingSession.create(tmp_path, incident(), now=fake)
+    first = s.add_event(at(14, 37), "errors start", "grafana")
+    second = s.add_event(at(14, 40), "alert fires")
+    s.close()
+    s = MeetingSession.open(tmp_path, s.meeting.id, now=fake)
+    s.prepare()
+    assert s._data()["events"] == [to_data(e) for e in s.meeting.events]
+    s.update_event(second.id, description="the alert fires")
+    s.close()
+    reopened = MeetingSession.open(tmp_path, s.meeting.id, now=fake)
+    assert [e.description for e in reopened.meeting.events] == ["errors start", "the alert fires"]
+    assert reopened.meeting.events[0].actor == "grafana" and reopened.meeting.events[0].id == first.id
+    reopened.close()

@@ -239,6 +239,13 @@ class MeetingSession:
         if self.saver and not self._closed:
             self.saver.submit(self._data())
 
+    def prepare(self) -> None:
+        """Build the saved form of every event now, while nobody types (the first save would do it, on the UI's loop)."""
+        cache = self._event_data
+        for event in self.meeting.events:
+            if event.id not in cache:
+                cache[event.id] = to_data(event)
+
     def _data(self) -> dict:
         """The meeting as data; unchanged events reuse their cached form."""
         data = to_data(dataclasses.replace(self.meeting, events=[]))

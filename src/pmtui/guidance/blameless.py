@@ -531,4 +531,10 @@ def opens_with_person(text: str, lexicon: Lexicon | None = None) -> bool:
 
 def scan(text: str, lexicon: Lexicon | None = None) -> list[Hit]:
     """Every blame or hindsight phrasing in ``text``, in text order (code spans and links are skipped)."""
-    return _Scan(text, lexicon or default_lexicon()[0]).run()
+    return list(_scan(text, lexicon or default_lexicon()[0]))
+
+
+@lru_cache(maxsize=32768)
+def _scan(text: str, lexicon: Lexicon) -> tuple[Hit, ...]:
+    """:func:`scan`, remembered: every hints panel re-reads the meeting's texts, most of them unchanged."""
+    return tuple(_Scan(text, lexicon).run())

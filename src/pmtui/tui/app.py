@@ -88,7 +88,21 @@ class PmtuiApp(App):
 
         self.session.defer_saves(self._loop.call_soon)
         self.push_screen(MeetingScreen(self.session, bell=self.bell_enabled))
-        self.call_after_refresh(settle)
+        self.call_after_refresh(self._meeting_shown)
+
+    def _meeting_shown(self) -> None:
+        """Once the meeting is on screen, before anyone types: the one-off work of a large meeting.
+
+        The saver's form of every event and the hint scan of every text (80 and
+        120 ms at 2,000 events) would otherwise stall the first change and the
+        first visit to the timeline; then the heap is frozen (see heap.py).
+        """
+        from ..guidance.findings import meeting_findings
+
+        if self.session is not None:
+            self.session.prepare()
+            meeting_findings(self.session.meeting)
+        settle()
 
     def resume_meeting(self, ref: str) -> None:
         """Open ``ref`` from the home screen; a refusal is one line, not a crash."""
