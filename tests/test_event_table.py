@@ -137,7 +137,8 @@ async def test_text_line_lays_out_only_when_its_size_changes():
         line.show_text("2002 events")
         line.show_text("2002 events")  # unchanged: nothing at all
         line.show_text(Text("12 events"))
+        line.show_text(Text("12 events", style="bold"))  # the same text in another style is a change
         line.show_text("a\nb")
-        assert calls == [True, False, True, True]
+        assert calls == [True, False, True, False, True]
         await pilot.pause()
         assert str(line.render()) == "a\nb"

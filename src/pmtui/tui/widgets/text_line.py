@@ -22,8 +22,9 @@ class TextLine(Label):
 
     def show_text(self, content: str | Text) -> None:
         """Display ``content`` (a string is read as markup, as Label does)."""
-        if content == self._shown and type(content) is type(self._shown):
-            return
+        shown = self._shown
+        if type(content) is type(shown) and content == shown and getattr(content, "style", None) == getattr(shown, "style", None):
+            return  # (Text's == leaves its base style out)
         plain = (Text.from_markup(content) if isinstance(content, str) else content).plain
         shape = tuple(cell_len(line) for line in plain.split("\n"))
         self.update(content, layout=shape != self._shape)
