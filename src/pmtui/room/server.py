@@ -411,14 +411,13 @@ class RoomServer:
         Twenty note-takers typing at once then cost each connection one message
         per pass instead of one per event.
         """
-        if not self._outgoing:
+        first = not self._outgoing
+        self._outgoing[event.id] = protocol.event_data(event)
+        if first:
             try:
                 asyncio.get_running_loop().call_soon(self._flush_events)
             except RuntimeError:  # no loop (a test driving the session directly): send now
-                self._outgoing[event.id] = protocol.event_data(event)
                 self._flush_events()
-                return
-        self._outgoing[event.id] = protocol.event_data(event)
 
     def _flush_events(self) -> None:
         if not self._outgoing:

@@ -99,9 +99,8 @@ class PmtuiApp(App):
         """
         from ..guidance.findings import meeting_findings
 
-        if self.session is not None:
-            self.session.prepare()
-            meeting_findings(self.session.meeting)
+        self.session.prepare()
+        meeting_findings(self.session.meeting)
         settle()
 
     def resume_meeting(self, ref: str) -> None:

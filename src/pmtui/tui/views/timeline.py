@@ -34,12 +34,8 @@ GAP_PREFIX = "gap:"
 _EVENT_RANK, _GAP_RANK = 1, 0
 
 
-@dataclass(frozen=True)
-class _Row:
-    """A row's cells (in column order) and where it sorts."""
-
-    cells: tuple[Text, ...]
-    order: tuple[datetime, int]
+Row = tuple[tuple[Text, ...], tuple[datetime, int]]
+"""A row's cells (in column order) and where it sorts."""
 
 
 def _event_ids(meeting: Meeting) -> list[str]:
@@ -72,10 +68,6 @@ class TimelineTable(EventTable):
         """Report ``action`` on the highlighted row to the view."""
         if self.cursor_key is not None:
             self.post_message(self.RowAction(action, self.cursor_key))
-
-    def put(self, key: str, row: _Row) -> None:
-        """Add or update row ``key``."""
-        self.set_row(key, row.cells, row.order)
 
 
 class TimelineView(PhaseView):
@@ -144,8 +136,7 @@ class TimelineView(PhaseView):
         events = self.session.meeting.sorted_events()
         self._count_days(events)
         self._gaps.clear()
-        rows = ((event.id, self._event_row(event)) for event in events)
-        self.table.load((key, row.cells, row.order) for key, row in rows)
+        self.table.load((event.id, *self._event_row(event)) for event in events)
         self._sync_gaps()
 
     @property
@@ -161,7 +152,7 @@ class TimelineView(PhaseView):
         if event is None:
             table.remove_row(change.id)
         else:
-            table.put(event.id, self._event_row(event))
+            table.set_row(event.id, *self._event_row(event))
         if self._multi_day != multi_day:
             self._resync_all()
             self._show_summary()
@@ -181,7 +172,7 @@ class TimelineView(PhaseView):
         events = self.session.meeting.events
         self._count_days(events)
         for event in events:
-            self.table.put(event.id, self._event_row(event))
+            self.table.set_row(event.id, *self._event_row(event))
         self._sync_gaps(force=True)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -196,7 +187,7 @@ class TimelineView(PhaseView):
         """Put the hint marker on (or take it off) the rows whose hints changed."""
         for event in self.session.meeting.events:
             if event.id in message.items and event.id in self.table:
-                self.table.put(event.id, self._event_row(event))
+                self.table.set_row(event.id, *self._event_row(event))
 
     @on(GuidancePanel.Selected)
     def _hint_chosen(self, message: GuidancePanel.Selected) -> None:
@@ -208,7 +199,7 @@ class TimelineView(PhaseView):
 
     # --- rows ------------------------------------------------------------------
 
-    def _event_row(self, event: TimelineEvent) -> _Row:
+    def _event_row(self, event: TimelineEvent) -> Row:
         colours = self.app.theme_variables
         description = Text()
         if self.guidance.is_flagged(event.id):
@@ -225,7 +216,7 @@ class TimelineView(PhaseView):
             Text(_clip(event.evidence, CLIP["evidence"])),
             Text(_clip(event.author, CLIP["author"])),
         )
-        return _Row(cells, (event.time, _EVENT_RANK))
+        return cells, (event.time, _EVENT_RANK)
 
     def _sync_gaps(self, *, force: bool = False) -> None:
         """Add, update or remove the marker rows of gaps over 10 minutes."""
@@ -239,17 +230,17 @@ class TimelineView(PhaseView):
             if not force and self._gaps.get(key) == gap:
                 continue
             by_id = by_id or {e.id: e for e in events}
-            self.table.put(key, self._gap_row(gap, by_id[gap.after_id], by_id[gap.before_id]))
+            self.table.set_row(key, *self._gap_row(gap, by_id[gap.after_id], by_id[gap.before_id]))
             self._gaps[key] = gap
 
-    def _gap_row(self, gap: TimelineGap, after: TimelineEvent, before: TimelineEvent) -> _Row:
+    def _gap_row(self, gap: TimelineGap, after: TimelineEvent, before: TimelineEvent) -> Row:
         style = f"bold {self.app.theme_variables['warning']}"
         minutes = round(gap.seconds / 60)
         length = f"{minutes} min" if minutes < 120 else format_duration(gap.seconds)
         tz = self.session.meeting.incident.tz
         text = Text(f"{length} gap: what happened between {local(after.time, tz):%H:%M} "
                     f"and {local(before.time, tz):%H:%M}?", style=style)
-        return _Row((Text("⋯", style=style), text, Text(), Text(), Text()), (before.time, _GAP_RANK))
+        return (Text("⋯", style=style), text, Text(), Text(), Text()), (before.time, _GAP_RANK)
 
     def _milestones_at(self, moment: datetime) -> list[str]:
         incident = self.session.meeting.incident

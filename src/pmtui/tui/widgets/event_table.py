@@ -216,7 +216,7 @@ class EventTable(ScrollView, can_focus=True):
         for key, cells, order in rows:
             self._order_of[key] = order
             self._cells[key] = tuple(cells)
-            self._measure(self._cells[key])
+            self._widen(self._cells[key])
         self._keys = sorted(self._order_of, key=self._order_of.__getitem__)  # stable: arrival order on ties
         self._orders = [self._order_of[key] for key in self._keys]
         self._update_virtual_size(now=True)
@@ -279,13 +279,18 @@ class EventTable(ScrollView, can_focus=True):
     def _label_width(column: Column) -> int:
         return column.width if column.width is not None else Text(column.label).cell_len
 
-    def _measure(self, cells: tuple[Text, ...]) -> bool:
-        """Widen columns for ``cells``; True (and everything repainted) when one grew."""
+    def _widen(self, cells: tuple[Text, ...]) -> bool:
+        """Widen the columns for ``cells``; True when one grew."""
         grew = False
         for index, (column, cell) in enumerate(zip(self.columns, cells)):
             if column.width is None and cell.cell_len > self._widths[index]:
                 self._widths[index] = cell.cell_len
                 grew = True
+        return grew
+
+    def _measure(self, cells: tuple[Text, ...]) -> bool:
+        """Widen the columns for ``cells``; True (and everything repainted) when one grew."""
+        grew = self._widen(cells)
         if grew:
             self._strips.clear()
             self._header = None

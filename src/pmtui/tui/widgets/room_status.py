@@ -16,7 +16,8 @@ import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import Static
+
+from .text_line import TextLine
 
 if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs it
     from ...room.server import RoomServer
@@ -24,11 +25,11 @@ if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs i
 REDRAW_EVERY = 0.25
 
 
-class RoomStatus(Static):
+class RoomStatus(TextLine):
     """How note-takers join, and who is connected (with how much they added)."""
 
     DEFAULT_CSS = """
-    RoomStatus { height: auto; margin-top: 1; }
+    RoomStatus { width: 1fr; height: auto; margin-top: 1; }
     RoomStatus.-error { color: $error; }
     """
 
@@ -36,7 +37,6 @@ class RoomStatus(Static):
         super().__init__("", id=id, classes=classes)
         self.server = server
         self._unwatch = None
-        self._shape: tuple[int, ...] = ()
         self._drawn_at = 0.0
         self._timer = None
 
@@ -94,7 +94,4 @@ class RoomStatus(Static):
             self._timer = None
         self._drawn_at = time.monotonic()
         self.set_class(bool(self.server.error), "-error")
-        text = self.render_text()
-        shape = tuple(len(line) for line in text.plain.split("\n"))
-        self.update(text, layout=shape != self._shape)
-        self._shape = shape
+        self.show_text(self.render_text())
