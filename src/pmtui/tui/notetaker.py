@@ -271,6 +271,7 @@ class NoteTakerScreen(Screen):
                                                      "author": self.client.name or ""})
         self._show_chain()
         self._show_phase()
+        self.tick()
         self._show_status()
 
     def _time_cell(self, moment: datetime | None, fallback: str = "") -> tuple[Text, tuple[float, int]]:
