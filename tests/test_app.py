@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
 from textual.widgets import Digits, Label
 
 from pmtui.clock import PhaseStatus
@@ -137,7 +138,14 @@ async def test_palette_runs_a_command_by_name(tmp_path, meeting_id):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Next phase")
-        await pilot.pause(0.3)
+        commands = app.screen.query_one(CommandList)
+        for _ in range(250):  # the palette searches in a worker: wait for its first hit
+            if commands.highlighted is not None and str(
+                    commands.get_option_at_index(commands.highlighted).prompt).startswith("Next phase"):
+                break
+            await pilot.pause(0.02)
+        else:
+            raise AssertionError("the palette never offered Next phase")
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.clock.phase_index == 1
