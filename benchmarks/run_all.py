@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import export  # noqa: E402
+import guidance_recheck  # noqa: E402
 import memory  # noqa: E402
 import saving  # noqa: E402
 import startup  # noqa: E402
@@ -44,6 +45,7 @@ def main() -> None:
         lambda: typing_latency.report(reps=15 if quick else 60),
         lambda: saving.report(reps=10 if quick else 30),
         lambda: export.report(reps=3 if quick else 10),
+        lambda: guidance_recheck.report(reps=10 if quick else 30),
         lambda: memory.report(),
     ]
     figures = []

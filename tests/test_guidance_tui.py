@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -368,10 +367,10 @@ async def test_review_guidance_comes_up_with_f8_on_a_small_screen(tmp_path):
     app.close_session()
 
 
-# --- cost on a large meeting --------------------------------------------------------
+# --- a large meeting --------------------------------------------------------
 
 
-async def test_a_change_in_a_two_thousand_event_timeline_is_checked_quickly(tmp_path):
+async def test_a_change_in_a_two_thousand_event_timeline_is_checked_and_listed_fifty_at_a_time(tmp_path):
     meeting = demo()
     start = meeting.incident.impact_start
     meeting.events = [TimelineEvent(start + timedelta(seconds=3 * n),
@@ -383,11 +382,8 @@ async def test_a_change_in_a_two_thousand_event_timeline_is_checked_quickly(tmp_
         panel = view.query_one(GuidancePanel)
         await until(pilot, lambda: len(panel.findings) == 80, "the first check")
         app.session.add_event(start, "Priya forgot to page the database team")
-        started = time.perf_counter()
-        panel.check_now()
-        took = time.perf_counter() - started
+        panel.check_now()  # how long it takes: benchmarks/guidance_recheck.py
         assert len(panel.findings) == 81
-        assert took < 0.1, f"a re-check took {took:.3f}s"
         listed = panel.query_one(FindingList)
         assert listed.option_count == guidance_widgets.LIST_LIMIT + 1, "50 listed at a time, then a note"
         last = listed.get_option_at_index(guidance_widgets.LIST_LIMIT)

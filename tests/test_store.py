@@ -328,16 +328,15 @@ def test_list_meetings_of_missing_folder(tmp_path):
     assert list_meetings(tmp_path / "missing") == ([], [])
 
 
-def test_list_2000_meetings_is_fast(tmp_path):
+def test_list_many_meetings_lists_each_once(tmp_path):
+    """Every file is listed once (how long 2,000 take is benchmarks/library_scale.py's job)."""
     data = to_data(make_meeting())
-    for i in range(2000):
+    for i in range(300):
         data["id"] = f"{i:08x}"
         (tmp_path / f"{data['id']}.json").write_text(json.dumps(meeting_to_tables(data), indent=1))
-    start = time.perf_counter()
     meetings, errors = list_meetings(tmp_path)
-    elapsed = time.perf_counter() - start
-    assert len(meetings) == 2000 and not errors
-    assert elapsed < 1.0
+    assert not errors
+    assert sorted(m.id for m in meetings) == [f"{i:08x}" for i in range(300)]
 
 
 @pytest.fixture
