@@ -25,17 +25,11 @@ async def run_cli(*args: str, env: dict | None = None, timeout: float = 30) -> t
     return proc.returncode, out.decode(), err.decode()
 
 
-def _join_commands() -> list[tuple[str, ...]]:
-    commands = [("-m", "pmtui.cli_room", "join")]
-    from pmtui.cli import main
-
-    if "join" in getattr(main, "commands", {}):  # once the lead registered it on `pmtui`
-        commands.append(("-c", "from pmtui.cli import main; main()", "join"))
-    return commands
+JOIN_COMMANDS = [("-m", "pmtui.cli_room", "join"), ("-c", "from pmtui.cli import main; main()", "join")]
 
 
 async def test_join_with_a_wrong_token_says_so_in_one_line_and_exits_2(room):
-    for command in _join_commands():
+    for command in JOIN_COMMANDS:
         code, out, err = await run_cli(*command, room.url, "--name", "mallory", "--token", "wrong")
         assert code == 2, err
         assert out == ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import os
 import shutil
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from pmtui.room.registry import SharedRoom, announce
 from test_room_support import TOKEN, free_port, room, until  # noqa: F401 (fixture)
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "")
@@ -71,12 +71,14 @@ class DevTools:
 
 
 async def test_serve_answers_http_and_a_browser_joins_asks_the_name_and_adds_an_event(room, tmp_path):
+    """Plain `pmtui serve` on the facilitator's machine finds the shared meeting and its token."""
+    announce(SharedRoom(room.url, TOKEN, "Checkout errors", os.getpid()))
     port = free_port()
     log = open(tmp_path / "serve.log", "wb")
+    env = {key: value for key, value in os.environ.items() if key != "PMTUI_TOKEN"}
     serve = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "pmtui.cli_room", "serve", "--room", room.url, "--port", str(port),
-        stdout=log, stderr=log,
-        env={**os.environ, "PMTUI_TOKEN": TOKEN, "PMTUI_OUTBOX_DIR": str(room.outbox_dir)})
+        sys.executable, "-m", "pmtui.cli_room", "serve", "--port", str(port),
+        stdout=log, stderr=log, env={**env, "PMTUI_OUTBOX_DIR": str(room.outbox_dir)})
     browser = None
     try:
         async with aiohttp.ClientSession() as http:

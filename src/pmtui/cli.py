@@ -258,16 +258,18 @@ def run(meeting, bell, high_contrast, export_dir, share, host, port, token, data
 @click.option("--bell", is_flag=True, help="Ring the terminal bell when a phase's time is up.")
 @click.option("--high-contrast", is_flag=True, help="Black background and bright colours, for projectors.")
 @click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path), help="Where exports go (default: here).")
+@share_options
 @data_dir_option
 @user_errors
-def demo(bell, high_contrast, export_dir, data_dir):
+def demo(bell, high_contrast, export_dir, share, host, port, token, data_dir):
     """Open a built-in example meeting (in a temporary data dir unless --data-dir)."""
     from .demo import create_demo
     from .tui.app import make_app
 
     folder = resolve_data_dir(data_dir or Path(tempfile.mkdtemp(prefix="pmtui-demo-")))
     meeting_id = create_demo(folder)
-    _run_app(make_app(folder, meeting_id, bell=bell, export_dir=export_dir, high_contrast=high_contrast))
+    _run_app(make_app(folder, meeting_id, bell=bell, export_dir=export_dir, high_contrast=high_contrast,
+                      room=room_config(share, host, port, token)))
 
 
 main.add_command(lint)

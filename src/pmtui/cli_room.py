@@ -117,9 +117,33 @@ def serve_command(room: str) -> str:
     return f"{shlex.quote(sys.executable)} -m pmtui.cli_room join {shlex.quote(room)}"
 
 
+def _shared_room(room: str | None, token: str | None) -> tuple[str, str]:
+    """The room and token to serve: as given, else the meeting shared from this machine."""
+    from .room.outbox import room_key
+    from .room.registry import shared_rooms
+
+    if room and token:
+        return room, token
+    here = shared_rooms()
+    if room:  # the token of that address, when its facilitator runs here
+        match = [r for r in here if room_key(r.url) == room_key(room)]
+        if not match:
+            _fail(f"a token is needed: pmtui serve --room {room} --token TOKEN")
+        return room, match[0].token
+    if not here:
+        _fail("no meeting is shared from this machine: start 'pmtui run MEETING --share' first, "
+              "or give the facilitator's address: pmtui serve --room URL --token TOKEN")
+    if len(here) > 1:
+        listed = "; ".join(f"{r.title or 'untitled'} at {r.url}" for r in here)
+        _fail(f"{len(here)} meetings are shared from this machine ({listed}): pick one with --room URL")
+    return here[0].url, token or here[0].token
+
+
 @click.command()
-@click.option("--room", "room", required=True, help="The meeting's address, as 'pmtui join' takes it.")
-@click.option("--token", envvar=TOKEN_ENV, show_envvar=True, help="The meeting's join token.")
+@click.option("--room", "room", help="The meeting's address, as 'pmtui join' takes it "
+                                     "(default: the meeting shared from this machine).")
+@click.option("--token", envvar=TOKEN_ENV, show_envvar=True,
+              help="The meeting's join token (default: that of the meeting shared from this machine).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address for browsers (0.0.0.0: everyone).")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_SERVE_PORT, show_default=True,
               help="Web port (0 picks a free one).")
@@ -127,13 +151,13 @@ def serve_command(room: str) -> str:
 def serve(room, token, host, port, public_url):
     """Serve the note-taker app to web browsers, for people without pmtui installed.
 
-    Anyone who can open the page joins the meeting with this token: keep --host
-    on 127.0.0.1 unless the network is the team's own.
+    On the facilitator's machine, plain 'pmtui serve' serves the meeting that
+    'pmtui run MEETING --share' shares. Anyone who can open the page joins the
+    meeting: keep --host on 127.0.0.1 unless the network is the team's own.
     """
     from textual_serve.server import Server
 
-    if not token:
-        _fail(f"a token is needed: pmtui serve --room {room} --token TOKEN")
+    room, token = _shared_room(room, token)
     _check_room(room, token)
     if port == 0:
         port = _free_port(host)
