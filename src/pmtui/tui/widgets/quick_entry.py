@@ -82,7 +82,8 @@ class QuickEntry(Vertical):
         self._restored: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield EntryLine(placeholder=self._placeholder)
+        # Back in a line with half-typed text, a key must add to it, not replace it all (Input selects on focus).
+        yield EntryLine(placeholder=self._placeholder, select_on_focus=False)
         yield Label(self._hint, classes="hint")
         yield Label("", classes="error")
 
