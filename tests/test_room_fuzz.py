@@ -25,7 +25,7 @@ json_values = st.recursive(
 ids = st.one_of(st.uuids().map(lambda u: u.hex), st.text(max_size=40), st.integers(), st.none())
 fields = st.dictionaries(
     st.sampled_from(["line", "time", "description", "actor", "evidence", "kind", "text", "chain_id", "name",
-                     "version", "author", "extra"]),
+                     "version", "author", "extra", "item"]),
     st.one_of(json_values, st.sampled_from(["14:37 checkout errors | bob", "went_well", "lucky", "", " ", "25:99"]),
               st.text(alphabet=st.characters(codec="utf-8"), max_size=50)),
     max_size=4,
@@ -37,6 +37,7 @@ near_valid = st.builds(
     fields,
 )
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+KNOWN = [f"{n:032x}" for n in range(0xA0, 0xA6)]
 times = st.one_of(st.sampled_from(["14:37", "14:37:05", "2026-03-14 09:00", "2026-03-14T09:00:00+02:00", "25:00"]),
                   texts)
 well_formed = st.one_of(
@@ -47,6 +48,14 @@ well_formed = st.one_of(
     st.builds(lambda i, k, x: {"type": "add_observation", "id": i, "kind": k, "text": x},
               st.uuids().map(lambda u: u.hex), st.sampled_from(["went_well", "went_poorly", "lucky"]), texts),
     st.builds(lambda i, x: {"type": "add_why", "id": i, "text": x}, st.uuids().map(lambda u: u.hex), texts),
+    # entries with a few known ids, so that edits and removals find them (or find them gone)
+    st.builds(lambda i, t, x: {"type": "add_event", "id": i, "line": f"{t} {x}"}, st.sampled_from(KNOWN), times, texts),
+    st.builds(lambda i, x: {"type": "add_observation", "id": i, "kind": "lucky", "text": x}, st.sampled_from(KNOWN),
+              texts),
+    st.builds(lambda i, item, t, x: {"type": "edit", "id": i, "item": item, "line": f"{t} {x}"},
+              st.uuids().map(lambda u: u.hex), st.sampled_from(KNOWN), times, texts),
+    st.builds(lambda i, item: {"type": "remove", "id": i, "item": item}, st.uuids().map(lambda u: u.hex),
+              st.sampled_from(KNOWN)),
 )
 oversized = st.integers(protocol.MAX_MESSAGE_BYTES, 3 * protocol.MAX_MESSAGE_BYTES).map(
     lambda n: json.dumps({"type": "add_event", "id": "a" * 32, "line": "14:00 " + "x" * n}))
@@ -147,7 +156,11 @@ def test_fuzzed_messages_get_replies_the_server_survives_and_the_file_holds_exac
         replies = facilitator.run(facilitator.exchange(payload, message.id))
         assert [r["ref"] for r in replies] == [message.id]
         after = len(session.meeting.events) + len(session.meeting.observations)
-        if replies[0]["type"] == "ack" and not replies[0]["duplicate"]:
+        applied = replies[0]["type"] == "ack" and not replies[0]["duplicate"]
+        if applied and isinstance(message, protocol.RemoveEntry):
+            stored.remove(message.item)
+            assert after == before - 1
+        elif applied and not isinstance(message, protocol.EditEntry):
             stored.append(message.id)
             assert after == before + 1
         else:

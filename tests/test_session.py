@@ -215,6 +215,33 @@ def test_a_rejected_event_does_not_use_up_its_id(session):
     assert session.add_event("14:40", "fixed", id="client-2") is not None
 
 
+def test_update_event_line_rewrites_the_event_once_per_change_id(session, rec):
+    event = session.add_event_line("14:37 errors | api", author="lee", id="c-1")
+    rec.take()
+    assert session.update_event_line(event.id, "14:38:30 errors start | checkout-api | grafana", id="c-2") is event
+    one(rec, "event.changed", event.id)
+    assert (event.time, event.description, event.actor, event.evidence, event.author) == (
+        at(14, 38, 30), "errors start", "checkout-api", "grafana", "lee")
+    assert session.update_event_line(event.id, "14:00 again", id="c-2") is None and event.time == at(14, 38, 30)
+    with pytest.raises(ValidationError):
+        session.update_event_line(event.id, "no time", id="c-3")
+    assert session.update_event_line(event.id, "14:39 third", id="c-3") is event  # a refused try is not "applied"
+    assert rec.kinds == ["event.changed"]
+
+
+def test_update_observation_may_change_its_kind_and_deletes_apply_once(session, rec):
+    observation = session.add_observation("went_well", "alert paged", author="lee")
+    session.update_observation(observation.id, "alert paged at all", kind="lucky", id="c-1")
+    assert (observation.kind, observation.text) == ("lucky", "alert paged at all")
+    with pytest.raises(ValidationError):
+        session.update_observation(observation.id, "x", kind="meh")
+    assert session.delete_observation(observation.id, id="c-2") is True
+    event = session.add_event("14:40", "x")
+    assert session.delete_event(event.id, id="c-3") is True and session.meeting.events == []
+    session.meeting.events.append(event)  # the same change id again: not applied twice
+    assert session.delete_event(event.id, id="c-3") is False and session.meeting.events == [event]
+
+
 def test_add_event_line(session, rec):
     event = session.add_event_line("14:37 checkout errors start | alice | https://grafana", author="lee", id="c-3")
     one(rec, "event.added", event.id, "lee")

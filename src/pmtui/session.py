@@ -445,10 +445,27 @@ class MeetingSession:
             setattr(event, name, value)
         self._commit("event.changed", event_id)
 
-    def delete_event(self, event_id: str) -> None:
-        """Remove an event from the timeline."""
-        self.meeting.events.remove(self._find(self.meeting.events, event_id, "event"))
+    def update_event_line(self, event_id: str, line: str, *, id: str | None = None) -> TimelineEvent | None:
+        """Rewrite an event from a ``TIME description | actor | evidence`` line; None if ``id`` was applied before."""
+        event = self._find(self.meeting.events, event_id, "event")
+        try:
+            entry = parse_event_line(line, tz=self.meeting.incident.tz, on=self.incident_date())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        if self._seen(id):
+            return None
+        self.update_event(event_id, time=entry.time, description=entry.description, actor=entry.actor,
+                          evidence=entry.evidence)
+        return event
+
+    def delete_event(self, event_id: str, *, id: str | None = None) -> bool:
+        """Remove an event from the timeline; False if ``id`` was applied before."""
+        event = self._find(self.meeting.events, event_id, "event")
+        if self._seen(id):
+            return False
+        self.meeting.events.remove(event)
         self._commit("event.deleted", event_id)
+        return True
 
     def toggle_decision_point(self, event_id: str) -> bool:
         """Flip whether an event is a decision point; returns the new value."""
@@ -477,15 +494,26 @@ class MeetingSession:
         self._commit("observation.added", observation.id, author)
         return observation
 
-    def update_observation(self, observation_id: str, text: str) -> None:
-        """Reword an observation."""
-        self._find(self.meeting.observations, observation_id, "observation").text = _require(text, "the observation")
+    def update_observation(self, observation_id: str, text: str, *, kind: str | None = None,
+                           id: str | None = None) -> Observation | None:
+        """Reword an observation (and move it to another ``kind``); None if ``id`` was applied before."""
+        observation = self._find(self.meeting.observations, observation_id, "observation")
+        text = _require(text, "the observation")
+        kind = observation.kind if kind is None else _choice(kind, OBSERVATION_KINDS, "observation kind")
+        if self._seen(id):
+            return None
+        observation.text, observation.kind = text, kind
         self._commit("observation.changed", observation_id)
+        return observation
 
-    def delete_observation(self, observation_id: str) -> None:
-        """Remove an observation."""
-        self.meeting.observations.remove(self._find(self.meeting.observations, observation_id, "observation"))
+    def delete_observation(self, observation_id: str, *, id: str | None = None) -> bool:
+        """Remove an observation; False if ``id`` was applied before."""
+        observation = self._find(self.meeting.observations, observation_id, "observation")
+        if self._seen(id):
+            return False
+        self.meeting.observations.remove(observation)
         self._commit("observation.deleted", observation_id)
+        return True
 
     # --- five whys -----------------------------------------------------------
 

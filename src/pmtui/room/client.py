@@ -229,6 +229,18 @@ class RoomClient:
             message["chain_id"] = chain_id
         return self.submit(message)
 
+    def edit(self, item: str, line: str) -> dict:
+        """Queue a rewrite of an event or observation this note-taker added (the line as typed)."""
+        return self.submit({"type": "edit", "item": item, "line": line})
+
+    def remove(self, item: str) -> dict:
+        """Queue the removal of an event or observation this note-taker added."""
+        return self.submit({"type": "remove", "item": item})
+
+    def owns(self, item: str, author: str) -> bool:
+        """Whether this note-taker may edit or remove the entry ``item`` written by ``author``."""
+        return self.name is not None and protocol.owns(self.name, item, author)
+
     def submit(self, message: dict) -> dict:
         """Validate ``message``, give it an id, write it to the outbox, then send it.
 

@@ -3,8 +3,7 @@
 Every WebSocket frame is one JSON object with a ``"type"``.
 
 Note-taker -> facilitator (validated by :func:`parse_client_message`; nothing
-else is accepted, so a note-taker cannot edit or delete entries or move the
-agenda)::
+else is accepted, so a note-taker cannot move the agenda)::
 
     {"type": "hello", "name": "alice"}                                # once, before any change
     {"type": "add_event", "id": ID, "line": "14:37 errors | bob | grafana"}
@@ -12,10 +11,15 @@ agenda)::
      "actor": "...", "evidence": "..."}                              # actor/evidence optional
     {"type": "add_observation", "id": ID, "kind": "went_well", "text": "..."}
     {"type": "add_why", "id": ID, "text": "...", "chain_id": "..."}   # chain_id optional
+    {"type": "edit", "id": ID, "item": ITEM, "line": "14:38 errors | bob"}  # an event, or "+ text" etc.
+    {"type": "remove", "id": ID, "item": ITEM}
 
 ``ID`` is the client-generated id of the change (uuid4 hex, 32 lowercase hex
 digits); the facilitator applies an id at most once and acknowledges it every
-time it sees it.
+time it sees it. An added event or observation takes its change id as its own
+id; ``edit`` and ``remove`` name such an ``ITEM``, and the facilitator refuses
+them for anything the note-taker did not add themselves (see :func:`owns`).
+An edit sets the whole entry, so one sent again gives the same result.
 
 Facilitator -> note-taker (built by the helpers below)::
 
@@ -57,7 +61,7 @@ MAX_TEXT = 2000
 MAX_CHAIN_ID = 64
 
 ID_PATTERN = re.compile(r"[0-9a-f]{32}")
-_CHAIN_ID_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,64}")
+_ENTRY_ID_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 OBSERVATION_PREFIXES = {"+": "went_well", "-": "went_poorly", "!": "lucky"}
@@ -113,7 +117,33 @@ class AddWhy:
     chain_id: str | None = None
 
 
-ClientMessage = Hello | AddEvent | AddObservation | AddWhy
+@dataclass(frozen=True)
+class EditEntry:
+    """A note-taker rewrites an event or observation they added: the line as typed in the entry."""
+
+    id: str
+    item: str
+    line: str
+
+
+@dataclass(frozen=True)
+class RemoveEntry:
+    """A note-taker removes an event or observation they added."""
+
+    id: str
+    item: str
+
+
+ClientMessage = Hello | AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry
+
+
+def owns(name: str, entry_id: str, author: str) -> bool:
+    """Whether note-taker ``name`` may edit or remove the entry: they added it from a note-taker app.
+
+    Entries made on the facilitator's screen have short ids (never a change id),
+    so a note-taker who joins with the facilitator's name still cannot touch them.
+    """
+    return author == name and ID_PATTERN.fullmatch(entry_id) is not None
 
 
 def clean_text(value: str, what: str, limit: int, *, required: bool = True, single_line: bool = True) -> str:
@@ -172,6 +202,13 @@ def _change_id(field: str, value: object) -> str:
     return value
 
 
+def _item_id(field: str, value: object) -> str:
+    if not isinstance(value, str) or not _ENTRY_ID_PATTERN.fullmatch(value):
+        raise ProtocolError(f"'{field}' must be the id of an event or observation (up to {MAX_CHAIN_ID} letters, "
+                            "digits, '-' or '_')")
+    return value
+
+
 def _kind(field: str, value: object) -> str:
     if not isinstance(value, str) or value not in OBSERVATION_KINDS:
         raise ProtocolError(f"'{field}' must be one of {', '.join(OBSERVATION_KINDS)}")
@@ -181,7 +218,7 @@ def _kind(field: str, value: object) -> str:
 def _chain_id(field: str, value: object) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not _CHAIN_ID_PATTERN.fullmatch(value):
+    if not isinstance(value, str) or not _ENTRY_ID_PATTERN.fullmatch(value):
         raise ProtocolError(f"'{field}' must be a chain id (up to {MAX_CHAIN_ID} letters, digits, '-' or '_') or null")
     return value
 
@@ -207,6 +244,8 @@ _SCHEMAS: dict[str, dict[str, tuple[Callable[[str, object], Any], bool]]] = {
     },
     "add_observation": {"id": (_change_id, True), "kind": (_kind, True), "text": (_string(MAX_TEXT), True)},
     "add_why": {"id": (_change_id, True), "text": (_string(MAX_TEXT), True), "chain_id": (_chain_id, False)},
+    "edit": {"id": (_change_id, True), "item": (_item_id, True), "line": (_string(MAX_LINE), True)},
+    "remove": {"id": (_change_id, True), "item": (_item_id, True)},
 }
 CLIENT_TYPES = tuple(_SCHEMAS)
 
@@ -279,6 +318,10 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
         return AddEvent(**values)
     if kind == "add_observation":
         return AddObservation(**values)
+    if kind == "edit":
+        return EditEntry(**values)
+    if kind == "remove":
+        return RemoveEntry(**values)
     return AddWhy(**values)
 
 

@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from ..model import OBSERVATION_KINDS
 from ..session import Change, MeetingSession, ValidationError
 from . import protocol
-from .protocol import AddEvent, AddObservation, AddWhy, Hello, ProtocolError, dumps
+from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, dumps
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -327,15 +328,18 @@ class RoomServer:
             client.send(dumps(protocol.error("the facilitator could not store a change right now; it stays pending "
                                              "and is sent again after reconnecting")))
             return
-        if result is not None:
+        if result is not None and not isinstance(message, (EditEntry, RemoveEntry)):
             client.peer.added += 1
             self._notify()
         self._acks.append(_PendingAck(client, message.id, result is None, self._save_target()))
         if self._ack_wakeup is not None:
             self._ack_wakeup.set()
 
-    def _apply(self, author: str, message: AddEvent | AddObservation | AddWhy) -> object:
+    def _apply(self, author: str, message: AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry) -> object:
+        """Apply a note-taker's change; None when its id was applied before (raises ValidationError)."""
         session = self.session
+        if isinstance(message, (EditEntry, RemoveEntry)):
+            return self._change_own(author, message)
         if isinstance(message, AddEvent):
             if message.line is not None:
                 return session.add_event_line(message.line, author=author, id=message.id)
@@ -353,6 +357,30 @@ class RoomServer:
         else:
             raise ValidationError("no Five Whys chain has been started yet: the facilitator starts one first")
         return session.add_why(chain.id, message.text, author=author, id=message.id)
+
+    def _change_own(self, author: str, message: EditEntry | RemoveEntry) -> object:
+        session, meeting = self.session, self.session.meeting
+        event = next((e for e in meeting.events if e.id == message.item), None)
+        observation = None if event is not None else next(
+            (o for o in meeting.observations if o.id == message.item), None)
+        entry = event or observation
+        if entry is None:
+            if isinstance(message, RemoveEntry):
+                return None  # gone already: removed before (the ack was lost) or by the facilitator
+            raise ValidationError("that entry is gone: the facilitator removed it")
+        if not protocol.owns(author, entry.id, entry.author):
+            whose = f"{entry.author}'s" if entry.author else "the facilitator's"
+            raise ValidationError(f"that is {whose} entry: note-takers change only what they added themselves")
+        if isinstance(message, RemoveEntry):
+            if event is not None:
+                return session.delete_event(entry.id, id=message.id) or None
+            return session.delete_observation(entry.id, id=message.id) or None
+        if event is not None:
+            return session.update_event_line(entry.id, message.line, id=message.id)
+        kind, text = protocol.split_entry(message.line)
+        if kind not in OBSERVATION_KINDS:  # no + - ! prefix: the kind stays
+            kind, text = observation.kind, message.line
+        return session.update_observation(entry.id, text, kind=kind, id=message.id)
 
     def _save_target(self) -> int:
         """The saver version that holds everything applied so far (acks wait until it is on disk).

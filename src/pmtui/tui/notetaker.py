@@ -10,7 +10,9 @@ the observations and the current Five Whys chain, and one quick-entry line:
 * ``? text`` an answer for the current Five Whys chain
 
 What is typed goes to the on-disk outbox first and shows ``⧗`` until the
-facilitator has stored it.
+facilitator has stored it. In the timeline or the observations (Tab), ``e`` or
+Enter puts one of your own entries back in the line to edit, ``x`` or Delete
+removes it; other people's entries cannot be changed from here.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ..room.outbox import Outbox, OutboxError
 from ..room.protocol import ProtocolError
 from ..timeparse import TimeFormatError, local
 from .heap import release, settle
+from .screens.dialogs import ConfirmDialog
 from .widgets.event_table import Column, EventTable
 from .widgets.quick_entry import QuickEntry
 from .widgets.text_line import TextLine
@@ -43,6 +46,7 @@ from .widgets.text_line import TextLine
 PENDING = "⧗"
 KIND_MARKS = {"went_well": "+", "went_poorly": "−", "lucky": "!"}
 HINT = "TIME what happened | actor | evidence  ·  + went well  - went poorly  ! lucky  ? why (Five Whys)"
+EDIT_HINT = "Editing your entry: Enter saves the change, Esc puts back what you were typing"
 WHY_HINT = "? your answer to the current why  ·  TIME event | actor | evidence  ·  + well  - poorly  ! lucky"
 OBSERVATION_WORDS = {"went_well": "went well", "went_poorly": "went poorly", "lucky": "was lucky"}
 CLIP = {"event": 70, "actor": 16, "author": 14, "text": 60}
@@ -103,6 +107,8 @@ class NoteTakerScreen(Screen):
 
     BINDINGS = [
         Binding("ctrl+r", "reconnect", "Reconnect now"),
+        Binding("enter,e", "edit_mine", "Edit yours"),
+        Binding("delete,x", "remove_mine", "Remove yours"),
         Binding("escape", "focus_entry", "Back to typing", show=False),
     ]
 
@@ -111,6 +117,8 @@ class NoteTakerScreen(Screen):
         self.client = client
         self._seq = 0
         self._notice = Text()
+        self._editing: str | None = None  # the id of the own entry in the line, while editing
+        self._stash = ""  # what was in the line before editing started
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="nt-top"):
@@ -257,18 +265,18 @@ class NoteTakerScreen(Screen):
     def rebuild(self) -> None:
         """Redraw everything from the room state and the outbox (on join and reconnect)."""
         room = self.client.room
-        rows = [(event_id, *self._event_row(event_id, event)) for event_id, event in room.events.items()]
-        rows += [(entry["id"], *self._pending_event_row(entry)) for entry in self.client.pending
+        changes = self._changes()
+        rows = [(event_id, *self._event_row(event_id, event, changes)) for event_id, event in room.events.items()]
+        rows += [(entry["id"], *self._event_row(entry["id"], entry, changes)) for entry in self.client.pending
                  if entry["type"] == "add_event" and entry["id"] not in room.events]
         self.timeline.load(rows)
         observations = self.observations
         observations.clear()
         for observation_id, observation in room.observations.items():
-            self._put_observation(observation_id, observation)
+            self._put_observation(observation_id, observation, changes)
         for entry in self.client.pending:
             if entry["type"] == "add_observation" and entry["id"] not in room.observations:
-                self._put_observation(entry["id"], {"kind": entry["kind"], "text": entry["text"],
-                                                     "author": self.client.name or ""})
+                self._put_observation(entry["id"], self._pending_observation(entry), changes)
         self._show_chain()
         self._show_phase()
         self.tick()
@@ -301,14 +309,30 @@ class NoteTakerScreen(Screen):
         ]
         return cells, order
 
-    def _event_row(self, event_id: str, event: dict) -> tuple[list[Text], tuple[float, int]]:
-        try:
-            moment = datetime.fromisoformat(event["time"])
-        except (ValueError, TypeError, KeyError):
-            moment = None
-        return self._row(moment, str(event.get("time", "")), str(event.get("description", "")),
-                         str(event.get("actor", "")), str(event.get("author", "")),
-                         event_id in (self.client.outbox or ()))
+    def _changes(self) -> dict[str, dict]:
+        """The newest pending edit or removal of each entry, by the entry's id."""
+        return {entry["item"]: entry for entry in self.client.pending if entry["type"] in ("edit", "remove")}
+
+    def _event_row(self, event_id: str, event: dict,
+                   changes: dict[str, dict] | None = None) -> tuple[list[Text], tuple[float, int]]:
+        """The row of a stored event, or of a pending ``add_event`` entry, as this note-taker's changes leave it."""
+        change = (self._changes() if changes is None else changes).get(event_id)
+        if change is not None and change["type"] == "edit":
+            return self._pending_event_row(change)
+        if event.get("type") == "add_event":
+            cells, order = self._pending_event_row(event)
+        else:
+            try:
+                moment = datetime.fromisoformat(event["time"])
+            except (ValueError, TypeError, KeyError):
+                moment = None
+            cells, order = self._row(moment, str(event.get("time", "")), str(event.get("description", "")),
+                                     str(event.get("actor", "")), str(event.get("author", "")),
+                                     change is not None or event_id in (self.client.outbox or ()))
+        if change is not None:  # a removal on its way
+            for cell in cells[1:]:
+                cell.stylize("strike")
+        return cells, order
 
     def _put_event(self, event_id: str, event: dict) -> None:
         self.timeline.set_row(event_id, *self._event_row(event_id, event))
@@ -325,14 +349,23 @@ class NoteTakerScreen(Screen):
             description = entry.get("line", "")
         return self._row(moment, entry.get("time", ""), description, actor, self.client.name or "", True)
 
-    def _put_observation(self, observation_id: str, observation: dict) -> None:
-        kind = str(observation.get("kind", ""))
+    def _pending_observation(self, entry: dict) -> dict:
+        return {"kind": entry["kind"], "text": entry["text"], "author": self.client.name or ""}
+
+    def _put_observation(self, observation_id: str, observation: dict, changes: dict[str, dict] | None = None) -> None:
+        change = (self._changes() if changes is None else changes).get(observation_id)
+        kind, text = str(observation.get("kind", "")), str(observation.get("text", ""))
+        if change is not None and change["type"] == "edit":
+            kind, text = _observation_edit(kind, change["line"])
         cells = [
-            Text(PENDING if observation_id in (self.client.outbox or ()) else "", style="bold"),
+            Text(PENDING if change is not None or observation_id in (self.client.outbox or ()) else "", style="bold"),
             Text(KIND_MARKS.get(kind, "?"), style="bold"),
-            Text(_clip(str(observation.get("text", "")), CLIP["text"])),
+            Text(_clip(text, CLIP["text"])),
             Text(_clip(str(observation.get("author", "")), CLIP["author"])),
         ]
+        if change is not None and change["type"] == "remove":
+            for cell in cells[1:]:
+                cell.stylize("strike")
         table = self.observations
         if observation_id in table.rows:
             for column, value in zip(("st", "kind", "text", "author"), cells):
@@ -360,27 +393,35 @@ class NoteTakerScreen(Screen):
                 text.append(f"Root cause ({root.get('category', '')}): {root.get('text', '')}", style="bold")
         self.query_one("#nt-chain", Static).update(text)
 
+    def _refresh(self, item: str) -> None:
+        """Redraw the row of entry ``item`` from the room and the outbox (or take it out when it is in neither)."""
+        room = self.client.room
+        added = next((e for e in self.client.pending if e["id"] == item and e["type"].startswith("add_")), None)
+        if item in room.events or (added is not None and added["type"] == "add_event"):
+            self._put_event(item, room.events.get(item) or added)
+        else:
+            self.timeline.remove_row(item)
+        if item in room.observations:
+            self._put_observation(item, room.observations[item])
+        elif added is not None and added["type"] == "add_observation":
+            self._put_observation(item, self._pending_observation(added))
+        elif item in self.observations.rows:
+            self.observations.remove_row(item)
+
     def _acked(self, ref: str, entry: dict | None) -> None:
-        if ref in self.timeline:
-            self.timeline.update_cell(ref, "st", Text(""))
-        if ref in self.observations.rows:
-            self.observations.update_cell(ref, "st", Text(""))
-        if entry is not None and entry.get("type") == "add_why":
+        entry = entry or {}
+        self._refresh(entry.get("item", ref))
+        if entry.get("type") == "add_why":
             self._show_chain()
 
     def _rejected(self, data: dict) -> None:
         entry = data.get("entry") or {}
-        ref = data["ref"]
-        known = ref in self.client.room.events or ref in self.client.room.observations
-        if not known:
-            self.timeline.remove_row(ref)
-            if ref in self.observations.rows:
-                self.observations.remove_row(ref)
+        self._refresh(entry.get("item", data["ref"]))
         typed = _typed_text(entry)
         self._notice = Text(f"✗ not stored: {data['message']}", style="bold")
         self.notify(f"{data['message']}\n{typed}", title="Not stored", severity="error", timeout=10)
         entry_input = self.entry.input
-        if typed and not entry_input.value:
+        if typed and entry.get("type", "").startswith("add_") and not entry_input.value:
             entry_input.value = typed  # nothing typed is lost: fix it and press Enter again
             entry_input.cursor_position = len(typed)
         if entry.get("type") == "add_why":
@@ -394,6 +435,9 @@ class NoteTakerScreen(Screen):
         client = self.client
         if client.outbox is None:
             entry.reject("say who you are first")
+            return
+        if self._editing is not None:
+            self._submit_edit(entry, message.value)
             return
         kind, text = protocol.split_entry(message.value)
         incident = client.room.incident
@@ -428,10 +472,122 @@ class NoteTakerScreen(Screen):
         entry.accept()
         self._show_status()
 
+    # --- editing and removing one's own entries ---------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit_mine", "remove_mine"):
+            return self.focused is self.timeline or self.focused is self.observations
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # Edit yours / Remove yours show only in the tables
+
+    def _selected(self) -> str | None:
+        """The id of the entry under the cursor of the focused table."""
+        if self.focused is self.timeline:
+            return self.timeline.cursor_key
+        table = self.observations
+        if self.focused is table and table.row_count:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None
+
+    def _own_line(self, item: str) -> str | None:
+        """The line that rewrites entry ``item`` as it stands, or None (with a notice) when it is not yours."""
+        client, room = self.client, self.client.room
+        added = next((e for e in client.pending if e["id"] == item and e["type"].startswith("add_")), None)
+        stored = room.events.get(item) or room.observations.get(item)
+        author = str((stored or {}).get("author", "")) if added is None else (client.name or "")
+        if not client.owns(item, author):
+            whose = f"{author}'s" if author else "the facilitator's"
+            self.notify(f"That is {whose} entry: you can change only what you added.", severity="warning")
+            return None
+        change = self._changes().get(item)
+        if change is not None and change["type"] == "edit":
+            return change["line"]
+        if added is not None:
+            return _typed_text(added)
+        if item in room.events:
+            return _event_line(room.events[item], room.incident)
+        return f"{_mark(stored.get('kind', ''))} {stored.get('text', '')}"
+
+    def action_edit_mine(self) -> None:
+        item = self._selected()
+        line = None if item is None else self._own_line(item)
+        if line is None:
+            return
+        entry_input = self.entry.input
+        if self._editing is None:
+            self._stash = entry_input.value
+        self._editing = item
+        entry_input.value = line
+        entry_input.cursor_position = len(line)
+        self.entry.set_hint(EDIT_HINT)
+        self.entry.add_class("-editing")
+        self.set_focus(entry_input)  # now, not after the keys already queued: they are the edit's
+
+    def _submit_edit(self, entry: QuickEntry, line: str) -> None:
+        item, client = self._editing, self.client
+        incident = client.room.incident
+        try:
+            if item in self.timeline:
+                parse_event_line(line, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
+            elif not _observation_edit("went_well", line)[1]:
+                raise QuickEntryError("type the observation's text")
+            client.edit(item, line)
+        except (QuickEntryError, TimeFormatError, ProtocolError) as exc:
+            entry.reject(str(exc))
+            return
+        except (OutboxError, OSError) as exc:
+            entry.reject(f"cannot save to the outbox: {getattr(exc, 'strerror', None) or exc}")
+            return
+        entry.accept()
+        self._stop_editing()
+        self._refresh(item)
+        self._notice = Text()
+        self._show_status()
+
+    def _stop_editing(self) -> None:
+        """Leave editing: the line gets back what was being typed before."""
+        self._editing = None
+        entry_input = self.entry.input
+        entry_input.value = self._stash
+        entry_input.cursor_position = len(self._stash)
+        self._stash = ""
+        self.entry.remove_class("-editing")
+        self._show_phase()
+        if not self.client.room.clock:
+            self.entry.set_hint(HINT)
+
+    def action_remove_mine(self) -> None:
+        item = self._selected()
+        line = None if item is None else self._own_line(item)
+        if line is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.client.remove(item)
+            except (OutboxError, OSError) as exc:
+                self.notify(f"cannot save to the outbox: {getattr(exc, 'strerror', None) or exc}", severity="error")
+                return
+            self._refresh(item)
+            self._show_status()
+
+        self.app.push_screen(ConfirmDialog("Remove this entry of yours?", title="Remove?", detail=line), answered)
+
+    @on(DataTable.RowSelected, "#nt-observations")
+    def _observation_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_mine()
+
     def action_reconnect(self) -> None:
         self.client.reconnect_now()
 
     def action_focus_entry(self) -> None:
+        if self._editing is not None and self.entry.input.has_focus:
+            self._stop_editing()
         self.entry.focus_input()
 
 
@@ -451,6 +607,28 @@ def _typed_text(entry: dict) -> str:
     if kind == "add_why":
         return f"{protocol.WHY_PREFIX} {entry.get('text', '')}"
     return ""
+
+
+def _observation_edit(kind: str, line: str) -> tuple[str, str]:
+    """The kind and text an edit line gives an observation of ``kind`` (a + - ! prefix changes the kind)."""
+    prefixed, text = protocol.split_entry(line)
+    if prefixed in protocol.OBSERVATION_PREFIXES.values():
+        return prefixed, text
+    return kind, line.strip()
+
+
+def _event_line(event: dict, incident: dict) -> str:
+    """A stored event as a quick-entry line (the date only when it is not the incident's day)."""
+    try:
+        shown = local(datetime.fromisoformat(event["time"]), incident.get("tz") or "UTC")
+        when = shown.strftime("%H:%M:%S" if shown.date().isoformat() == incident.get("date") else "%Y-%m-%d %H:%M:%S")
+    except (ValueError, TypeError, KeyError, TimeFormatError):
+        when = str(event.get("time", ""))
+    line = f"{when} {event.get('description', '')}"
+    actor, evidence = str(event.get("actor", "")), str(event.get("evidence", ""))
+    if evidence:
+        return f"{line} | {actor} | {evidence}"
+    return f"{line} | {actor}" if actor else line
 
 
 def _date(value: object) -> date | None:
