@@ -14,12 +14,22 @@ from textual.message import Message
 from textual.widgets import Input, Label
 
 
+EDITING_KEYS = {key.strip(): binding.action for binding in Input.BINDINGS if binding.action != "submit"
+                for key in binding.key.split(",")}
+"""Input's own keys (backspace, ctrl+u, arrows…) and their actions, which EntryLine runs as keys."""
+
+
 class EntryLine(Input):
     """An Input that takes the line and clears itself the moment Enter arrives.
 
     Textual runs the Enter binding only after keys already queued behind it
     were typed into the line; a fast typist or a burst from a remote terminal
     would then merge two lines. Handling Enter as a key keeps them apart.
+
+    The same goes for the line's editing keys (backspace, ctrl+u, arrows…):
+    as bindings they would run after the letters queued behind them, so a
+    burst such as ctrl+u then "new text" would wipe the new text. Here they
+    run in the order they were typed.
 
     Input also sets its virtual size (the text's width, for its own scrolling)
     on every change, and that reactive lays out the whole screen: one layout
@@ -35,11 +45,15 @@ class EntryLine(Input):
         super()._watch_value(value)
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key != "enter":
+        action = EDITING_KEYS.get(event.key)
+        if event.key != "enter" and action is None:
             await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()
+        if action is not None:
+            await self.run_action(action)
+            return
         value = self.value
         if value.strip():
             self.value = ""
