@@ -205,3 +205,20 @@ async def test_edits_and_removals_typed_while_cut_off_wait_on_disk_and_show_pend
         assert room.session.meeting.events[0].description == "checkout errors start"
         assert room.session.meeting.observations == [] and observations.row_count == 0
         assert _cell(table, event_id, "st") == ""
+
+
+async def test_an_edit_refused_because_the_facilitator_removed_the_entry_comes_back_in_the_line(room):
+    app = NoteTakerApp(room.url, TOKEN, name="alice", outbox_dir=room.outbox_dir)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _joined(app, pilot)
+        await _type(pilot, app, "14:37 checkout errors", "enter")
+        await until(lambda: room.session.meeting.events and not app.client.pending)
+        await pilot.pause()
+        await pilot.press("tab", "e", "ctrl+u", *"14:38 checkout errors start")
+        room.session.delete_event(room.session.meeting.events[0].id)  # while alice is editing it
+        await until(lambda: not app.client.room.events, what="alice to hear of it")
+        await pilot.press("enter")
+        line = app.notes.entry.input
+        await until(lambda: line.value == "14:38 checkout errors start", what="the refused edit back in the line")
+        assert not app.client.pending and app.notes.timeline.row_count == 0
+        assert "the facilitator removed it" in str(app.notes.query_one("#nt-status").render())

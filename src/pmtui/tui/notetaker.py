@@ -393,10 +393,14 @@ class NoteTakerScreen(Screen):
                 text.append(f"Root cause ({root.get('category', '')}): {root.get('text', '')}", style="bold")
         self.query_one("#nt-chain", Static).update(text)
 
+    def _pending_add(self, item: str) -> dict | None:
+        """The outbox entry that adds ``item``, while the facilitator does not have it yet."""
+        return next((e for e in self.client.pending if e["id"] == item and e["type"].startswith("add_")), None)
+
     def _refresh(self, item: str) -> None:
         """Redraw the row of entry ``item`` from the room and the outbox (or take it out when it is in neither)."""
         room = self.client.room
-        added = next((e for e in self.client.pending if e["id"] == item and e["type"].startswith("add_")), None)
+        added = self._pending_add(item)
         if item in room.events or (added is not None and added["type"] == "add_event"):
             self._put_event(item, room.events.get(item) or added)
         else:
@@ -421,8 +425,8 @@ class NoteTakerScreen(Screen):
         self._notice = Text(f"✗ not stored: {data['message']}", style="bold")
         self.notify(f"{data['message']}\n{typed}", title="Not stored", severity="error", timeout=10)
         entry_input = self.entry.input
-        if typed and entry.get("type", "").startswith("add_") and not entry_input.value:
-            entry_input.value = typed  # nothing typed is lost: fix it and press Enter again
+        if typed and not entry_input.value:
+            entry_input.value = typed  # nothing typed is lost: fix it and press Enter again (an edit: as a new entry)
             entry_input.cursor_position = len(typed)
         if entry.get("type") == "add_why":
             self._show_chain()
@@ -494,7 +498,7 @@ class NoteTakerScreen(Screen):
     def _own_line(self, item: str) -> str | None:
         """The line that rewrites entry ``item`` as it stands, or None (with a notice) when it is not yours."""
         client, room = self.client, self.client.room
-        added = next((e for e in client.pending if e["id"] == item and e["type"].startswith("add_")), None)
+        added = self._pending_add(item)
         stored = room.events.get(item) or room.observations.get(item)
         author = str((stored or {}).get("author", "")) if added is None else (client.name or "")
         if not client.owns(item, author):
@@ -606,6 +610,8 @@ def _typed_text(entry: dict) -> str:
         return f"{_mark(entry.get('kind', ''))} {entry.get('text', '')}"
     if kind == "add_why":
         return f"{protocol.WHY_PREFIX} {entry.get('text', '')}"
+    if kind == "edit":
+        return entry.get("line", "")
     return ""
 
 
