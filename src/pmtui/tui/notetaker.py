@@ -435,46 +435,59 @@ class NoteTakerScreen(Screen):
 
     @on(QuickEntry.Submitted, "#nt-entry")
     def _submitted(self, message: QuickEntry.Submitted) -> None:
-        entry = message.entry
-        client = self.client
-        if client.outbox is None:
+        entry, editing = message.entry, self._editing
+        if self.client.outbox is None:
             entry.reject("say who you are first")
             return
-        if self._editing is not None:
-            self._submit_edit(entry, message.value)
-            return
-        kind, text = protocol.split_entry(message.value)
-        incident = client.room.incident
         try:
-            if kind == "event":
-                parse_event_line(text, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
-                sent = client.add_event_line(text)
-                self.timeline.set_row(sent["id"], *self._pending_event_row(sent))
-            elif kind == "why":
-                if not text:
-                    entry.reject("type your answer after the '?'")
-                    return
-                chain = client.room.chain
-                if chain is None:
-                    entry.reject("no Five Whys chain yet: the facilitator starts one in the Five Whys phase")
-                    return
-                client.add_why(text, chain["id"])
-                self._show_chain()
+            if editing is None:
+                self._send_new(message.value)
             else:
-                if not text:
-                    entry.reject(f"type what {OBSERVATION_WORDS[kind]} after the {_mark(kind)!r}")
-                    return
-                sent = client.add_observation(kind, text)
-                self._put_observation(sent["id"], {"kind": kind, "text": sent["text"], "author": client.name})
+                self._send_edit(editing, message.value)
         except (QuickEntryError, TimeFormatError, ProtocolError) as exc:
             entry.reject(str(exc))
             return
         except (OutboxError, OSError) as exc:
             entry.reject(f"cannot save to the outbox: {getattr(exc, 'strerror', None) or exc}")
             return
-        self._notice = Text()
         entry.accept()
+        if editing is not None:
+            self._stop_editing()
+            self._refresh(editing)
+        self._notice = Text()
         self._show_status()
+
+    def _send_new(self, value: str) -> None:
+        """Queue a typed line as an event, observation or why (raises with a one-line reason)."""
+        client = self.client
+        kind, text = protocol.split_entry(value)
+        if kind == "event":
+            incident = client.room.incident
+            parse_event_line(text, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
+            sent = client.add_event_line(text)
+            self.timeline.set_row(sent["id"], *self._pending_event_row(sent))
+        elif kind == "why":
+            chain = client.room.chain
+            if not text:
+                raise QuickEntryError("type your answer after the '?'")
+            if chain is None:
+                raise QuickEntryError("no Five Whys chain yet: the facilitator starts one in the Five Whys phase")
+            client.add_why(text, chain["id"])
+            self._show_chain()
+        else:
+            if not text:
+                raise QuickEntryError(f"type what {OBSERVATION_WORDS[kind]} after the {_mark(kind)!r}")
+            sent = client.add_observation(kind, text)
+            self._put_observation(sent["id"], self._pending_observation(sent))
+
+    def _send_edit(self, item: str, line: str) -> None:
+        """Queue the rewrite of own entry ``item`` (raises with a one-line reason)."""
+        if item in self.timeline:
+            incident = self.client.room.incident
+            parse_event_line(line, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
+        elif not _observation_edit("went_well", line)[1]:
+            raise QuickEntryError("type the observation's text")
+        self.client.edit(item, line)
 
     # --- editing and removing one's own entries ---------------------------------------------------
 
@@ -528,27 +541,6 @@ class NoteTakerScreen(Screen):
         self.entry.set_hint(EDIT_HINT)
         self.entry.add_class("-editing")
         self.set_focus(entry_input)  # now, not after the keys already queued: they are the edit's
-
-    def _submit_edit(self, entry: QuickEntry, line: str) -> None:
-        item, client = self._editing, self.client
-        incident = client.room.incident
-        try:
-            if item in self.timeline:
-                parse_event_line(line, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
-            elif not _observation_edit("went_well", line)[1]:
-                raise QuickEntryError("type the observation's text")
-            client.edit(item, line)
-        except (QuickEntryError, TimeFormatError, ProtocolError) as exc:
-            entry.reject(str(exc))
-            return
-        except (OutboxError, OSError) as exc:
-            entry.reject(f"cannot save to the outbox: {getattr(exc, 'strerror', None) or exc}")
-            return
-        entry.accept()
-        self._stop_editing()
-        self._refresh(item)
-        self._notice = Text()
-        self._show_status()
 
     def _stop_editing(self) -> None:
         """Leave editing: the line gets back what was being typed before."""
