@@ -331,7 +331,7 @@ class NoteTakerScreen(Screen):
                                      change is not None or event_id in (self.client.outbox or ()))
         if change is not None:  # a removal on its way
             for cell in cells[1:]:
-                cell.stylize("strike")
+                cell.stylize("strike dim")
         return cells, order
 
     def _put_event(self, event_id: str, event: dict) -> None:
@@ -365,7 +365,7 @@ class NoteTakerScreen(Screen):
         ]
         if change is not None and change["type"] == "remove":
             for cell in cells[1:]:
-                cell.stylize("strike")
+                cell.stylize("strike dim")
         table = self.observations
         if observation_id in table.rows:
             for column, value in zip(("st", "kind", "text", "author"), cells):
