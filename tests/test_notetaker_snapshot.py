@@ -45,3 +45,35 @@ def test_notetaker_snapshot(snap_compare, tmp_path, size):
     app = NoteTakerApp("http://127.0.0.1:9", TOKEN, name="Ana", outbox_dir=tmp_path / "outbox",
                        client=ReplayClient(recorded_welcome(tmp_path)))
     assert snap_compare(app, terminal_size=size)
+
+
+def welcome_with_own_entries(tmp_path) -> dict:
+    """The demo's welcome plus two events and an observation Ana added from her note-taker app."""
+    welcome = recorded_welcome(tmp_path)
+    for n, (time, text) in enumerate([("14:44:00", "Ana pastes the pool errors into the channel"),
+                                      ("14:47:30", "Pool size found in the v2.31 diff")]):
+        welcome["events"].append({"id": f"{n:032x}", "time": f"2026-11-17T{time}+00:00", "description": text,
+                                  "actor": "ana", "evidence": "", "author": "Ana", "kind": "event",
+                                  "decision_point": False})
+    welcome["observations"].append({"id": "f" * 32, "kind": "went_poorly", "text": "No alert on pool exhaustion",
+                                     "author": "Ana"})
+    return welcome
+
+
+def test_notetaker_snapshot_editing_one_entry_and_removing_another(snap_compare, tmp_path):
+    """Ana edits one of her events in the line while the removal of the other waits (struck through, ⧗)."""
+    app = NoteTakerApp("http://127.0.0.1:9", TOKEN, name="Ana", outbox_dir=tmp_path / "outbox",
+                       client=ReplayClient(welcome_with_own_entries(tmp_path)))
+
+    async def edit_and_remove(pilot) -> None:
+        await pilot.pause()
+        app.notes.entry.input.insert_text_at_cursor("15:02 half typed")
+        await pilot.press("tab")
+        timeline = app.notes.timeline
+        timeline.move_cursor(row=timeline.get_row_index(f"{1:032x}"))
+        await pilot.press("x", "y")
+        timeline.move_cursor(row=timeline.get_row_index(f"{0:032x}"))
+        await pilot.press("e", "end", *" (after the page)")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=edit_and_remove)
