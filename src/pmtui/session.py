@@ -43,7 +43,7 @@ from .model import (
     from_data,
     to_data,
 )
-from .quickentry import parse_action_line, parse_attendee_line, parse_event_line, parse_factor_line
+from .quickentry import EventEntry, parse_action_line, parse_attendee_line, parse_event_line, parse_factor_line
 from .store import MeetingFile, NotAMeetingError, Saver, SaveStatus, resolve_meeting
 from .timeparse import TimeFormatError, parse_date, parse_time, zone
 
@@ -414,12 +414,16 @@ class MeetingSession:
         self._commit("event.added", event.id, author)
         return event
 
-    def add_event_line(self, line: str, *, author: str = "", id: str | None = None) -> TimelineEvent | None:
-        """Add an event typed as ``TIME description | actor | evidence``."""
+    def _event_entry(self, line: str) -> EventEntry:
+        """Read a typed ``TIME description | actor | evidence`` line in the incident's zone and day."""
         try:
-            entry = parse_event_line(line, tz=self.meeting.incident.tz, on=self.incident_date())
+            return parse_event_line(line, tz=self.meeting.incident.tz, on=self.incident_date())
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
+
+    def add_event_line(self, line: str, *, author: str = "", id: str | None = None) -> TimelineEvent | None:
+        """Add an event typed as ``TIME description | actor | evidence``."""
+        entry = self._event_entry(line)
         return self.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=author, id=id)
 
     def import_events(self, events: list[TimelineEvent]) -> int:
@@ -448,10 +452,7 @@ class MeetingSession:
     def update_event_line(self, event_id: str, line: str, *, id: str | None = None) -> TimelineEvent | None:
         """Rewrite an event from a ``TIME description | actor | evidence`` line; None if ``id`` was applied before."""
         event = self._find(self.meeting.events, event_id, "event")
-        try:
-            entry = parse_event_line(line, tz=self.meeting.incident.tz, on=self.incident_date())
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+        entry = self._event_entry(line)
         if self._seen(id):
             return None
         self.update_event(event_id, time=entry.time, description=entry.description, actor=entry.actor,

@@ -336,6 +336,14 @@ def split_entry(line: str) -> tuple[str, str]:
     return "event", text
 
 
+def observation_edit(kind: str, line: str) -> tuple[str, str]:
+    """The kind and text an edit line gives an observation of ``kind`` (a + - ! prefix changes the kind)."""
+    prefixed, text = split_entry(line)
+    if prefixed in OBSERVATION_PREFIXES.values():
+        return prefixed, text
+    return kind, line.strip()
+
+
 # --- facilitator messages -----------------------------------------------------
 
 

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from ..model import OBSERVATION_KINDS
 from ..session import Change, MeetingSession, ValidationError
 from . import protocol
 from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, dumps
@@ -377,9 +376,7 @@ class RoomServer:
             return session.delete_observation(entry.id, id=message.id) or None
         if event is not None:
             return session.update_event_line(entry.id, message.line, id=message.id)
-        kind, text = protocol.split_entry(message.line)
-        if kind not in OBSERVATION_KINDS:  # no + - ! prefix: the kind stays
-            kind, text = observation.kind, message.line
+        kind, text = protocol.observation_edit(observation.kind, message.line)
         return session.update_observation(entry.id, text, kind=kind, id=message.id)
 
     def _save_target(self) -> int:

@@ -31,7 +31,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ..clock import format_remaining
-from ..quickentry import QuickEntryError, parse_event_line
+from ..quickentry import EventEntry, QuickEntryError, parse_event_line
 from ..room import protocol
 from ..room.client import ConnectionState, RoomClient
 from ..room.outbox import Outbox, OutboxError
@@ -337,13 +337,17 @@ class NoteTakerScreen(Screen):
     def _put_event(self, event_id: str, event: dict) -> None:
         self.timeline.set_row(event_id, *self._event_row(event_id, event))
 
-    def _pending_event_row(self, entry: dict) -> tuple[list[Text], tuple[float, int]]:
+    def _parse_event(self, line: str) -> EventEntry:
+        """Read a typed event line in the meeting's time zone and day, as the facilitator will."""
         incident = self.client.room.incident
+        return parse_event_line(line, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
+
+    def _pending_event_row(self, entry: dict) -> tuple[list[Text], tuple[float, int]]:
         moment = None
         description, actor = entry.get("description", ""), entry.get("actor", "")
         try:
             if "line" in entry:
-                parsed = parse_event_line(entry["line"], tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
+                parsed = self._parse_event(entry["line"])
                 moment, description, actor = parsed.time, parsed.description, parsed.actor
         except (QuickEntryError, TimeFormatError):
             description = entry.get("line", "")
@@ -356,7 +360,7 @@ class NoteTakerScreen(Screen):
         change = (self._changes() if changes is None else changes).get(observation_id)
         kind, text = str(observation.get("kind", "")), str(observation.get("text", ""))
         if change is not None and change["type"] == "edit":
-            kind, text = _observation_edit(kind, change["line"])
+            kind, text = protocol.observation_edit(kind, change["line"])
         cells = [
             Text(PENDING if change is not None or observation_id in (self.client.outbox or ()) else "", style="bold"),
             Text(KIND_MARKS.get(kind, "?"), style="bold"),
@@ -462,8 +466,7 @@ class NoteTakerScreen(Screen):
         client = self.client
         kind, text = protocol.split_entry(value)
         if kind == "event":
-            incident = client.room.incident
-            parse_event_line(text, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
+            self._parse_event(text)
             sent = client.add_event_line(text)
             self.timeline.set_row(sent["id"], *self._pending_event_row(sent))
         elif kind == "why":
@@ -483,9 +486,8 @@ class NoteTakerScreen(Screen):
     def _send_edit(self, item: str, line: str) -> None:
         """Queue the rewrite of own entry ``item`` (raises with a one-line reason)."""
         if item in self.timeline:
-            incident = self.client.room.incident
-            parse_event_line(line, tz=incident.get("tz") or "UTC", on=_date(incident.get("date")))
-        elif not _observation_edit("went_well", line)[1]:
+            self._parse_event(line)
+        elif not protocol.observation_edit("went_well", line)[1]:
             raise QuickEntryError("type the observation's text")
         self.client.edit(item, line)
 
@@ -495,9 +497,6 @@ class NoteTakerScreen(Screen):
         if action in ("edit_mine", "remove_mine"):
             return self.focused is self.timeline or self.focused is self.observations
         return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()  # Edit yours / Remove yours show only in the tables
 
     def _selected(self) -> str | None:
         """The id of the entry under the cursor of the focused table."""
@@ -605,14 +604,6 @@ def _typed_text(entry: dict) -> str:
     if kind == "edit":
         return entry.get("line", "")
     return ""
-
-
-def _observation_edit(kind: str, line: str) -> tuple[str, str]:
-    """The kind and text an edit line gives an observation of ``kind`` (a + - ! prefix changes the kind)."""
-    prefixed, text = protocol.split_entry(line)
-    if prefixed in protocol.OBSERVATION_PREFIXES.values():
-        return prefixed, text
-    return kind, line.strip()
 
 
 def _event_line(event: dict, incident: dict) -> str:
