@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pmtui.room.client import new_change_id
+from pmtui.room.client import RoomClient, new_change_id
+from pmtui.room.config import RoomConfig
+from pmtui.room.outbox import Outbox
 from pmtui.room.protocol import dumps
+from pmtui.tui.app import make_app
 from pmtui.tui.notetaker import PENDING, NoteTakerApp
+from pmtui.tui.views.observations import ObservationList
 from test_room_notetaker import _cell, _joined, _type
-from test_room_support import TOKEN, reload, room, until  # noqa: F401 (fixture)
+from test_room_support import TOKEN, new_meeting, reload, room, until  # noqa: F401 (fixture)
 
 
 async def _added(room, client, line: str) -> str:
@@ -222,3 +226,33 @@ async def test_an_edit_refused_because_the_facilitator_removed_the_entry_comes_b
         await until(lambda: line.value == "14:38 checkout errors start", what="the refused edit back in the line")
         assert not app.client.pending and app.notes.timeline.row_count == 0
         assert "the facilitator removed it" in str(app.notes.query_one("#nt-status").render())
+
+
+async def test_the_facilitators_screen_follows_a_note_takers_edits_and_removals(tmp_path, monkeypatch):
+    """The facilitator's app, sharing; a note-taker moves an observation to another kind and removes an event."""
+    monkeypatch.setenv("PMTUI_OUTBOX_DIR", str(tmp_path / "outbox"))
+    meeting_id = new_meeting(tmp_path)
+    app = make_app(tmp_path, meeting_id, room=RoomConfig(port=0, token=TOKEN))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(lambda: app.room_server is not None and app.room_server.running, what="the room")
+        url = app.room_server.url
+        client = RoomClient(url, TOKEN, name="zoe", outbox=Outbox.for_room(url, "zoe", tmp_path / "outbox"))
+        await client.start()
+        try:
+            app.session.jump_to_phase(2)  # what went well / poorly: the observations on screen
+            await pilot.pause()
+            sent = client.add_observation("went_well", "the alert paged")
+            event = client.add_event_line("14:37 checkout errors")
+            await until(lambda: not client.pending, what="the adds")
+            client.edit(sent["id"], "! the alert paged at all")
+            client.remove(event["id"])
+            await until(lambda: not client.pending, what="the edit and the removal")
+            await pilot.pause()
+            assert app.is_running and app.session.meeting.events == []
+            lucky = app.screen.query_one("#obs-lucky", ObservationList)
+            assert lucky.get_option(sent["id"]) is not None
+            assert app.screen.query_one("#obs-went_well", ObservationList).option_count == 0
+        finally:
+            await client.stop()
+            client.outbox.close()
+    app.close_session()

@@ -230,6 +230,21 @@ async def test_changes_from_elsewhere_update_the_lists(tmp_path):
     app.close_session()
 
 
+async def test_an_observation_moved_to_another_kind_moves_to_that_list(tmp_path):
+    """A note-taker's edit "! text" turns what went well into luck; the facilitator's lists follow."""
+    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await show_view(app, pilot)
+        added = app.session.add_observation("went_well", "The alert paged", author="Zoe")
+        await pilot.pause()
+        well, lucky = len(texts(view, "went_well")), len(texts(view, "lucky"))
+        app.session.update_observation(added.id, "The alert paged at all", kind="lucky")
+        await pilot.pause()
+        assert len(texts(view, "went_well")) == well - 1
+        assert texts(view, "lucky")[-1] == "• The alert paged at all — Zoe" and len(texts(view, "lucky")) == lucky + 1
+    app.close_session()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 def test_snapshot(snap_compare, tmp_path, size):
     app = make_app(tmp_path, create_meeting(tmp_path, phase=PHASE), now=fixed_clock)

@@ -132,14 +132,23 @@ class ObservationsView(PhaseView):
             options.add_option(Option(self._prompt(observation), id=observation.id))
             options.highlighted = options.option_count - 1
         elif change.kind == "observation.changed" and observation is not None:
-            self._list(observation.kind).replace_option_prompt(observation.id, self._prompt(observation))
+            options = self._list(observation.kind)
+            try:
+                options.replace_option_prompt(observation.id, self._prompt(observation))
+            except OptionDoesNotExist:  # moved to another kind (a note-taker's "! text" edit)
+                self._take_out(observation.id)
+                options.add_option(Option(self._prompt(observation), id=observation.id))
         elif change.kind == "observation.deleted":
-            for kind in OBSERVATION_KINDS:
-                try:
-                    self._list(kind).remove_option(change.id)
-                except OptionDoesNotExist:
-                    continue
+            self._take_out(change.id)
         self._show_target()
+
+    def _take_out(self, observation_id: str) -> None:
+        """Remove the observation's option from whichever list shows it."""
+        for kind in OBSERVATION_KINDS:
+            try:
+                self._list(kind).remove_option(observation_id)
+            except OptionDoesNotExist:
+                continue
 
     def on_phase_shown(self) -> None:
         self.entry.focus_input()
