@@ -37,6 +37,7 @@ from textual import events  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable, Input  # noqa: E402
 
+from pmtui.changes import Entity, Op  # noqa: E402
 from pmtui.tui.app import make_app  # noqa: E402
 from pmtui.tui.views.timeline import TimelineView  # noqa: E402
 from pmtui.tui.widgets.quick_entry import EntryLine  # noqa: E402
@@ -153,7 +154,7 @@ def _watch(app, probe: Probe) -> Input:
 
     def timed(change) -> None:
         handle(change)
-        if change.kind == "event.added" and events_[-1].id in view.table:
+        if (change.entity, change.op) == (Entity.EVENT, Op.ADDED) and events_[-1].id in view.table:
             probe.row_added(view.table, events_[-1].id)
 
     view.on_session_change = timed

@@ -130,7 +130,7 @@ def test_pause_stops_time_and_resume_continues(fake):
     assert clock.state.elapsed[0] == 60
     fake.advance(600)
     assert clock.phase_elapsed() == 60
-    clock.resume()
+    clock.start()
     fake.advance(30)
     assert clock.phase_elapsed() == 90
     assert clock.state.started_at == T0
@@ -147,9 +147,9 @@ def test_toggle(fake):
     assert clock.phase_elapsed() == 15
 
 
-def test_resume_before_start_starts(fake):
+def test_toggle_before_start_starts(fake):
     clock = make(fake)
-    clock.resume()
+    assert clock.toggle() is True
     assert clock.running and clock.state.started_at == T0
 
 
@@ -174,7 +174,7 @@ def test_restart_while_paused_counts_nothing(fake, share):
     assert again.phase_index == 1
     assert again.phase_elapsed(0) == 120
     assert again.phase_elapsed() == 45
-    again.resume()
+    again.start()
     fake.advance(15)
     assert again.phase_elapsed() == 60
 

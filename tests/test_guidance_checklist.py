@@ -46,7 +46,6 @@ def meeting() -> Meeting:
         events=[
             TimelineEvent(at(14, 30), "Config deploy starts", evidence="https://ci.example.com/1"),
             TimelineEvent(at(14, 45), "Rollback starts", evidence="https://ci.example.com/2"),
-            TimelineEvent(at(14, 50), "Everyone on the bridge", kind="note"),
             TimelineEvent(at(14, 55), "Error rate falls"),
         ],
         observations=[Observation("went_well", "Rollback was quick"), Observation("went_poorly", "Alert was noisy")],

@@ -180,7 +180,7 @@ async def test_checks_wait_for_the_view_and_rescan_only_what_changed(tmp_path, m
         view = await show(app, pilot, OBSERVATIONS, ObservationsView)
         scanned.clear()
         for n in range(3):
-            app.session.add_event_line(f"14:5{n} Priya forgot step {n}")
+            app.session.add_event(f"14:5{n}", f"Priya forgot step {n}")
         await pilot.pause()
         assert scanned == [], "the timeline is not on screen: nothing is checked"
 

@@ -53,7 +53,7 @@ def welcome_with_own_entries(tmp_path) -> dict:
     for n, (time, text) in enumerate([("14:44:00", "Ana pastes the pool errors into the channel"),
                                       ("14:47:30", "Pool size found in the v2.31 diff")]):
         welcome["events"].append({"id": f"{n:032x}", "time": f"2026-11-17T{time}+00:00", "description": text,
-                                  "actor": "ana", "evidence": "", "author": "Ana", "kind": "event",
+                                  "actor": "ana", "evidence": "", "author": "Ana",
                                   "decision_point": False})
     welcome["observations"].append({"id": "f" * 32, "kind": "went_poorly", "text": "No alert on pool exhaustion",
                                      "author": "Ana"})

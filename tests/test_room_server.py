@@ -45,7 +45,7 @@ async def test_ten_note_takers_concurrently_store_everything_once_in_order_with_
 
 async def test_join_gets_a_snapshot_then_deltas_for_events_observations_chain_and_phase(room):
     session = room.session
-    session.add_event_line("14:01 deploy starts | ci", author="facilitator")
+    session.add_event("14:01", "deploy starts", "ci", author="facilitator")
     session.add_observation("went_well", "paging worked", author="facilitator")
     client = await room.client("alice")
     await connected(client)
@@ -56,7 +56,7 @@ async def test_join_gets_a_snapshot_then_deltas_for_events_observations_chain_an
     assert snap.clock["title"] == session.phase.title and snap.clock["index"] == 0
     assert snap.incident["title"] == "Checkout errors"
 
-    event = session.add_event_line("14:05 rollback | bob", author="facilitator")
+    event = session.add_event("14:05", "rollback", "bob", author="facilitator")
     await until(lambda: event.id in client.room.events)
     session.update_event(event.id, description="rollback started")
     await until(lambda: client.room.events[event.id]["description"] == "rollback started")
@@ -295,11 +295,11 @@ async def test_events_of_one_loop_pass_go_out_together_and_in_the_order_they_hap
     async with aiohttp.ClientSession() as http:
         async with http.ws_connect(f"{room.url}/ws?token={TOKEN}") as ws:
             assert (await ws.receive_json())["type"] == "welcome"
-            first = session.add_event_line("14:01 one | a", author="facilitator")
+            first = session.add_event("14:01", "one", "a", author="facilitator")
             message = await ws.receive_json(timeout=5)
             assert message["type"] == "event" and message["event"]["id"] == first.id  # alone: one event
 
-            burst = [session.add_event_line(f"14:1{n} burst {n} | b", author="facilitator") for n in range(3)]
+            burst = [session.add_event(f"14:1{n}", f"burst {n}", "b", author="facilitator") for n in range(3)]
             session.update_event(burst[0].id, description="burst 0, reworded")
             session.delete_event(burst[1].id)  # in the same pass: the removal must not overtake the add
             message = await ws.receive_json(timeout=5)

@@ -51,7 +51,7 @@ def good_meeting(tmp_path_factory) -> bytes:
     folder = tmp_path_factory.mktemp("template")
     session = MeetingSession.create(folder, Incident("Checkout errors"))
     for minute in range(10):
-        session.add_event_line(f"14:{minute:02d} step {minute}")
+        session.add_event(f"14:{minute:02d}", f"step {minute}")
     session.close()
     return session.file.path.read_bytes()
 

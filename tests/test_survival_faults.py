@@ -123,7 +123,7 @@ async def test_quitting_while_the_disk_fails_leaves_a_rescue_copy(tmp_path, meet
     session = MeetingSession.open(tmp_path, meeting_id)
     session.saver.retry_delays = (0.05,)
     disk.failing = True
-    session.add_event_line("14:31 typed while the disk fails")
+    session.add_event("14:31", "typed while the disk fails")
     close = session.saver.close
     monkeypatch.setattr(session.saver, "close", lambda: close(timeout=0.3))
     assert session.close() is False  # not silently claimed saved

@@ -15,7 +15,7 @@ from pmtui.demo import demo_meeting
 from pmtui.model import Meeting, to_data
 from pmtui.store import MeetingFile
 from pmtui.tui.app import make_app
-from pmtui.quickentry import parse_attendee_line
+from pmtui.entry_grammar import AttendeeEntry, parse_attendee_line
 from pmtui.tui.views.safety import EXPECTATIONS, PRINCIPLE, AttendeeTable, Checklist, SafetyView
 from pmtui.tui.widgets.quick_entry import QuickEntry
 
@@ -96,7 +96,7 @@ async def type_line(pilot, text: str) -> None:
     ],
 )
 def test_parse_attendee_line(line, expected):
-    assert parse_attendee_line(line) == expected
+    assert parse_attendee_line(line) == AttendeeEntry(*expected)
 
 
 async def test_the_principle_is_on_screen_and_the_entry_has_focus(tmp_path):

@@ -108,10 +108,6 @@ class MeetingClock:
             self._close_segment(self._now())
             self.state.running_since = None
 
-    def resume(self) -> None:
-        """Carry on after a pause (starts the meeting if it has not started)."""
-        self.start()
-
     def toggle(self) -> bool:
         """Pause if running, otherwise start; returns whether it now runs."""
         if self.running:

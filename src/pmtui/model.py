@@ -48,7 +48,6 @@ PRIORITIES = ("critical", "high", "medium", "low")
 PRIORITY_DUE_DAYS = {"critical": 7, "high": 21, "medium": 42, "low": 84}
 ACTION_KINDS = ("prevents recurrence", "improves detection", "improves response")
 ACTION_STATUSES = ("open", "done")
-EVENT_KINDS = ("event", "note")
 
 
 def new_id() -> str:
@@ -104,7 +103,6 @@ class TimelineEvent:
     evidence: str = ""
     author: str = ""
     decision_point: bool = False
-    kind: str = "event"
     id: str = field(default_factory=new_id)
     created: datetime = field(default_factory=utcnow)
 

@@ -12,11 +12,11 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .agenda import Agenda, Phase, resolve_agenda
+from .changes import Change, Entity, Op
 from .clock import MeetingClock
 from .model import (
     ACTION_KINDS,
@@ -43,22 +43,12 @@ from .model import (
     from_data,
     to_data,
 )
-from .quickentry import EventEntry, parse_action_line, parse_attendee_line, parse_event_line, parse_factor_line
 from .store import MeetingFile, NotAMeetingError, Saver, SaveStatus, resolve_meeting
 from .timeparse import TimeFormatError, parse_date, parse_time, zone
 
 
 class ValidationError(ValueError):
     """A change the session refuses; the message is one line for the user."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """What changed: ``kind`` such as 'event.added', and the item's id."""
-
-    kind: str
-    id: str | None = None
-    author: str = ""
 
 
 Subscriber = Callable[[Change], None]
@@ -220,9 +210,9 @@ class MeetingSession:
             return 0
         return self.saver.submitted_version + (1 if self._save_pending else 0)
 
-    def _commit(self, kind: str, item_id: str | None = None, author: str = "") -> None:
+    def _commit(self, entity: Entity, op: Op, item_id: str | None = None, author: str = "") -> None:
         self._sync_phases()
-        if kind in ("event.changed", "event.deleted"):
+        if entity is Entity.EVENT and op in (Op.CHANGED, Op.DELETED):
             self._event_data.pop(item_id, None)
         if self.saver and not self._save_pending:
             if self._schedule is None:
@@ -230,7 +220,7 @@ class MeetingSession:
             else:
                 self._save_pending = True
                 self._schedule(self._submit)
-        change = Change(kind, item_id, author)
+        change = Change(entity, op, item_id, author)
         for callback in list(self._subscribers):
             callback(change)
 
@@ -281,12 +271,12 @@ class MeetingSession:
     def start_clock(self) -> None:
         """Start (or resume) the meeting clock."""
         self.clock.start()
-        self._commit("clock.started")
+        self._commit(Entity.CLOCK, Op.CHANGED)
 
     def toggle_pause(self) -> bool:
         """Pause a running clock or start/resume a stopped one; returns running."""
         running = self.clock.toggle()
-        self._commit("clock.resumed" if running else "clock.paused")
+        self._commit(Entity.CLOCK, Op.CHANGED)
         return running
 
     def extend_phase(self, minutes: float) -> None:
@@ -294,20 +284,20 @@ class MeetingSession:
         if not (minutes > 0 and math.isfinite(minutes)):
             raise ValidationError("extend by a positive number of minutes")
         self.clock.extend(minutes * 60)
-        self._commit("clock.extended")
+        self._commit(Entity.CLOCK, Op.CHANGED)
 
     def next_phase(self) -> bool:
         """Move to the next phase; False on the last one."""
         moved = self.clock.next()
         if moved:
-            self._commit("phase.changed")
+            self._commit(Entity.PHASE, Op.CHANGED)
         return moved
 
     def previous_phase(self) -> bool:
         """Go back one phase (undoes an accidental advance; nothing is lost)."""
         moved = self.clock.previous()
         if moved:
-            self._commit("phase.changed")
+            self._commit(Entity.PHASE, Op.CHANGED)
         return moved
 
     def jump_to_phase(self, index: int) -> None:
@@ -315,7 +305,7 @@ class MeetingSession:
         if not 0 <= index < len(self.agenda.phases):
             raise ValidationError(f"there is no phase {index + 1}; the agenda has {len(self.agenda.phases)}")
         self.clock.go_to(index)
-        self._commit("phase.changed")
+        self._commit(Entity.PHASE, Op.CHANGED)
 
     # --- incident ------------------------------------------------------------
 
@@ -361,7 +351,7 @@ class MeetingSession:
             updates[name] = value
         for name, value in updates.items():
             setattr(self.meeting.incident, name, value)
-        self._commit("incident.changed")
+        self._commit(Entity.INCIDENT, Op.CHANGED)
 
     # --- attendees -----------------------------------------------------------
 
@@ -369,17 +359,13 @@ class MeetingSession:
         """Add a person to the meeting with their role."""
         attendee = Attendee(_require(name, "the attendee's name"), _choice(role, ROLES, "role"))
         self.meeting.attendees.append(attendee)
-        self._commit("attendee.added", attendee.id)
+        self._commit(Entity.ATTENDEE, Op.ADDED, attendee.id)
         return attendee
-
-    def add_attendee_line(self, line: str) -> Attendee:
-        """Add an attendee typed as ``name | role`` (role prefixes and 'ic' work)."""
-        return self.add_attendee(*parse_attendee_line(line))
 
     def remove_attendee(self, attendee_id: str) -> None:
         """Remove an attendee."""
         self.meeting.attendees.remove(self._find(self.meeting.attendees, attendee_id, "attendee"))
-        self._commit("attendee.removed", attendee_id)
+        self._commit(Entity.ATTENDEE, Op.DELETED, attendee_id)
 
     # --- timeline ------------------------------------------------------------
 
@@ -411,52 +397,33 @@ class MeetingSession:
         if id:
             event.id = id
         self.meeting.events.append(event)
-        self._commit("event.added", event.id, author)
+        self._commit(Entity.EVENT, Op.ADDED, event.id, author)
         return event
-
-    def _event_entry(self, line: str) -> EventEntry:
-        """Read a typed ``TIME description | actor | evidence`` line in the incident's zone and day."""
-        try:
-            return parse_event_line(line, tz=self.meeting.incident.tz, on=self.incident_date())
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-    def add_event_line(self, line: str, *, author: str = "", id: str | None = None) -> TimelineEvent | None:
-        """Add an event typed as ``TIME description | actor | evidence``."""
-        entry = self._event_entry(line)
-        return self.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=author, id=id)
 
     def import_events(self, events: list[TimelineEvent]) -> int:
         """Add already validated events in one change; returns how many."""
         self.meeting.events.extend(events)
         self._applied.update(e.id for e in events)
-        self._commit("event.imported")
+        self._commit(Entity.EVENT, Op.IMPORTED)
         return len(events)
 
-    def update_event(self, event_id: str, **fields: object) -> None:
-        """Edit an event's time, description, actor or evidence."""
+    def update_event(self, event_id: str, *, id: str | None = None, **fields: object) -> TimelineEvent | None:
+        """Edit an event's time, description, actor, evidence or decision point; None if ``id`` was applied before."""
         event = self._find(self.meeting.events, event_id, "event")
         changes = dict(fields)
         if "time" in changes and isinstance(changes["time"], str):
             changes["time"] = self.parse_time(changes["time"])
         if "description" in changes:
             changes["description"] = _require(str(changes["description"]), "the event description")
-        allowed = {"time", "description", "actor", "evidence", "decision_point", "kind"}
+        allowed = {"time", "description", "actor", "evidence", "decision_point"}
         unknown = [name for name in changes if name not in allowed]
         if unknown:
             raise ValidationError(f"unknown event field {unknown[0]!r}")
-        for name, value in changes.items():
-            setattr(event, name, value)
-        self._commit("event.changed", event_id)
-
-    def update_event_line(self, event_id: str, line: str, *, id: str | None = None) -> TimelineEvent | None:
-        """Rewrite an event from a ``TIME description | actor | evidence`` line; None if ``id`` was applied before."""
-        event = self._find(self.meeting.events, event_id, "event")
-        entry = self._event_entry(line)
         if self._seen(id):
             return None
-        self.update_event(event_id, time=entry.time, description=entry.description, actor=entry.actor,
-                          evidence=entry.evidence)
+        for name, value in changes.items():
+            setattr(event, name, value)
+        self._commit(Entity.EVENT, Op.CHANGED, event_id)
         return event
 
     def delete_event(self, event_id: str, *, id: str | None = None) -> bool:
@@ -465,14 +432,14 @@ class MeetingSession:
         if self._seen(id):
             return False
         self.meeting.events.remove(event)
-        self._commit("event.deleted", event_id)
+        self._commit(Entity.EVENT, Op.DELETED, event_id)
         return True
 
     def toggle_decision_point(self, event_id: str) -> bool:
         """Flip whether an event is a decision point; returns the new value."""
         event = self._find(self.meeting.events, event_id, "event")
         event.decision_point = not event.decision_point
-        self._commit("event.changed", event_id)
+        self._commit(Entity.EVENT, Op.CHANGED, event_id)
         return event.decision_point
 
     def mark_milestone(self, event_id: str, milestone: str) -> None:
@@ -480,7 +447,7 @@ class MeetingSession:
         _choice(milestone, MILESTONES, "milestone")
         event = self._find(self.meeting.events, event_id, "event")
         setattr(self.meeting.incident, milestone, event.time)
-        self._commit("incident.changed", event_id)
+        self._commit(Entity.INCIDENT, Op.CHANGED, event_id)
 
     # --- observations --------------------------------------------------------
 
@@ -492,7 +459,7 @@ class MeetingSession:
         if id:
             observation.id = id
         self.meeting.observations.append(observation)
-        self._commit("observation.added", observation.id, author)
+        self._commit(Entity.OBSERVATION, Op.ADDED, observation.id, author)
         return observation
 
     def update_observation(self, observation_id: str, text: str, *, kind: str | None = None,
@@ -504,7 +471,7 @@ class MeetingSession:
         if self._seen(id):
             return None
         observation.text, observation.kind = text, kind
-        self._commit("observation.changed", observation_id)
+        self._commit(Entity.OBSERVATION, Op.CHANGED, observation_id)
         return observation
 
     def delete_observation(self, observation_id: str, *, id: str | None = None) -> bool:
@@ -513,7 +480,7 @@ class MeetingSession:
         if self._seen(id):
             return False
         self.meeting.observations.remove(observation)
-        self._commit("observation.deleted", observation_id)
+        self._commit(Entity.OBSERVATION, Op.DELETED, observation_id)
         return True
 
     # --- five whys -----------------------------------------------------------
@@ -522,7 +489,7 @@ class MeetingSession:
         """Start a Five Whys chain from a problem statement."""
         chain = WhyChain(_require(problem, "the problem statement"), author=author)
         self.meeting.chains.append(chain)
-        self._commit("chain.added", chain.id, author)
+        self._commit(Entity.CHAIN, Op.ADDED, chain.id, author)
         return chain
 
     def add_why(self, chain_id: str, text: str, *, author: str = "", id: str | None = None) -> Why | None:
@@ -534,7 +501,7 @@ class MeetingSession:
         if id:
             why.id = id
         chain.whys.append(why)
-        self._commit("chain.changed", chain_id, author)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
         return why
 
     def remove_last_why(self, chain_id: str) -> None:
@@ -542,7 +509,7 @@ class MeetingSession:
         chain = self._find(self.meeting.chains, chain_id, "chain")
         if chain.whys:
             chain.whys.pop()
-            self._commit("chain.changed", chain_id)
+            self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
 
     def set_root_cause(self, chain_id: str, category: str, text: str | None = None) -> RootCause:
         """Mark the chain's root cause (its last answer unless ``text`` is given)."""
@@ -552,7 +519,7 @@ class MeetingSession:
                 raise ValidationError("this chain has no answers yet: ask the first 'why?' before naming a root cause")
             text = chain.whys[-1].text
         chain.root_cause = RootCause(_require(text, "the root cause"), _choice(category, ROOT_CAUSE_CATEGORIES, "category"))
-        self._commit("chain.changed", chain_id)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
         return chain.root_cause
 
     def delete_chain(self, chain_id: str) -> None:
@@ -561,7 +528,7 @@ class MeetingSession:
         for action in self.meeting.actions:
             if action.root_cause_id == chain_id:
                 action.root_cause_id = None
-        self._commit("chain.deleted", chain_id)
+        self._commit(Entity.CHAIN, Op.DELETED, chain_id)
 
     def add_factor(self, text: str, category: str, *, author: str = "") -> ContributingFactor:
         """Add a contributing factor with its fishbone category."""
@@ -569,21 +536,13 @@ class MeetingSession:
             _require(text, "the contributing factor"), _choice(category, FISHBONE_CATEGORIES, "category"), author
         )
         self.meeting.factors.append(factor)
-        self._commit("factor.added", factor.id, author)
+        self._commit(Entity.FACTOR, Op.ADDED, factor.id, author)
         return factor
-
-    def add_factor_line(self, line: str, *, author: str = "") -> ContributingFactor:
-        """Add a contributing factor typed as ``text | category``."""
-        try:
-            text, category = parse_factor_line(line)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-        return self.add_factor(text, category, author=author)
 
     def delete_factor(self, factor_id: str) -> None:
         """Remove a contributing factor."""
         self.meeting.factors.remove(self._find(self.meeting.factors, factor_id, "factor"))
-        self._commit("factor.deleted", factor_id)
+        self._commit(Entity.FACTOR, Op.DELETED, factor_id)
 
     # --- action items --------------------------------------------------------
 
@@ -610,16 +569,8 @@ class MeetingSession:
             created=self._moment(),
         )
         self.meeting.actions.append(item)
-        self._commit("action.added", item.id)
+        self._commit(Entity.ACTION, Op.ADDED, item.id)
         return item
-
-    def add_action_line(self, line: str) -> ActionItem:
-        """Add an action typed as ``description | owner | priority | due | criteria``."""
-        try:
-            entry = parse_action_line(line, self.today())
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-        return self.add_action(entry.description, entry.owner, entry.priority, entry.due, entry.success_criteria)
 
     def update_action(self, action_id: str, **fields: object) -> None:
         """Edit an action item's fields (validated like a new one)."""
@@ -643,14 +594,14 @@ class MeetingSession:
             updates[name] = value
         for name, value in updates.items():
             setattr(item, name, value)
-        self._commit("action.changed", action_id)
+        self._commit(Entity.ACTION, Op.CHANGED, action_id)
 
     def toggle_action_kind(self, action_id: str, kind: str) -> None:
         """Flag or unflag an action as preventing recurrence, improving detection…"""
         item = self._find(self.meeting.actions, action_id, "action item")
         _choice(kind, ACTION_KINDS, "type")
         item.kinds = [k for k in ACTION_KINDS if (k in item.kinds) != (k == kind)]
-        self._commit("action.changed", action_id)
+        self._commit(Entity.ACTION, Op.CHANGED, action_id)
 
     def set_action_status(self, action_id: str, status: str, note: str = "") -> None:
         """Mark an action item open or done, with a timestamp."""
@@ -658,12 +609,12 @@ class MeetingSession:
         item.status = _choice(status, ACTION_STATUSES, "status")
         item.status_changed = self._moment()
         item.status_note = note
-        self._commit("action.changed", action_id)
+        self._commit(Entity.ACTION, Op.CHANGED, action_id)
 
     def delete_action(self, action_id: str) -> None:
         """Remove an action item."""
         self.meeting.actions.remove(self._find(self.meeting.actions, action_id, "action item"))
-        self._commit("action.deleted", action_id)
+        self._commit(Entity.ACTION, Op.DELETED, action_id)
 
     def _due(self, value: object) -> date | None:
         if value is None or isinstance(value, date):
@@ -685,12 +636,12 @@ class MeetingSession:
     def set_note(self, phase_id: str, text: str) -> None:
         """Keep the free-text notes of a phase."""
         self.meeting.notes[phase_id] = text
-        self._commit("note.changed", phase_id)
+        self._commit(Entity.NOTE, Op.CHANGED, phase_id)
 
     def add_decision(self, text: str) -> None:
         """Record a decision the meeting took."""
         self.meeting.decisions.append(_require(text, "the decision"))
-        self._commit("decision.added")
+        self._commit(Entity.DECISION, Op.ADDED)
 
     def set_review(self, **fields: object) -> None:
         """Set the document owner, publication date or follow-up review date."""
@@ -704,7 +655,7 @@ class MeetingSession:
                 raise ValidationError(f"unknown review field {name!r}")
         for name, value in updates.items():
             setattr(self.meeting, name, value)
-        self._commit("review.changed")
+        self._commit(Entity.REVIEW, Op.CHANGED)
 
     def add_related(self, meeting_id: str) -> None:
         """Name an earlier meeting in ``data_dir`` as a related incident."""
@@ -715,30 +666,30 @@ class MeetingSession:
         if self.file is not None:
             resolve_meeting(self.file.path.parent, meeting_id)
         self.meeting.related.append(meeting_id)
-        self._commit("related.changed", meeting_id)
+        self._commit(Entity.RELATED, Op.ADDED, meeting_id)
 
     def remove_related(self, meeting_id: str) -> None:
         """Stop listing ``meeting_id`` as a related incident."""
         if meeting_id not in self.meeting.related:
             raise ValidationError(f"meeting {meeting_id} is not listed as related")
         self.meeting.related.remove(meeting_id)
-        self._commit("related.changed", meeting_id)
+        self._commit(Entity.RELATED, Op.DELETED, meeting_id)
 
     def dismiss_finding(self, key: str) -> None:
         """Hide a guidance finding (by its stable key) for this meeting."""
         if key not in self.meeting.dismissed_findings:
             self.meeting.dismissed_findings.append(key)
-            self._commit("finding.dismissed", key)
+            self._commit(Entity.FINDING, Op.CHANGED, key)
 
     def restore_findings(self) -> None:
         """Show every dismissed guidance finding again."""
         self.meeting.dismissed_findings.clear()
-        self._commit("finding.dismissed")
+        self._commit(Entity.FINDING, Op.CHANGED)
 
     def set_status(self, status: str) -> None:
         """Mark the meeting 'active' or 'ended'."""
         self.meeting.status = _choice(status, ("active", "ended"), "meeting status")
-        self._commit("meeting.status")
+        self._commit(Entity.MEETING, Op.CHANGED)
 
     # --- helpers -------------------------------------------------------------
 

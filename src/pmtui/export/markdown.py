@@ -183,8 +183,6 @@ def _event_text(event: TimelineEvent, milestones: dict[datetime, list[str]]) -> 
     parts = []
     if event.decision_point:
         parts.append("**Decision:**")
-    if event.kind != "event":
-        parts.append(f"_{event.kind.capitalize()}:_")
     parts.append(event.description.strip())
     if event.time in milestones:
         parts.append(f"_(milestone: {', '.join(milestones[event.time])})_")

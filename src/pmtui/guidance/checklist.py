@@ -44,7 +44,7 @@ def _timeline(meeting: Meeting) -> CheckItem:
     missing = [label for label, moment in moments if moment is None]
     if missing:
         return CheckItem("Timeline complete", False, f"Record the {' and the '.join(missing)} time.")
-    response = [e for e in meeting.events if e.kind == "event" and incident.detected < e.time < end]
+    response = [e for e in meeting.events if incident.detected < e.time < end]
     if not response:
         return CheckItem("Timeline complete", False, "No response events between detection and resolution.")
     closing = "resolution" if incident.resolved else "mitigation"
@@ -87,7 +87,7 @@ def _actions(scores: list[ActionScore]) -> CheckItem:
 
 
 def _evidence(meeting: Meeting) -> CheckItem:
-    events = [e for e in meeting.events if e.kind == "event"]
+    events = meeting.events
     if not events:
         return CheckItem("Evidence linked", False, "No timeline events yet.")
     linked = sum(bool(e.evidence.strip()) for e in events)

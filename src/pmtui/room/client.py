@@ -144,7 +144,6 @@ class RoomClient:
         self.connect_timeout = connect_timeout
         self.room = RoomState()
         self.state = ConnectionState("connecting")
-        self.connections = 0
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._sent: set[str] = set()
         self._greeted = False
@@ -336,7 +335,6 @@ class RoomClient:
                     if data["type"] == "welcome":
                         self._welcome(data)
                         welcomed = True
-                        self.connections += 1
                         self._set_state(ConnectionState("connected"))
                         self._schedule_pump()
                     else:

@@ -361,7 +361,6 @@ def event_data(event: TimelineEvent) -> dict:
         "actor": event.actor,
         "evidence": event.evidence,
         "author": event.author,
-        "kind": event.kind,
         "decision_point": event.decision_point,
     }
 

@@ -28,10 +28,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from ..session import Change, MeetingSession, ValidationError
+from ..changes import Change, Entity, Op
+from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line
+from ..session import MeetingSession, ValidationError
 from . import protocol
 from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, dumps
 
@@ -318,7 +321,7 @@ class RoomServer:
             return
         try:
             result = self._apply(client.peer.name, message)
-        except ValidationError as exc:
+        except (ValidationError, QuickEntryError) as exc:
             client.send(dumps(protocol.error(str(exc), message.id)))
             return
         except Exception:
@@ -341,7 +344,9 @@ class RoomServer:
             return self._change_own(author, message)
         if isinstance(message, AddEvent):
             if message.line is not None:
-                return session.add_event_line(message.line, author=author, id=message.id)
+                entry = self._event_entry(message.line)
+                return session.add_event(entry.time, entry.description, entry.actor, entry.evidence,
+                                         author=author, id=message.id)
             return session.add_event(message.time, message.description, message.actor, message.evidence,
                                      author=author, id=message.id)
         if isinstance(message, AddObservation):
@@ -375,9 +380,15 @@ class RoomServer:
                 return session.delete_event(entry.id, id=message.id) or None
             return session.delete_observation(entry.id, id=message.id) or None
         if event is not None:
-            return session.update_event_line(entry.id, message.line, id=message.id)
+            line = self._event_entry(message.line)
+            return session.update_event(event.id, time=line.time, description=line.description, actor=line.actor,
+                                        evidence=line.evidence, id=message.id)
         kind, text = protocol.observation_edit(observation.kind, message.line)
         return session.update_observation(entry.id, text, kind=kind, id=message.id)
+
+    def _event_entry(self, line: str) -> EventEntry:
+        """Read a note-taker's typed event line on the incident's day and in its zone."""
+        return parse_event_line(line, tz=self.session.meeting.incident.tz, on=self.session.incident_date())
 
     def _save_target(self) -> int:
         """The saver version that holds everything applied so far (acks wait until it is on disk).
@@ -455,42 +466,64 @@ class RoomServer:
         try:
             self._broadcast_change(change)
         except Exception:  # never break the session's caller (a key press, another note-taker)
-            log.exception("broadcasting %s failed", change.kind)
+            log.exception("broadcasting %s failed", change)
 
     def _broadcast_change(self, change: Change) -> None:
-        kind = change.kind
+        """Tell note-takers what they show of ``change``: the timeline, the observations, the chain, the clock."""
         meeting = self.session.meeting
-        if kind.startswith("event."):
-            self._events_json = None
-            if kind in ("event.added", "event.changed"):
+        match change.entity:
+            case Entity.EVENT:
+                self._events_json = None
+                self._broadcast_events(change)
+                self._check_incident_date()
+            case Entity.OBSERVATION:
+                self._broadcast_observation(change)
+            case Entity.CHAIN:
+                latest = meeting.chains[-1] if meeting.chains else None
+                if change.op is not Op.CHANGED or (latest is not None and latest.id == change.id):
+                    self._broadcast({"type": "chain", "chain": protocol.chain_data(latest)})
+            case Entity.CLOCK | Entity.PHASE:
+                self._broadcast({"type": "clock", "clock": self._clock()})
+            case Entity.INCIDENT:
+                self._incident_date = self.session.incident_date().isoformat()
+                self._events_json = None
+                self._broadcast({"type": "incident", "incident": self._incident()})
+            case (Entity.ATTENDEE | Entity.FACTOR | Entity.ACTION | Entity.NOTE | Entity.DECISION | Entity.REVIEW
+                  | Entity.RELATED | Entity.FINDING | Entity.MEETING):
+                pass  # not shown to note-takers
+            case _:
+                assert_never(change.entity)
+
+    def _broadcast_events(self, change: Change) -> None:
+        meeting = self.session.meeting
+        match change.op:
+            case Op.ADDED | Op.CHANGED:
                 event = next((e for e in reversed(meeting.events) if e.id == change.id), None)
                 if event is not None:
                     self._event_ids.add(event.id)
                     self._queue_event(event)
-            elif kind == "event.deleted":
+            case Op.DELETED:
                 self._event_ids.discard(change.id)
                 self._broadcast({"type": "event_removed", "id": change.id})
-            elif kind == "event.imported":
+            case Op.IMPORTED:
                 new = [e for e in meeting.events if e.id not in self._event_ids]
                 self._event_ids.update(e.id for e in new)
                 self._broadcast({"type": "events", "events": [protocol.event_data(e) for e in new]})
-            self._check_incident_date()
-        elif kind in ("observation.added", "observation.changed"):
-            observation = next((o for o in reversed(meeting.observations) if o.id == change.id), None)
-            if observation is not None:
-                self._broadcast({"type": "observation", "observation": protocol.observation_data(observation)})
-        elif kind == "observation.deleted":
-            self._broadcast({"type": "observation_removed", "id": change.id})
-        elif kind in ("chain.added", "chain.deleted") or (
-            kind == "chain.changed" and meeting.chains and meeting.chains[-1].id == change.id
-        ):
-            self._broadcast({"type": "chain", "chain": protocol.chain_data(meeting.chains[-1] if meeting.chains else None)})
-        elif kind == "phase.changed" or kind.startswith("clock."):
-            self._broadcast({"type": "clock", "clock": self._clock()})
-        elif kind == "incident.changed":
-            self._incident_date = self.session.incident_date().isoformat()
-            self._events_json = None
-            self._broadcast({"type": "incident", "incident": self._incident()})
+            case _:
+                assert_never(change.op)
+
+    def _broadcast_observation(self, change: Change) -> None:
+        match change.op:
+            case Op.ADDED | Op.CHANGED:
+                observation = next((o for o in reversed(self.session.meeting.observations) if o.id == change.id), None)
+                if observation is not None:
+                    self._broadcast({"type": "observation", "observation": protocol.observation_data(observation)})
+            case Op.DELETED:
+                self._broadcast({"type": "observation_removed", "id": change.id})
+            case Op.IMPORTED:
+                pass  # observations are not imported in bulk
+            case _:
+                assert_never(change.op)
 
     def _check_incident_date(self) -> None:
         incident = self.session.meeting.incident

@@ -31,7 +31,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ..clock import format_remaining
-from ..quickentry import EventEntry, QuickEntryError, parse_event_line
+from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line
 from ..room import protocol
 from ..room.client import ConnectionState, RoomClient
 from ..room.outbox import Outbox, OutboxError

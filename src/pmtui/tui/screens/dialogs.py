@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList,
 from textual.widgets.option_list import Option
 
 from ...agenda import Agenda
+from ...changes import Entity
 from ...model import MILESTONE_LABELS, MILESTONES, ROLES, SEVERITIES
 from ...session import MeetingSession, ValidationError
 from ...timeparse import local
@@ -246,7 +247,7 @@ class AttendeesDialog(ModalScreen[None]):
 
     @on(SessionChanged)
     def _session_changed(self, message: SessionChanged) -> None:
-        if message.change.kind.startswith("attendee."):
+        if message.change.entity is Entity.ATTENDEE:
             self._sync()
 
     @on(Input.Changed, "#attendee-name")

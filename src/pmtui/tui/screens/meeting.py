@@ -13,8 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label
 
+from ...changes import Change, Entity
 from ...clock import PhaseStatus
-from ...session import Change, MeetingSession
+from ...session import MeetingSession
 from ..messages import ExportFinished, SaveStatusChanged, SessionChanged
 from ..views import view_class
 from ..views.base import PhaseView
@@ -121,14 +122,18 @@ class MeetingScreen(Screen):
     @on(SessionChanged)
     def _session_changed(self, message: SessionChanged) -> None:
         change: Change = message.change
-        if change.kind == "phase.changed":
-            self._show_phase()
-        elif change.kind == "incident.changed":
-            self._show_incident()
-        for view in self.views:
+        for view in self.views:  # none of them shows the phase or the clock
             view.on_session_change(change)
-        if change.kind.startswith("clock.") or change.kind == "phase.changed":
-            self.tick()
+        match change.entity:
+            case Entity.PHASE:
+                self._show_phase()
+                self.tick()
+            case Entity.CLOCK:
+                self.tick()
+            case Entity.INCIDENT:
+                self._show_incident()
+            case _:
+                pass
 
     @on(ExportFinished)
     def _export_finished(self, message: ExportFinished) -> None:

@@ -10,13 +10,14 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from ...agenda import Phase
+from ...changes import Change, Entity, Op
+from ...entry_grammar import ACTION_HINT, parse_action_line
 from ...guidance import ActionScore, focus_note
 from ...guidance.actions import score_action
 from ...guidance.blameless import default_lexicon
 from ...guidance.depth import chain_flags
 from ...model import ACTION_KINDS, ActionItem, Meeting
-from ...quickentry import ACTION_HINT
-from ...session import Change, MeetingSession
+from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
 from ..screens.dialogs import ConfirmDialog
 from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
@@ -188,17 +189,22 @@ class ActionsView(PhaseView):
 
     def on_session_change(self, change: Change) -> None:
         self.guidance.on_session_change(change)
-        if change.kind.startswith(("action.", "chain.", "attendee.")):
-            self._show_notes()
-        if change.kind.startswith("action.") and change.id is not None:
-            item = next((a for a in self.session.meeting.actions if a.id == change.id), None)
-            if item is None:
-                self._remove(change.id)
-            else:
-                self._upsert(item, follow=change.kind == "action.added")
-            self._show_detail()
-        elif change.kind.startswith(("action.", "chain.")):
-            self._sync()
+        match change.entity:
+            case Entity.ACTION if change.id is not None:
+                self._show_notes()
+                item = next((a for a in self.session.meeting.actions if a.id == change.id), None)
+                if item is None:
+                    self._remove(change.id)
+                else:
+                    self._upsert(item, follow=change.op is Op.ADDED)
+                self._show_detail()
+            case Entity.ACTION | Entity.CHAIN:
+                self._show_notes()
+                self._sync()
+            case Entity.ATTENDEE:  # a root cause naming an attendee is flagged in the notes
+                self._show_notes()
+            case _:
+                pass
 
     def on_phase_shown(self) -> None:
         super().on_phase_shown()
@@ -229,7 +235,11 @@ class ActionsView(PhaseView):
     @on(QuickEntry.Submitted)
     def _submitted(self, event: QuickEntry.Submitted) -> None:
         event.stop()
-        self.attempt(event.entry, self.session.add_action_line, event.value)
+        self.attempt(event.entry, self._add_action, event.value)
+
+    def _add_action(self, line: str) -> ActionItem:
+        entry = parse_action_line(line, self.session.today())
+        return self.session.add_action(entry.description, entry.owner, entry.priority, entry.due, entry.success_criteria)
 
     # --- working on the highlighted item ------------------------------------
 

@@ -8,7 +8,9 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from ...agenda import Phase
-from ...session import Change, MeetingSession, ValidationError
+from ...changes import Change
+from ...entry_grammar import QuickEntryError
+from ...session import MeetingSession, ValidationError
 from ..widgets.quick_entry import QuickEntry
 
 
@@ -47,10 +49,13 @@ class PhaseView(Vertical):
             entries.first().focus_input()
 
     def attempt(self, entry: QuickEntry | None, action, *args, **kwargs):
-        """Call a session method; show a refusal next to ``entry`` (or as a toast)."""
+        """Call ``action`` (a session command, or a line read then a command); show a refusal next to ``entry``.
+
+        Without an ``entry`` the refusal shows as a toast.
+        """
         try:
             result = action(*args, **kwargs)
-        except ValidationError as exc:
+        except (ValidationError, QuickEntryError) as exc:
             if entry is not None:
                 entry.reject(str(exc))
             else:

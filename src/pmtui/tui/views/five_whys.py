@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -14,10 +16,19 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...agenda import Phase
+from ...changes import Change, Entity, Op
+from ...entry_grammar import parse_factor_line
 from ...guidance.blameless import default_lexicon
 from ...guidance.depth import chain_flags
-from ...model import FISHBONE_CATEGORIES, OBSERVATION_LABELS, ROOT_CAUSE_CATEGORIES, Meeting, WhyChain
-from ...session import Change, MeetingSession
+from ...model import (
+    FISHBONE_CATEGORIES,
+    OBSERVATION_LABELS,
+    ROOT_CAUSE_CATEGORIES,
+    ContributingFactor,
+    Meeting,
+    WhyChain,
+)
+from ...session import MeetingSession
 from ..screens.dialogs import ConfirmDialog
 from ..screens.why_dialogs import PickDialog
 from ..widgets.guidance import MARKER, GuidancePanel, depth_content
@@ -247,26 +258,36 @@ class FiveWhysView(PhaseView):
 
     def on_session_change(self, change: Change) -> None:
         self.guidance.on_session_change(change)
-        if change.kind.startswith("factor."):
-            self._show_factors()
-        if change.kind.startswith(("action.", "attendee.")):
-            self._show_depth()
-        if not change.kind.startswith("chain."):
-            return
+        match change.entity:
+            case Entity.FACTOR:
+                self._show_factors()
+            case Entity.ACTION | Entity.ATTENDEE:
+                self._show_depth()
+            case Entity.CHAIN:
+                self._chain_changed(change)
+            case _:
+                pass
+
+    def _chain_changed(self, change: Change) -> None:
         chains = self.session.meeting.chains
         chain = next((c for c in chains if c.id == change.id), None)
-        if change.kind == "chain.added" and chain is not None:
-            self._chains.add_option(Option(chain_prompt(chains.index(chain) + 1, chain), id=chain.id))
-            if change.id == self.chain_id or self.chain is None:
-                self._select(chain.id)
-        elif change.kind == "chain.changed" and chain is not None:
-            self._chains.replace_option_prompt(chain.id, chain_prompt(chains.index(chain) + 1, chain))
-        elif change.kind == "chain.deleted":
-            self._chains.remove_option(change.id)
-            for number, other in enumerate(chains, 1):
-                self._chains.replace_option_prompt(other.id, chain_prompt(number, other))
-            option = self._chains.highlighted_option
-            self._select(self.chain_id if self.chain else option.id if option else None)
+        match change.op:
+            case Op.ADDED if chain is not None:
+                self._chains.add_option(Option(chain_prompt(chains.index(chain) + 1, chain), id=chain.id))
+                if change.id == self.chain_id or self.chain is None:
+                    self._select(chain.id)
+            case Op.CHANGED if chain is not None:
+                self._chains.replace_option_prompt(chain.id, chain_prompt(chains.index(chain) + 1, chain))
+            case Op.DELETED:
+                self._chains.remove_option(change.id)
+                for number, other in enumerate(chains, 1):
+                    self._chains.replace_option_prompt(other.id, chain_prompt(number, other))
+                option = self._chains.highlighted_option
+                self._select(self.chain_id if self.chain else option.id if option else None)
+            case Op.ADDED | Op.CHANGED | Op.IMPORTED:
+                pass  # gone again already, or never imported in bulk
+            case _:
+                assert_never(change.op)
         self._show_chain()
 
     def on_phase_shown(self) -> None:
@@ -307,7 +328,11 @@ class FiveWhysView(PhaseView):
         elif mode == "why":
             self.attempt(entry, self.session.add_why, self.chain_id, value, author=author)
         else:
-            self.attempt(entry, self.session.add_factor_line, value, author=author)
+            self.attempt(entry, self._add_factor, value, author=author)
+
+    def _add_factor(self, line: str, *, author: str) -> ContributingFactor:
+        entry = parse_factor_line(line)
+        return self.session.add_factor(entry.text, entry.category, author=author)
 
     def _start_chain(self, entry: QuickEntry | None, problem: str) -> None:
         chain = self.attempt(entry, self.session.start_chain, problem, author=self.session.meeting.facilitator)

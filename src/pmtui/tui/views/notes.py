@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import TextArea
 
-from ...session import Change
+from ...changes import Change, Entity
 from .base import PhaseView
 
 
@@ -22,7 +22,7 @@ class NotesView(PhaseView):
 
     def on_session_change(self, change: Change) -> None:
         area = self.query_one("#notes-text", TextArea)
-        if change.kind == "note.changed" and change.id == self.phase.id:
+        if change.entity is Entity.NOTE and change.id == self.phase.id:
             text = self.session.meeting.notes.get(self.phase.id, "")
             if area.text != text:
                 area.text = text

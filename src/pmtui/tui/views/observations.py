@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -13,8 +15,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...agenda import Phase
+from ...changes import Change, Entity, Op
 from ...model import OBSERVATION_KINDS, OBSERVATION_LABELS, Meeting, Observation
-from ...session import Change, MeetingSession
+from ...session import MeetingSession
 from ..screens.why_dialogs import TextDialog
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.quick_entry import QuickEntry
@@ -124,22 +127,27 @@ class ObservationsView(PhaseView):
 
     def on_session_change(self, change: Change) -> None:
         self.guidance.on_session_change(change)
-        if not change.kind.startswith("observation."):
+        if change.entity is not Entity.OBSERVATION:
             return
         observation = next((o for o in self.session.meeting.observations if o.id == change.id), None)
-        if change.kind == "observation.added" and observation is not None:
-            options = self._list(observation.kind)
-            options.add_option(Option(self._prompt(observation), id=observation.id))
-            options.highlighted = options.option_count - 1
-        elif change.kind == "observation.changed" and observation is not None:
-            options = self._list(observation.kind)
-            try:
-                options.replace_option_prompt(observation.id, self._prompt(observation))
-            except OptionDoesNotExist:  # moved to another kind (a note-taker's "! text" edit)
-                self._take_out(observation.id)
+        match change.op:
+            case Op.ADDED if observation is not None:
+                options = self._list(observation.kind)
                 options.add_option(Option(self._prompt(observation), id=observation.id))
-        elif change.kind == "observation.deleted":
-            self._take_out(change.id)
+                options.highlighted = options.option_count - 1
+            case Op.CHANGED if observation is not None:
+                options = self._list(observation.kind)
+                try:
+                    options.replace_option_prompt(observation.id, self._prompt(observation))
+                except OptionDoesNotExist:  # moved to another kind (a note-taker's "! text" edit)
+                    self._take_out(observation.id)
+                    options.add_option(Option(self._prompt(observation), id=observation.id))
+            case Op.DELETED:
+                self._take_out(change.id)
+            case Op.ADDED | Op.CHANGED | Op.IMPORTED:
+                pass  # gone again already, or never imported in bulk
+            case _:
+                assert_never(change.op)
         self._show_target()
 
     def _take_out(self, observation_id: str) -> None:

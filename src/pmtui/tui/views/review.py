@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from pathlib import Path
+from typing import assert_never
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,9 +17,10 @@ from textual.widgets import Button, Input, Label, Markdown
 
 from ... import guidance
 from ...agenda import Phase
+from ...changes import Change, Entity
 from ...export.markdown import render_postmortem
 from ...model import Meeting
-from ...session import Change, MeetingSession, ValidationError
+from ...session import MeetingSession, ValidationError
 from ..messages import ExportFinished
 from ..widgets.guidance import GuidancePanel, QualityReport
 from .base import PhaseView
@@ -31,8 +33,6 @@ _FIELDS = {
     "review-published": ("publication_date", "Published"),
     "review-follow-up": ("follow_up_date", "Follow-up"),
 }
-_NOT_IN_DOCUMENT = ("clock.", "phase.")
-"""Kinds of change the post-mortem document does not show."""
 _DATE_HINT = "YYYY-MM-DD, +2w"
 
 
@@ -86,14 +86,20 @@ class ReviewView(PhaseView):
 
     def on_session_change(self, change: Change) -> None:
         self.guidance.on_session_change(change)
-        if change.kind.startswith(_NOT_IN_DOCUMENT):
-            return
+        match change.entity:
+            case Entity.CLOCK | Entity.PHASE:
+                return  # the document shows neither
+            case Entity.REVIEW:
+                for field_id, (name, _) in _FIELDS.items():
+                    field = self.query_one(f"#{field_id}", Input)
+                    if not (field.has_focus or field.has_class("-error")):
+                        field.value = self._stored(name)
+            case (Entity.INCIDENT | Entity.ATTENDEE | Entity.EVENT | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR
+                  | Entity.ACTION | Entity.NOTE | Entity.DECISION | Entity.RELATED | Entity.FINDING | Entity.MEETING):
+                pass
+            case _:
+                assert_never(change.entity)
         self._dirty = True
-        if change.kind == "review.changed":
-            for field_id, (name, _) in _FIELDS.items():
-                field = self.query_one(f"#{field_id}", Input)
-                if not (field.has_focus or field.has_class("-error")):
-                    field.value = self._stored(name)
         if self.display and self._timer is None:
             self._timer = self.set_timer(RENDER_DELAY, self._render_due)
 

@@ -13,8 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Label, OptionList, Static
 
+from ...changes import Change, Entity
+from ...entry_grammar import parse_attendee_line
 from ...model import Attendee
-from ...session import Change
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
@@ -106,7 +107,7 @@ class SafetyView(PhaseView):
     # --- attendees -------------------------------------------------------------
 
     def on_session_change(self, change: Change) -> None:
-        if change.kind.startswith("attendee."):
+        if change.entity is Entity.ATTENDEE:
             self._sync_attendees()
 
     def _sync_attendees(self) -> None:
@@ -136,7 +137,11 @@ class SafetyView(PhaseView):
 
     @on(QuickEntry.Submitted, "#attendee-entry")
     def _add_attendee(self, message: QuickEntry.Submitted) -> None:
-        self.attempt(message.entry, self.session.add_attendee_line, message.value)
+        self.attempt(message.entry, self._add_line, message.value)
+
+    def _add_line(self, line: str) -> Attendee:
+        entry = parse_attendee_line(line)
+        return self.session.add_attendee(entry.name, entry.role)
 
     @on(AttendeeTable.RemoveRequested)
     def _remove_attendee(self, message: AttendeeTable.RemoveRequested) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import assert_never
 
 from rich.text import Text
 from textual import on
@@ -15,7 +16,8 @@ from textual.theme import Theme
 
 from ...analysis import TimelineGap, timeline_gaps
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
-from ...session import Change
+from ...changes import Change, Entity, Op
+from ...entry_grammar import parse_event_line
 from ...timeparse import format_duration, local
 from ..screens.dialogs import ConfirmDialog
 from ..screens.event_dialogs import EditEventDialog, MilestoneDialog
@@ -119,17 +121,28 @@ class TimelineView(PhaseView):
 
     def on_session_change(self, change: Change) -> None:
         self.guidance.on_session_change(change)
-        kind = change.kind
-        if kind == "event.imported":
-            self._reload()
-        elif kind in ("event.added", "event.changed", "event.deleted"):
-            self._event_changed(change)
-            return
-        elif kind == "incident.changed":
-            self._resync_all()
-        else:
-            return
-        self._show_summary()
+        match change.entity:
+            case Entity.EVENT:
+                self._events_changed(change)
+            case Entity.INCIDENT:  # zone, milestones or the date shown may have moved
+                self._resync_all()
+                self._show_summary()
+            case (Entity.CLOCK | Entity.PHASE | Entity.ATTENDEE | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR
+                  | Entity.ACTION | Entity.NOTE | Entity.DECISION | Entity.REVIEW | Entity.RELATED | Entity.FINDING
+                  | Entity.MEETING):
+                pass  # not on the timeline (the guidance panel saw it above)
+            case _:
+                assert_never(change.entity)
+
+    def _events_changed(self, change: Change) -> None:
+        match change.op:
+            case Op.ADDED | Op.CHANGED | Op.DELETED:
+                self._event_changed(change)
+            case Op.IMPORTED:
+                self._reload()
+                self._show_summary()
+            case _:
+                assert_never(change.op)
 
     def _reload(self) -> None:
         """Fill the table from scratch (on mount and after an import)."""
@@ -159,7 +172,7 @@ class TimelineView(PhaseView):
         elif not self._gaps_due:  # once for a burst of changes (e.g. many note-takers at once)
             self._gaps_due = True
             self.screen.call_later(self._gaps_and_summary)
-        if change.kind == "event.added" and not table.has_focus and change.author == self._author:
+        if change.op is Op.ADDED and not table.has_focus and change.author == self._author:
             table.reveal(change.id)  # the facilitator's own entry: show it
 
     def _gaps_and_summary(self) -> None:
@@ -293,7 +306,12 @@ class TimelineView(PhaseView):
 
     @on(QuickEntry.Submitted, "#timeline-entry")
     def _add_line(self, message: QuickEntry.Submitted) -> None:
-        self.attempt(message.entry, self.session.add_event_line, message.value, author=self._author)
+        self.attempt(message.entry, self._add_event, message.value)
+
+    def _add_event(self, line: str) -> TimelineEvent | None:
+        session = self.session
+        entry = parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date())
+        return session.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=self._author)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_table":

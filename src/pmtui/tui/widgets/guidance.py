@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import assert_never
 
 from rich.text import Text
 from textual import on
@@ -22,11 +23,12 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...changes import Change, Entity
 from ...guidance import ActionScore, CheckItem, DepthFlag, Finding, Review, text_findings
 from ...guidance.blameless import Lexicon, default_lexicon
 from ...guidance.findings import meeting_texts
 from ...model import Meeting
-from ...session import Change, MeetingSession
+from ...session import MeetingSession
 from .text_line import TextLine
 
 MARKER = "⚑"
@@ -38,8 +40,6 @@ CHECK_DELAY = 0.3
 LIST_LIMIT = 50
 """At most this many hints are listed at a time (the count covers all); dismissing one brings the next in."""
 
-_NO_TEXT_CHANGE = ("clock.", "phase.", "review.", "meeting.", "attendee.")
-"""Kinds of change that cannot change any text a panel checks."""
 
 GRADE_STYLES = {"A": "green", "B": "", "C": "yellow", "D": "bold red"}
 """Rich styles of the action item grades, from ready (A) to needs rewriting (D)."""
@@ -242,11 +242,18 @@ class GuidancePanel(Vertical):
 
     def on_session_change(self, change: Change) -> None:
         """Dismissals show at once; other changes are checked after :data:`CHECK_DELAY`."""
-        if change.kind == "finding.dismissed":
-            self._refilter()
-            return
-        if self._scope is None or change.kind.startswith(_NO_TEXT_CHANGE):
-            return
+        match change.entity:
+            case Entity.FINDING:
+                self._refilter()
+                return
+            case Entity.CLOCK | Entity.PHASE | Entity.REVIEW | Entity.MEETING | Entity.ATTENDEE:
+                return  # no text a panel checks
+            case (Entity.INCIDENT | Entity.EVENT | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR | Entity.ACTION
+                  | Entity.NOTE | Entity.DECISION | Entity.RELATED):
+                if self._scope is None:
+                    return
+            case _:
+                assert_never(change.entity)
         self._stale = True
         if self._timer is None and self._on_screen():
             self._timer = self.set_timer(CHECK_DELAY, self._check_due)

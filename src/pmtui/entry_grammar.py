@@ -1,7 +1,13 @@
-"""Parse the one-line quick-entry formats people type during a meeting.
+"""The one-line quick-entry formats people type during a meeting, read into entries.
 
 Timeline: ``TIME description | actor | evidence``
 Action item: ``description | owner | priority | due | success criteria``
+Attendee: ``name | role``; contributing factor: ``text | category``
+
+Each ``parse_*_line`` returns an entry for the session's plain command (e.g.
+``session.add_event(entry.time, entry.description, ...)``) or raises
+:class:`QuickEntryError` with a one-line message; the session validates the
+values as it does for any other caller.
 """
 
 from __future__ import annotations
@@ -133,17 +139,33 @@ def parse_role(text: str) -> str:
     return ROLE_ALIASES.get(word.replace(" ", ""), text.strip())
 
 
-def parse_attendee_line(line: str) -> tuple[str, str]:
+@dataclass(frozen=True)
+class AttendeeEntry:
+    """An attendee read from a quick-entry line."""
+
+    name: str
+    role: str = DEFAULT_ROLE
+
+
+@dataclass(frozen=True)
+class FactorEntry:
+    """A contributing factor read from a quick-entry line."""
+
+    text: str
+    category: str
+
+
+def parse_attendee_line(line: str) -> AttendeeEntry:
     """Read ``name | role`` into a name and a role (responder when left out)."""
     name, _, role = line.partition("|")
-    return name.strip(), parse_role(role)
+    return AttendeeEntry(name.strip(), parse_role(role))
 
 
-def parse_factor_line(line: str) -> tuple[str, str]:
+def parse_factor_line(line: str) -> FactorEntry:
     """Read ``text | category``; a category may be shortened ('tech')."""
     text, bar, category = line.rpartition("|")
     if not bar:
         raise QuickEntryError("add a category after a bar, e.g. text | process")
     word = category.strip().lower()
     matches = [c for c in FISHBONE_CATEGORIES if c.startswith(word)] if word else []
-    return text.strip(), matches[0] if len(matches) == 1 else word
+    return FactorEntry(text.strip(), matches[0] if len(matches) == 1 else word)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmtui.model import PRIORITIES
-from pmtui.quickentry import (
+from pmtui.entry_grammar import (
     ActionEntry,
     EventEntry,
     QuickEntryError,
@@ -70,6 +70,8 @@ def test_extra_pipes_stay_in_the_evidence():
         ("14:37   | alice", "describe what happened"),
         ("2026-03-14 14:37", "describe what happened"),
         ("checkout errors start", "start with a time"),
+        ("no time here", "start with a time"),
+        ("14:40 | bob", "describe what happened"),
         ("25:00 too late", "start with a time"),
         ("2026-02-30 10:00 no such day", "start with a time"),
         ("2026-03-14 later something", "start with a time"),
@@ -142,13 +144,13 @@ def test_bad_priority(text):
         parse_action_line(f"fix it | me | {text}")
 
 
-@pytest.mark.parametrize("due", ["2026-02-30", "next week", "12/01/2026", "+3", "+999999999999d"])
+@pytest.mark.parametrize("due", ["2026-02-30", "next week", "someday", "12/01/2026", "+3", "+999999999999d"])
 def test_bad_due(due):
     with pytest.raises(QuickEntryError, match="cannot read date"):
         parse_action_line(f"fix it | me | high | {due}")
 
 
-@pytest.mark.parametrize("line", ["", "   ", "| me | high", " | | | | criteria"])
+@pytest.mark.parametrize("line", ["", "   ", "| me | high", " | y", " | | | | criteria"])
 def test_action_line_needs_a_description(line):
     with pytest.raises(QuickEntryError, match="describe the action"):
         parse_action_line(line)
