@@ -229,7 +229,8 @@ def test_update_event_rewrites_the_event_once_per_change_id(session, rec):
     assert event.time == at(14, 38, 30)
     with pytest.raises(ValidationError):
         session.update_event(event.id, time="no time", id="c-3")
-    assert session.update_event(event.id, time="14:39", description="third", id="c-3") is event  # a refused try is not "applied"
+    # a refused try does not use up its id
+    assert session.update_event(event.id, time="14:39", description="third", id="c-3") is event
     assert rec.kinds == [(Entity.EVENT, Op.CHANGED)]
 
 
@@ -724,6 +725,28 @@ def test_open_by_slug_and_prefix(tmp_path, fake, files):
         again = MeetingSession.open(tmp_path, ref, now=fake)
         assert again.meeting.id == s.meeting.id
         again.close()
+
+
+def with_event_kind(item: dict) -> dict:
+    """A stored timeline event as files written before ``TimelineEvent.kind`` was dropped hold it."""
+    return {**item, "kind": "event"} if {"time", "description", "evidence"} <= item.keys() else item
+
+
+def test_a_meeting_saved_with_event_kinds_still_opens_and_is_saved_without_them(tmp_path, fake, files):
+    s = MeetingSession.create(tmp_path, incident(), now=fake)
+    s.add_event("14:40", "failover", "jo", id="e-1")
+    s.close()
+    path = tmp_path / f"{s.meeting.id}.json"
+    path.write_text(json.dumps(json.loads(path.read_text(), object_hook=with_event_kind)))
+    assert path.read_text().count('"kind": "event"') == 1
+
+    again = MeetingSession.open(tmp_path, s.meeting.id, now=fake)
+    files.append(again)
+    assert [(e.id, e.description, e.actor) for e in again.meeting.events] == [("e-1", "failover", "jo")]
+    again.add_event("14:41", "traffic back")
+    assert again.flush(timeout=10)
+    assert [sorted(e) for e in again.file.load()["events"]] == [sorted(to_data(e)) for e in again.meeting.events]
+    assert all("kind" not in e for e in again.file.load()["events"])
 
 
 def test_second_writer_is_refused_in_the_same_process(tmp_path, fake, files):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from ..session import Change
+from ..changes import Change
 from ..store import SaveStatus
 
 

@@ -239,7 +239,8 @@ class ActionsView(PhaseView):
 
     def _add_action(self, line: str) -> ActionItem:
         entry = parse_action_line(line, self.session.today())
-        return self.session.add_action(entry.description, entry.owner, entry.priority, entry.due, entry.success_criteria)
+        return self.session.add_action(entry.description, entry.owner, entry.priority, entry.due,
+                                       entry.success_criteria)
 
     # --- working on the highlighted item ------------------------------------
 
