@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmtui.guidance.blameless import (
+from pmtui.analysis.blameless import (
     RULES,
     LexiconError,
     default_lexicon,
@@ -18,7 +18,7 @@ from pmtui.guidance.blameless import (
     shipped_lexicon,
     user_lexicon_path,
 )
-from pmtui.guidance.findings import finding_key, meeting_findings, meeting_texts, text_findings
+from pmtui.analysis.findings import finding_key, meeting_findings, meeting_texts, text_findings
 from pmtui.model import (
     ActionItem,
     ContributingFactor,

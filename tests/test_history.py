@@ -8,18 +8,8 @@ from pathlib import Path
 import pytest
 from library_factory import fixed_meeting, write_fixed_library
 
-from pmtui.history import (
-    SEARCH_DIGEST,
-    STATS_PARTS,
-    Passage,
-    excerpt,
-    incident_day,
-    incident_stats,
-    pack_passages,
-    passages,
-    search,
-    unpack_passages,
-)
+from pmtui.analysis.search import SEARCH_DIGEST, Passage, excerpt, pack_passages, passages, search, unpack_passages
+from pmtui.analysis.stats import STATS_PARTS, incident_day, incident_stats
 from pmtui.library import Library, load_library
 from pmtui.model import ActionItem, Observation, RootCause, TimelineEvent, WhyChain
 

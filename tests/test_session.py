@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from pmtui.agenda import AgendaError, resolve_agenda
-from pmtui.analysis import incident_metrics
+from pmtui.analysis.metrics import incident_metrics
 from pmtui.demo import create_demo
 from pmtui.model import PRIORITY_DUE_DAYS, Incident, Meeting, TimelineEvent, to_data
 from pmtui.session import Change, MeetingSession, ValidationError

@@ -99,7 +99,7 @@ class PmtuiApp(App):
         120 ms at 2,000 events) would otherwise stall the first change and the
         first visit to the timeline; then the heap is frozen (see heap.py).
         """
-        from ..guidance.findings import meeting_findings
+        from ..analysis.findings import meeting_findings
 
         self.session.prepare()
         meeting_findings(self.session.meeting)

@@ -14,8 +14,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...agenda import Phase
-from ...guidance.blameless import default_lexicon
-from ...guidance.depth import chain_flags
+from ...analysis.blameless import default_lexicon
+from ...analysis.depth import chain_flags
 from ...model import FISHBONE_CATEGORIES, OBSERVATION_LABELS, ROOT_CAUSE_CATEGORIES, Meeting, WhyChain
 from ...session import Change, MeetingSession
 from ..screens.dialogs import ConfirmDialog

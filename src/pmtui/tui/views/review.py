@@ -14,7 +14,7 @@ from textual.events import DescendantBlur, DescendantFocus
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Markdown
 
-from ... import guidance
+from ...analysis import guidance
 from ...agenda import Phase
 from ...export.markdown import render_postmortem
 from ...model import Meeting

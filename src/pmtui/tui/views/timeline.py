@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.theme import Theme
 
-from ...analysis import TimelineGap, timeline_gaps
+from ...analysis.metrics import TimelineGap, timeline_gaps
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...session import Change
 from ...timeparse import format_duration, local
