@@ -17,7 +17,7 @@ from ..model import to_data
 from ..room.config import RoomConfig
 from ..session import MeetingSession
 from ..store import SaveStatus, StoreError, write_rescue_copy
-from .heap import release, settle
+from ..heap import release, settle
 from .messages import ExportFinished, SaveStatusChanged
 
 HIGH_CONTRAST = Theme(
