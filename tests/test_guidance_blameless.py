@@ -309,7 +309,6 @@ def meeting() -> Meeting:
         chains=[chain],
         factors=[ContributingFactor("The new hire failed to notice the warning", "people")],
         actions=[ActionItem("Add CI validation", success_criteria="Obviously it works")],
-        decisions=["Publish to all of engineering"],
         notes={"intro": "Someone panicked."},
     )
 

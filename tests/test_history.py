@@ -75,7 +75,6 @@ def test_passages_say_where_the_text_is():
     meeting.observations = [Observation("lucky", "  ")]
     meeting.chains = [WhyChain("Payments failed", root_cause=RootCause("No expiry alert", "monitoring gap"))]
     meeting.actions = [ActionItem("Alert on record expiry", success_criteria="alert 14 days ahead")]
-    meeting.decisions = ["Move DNS to the managed zone"]
     meeting.notes = {"review": "Publish on Friday"}
     assert [(p.where, p.text) for p in passages(meeting)] == [
         ("title", "Payments outage caused by expired DNS record #3"),
@@ -87,7 +86,6 @@ def test_passages_say_where_the_text_is():
         ("factor", "factor of meeting 3"),
         ("action item", "Alert on record expiry"),
         ("action item", "alert 14 days ahead"),
-        ("decision", "Move DNS to the managed zone"),
         ("notes", "Publish on Friday"),
     ]
 

@@ -10,7 +10,7 @@ from ..library import Library
 from ..model import Meeting
 from ..timeparse import TimeFormatError, local
 
-SEARCH_DIGEST = "search-2"
+SEARCH_DIGEST = "search-3"
 """The library digest search reads; change the name whenever :func:`passages` changes."""
 EXCERPT_WIDTH = 72
 
@@ -71,7 +71,6 @@ def passages(meeting: Meeting) -> list[Passage]:
     found += [("factor", f.text) for f in meeting.factors]
     for item in meeting.actions:
         found += [("action item", item.description), ("action item", item.success_criteria)]
-    found += [("decision", text) for text in meeting.decisions]
     found += [("notes", text) for text in meeting.notes.values()]
     return [Passage(where, text) for where, text in found if text.strip()]
 
