@@ -239,7 +239,7 @@ class Meeting:
 
 OLD_DECISIONS_PHASE = "review"
 """The phase (the review phase of every shipped agenda) whose notes take the decisions of older files."""
-OLD_DECISIONS_HEADING = "Decisions recorded in this meeting (before pmtui kept them on the timeline):"
+OLD_DECISIONS_HEADING = "Decisions recorded in this meeting (a list that earlier pmtui versions kept apart):"
 
 
 def upgrade(data: dict) -> dict:

@@ -85,7 +85,8 @@ def pack_passages(meeting: Meeting) -> str:
 def unpack_passages(packed: str) -> list[Passage]:
     """The passages :func:`pack_passages` packed."""
     wheres, _, texts = packed.partition(_GROUP)
-    return [Passage(where, text) for where, text in zip(wheres.split(_ENTRY), texts.split(_ENTRY), strict=False) if where]
+    pairs = zip(wheres.split(_ENTRY), texts.split(_ENTRY), strict=False)
+    return [Passage(where, text) for where, text in pairs if where]
 
 
 def search_words(text: str) -> list[str]:

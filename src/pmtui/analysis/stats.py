@@ -1,4 +1,5 @@
-"""Patterns across past incidents: counts by severity, root cause and factor, time to detect and resolve, recurrences."""
+"""Patterns across past incidents: counts by severity, root cause and factor, time to detect and resolve,
+recurring root causes."""
 
 from __future__ import annotations
 
