@@ -94,8 +94,6 @@ def every_command(s: MeetingSession, related: str) -> Iterator[str]:
     yield "delete_chain"
     s.set_note("timeline", "ask about the rotation job")
     yield "set_note"
-    s.add_decision("rotate logs hourly")
-    yield "add_decision"
     s.set_review(document_owner="kim")
     yield "set_review"
     s.add_related(related)

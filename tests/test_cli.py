@@ -230,7 +230,7 @@ def filled(env, data, tmp_path) -> str:
         session.add_why(chain.id, "pool too small")
         session.set_root_cause(chain.id, "configuration error")
         session.add_action("Validate pool size, in CI", "priya", "high", "2026-12-01", "fails below 20", root_cause_id=chain.id)
-        session.add_decision("roll back before tuning")
+        session.add_event("14:52", "roll back before tuning", "Sam", decision_point=True)
     finally:
         session.close()
     return meeting_id

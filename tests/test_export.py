@@ -115,7 +115,7 @@ def meeting() -> Meeting:
             PhaseRecord("timeline", "Timeline", 25, 1500),
             PhaseRecord("actions", "Action items", 20, 1080),
         ],
-        decisions=["Publish the post-mortem to all engineering"],
+        notes={"timeline": "Publish the post-mortem to all engineering", "intro": "  "},
         document_owner="Ana",
         follow_up_date=date(2026, 4, 13),
         related=["abcd1234"],
@@ -146,7 +146,7 @@ def nasty_meeting() -> Meeting:
             ActionItem(NASTY, owner=NASTY, due=date(2026, 4, 1), success_criteria=NASTY, root_cause_id=chain.id)
         ],
         phases=[PhaseRecord("p", NASTY, 10, 600)],
-        decisions=[NASTY],
+        notes={"p": NASTY},
         document_owner=NASTY,
         related=["r1"],
     )
@@ -438,7 +438,7 @@ def test_minutes(meeting):
     assert "- **Date:** 2026-03-16" in text
     assert "- **Facilitator:** Ana" in text
     assert headings(text)[1:] == [
-        "## Attendees", "## Agenda phases", "## Decisions", "## Action items agreed",
+        "## Attendees", "## Agenda phases", "## Decisions", "## Notes", "## Action items agreed",
     ]
     attendees, phases = tables(text)
     assert attendees[1:] == [["Ana", "facilitator"], ["Bo", "incident commander"], ["Cy", "note-taker"]]
@@ -451,7 +451,8 @@ def test_minutes(meeting):
     ]
     decisions = section(text, "Decisions")
     assert "- 2026-03-14 14:52 (during the incident) — Rolled back the config" in decisions
-    assert "- Publish the post-mortem to all engineering" in decisions
+    assert "Publish" not in decisions
+    assert section(text, "Notes") == "## Notes\n\n- **Timeline:** Publish the post-mortem to all engineering\n"
     agreed = section(text, "Action items agreed")
     assert "- Tidy runbook — Cy — 2026-05-01" in agreed
     assert "- Add dashboard — unassigned — 2026-03-25" in agreed
@@ -464,6 +465,7 @@ def test_empty_minutes():
         "_No attendees were recorded._",
         "_No agenda phases were timed._",
         "_No decisions were recorded._",
+        "_No notes were taken._",
         "_No action items were agreed._",
     ]:
         assert sentence in text
@@ -478,6 +480,7 @@ def test_minutes_section_is_demoted_and_last(meeting):
         "### Attendees",
         "### Agenda phases",
         "### Decisions",
+        "### Notes",
         "### Action items agreed",
     ]
     assert doc.endswith(render_minutes(meeting, level=2))

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from pmtui.guidance.actions import MAX_URGENT, action_scores, focus_note, latest_due, score_action, vague_reason
+from pmtui.analysis.action_scores import MAX_URGENT, action_scores, focus_note, latest_due, score_action, vague_reason
 from pmtui.model import ActionItem, Incident, Meeting
 
 CREATED = datetime(2026, 3, 16, 9, 0, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmtui.guidance.blameless import (
+from pmtui.analysis.blameless import (
     RULES,
     LexiconError,
     default_lexicon,
@@ -18,7 +18,7 @@ from pmtui.guidance.blameless import (
     shipped_lexicon,
     user_lexicon_path,
 )
-from pmtui.guidance.findings import finding_key, meeting_findings, meeting_texts, text_findings
+from pmtui.analysis.findings import finding_key, meeting_findings, meeting_texts, text_findings
 from pmtui.model import (
     ActionItem,
     ContributingFactor,
@@ -309,7 +309,6 @@ def meeting() -> Meeting:
         chains=[chain],
         factors=[ContributingFactor("The new hire failed to notice the warning", "people")],
         actions=[ActionItem("Add CI validation", success_criteria="Obviously it works")],
-        decisions=["Publish to all of engineering"],
         notes={"intro": "Someone panicked."},
     )
 

@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from pmtui import guidance
-from pmtui.guidance.checklist import quality_checklist, severity_policy
+from pmtui.analysis import guidance
+from pmtui.analysis.checklist import quality_checklist, severity_policy
 from pmtui.model import (
     ActionItem,
     ContributingFactor,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pmtui.guidance.blameless import shipped_lexicon
-from pmtui.guidance.depth import depth_flags, names_person, reads_like_symptom
+from pmtui.analysis.blameless import shipped_lexicon
+from pmtui.analysis.depth import depth_flags, names_person, reads_like_symptom
 from pmtui.model import ActionItem, Attendee, Incident, Meeting, RootCause, Why, WhyChain
 
 SYSTEMIC = "Config changes skip CI validation"

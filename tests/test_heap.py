@@ -1,12 +1,39 @@
-"""The facilitator app freezes its heap while a meeting is on screen and hands it back when it ends."""
+"""The collector is decided in one place: frozen while a meeting is on screen, paused only for a
+library loaded by the main thread outside a meeting, never switched from a worker thread."""
 
 from __future__ import annotations
 
 import gc
+import threading
 
+import pytest
+from library_factory import fixed_meeting, write_meeting
+
+from pmtui import heap
 from pmtui.demo import create_demo
-from pmtui.tui import heap
+from pmtui.library import load_library
 from pmtui.tui.app import make_app
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    write_meeting(tmp_path, fixed_meeting(1))
+    return tmp_path
+
+
+def collector_while_loading(data_dir) -> bool:
+    """Whether the collector was on while ``load_library`` built a meeting (seen from inside the load)."""
+    seen = load_library(data_dir, (), {"probe": lambda meeting: str(gc.isenabled())}).digests["probe"]
+    (state,) = seen.values()
+    return state == "True"
+
+
+def in_worker(work):
+    found = []
+    worker = threading.Thread(target=lambda: found.append(work()))
+    worker.start()
+    worker.join()
+    return found[0]
 
 
 def test_settle_freezes_survivors_of_every_full_collection_until_release():
@@ -33,3 +60,34 @@ async def test_the_facilitator_app_prepares_freezes_and_releases(tmp_path):
         assert gc.get_freeze_count() > 0
     app.close_session()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_library_loaded_by_the_main_thread_outside_a_meeting_pauses_the_collector(data_dir):
+    assert not collector_while_loading(data_dir)
+    assert gc.isenabled()
+
+
+def test_a_library_loaded_in_a_worker_thread_leaves_the_collector_alone(data_dir):
+    assert in_worker(lambda: collector_while_loading(data_dir))
+    gc.disable()
+    try:
+        assert in_worker(lambda: (collector_while_loading(data_dir), gc.isenabled())) == (False, False)
+    finally:
+        gc.enable()
+
+
+def test_no_pause_while_a_meeting_holds_the_heap(data_dir):
+    try:
+        heap.settle()
+        assert collector_while_loading(data_dir)
+    finally:
+        heap.release()
+    assert not collector_while_loading(data_dir)
+
+
+def test_a_pause_inside_a_pause_leaves_the_outer_one_to_end_it():
+    with heap.bulk_load():
+        with heap.bulk_load():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

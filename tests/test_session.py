@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from pmtui.agenda import AgendaError, resolve_agenda
-from pmtui.analysis import incident_metrics
+from pmtui.analysis.metrics import incident_metrics
 from pmtui.demo import create_demo
 from pmtui.entry_grammar import parse_action_line, parse_event_line
 from pmtui.model import PRIORITY_DUE_DAYS, Incident, Meeting, TimelineEvent, to_data
@@ -117,11 +117,11 @@ def test_new_session_records_the_agenda_phases(session, agenda):
 def test_unsubscribe_stops_notifications(session):
     rec = Recorder()
     unsubscribe = session.subscribe(rec)
-    session.add_decision("roll back first")
+    session.set_note("timeline", "roll back first")
     unsubscribe()
     unsubscribe()
-    session.add_decision("page the DBA")
-    assert rec.kinds == [(Entity.DECISION, Op.ADDED)]
+    session.set_note("timeline", "page the DBA")
+    assert rec.kinds == [(Entity.NOTE, Op.CHANGED)]
 
 
 def test_every_subscriber_is_notified(session):
@@ -438,18 +438,16 @@ def test_action_status_and_delete(session, rec):
 # --- notes and review ------------------------------------------------------------------------
 
 
-def test_notes_decisions_review_status(session, rec):
+def test_notes_review_status(session, rec):
     session.set_note("timeline", "gap at 14:41")
     one(rec, Entity.NOTE, Op.CHANGED, "timeline")
-    session.add_decision(" roll back first ")
-    one(rec, Entity.DECISION, Op.ADDED)
     session.set_review(document_owner=" Sam ", publication_date="2026-03-20", follow_up_date=date(2026, 4, 20))
     one(rec, Entity.REVIEW, Op.CHANGED)
     session.set_status("ended")
     one(rec, Entity.MEETING, Op.CHANGED)
     m = session.meeting
-    assert (m.notes, m.decisions, m.document_owner, m.publication_date, m.follow_up_date, m.status) == (
-        {"timeline": "gap at 14:41"}, ["roll back first"], "Sam", date(2026, 3, 20), date(2026, 4, 20), "ended",
+    assert (m.notes, m.document_owner, m.publication_date, m.follow_up_date, m.status) == (
+        {"timeline": "gap at 14:41"}, "Sam", date(2026, 3, 20), date(2026, 4, 20), "ended",
     )
 
 
@@ -518,7 +516,6 @@ BAD_CALLS = {
     "bad kind toggle": lambda s, i: s.toggle_action_kind(i["action"], "blame"),
     "bad action status": lambda s, i: s.set_action_status(i["action"], "closed"),
     "unknown action": lambda s, i: s.delete_action("nope"),
-    "empty decision": lambda s, i: s.add_decision(" "),
     "bad review date": lambda s, i: s.set_review(publication_date="soon"),
     "unknown review field": lambda s, i: s.set_review(colour="red"),
     "bad meeting status": lambda s, i: s.set_status("paused"),
@@ -666,7 +663,6 @@ def fill(s: MeetingSession, fake: FakeNow) -> None:
     s.add_factor("Friday deploy", "process")
     s.add_action("validate pool", "priya", "high", "2026-12-01", "CI fails", kinds=["prevents recurrence"], root_cause_id=chain.id)
     s.set_note("timeline", "n")
-    s.add_decision("d")
     s.set_review(document_owner="Sam", publication_date="2026-03-20")
     s.start_clock()
     fake.advance(90)

@@ -88,7 +88,6 @@ def make_meeting(title: str = "Database outage", *, id: str | None = None, creat
         actions=[ActionItem("Add pool alert", owner="Bo", priority="high", due=date(2024, 5, 22), kinds=["improves detection"])],
         clock=ClockState(phase_index=1, elapsed=[60.0, 12.5], extended=[0.0, 0.0], started_at=1.0),
         notes={"timeline": "ran long"},
-        decisions=["Keep the pool at 200"],
         publication_date=date(2024, 5, 3),
         related=["INC-41", "INC-7"],
     )
@@ -123,7 +122,7 @@ def test_tables_round_trip_is_exact():
     tables = meeting_to_tables(data)
     assert tables_to_meeting(tables) == data
     assert tables_to_meeting(json.loads(json.dumps(tables))) == data
-    assert tables["decisions"] == {"1": {"value": "Keep the pool at 200"}}
+    assert "decisions" not in tables
     assert list(tables["events"]) == ["1", "2", "3"]
 
 
@@ -148,7 +147,7 @@ def test_save_then_load_sees_new_data(tmp_path):
 def test_file_is_a_tinydb_database(tmp_path):
     path = write_meeting(tmp_path, make_meeting())
     with TinyDB(path, access_mode="r") as db:
-        assert {"_meta", "meeting", "events", "actions", "decisions"} <= db.tables()
+        assert {"_meta", "meeting", "events", "actions"} <= db.tables()
         assert [e["description"] for e in db.table("events").all()] == ["event 1", "event 2", "event 3"]
         assert db.table("related").all() == [{"value": "INC-41"}, {"value": "INC-7"}]
     assert TinyDB(path, storage=AtomicJSONStorage).table("actions").all()[0]["owner"] == "Bo"

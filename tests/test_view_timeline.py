@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Label
 
-from pmtui.analysis import timeline_gaps
+from pmtui.analysis.metrics import timeline_gaps
 from pmtui.demo import demo_meeting
 from pmtui.model import Incident, Meeting, TimelineEvent, to_data
 from pmtui.session import MeetingSession

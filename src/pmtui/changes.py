@@ -26,7 +26,6 @@ class Entity(StrEnum):
     FACTOR = "factor"
     ACTION = "action"
     NOTE = "note"
-    DECISION = "decision"
     REVIEW = "review"
     RELATED = "related"
     FINDING = "finding"

@@ -14,16 +14,9 @@ from pathlib import Path
 import click
 
 from .cli import _fail, data_dir_option, load_meeting, main, user_errors
-from .history import (
-    SEARCH_DIGEST,
-    STATS_PARTS,
-    IncidentStats,
-    SearchHit,
-    incident_stats,
-    pack_passages,
-    search_words,
-)
-from .history import search as search_library
+from .analysis.search import SEARCH_DIGEST, SearchHit, pack_passages, search_words
+from .analysis.search import search as search_library
+from .analysis.stats import STATS_PARTS, IncidentStats, incident_stats
 from .library import Library, load_library
 from .model import Meeting
 from .paths import data_dir as resolve_data_dir

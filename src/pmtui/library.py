@@ -16,9 +16,7 @@ locks or modifies a meeting file.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import json
 import logging
 import os
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .heap import bulk_load
 from .model import SCHEMA_VERSION, Meeting, from_data
 from .store import LIST_TABLES, MeetingFile, NotAMeetingError, StoreError
 
@@ -43,7 +42,7 @@ SETTLE_SECONDS = 2.0
 Digest = Callable[[Meeting], str]
 
 _CORE = "core"
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: meetings read through model.upgrade (old decisions in the review notes)
 _SHAPE_ERRORS = (LookupError, TypeError, ValueError, AttributeError)
 _log = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ def load_library(
     cache = _Cache(folder / CACHE_DIR, (_CORE, *wanted), tuple(digests))
     loaded: list[tuple[str, Meeting, dict[str, Any]]] = []
     errors: list[StoreError] = []
-    with _gc_paused():
+    with bulk_load():
         for name, identity in _meeting_files(folder):
             record = cache.get(name, identity)
             meeting = _assemble(record, wanted) if record is not None else None
@@ -158,18 +157,6 @@ def _without_copies(folder: Path, loaded: list[tuple[str, Meeting, dict]], error
                 f"{folder / name} holds meeting {meeting.id} again (also {first[0]}); skipped: move the copy out of {folder}"
             ))
     return [(meeting, record) for _, meeting, record in kept.values()]
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """No garbage collection while many objects are made at once: it halves loading time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- the cache ------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .guidance.blameless import Lexicon, LexiconError, load_lexicon
-from .guidance.findings import Finding, meeting_findings, text_findings
+from .analysis.blameless import Lexicon, LexiconError, load_lexicon
+from .analysis.findings import Finding, meeting_findings, text_findings
 from .model import Meeting, from_data
 from .paths import data_dir as resolve_data_dir
 from .store import MeetingFile, NotAMeetingError, StoreError, resolve_meeting

@@ -216,7 +216,6 @@ class Meeting:
     phases: list[PhaseRecord] = field(default_factory=list)
     clock: ClockState = field(default_factory=ClockState)
     notes: dict[str, str] = field(default_factory=dict)
-    decisions: list[str] = field(default_factory=list)
     document_owner: str = ""
     publication_date: date | None = None
     follow_up_date: date | None = None
@@ -232,6 +231,31 @@ class Meeting:
     def sorted_events(self) -> list[TimelineEvent]:
         """Timeline events in time order (stable for equal times)."""
         return sorted(self.events, key=lambda e: e.time)
+
+
+# --- data from older files ------------------------------------------------
+
+OLD_DECISIONS_PHASE = "review"
+"""The phase (the review phase of every shipped agenda) whose notes take the decisions of older files."""
+OLD_DECISIONS_HEADING = "Decisions recorded in this meeting (a list that earlier pmtui versions kept apart):"
+
+
+def upgrade(data: dict) -> dict:
+    """Meeting data read from a file, in today's shape.
+
+    Files written before decisions had one home (the timeline's decision
+    points) may hold a separate list of decisions taken in the meeting; each
+    becomes a line of a paragraph in the review phase's notes, which the
+    minutes show, so none is lost and none needs a field of its own.
+    """
+    decisions = [text for text in data.pop("decisions", ()) if text.strip()]
+    if decisions:
+        notes = dict(data.get("notes") or {})
+        paragraph = "\n".join([OLD_DECISIONS_HEADING, *(f"- {' '.join(text.split())}" for text in decisions)])
+        earlier = notes.get(OLD_DECISIONS_PHASE, "").rstrip()
+        notes[OLD_DECISIONS_PHASE] = f"{earlier}\n\n{paragraph}" if earlier else paragraph
+        data["notes"] = notes
+    return data
 
 
 # --- JSON-ready conversion -------------------------------------------------

@@ -638,11 +638,6 @@ class MeetingSession:
         self.meeting.notes[phase_id] = text
         self._commit(Entity.NOTE, Op.CHANGED, phase_id)
 
-    def add_decision(self, text: str) -> None:
-        """Record a decision the meeting took."""
-        self.meeting.decisions.append(_require(text, "the decision"))
-        self._commit(Entity.DECISION, Op.ADDED)
-
     def set_review(self, **fields: object) -> None:
         """Set the document owner, publication date or follow-up review date."""
         updates = {}

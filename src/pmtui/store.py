@@ -26,7 +26,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from .model import SCHEMA_VERSION, utcnow
+from .model import SCHEMA_VERSION, upgrade, utcnow
 
 APP = "pmtui"
 LIST_TABLES = (
@@ -37,12 +37,13 @@ LIST_TABLES = (
     "factors",
     "actions",
     "phases",
-    "decisions",
     "related",
     "dismissed_findings",
     "included_optional",
 )
 VALUE_TABLES = frozenset({"decisions", "related", "dismissed_findings", "included_optional"})
+RETIRED_TABLES = ("decisions",)
+"""Tables older files may hold: read, then folded into today's fields by :func:`pmtui.model.upgrade`."""
 TEMP_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
 RESCUE_PREFIX = "pmtui-rescue-"
@@ -111,11 +112,11 @@ def meeting_to_tables(data: dict, *, updated: str | None = None) -> dict:
 def tables_to_meeting(tables: dict) -> dict:
     """The meeting data stored in ``tables``; inverse of :func:`meeting_to_tables`."""
     data = dict(tables["meeting"]["1"])
-    for name in LIST_TABLES:
+    for name in (*LIST_TABLES, *RETIRED_TABLES):
         docs = tables.get(name, {})  # a table added in a later version of the same schema
         items = [docs[key] for key in sorted(docs, key=int)]
         data[name] = [d["value"] for d in items] if name in VALUE_TABLES else items
-    return data
+    return upgrade(data)
 
 
 # --- atomic storage -------------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ..analysis import incident_metrics
-from ..guidance.checklist import quality_checklist
+from ..analysis.checklist import quality_checklist
+from ..analysis.metrics import incident_metrics
 from ..model import (
     FISHBONE_CATEGORIES,
     MILESTONE_LABELS,

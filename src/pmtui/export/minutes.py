@@ -1,4 +1,4 @@
-"""The meeting minutes: who came, how the time went, what was decided and agreed."""
+"""The meeting minutes: who came, how the time went, what was decided, noted and agreed."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def render_minutes(meeting: Meeting, *, level: int = 1) -> str:
         _phases(meeting),
         heading(level + 1, "Decisions"),
         _decisions(meeting),
+        heading(level + 1, "Notes"),
+        _notes(meeting),
         heading(level + 1, "Action items agreed"),
         _actions(meeting),
     ]
@@ -53,15 +55,26 @@ def _phase_row(title: str, planned: float, actual_seconds: float) -> list[str]:
 
 def _decisions(meeting: Meeting) -> str:
     tz = meeting.incident.tz
-    during = [
+    items = [
         f"{local(e.time, tz):%Y-%m-%d %H:%M} (during the incident) — {e.description.strip()}"
         for e in meeting.sorted_events()
         if e.decision_point
     ]
-    items = [*during, *meeting.decisions]
     if not items:
         return "_No decisions were recorded._"
     return "\n".join(list_item("-", item) for item in items)
+
+
+def _notes(meeting: Meeting) -> str:
+    """Each phase's notes (the decisions of older files among them, see ``model.upgrade``), in agenda order."""
+    titles = {p.phase_id: p.title for p in meeting.phases}
+    order = [*titles, *sorted(set(meeting.notes) - set(titles))]
+    items = [
+        list_item("-", f"**{one_line(titles.get(phase, phase))}:** {meeting.notes[phase].strip()}")
+        for phase in order
+        if meeting.notes.get(phase, "").strip()
+    ]
+    return "\n".join(items) if items else "_No notes were taken._"
 
 
 def _actions(meeting: Meeting) -> str:

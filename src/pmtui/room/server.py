@@ -488,7 +488,7 @@ class RoomServer:
                 self._incident_date = self.session.incident_date().isoformat()
                 self._events_json = None
                 self._broadcast({"type": "incident", "incident": self._incident()})
-            case (Entity.ATTENDEE | Entity.FACTOR | Entity.ACTION | Entity.NOTE | Entity.DECISION | Entity.REVIEW
+            case (Entity.ATTENDEE | Entity.FACTOR | Entity.ACTION | Entity.NOTE | Entity.REVIEW
                   | Entity.RELATED | Entity.FINDING | Entity.MEETING):
                 pass  # not shown to note-takers
             case _:

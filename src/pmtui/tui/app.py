@@ -17,7 +17,7 @@ from ..model import to_data
 from ..room.config import RoomConfig
 from ..session import MeetingSession
 from ..store import SaveStatus, StoreError, write_rescue_copy
-from .heap import release, settle
+from ..heap import release, settle
 from .messages import ExportFinished, SaveStatusChanged
 
 HIGH_CONTRAST = Theme(
@@ -99,7 +99,7 @@ class PmtuiApp(App):
         120 ms at 2,000 events) would otherwise stall the first change and the
         first visit to the timeline; then the heap is frozen (see heap.py).
         """
-        from ..guidance.findings import meeting_findings
+        from ..analysis.findings import meeting_findings
 
         self.session.prepare()
         meeting_findings(self.session.meeting)

@@ -37,7 +37,7 @@ from ..room.client import ConnectionState, RoomClient
 from ..room.outbox import Outbox, OutboxError
 from ..room.protocol import ProtocolError
 from ..timeparse import TimeFormatError, local
-from .heap import release, settle
+from ..heap import release, settle
 from .screens.dialogs import ConfirmDialog
 from .widgets.event_table import Column, EventTable
 from .widgets.quick_entry import QuickEntry

@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...history import STATS_PARTS, IncidentStats, incident_stats
+from ...analysis.stats import STATS_PARTS, IncidentStats, incident_stats
 from ...library import Library, load_library
 from ...store import StoreError
 from ...timeparse import format_duration

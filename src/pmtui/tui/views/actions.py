@@ -12,10 +12,9 @@ from textual.widgets import DataTable, Static
 from ...agenda import Phase
 from ...changes import Change, Entity, Op
 from ...entry_grammar import ACTION_HINT, parse_action_line
-from ...guidance import ActionScore, focus_note
-from ...guidance.actions import score_action
-from ...guidance.blameless import default_lexicon
-from ...guidance.depth import chain_flags
+from ...analysis.action_scores import ActionScore, focus_note, score_action
+from ...analysis.blameless import default_lexicon
+from ...analysis.depth import chain_flags
 from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
@@ -108,7 +107,7 @@ class ActionsView(PhaseView):
         )
 
     def _score(self, item: ActionItem) -> ActionScore:
-        """How specific, owned and checkable ``item`` is (see :mod:`pmtui.guidance.actions`)."""
+        """How specific, owned and checkable ``item`` is (see :mod:`pmtui.analysis.action_scores`)."""
         meeting = self.session.meeting
         return score_action(item, meeting.actions.index(item) + 1, meeting)
 

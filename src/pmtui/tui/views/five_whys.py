@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 from ...agenda import Phase
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_factor_line
-from ...guidance.blameless import default_lexicon
-from ...guidance.depth import chain_flags
+from ...analysis.blameless import default_lexicon
+from ...analysis.depth import chain_flags
 from ...model import (
     FISHBONE_CATEGORIES,
     OBSERVATION_LABELS,

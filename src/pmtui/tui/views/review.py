@@ -15,7 +15,7 @@ from textual.events import DescendantBlur, DescendantFocus
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Markdown
 
-from ... import guidance
+from ...analysis import guidance
 from ...agenda import Phase
 from ...changes import Change, Entity
 from ...export.markdown import render_postmortem
@@ -95,7 +95,7 @@ class ReviewView(PhaseView):
                     if not (field.has_focus or field.has_class("-error")):
                         field.value = self._stored(name)
             case (Entity.INCIDENT | Entity.ATTENDEE | Entity.EVENT | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR
-                  | Entity.ACTION | Entity.NOTE | Entity.DECISION | Entity.RELATED | Entity.FINDING | Entity.MEETING):
+                  | Entity.ACTION | Entity.NOTE | Entity.RELATED | Entity.FINDING | Entity.MEETING):
                 pass
             case _:
                 assert_never(change.entity)

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.theme import Theme
 
-from ...analysis import TimelineGap, timeline_gaps
+from ...analysis.metrics import TimelineGap, timeline_gaps
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
@@ -128,7 +128,7 @@ class TimelineView(PhaseView):
                 self._resync_all()
                 self._show_summary()
             case (Entity.CLOCK | Entity.PHASE | Entity.ATTENDEE | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR
-                  | Entity.ACTION | Entity.NOTE | Entity.DECISION | Entity.REVIEW | Entity.RELATED | Entity.FINDING
+                  | Entity.ACTION | Entity.NOTE | Entity.REVIEW | Entity.RELATED | Entity.FINDING
                   | Entity.MEETING):
                 pass  # not on the timeline (the guidance panel saw it above)
             case _:

@@ -1,6 +1,6 @@
 """Guidance beside the text: blameless-language hints, depth flags, action grades, the checklist.
 
-These widgets only show what :mod:`pmtui.guidance` finds and pass a dismissal
+These widgets only show what :mod:`pmtui.analysis` finds and pass a dismissal
 to the session; they never change what people typed.
 """
 
@@ -24,9 +24,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...changes import Change, Entity
-from ...guidance import ActionScore, CheckItem, DepthFlag, Finding, Review, text_findings
-from ...guidance.blameless import Lexicon, default_lexicon
-from ...guidance.findings import meeting_texts
+from ...analysis.action_scores import ActionScore
+from ...analysis.blameless import Lexicon, default_lexicon
+from ...analysis.checklist import CheckItem
+from ...analysis.depth import DepthFlag
+from ...analysis.findings import Finding, meeting_texts, text_findings
+from ...analysis.guidance import Review
 from ...model import Meeting
 from ...session import MeetingSession
 from .text_line import TextLine
@@ -108,7 +111,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 class QualityReport(Static):
-    """The quality checklist and the severity policy notes of a :class:`~pmtui.guidance.Review`."""
+    """The quality checklist and the severity policy notes of a :class:`~pmtui.analysis.guidance.Review`."""
 
     DEFAULT_CSS = "QualityReport { height: auto; }"
 
@@ -249,7 +252,7 @@ class GuidancePanel(Vertical):
             case Entity.CLOCK | Entity.PHASE | Entity.REVIEW | Entity.MEETING | Entity.ATTENDEE:
                 return  # no text a panel checks
             case (Entity.INCIDENT | Entity.EVENT | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR | Entity.ACTION
-                  | Entity.NOTE | Entity.DECISION | Entity.RELATED):
+                  | Entity.NOTE | Entity.RELATED):
                 if self._scope is None:
                     return
             case _:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from ...analysis import IncidentMetrics, incident_metrics
+from ...analysis.metrics import IncidentMetrics, incident_metrics
 from ...session import MeetingSession
 from ...timeparse import format_duration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from pmtui.analysis import GAP_THRESHOLD_SECONDS, incident_metrics, timeline_gaps
+from pmtui.analysis.metrics import GAP_THRESHOLD_SECONDS, incident_metrics, timeline_gaps
 from pmtui.model import Incident, TimelineEvent
 from pmtui.timeparse import format_duration, parse_time
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from ..model import Meeting
 from ..timeparse import local
-from .actions import ActionScore, action_scores
+from .action_scores import ActionScore, action_scores
 from .depth import DepthFlag, depth_flags
 from .findings import Finding, meeting_findings
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -88,10 +87,6 @@ def meeting_texts(meeting: Meeting) -> list[MeetingText]:
             MeetingText(action.id, "description", label, action.description),
             MeetingText(action.id, "success_criteria", f"success criteria of {label}", action.success_criteria),
         ]
-    texts += [
-        MeetingText(f"decision-{hashlib.sha1(d.encode()).hexdigest()[:8]}", "text", f"decision {n}", d)
-        for n, d in enumerate(meeting.decisions, 1)
-    ]
     texts += [MeetingText("notes", phase, f"notes of {phase}", text) for phase, text in meeting.notes.items()]
     return [t for t in texts if t.text.strip()]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Incident, TimelineEvent
+from ..model import Incident, TimelineEvent
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""Guidance that keeps a post-mortem honest: blameless language, root-cause depth,
-actionable items, the quality checklist and the severity policy.
+"""The guidance for one meeting, ready to show: blameless language, root-cause
+depth, actionable items, the quality checklist and the severity policy.
 
 Screens call :func:`review` and show what it returns; the rules live in the
-modules of this package, none of which imports Textual.
+other modules of this package, none of which imports Textual.
 """
 
 from __future__ import annotations
@@ -11,29 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..model import Meeting
-from .actions import ActionScore, action_scores, focus_note
-from .blameless import LexiconError, default_lexicon, load_lexicon
+from .action_scores import ActionScore, action_scores, focus_note
+from .blameless import default_lexicon
 from .checklist import CheckItem, quality_checklist, severity_policy
 from .depth import DepthFlag, depth_flags
-from .findings import Finding, meeting_findings, text_findings
-
-__all__ = [
-    "ActionScore",
-    "CheckItem",
-    "DepthFlag",
-    "Finding",
-    "LexiconError",
-    "Review",
-    "action_scores",
-    "depth_flags",
-    "focus_note",
-    "load_lexicon",
-    "meeting_findings",
-    "quality_checklist",
-    "review",
-    "severity_policy",
-    "text_findings",
-]
+from .findings import Finding, meeting_findings
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,8 @@ from pathlib import Path
 import pytest
 from library_factory import fixed_meeting, write_fixed_library
 
-from pmtui.history import (
-    SEARCH_DIGEST,
-    STATS_PARTS,
-    Passage,
-    excerpt,
-    incident_day,
-    incident_stats,
-    pack_passages,
-    passages,
-    search,
-    unpack_passages,
-)
+from pmtui.analysis.search import SEARCH_DIGEST, Passage, excerpt, pack_passages, passages, search, unpack_passages
+from pmtui.analysis.stats import STATS_PARTS, incident_day, incident_stats
 from pmtui.library import Library, load_library
 from pmtui.model import ActionItem, Observation, RootCause, TimelineEvent, WhyChain
 
@@ -85,7 +75,6 @@ def test_passages_say_where_the_text_is():
     meeting.observations = [Observation("lucky", "  ")]
     meeting.chains = [WhyChain("Payments failed", root_cause=RootCause("No expiry alert", "monitoring gap"))]
     meeting.actions = [ActionItem("Alert on record expiry", success_criteria="alert 14 days ahead")]
-    meeting.decisions = ["Move DNS to the managed zone"]
     meeting.notes = {"review": "Publish on Friday"}
     assert [(p.where, p.text) for p in passages(meeting)] == [
         ("title", "Payments outage caused by expired DNS record #3"),
@@ -97,7 +86,6 @@ def test_passages_say_where_the_text_is():
         ("factor", "factor of meeting 3"),
         ("action item", "Alert on record expiry"),
         ("action item", "alert 14 days ahead"),
-        ("decision", "Move DNS to the managed zone"),
         ("notes", "Publish on Friday"),
     ]
 

@@ -1,0 +1,69 @@
+"""Every decision about Python's cycle collector, in one place.
+
+Two tricks, one owner. While a meeting is on screen the heap is *held*:
+a meeting with thousands of events holds a few hundred thousand long-lived
+objects (events, rendered rows, Textual's DOM, the room's connections), and
+every full collection walks all of them: 30-120 ms on a 2-core machine, long
+enough to freeze the countdown and hold back every note-taker's
+acknowledgement. So once the meeting is on screen, :func:`settle` collects the
+young generations (a full collection would cost the 100 ms this avoids) and
+``gc.freeze`` moves the survivors out of the collector's sight; after each
+later full collection the survivors are frozen too, so the next one only looks
+at objects made since. Objects frozen that later become cyclic garbage are
+reclaimed only after :func:`release` (when the app ends): in a meeting that is
+a few dialogs' worth.
+
+Outside a meeting, :func:`bulk_load` pauses the collector while the main
+thread reads a library of meetings: collections triggered by the many new
+objects find nothing to free, and skipping them halves an uncached load. The
+collector is process-wide, so that pause is never taken in a worker thread (it
+would switch the collector off under the screen's feet, and its end could
+switch it back on while the screen needs it otherwise) nor while the heap is
+held: a library loaded by a screen's worker simply runs with the collector on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import threading
+from collections.abc import Iterator
+
+_held = False
+
+
+def settle() -> None:
+    """Collect once and freeze what is alive now; from then on, freeze the survivors of every full collection."""
+    global _held
+    gc.collect(1)
+    gc.freeze()
+    if not _held:
+        gc.callbacks.append(_freeze_survivors)
+        _held = True
+
+
+def release() -> None:
+    """Stop freezing and hand every frozen object back to the collector (the app is closing)."""
+    global _held
+    if _held:
+        gc.callbacks.remove(_freeze_survivors)
+        _held = False
+    gc.unfreeze()
+
+
+@contextlib.contextmanager
+def bulk_load() -> Iterator[None]:
+    """No collection while many objects are made at once, if this is the main thread and no meeting holds the heap."""
+    paused = gc.isenabled() and not _held and threading.current_thread() is threading.main_thread()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _freeze_survivors(phase: str, info: dict) -> None:
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
