@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from pmtui.room.client import Rejected
+from pmtui.room.client import Rejected, probe
 from pmtui.room.outbox import Outbox
-from test_room_support import events_by, room, until  # noqa: F401 (fixture)
+from test_room_support import TOKEN, events_by, room, until  # noqa: F401 (fixture)
 
 
 async def test_the_outbox_is_written_off_the_event_loop_and_a_change_is_sent_only_once_on_disk(room, monkeypatch):
@@ -51,3 +51,8 @@ async def test_a_change_the_outbox_cannot_take_comes_back_refused(room, monkeypa
     await until(lambda: refused, what="the refusal")
     assert refused[0].entry == sent and "No space left on device" in refused[0].message
     assert not client.pending
+
+
+async def test_probe_knows_a_room_by_its_welcome(room):
+    assert await probe(room.url, TOKEN) == ("ok", "")
+    assert await probe(room.url, TOKEN + "x") == ("refused", "wrong room token")

@@ -12,7 +12,6 @@ capped at 5 s, with jitter) and reports its :class:`ConnectionState`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -579,10 +578,10 @@ async def probe(url: str, token: str, *, timeout: float = 5.0) -> tuple[str, str
                 if message.type != aiohttp.WSMsgType.TEXT:
                     return "unreachable", "the room closed the connection"
                 try:
-                    kind = json.loads(message.data).get("type")
-                except (ValueError, AttributeError):
-                    kind = None
-                if kind != "welcome":
+                    welcomed = isinstance(protocol.parse_server_message(message.data), Welcome)
+                except ProtocolError:
+                    welcomed = False
+                if not welcomed:
                     return "unreachable", "that address does not look like a pmtui room"
                 return "ok", ""
     except aiohttp.WSServerHandshakeError as exc:
