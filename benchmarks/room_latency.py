@@ -46,8 +46,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from pmtui.model import Incident, TimelineEvent  # noqa: E402
-from pmtui.room.client import RoomClient  # noqa: E402
+from pmtui.room.client import Acked, RoomClient, RoomUpdate  # noqa: E402
 from pmtui.room.outbox import Outbox  # noqa: E402
+from pmtui.room.protocol import EventsChanged  # noqa: E402
 
 TOKEN = "benchmark-token"
 
@@ -64,15 +65,13 @@ async def load_main(url: str, names: list[str], outbox_dir: str) -> None:
     sends: dict[str, dict] = {}
     clients: list[RoomClient] = []
     for name in names:
-        def on_update(kind: str, data: dict, name: str = name) -> None:
+        def on_update(update: RoomUpdate, name: str = name) -> None:
             now = time.perf_counter()
-            if kind == "event":
-                received[name][data["id"]] = now
-            elif kind == "events":  # several events broadcast together
-                for event in data["events"]:
-                    received[name][event["id"]] = now
-            elif kind == "ack" and data["ref"] in sends:
-                sends[data["ref"]]["ack"] = now
+            if isinstance(update, EventsChanged):  # one event, or several broadcast together
+                for event in update.events:
+                    received[name][event.id] = now
+            elif isinstance(update, Acked) and update.ref in sends:
+                sends[update.ref]["ack"] = now
 
         client = RoomClient(url, TOKEN, name=name, outbox=Outbox.for_room(url, name, outbox_dir), on_update=on_update)
         clients.append(client)
@@ -84,7 +83,9 @@ async def load_main(url: str, names: list[str], outbox_dir: str) -> None:
     async def send(client: RoomClient, n: int, tag: str) -> None:
         t0 = time.perf_counter()
         entry = client.add_event_line(f"15:{n % 60:02d}:{random.randrange(60):02d} {tag} {client.name} #{n} | {client.name}")
-        sends[entry["id"]] = {"sender": client.name, "t0": t0, "written": time.perf_counter()}
+        sent = sends[entry.id] = {"sender": client.name, "t0": t0}
+        on_disk = asyncio.ensure_future(client.saved())  # the outbox is written off the event loop
+        on_disk.add_done_callback(lambda _: sent.__setitem__("written", time.perf_counter()))
 
     async def steady(client: RoomClient, count: int, interval: float) -> None:
         await asyncio.sleep(random.uniform(0, interval))

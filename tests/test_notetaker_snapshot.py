@@ -7,9 +7,10 @@ import json
 import pytest
 
 from pmtui.room.client import ConnectionState, RoomClient
+from pmtui.room.protocol import parse_server_message
 from pmtui.room.server import RoomServer
 from pmtui.session import MeetingSession
-from pmtui.tui.notetaker import NoteTakerApp
+from pmtui.tui.notetaker.app import NoteTakerApp
 from test_room_support import TOKEN
 from test_view_timeline import demo, fixed_now, write
 
@@ -22,7 +23,7 @@ class ReplayClient(RoomClient):
         self._recorded = welcome
 
     async def start(self) -> None:
-        self._welcome(self._recorded)
+        self._receive(parse_server_message(json.dumps(self._recorded)))
         self._set_state(ConnectionState("connected"))
 
     async def stop(self) -> None:

@@ -83,6 +83,7 @@ CHILD = textwrap.dedent("""
         await client.start()
         for n in range(count):
             client.add_event_line(f"14:{n:02d} typed before the kill {n} | {name}")
+        await client.saved()
         print("typed", flush=True)
         await asyncio.sleep(3600)
 

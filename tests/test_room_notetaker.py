@@ -7,7 +7,9 @@ from textual.widgets import Input, Label
 from pmtui.clock import format_remaining
 from pmtui.room.server import RoomServer
 from pmtui.tui.app import make_app
-from pmtui.tui.notetaker import PENDING, NameScreen, NoteTakerApp
+from pmtui.tui.notetaker.app import NoteTakerApp
+from pmtui.tui.notetaker.dialogs import NameScreen
+from pmtui.tui.notetaker.screen import PENDING
 from pmtui.tui.widgets.room_status import RoomStatus
 from test_room_support import TOKEN, new_meeting, room, until  # noqa: F401 (fixture)
 
@@ -43,7 +45,7 @@ async def test_typed_event_shows_pending_then_stored_in_table_and_session(room):
         entry = app.client.pending[0] if app.client.pending else None
         table = app.notes.timeline
         if entry is not None:  # still waiting for the facilitator: the row says so
-            assert _cell(table, entry["id"], "st") == PENDING
+            assert _cell(table, entry.id, "st") == PENDING
         await until(lambda: not app.client.pending, what="ack")
         await pilot.pause()
         events = room.session.meeting.events
@@ -66,7 +68,7 @@ async def test_half_typed_text_survives_a_phase_change_and_the_clock_follows(roo
         await pilot.press(*"half")
         room.session.next_phase()
         room.session.start_clock()
-        await until(lambda: app.client.room.clock.get("index") == 1 and app.client.room.clock.get("running"))
+        await until(lambda: app.client.room.clock.index == 1 and app.client.room.clock.running)
         await pilot.pause()
         assert "Phase 2/" in _text(app, "#nt-phase") and room.session.phase.title in _text(app, "#nt-phase")
         assert app.notes.query_one("#nt-entry Input", Input) is line
@@ -141,7 +143,7 @@ async def test_connection_state_and_pending_are_shown_while_the_facilitator_is_a
         await pilot.pause()
         assert "reconnecting" in _text(app, "#nt-connection")
         assert f"{PENDING} 1 pending" in _text(app, "#nt-status")
-        pending_id = app.client.pending[0]["id"]
+        pending_id = app.client.pending[0].id
         assert _cell(app.notes.timeline, pending_id, "st") == PENDING
         await room.start_server()
         await until(lambda: not app.client.pending, what="delivered after the facilitator came back")

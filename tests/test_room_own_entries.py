@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pmtui.room.client import RoomClient, new_change_id
+from pmtui.room.client import Acked, Notice, Rejected, RoomClient, new_change_id
 from pmtui.room.config import RoomConfig
 from pmtui.room.outbox import Outbox
-from pmtui.room.protocol import dumps
+from pmtui.room.protocol import EditEntry, RemoveEntry, dumps
 from pmtui.tui.app import make_app
-from pmtui.tui.notetaker import PENDING, NoteTakerApp
+from pmtui.tui.notetaker.app import NoteTakerApp
+from pmtui.tui.notetaker.screen import PENDING
 from pmtui.tui.views.observations import ObservationList
 from test_room_notetaker import _cell, _joined, _type
 from test_room_support import TOKEN, new_meeting, reload, room, until  # noqa: F401 (fixture)
@@ -19,7 +20,7 @@ async def _added(room, client, line: str) -> str:
     await until(lambda: client.connected and client._greeted, what="the note-taker to join")
     sent = client.add_event_line(line)
     await until(lambda: not client.pending, what="the add to be stored")
-    return sent["id"]
+    return sent.id
 
 
 def _event(room, event_id: str):
@@ -37,7 +38,8 @@ async def test_a_note_taker_edits_and_removes_their_own_event_and_everyone_sees_
     event = _event(room, event_id)
     assert (event.time.strftime("%H:%M"), event.description, event.actor, event.evidence, event.author) == (
         "14:38", "checkout errors start", "checkout-api", "grafana", "alice")
-    await until(lambda: bob.room.events.get(event_id, {}).get("actor") == "checkout-api", what="bob to see it")
+    await until(lambda: event_id in bob.room.events and bob.room.events[event_id].actor == "checkout-api",
+                what="bob to see it")
     alice.remove(event_id)
     await until(lambda: not alice.pending, what="the removal to be stored")
     assert _event(room, event_id) is None
@@ -50,12 +52,12 @@ async def test_a_note_taker_edits_and_removes_their_own_event_and_everyone_sees_
 async def test_a_note_taker_edits_their_observation_and_may_move_it_to_another_kind(room):
     alice = await room.client("alice")
     sent = alice.add_observation("went_well", "alert paged fast")
-    alice.edit(sent["id"], "the alert paged within two minutes")
-    alice.edit(sent["id"], "! the alert paged at all (it was muted the week before)")
+    alice.edit(sent.id, "the alert paged within two minutes")
+    alice.edit(sent.id, "! the alert paged at all (it was muted the week before)")
     await until(lambda: not alice.pending, what="the edits to be stored")
     [observation] = room.session.meeting.observations
     assert (observation.kind, observation.text) == ("lucky", "the alert paged at all (it was muted the week before)")
-    alice.remove(sent["id"])
+    alice.remove(sent.id)
     await until(lambda: not alice.pending)
     assert room.session.meeting.observations == []
 
@@ -67,7 +69,7 @@ async def test_others_entries_and_the_facilitators_are_refused_and_left_as_they_
     observation = room.session.add_observation("went_well", "rollback was quick", author="alice")
     before = [(e.id, e.description, e.actor) for e in room.session.meeting.events]
     refused = []
-    mallory.on_update = lambda kind, data: refused.append(data["message"]) if kind == "rejected" else None
+    mallory.on_update = lambda update: refused.append(update.message) if isinstance(update, Rejected) else None
     for item in (theirs, own.id, observation.id):
         mallory.edit(item, "14:00 nothing happened")
         mallory.remove(item)
@@ -83,7 +85,7 @@ async def test_an_edit_or_removal_sent_twice_is_applied_once(room):
     alice = await room.client("alice")
     event_id = await _added(room, alice, "14:37 checkout errors")
     acks = []
-    alice.on_update = lambda kind, data: acks.append(data["duplicate"]) if kind == "ack" else None
+    alice.on_update = lambda update: acks.append(update.duplicate) if isinstance(update, Acked) else None
     edit = {"type": "edit", "id": new_change_id(), "item": event_id, "line": "14:38 errors start"}
     remove = {"type": "remove", "id": new_change_id(), "item": event_id}
     for message in (edit, edit, remove, remove):
@@ -98,7 +100,7 @@ async def test_an_edit_of_an_entry_the_facilitator_removed_is_refused_with_the_r
     event_id = await _added(room, alice, "14:37 checkout errors")
     room.session.delete_event(event_id)
     refused = []
-    alice.on_update = lambda kind, data: refused.append(data["message"]) if kind == "rejected" else None
+    alice.on_update = lambda update: refused.append(update.message) if isinstance(update, Rejected) else None
     alice.edit(event_id, "14:38 errors start")
     await until(lambda: refused, what="the refusal")
     assert "the facilitator removed it" in refused[0]
@@ -119,7 +121,7 @@ async def test_malformed_edits_and_removals_get_an_error_and_change_nothing(room
     alice = await room.client("alice")
     event_id = await _added(room, alice, "14:37 checkout errors")
     errors = []
-    alice.on_update = lambda kind, data: errors.append(data["message"]) if kind in ("error", "rejected") else None
+    alice.on_update = lambda update: errors.append(update.message) if isinstance(update, (Notice, Rejected)) else None
     await alice._ws.send_str(dumps(dict(message, id=new_change_id())))
     await until(lambda: errors, what="an error reply")
     assert [(e.id, e.description) for e in room.session.meeting.events] == [(event_id, "checkout errors")]
@@ -202,7 +204,7 @@ async def test_edits_and_removals_typed_while_cut_off_wait_on_disk_and_show_pend
         await pilot.pause()
         table, observations = app.notes.timeline, app.notes.observations
         assert _cell(table, event_id, "event") == "checkout errors start" and _cell(table, event_id, "st") == PENDING
-        assert [e["type"] for e in app.client.pending] == ["edit", "remove"]
+        assert [type(e) for e in app.client.pending] == [EditEntry, RemoveEntry]
         await room.start_server()
         await until(lambda: not app.client.pending, what="the outbox to drain after the reconnect")
         await pilot.pause()
@@ -244,13 +246,13 @@ async def test_the_facilitators_screen_follows_a_note_takers_edits_and_removals(
             sent = client.add_observation("went_well", "the alert paged")
             event = client.add_event_line("14:37 checkout errors")
             await until(lambda: not client.pending, what="the adds")
-            client.edit(sent["id"], "! the alert paged at all")
-            client.remove(event["id"])
+            client.edit(sent.id, "! the alert paged at all")
+            client.remove(event.id)
             await until(lambda: not client.pending, what="the edit and the removal")
             await pilot.pause()
             assert app.is_running and app.session.meeting.events == []
             lucky = app.screen.query_one("#obs-lucky", ObservationList)
-            assert lucky.get_option(sent["id"]) is not None
+            assert lucky.get_option(sent.id) is not None
             assert app.screen.query_one("#obs-went_well", ObservationList).option_count == 0
         finally:
             await client.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -168,3 +169,40 @@ def test_connection_state_reads_as_one_line():
     assert ConnectionState("reconnecting", "connection lost", 103.2).describe(now=100.0) == \
         "reconnecting in 3s (connection lost)"
     assert ConnectionState("refused", "wrong room token").describe() == "refused: wrong room token"
+
+
+def test_facilitator_messages_parse_into_their_types():
+    event = {"id": "e1", "time": "2026-03-14T14:37:00+00:00", "description": "errors", "actor": "api",
+             "evidence": "", "author": "Lee", "kind": "event", "decision_point": False}
+    assert protocol.parse_server_message(json.dumps({"type": "event", "event": event})) == protocol.EventsChanged(
+        (protocol.RoomEvent("e1", datetime(2026, 3, 14, 14, 37, tzinfo=UTC), "errors", "api", "", "Lee"),))
+    assert protocol.parse_server_message(msg(type="ack", ref=ID, duplicate=True)) == protocol.Ack(ID, True)
+    assert protocol.parse_server_message(msg(type="error", ref=None, message="no")) == protocol.Error(None, "no")
+    assert protocol.parse_server_message(msg(type="chain", chain=None)) == protocol.ChainChanged(None)
+    assert protocol.parse_server_message(msg(type="incident", incident={"title": "t", "tz": "Europe/Berlin",
+                                                                         "date": "2026-03-14"})).incident == (
+        protocol.RoomIncident("t", "", "Europe/Berlin", date(2026, 3, 14)))
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    (b"{}", "binary"),
+    ("{", "invalid JSON"),
+    ("[]", "not an object"),
+    (msg(type="welcome_back"), "does not know"),
+    (msg(type="event", event={"id": "e1", "time": "yesterday", "description": "x"}), "not an ISO time"),
+    (msg(type="events", events=[{"id": 5}]), "'id' is a number"),
+    (msg(type="event_removed"), "'id' is null"),
+    (msg(type="clock", clock={"index": True, "count": 1}), "'index' is a boolean"),
+    (msg(type="observation", observation="went well"), "not an object"),
+    (msg(type="ack", ref=ID, duplicate="yes"), "'duplicate' is a string"),
+    (msg(type="incident", incident={"title": "t", "date": "14.03."}), "not a date"),
+])
+def test_facilitator_messages_that_cannot_be_read_are_a_protocol_error(raw, words):
+    with pytest.raises(ProtocolError, match=words):
+        protocol.parse_server_message(raw)
+
+
+def test_a_note_takers_message_goes_out_as_it_is_read_back():
+    for message in (AddEvent(ID, line="14:37 x"), AddEvent(ID, time="14:37", description="x", actor="bob"),
+                    AddWhy(ID, "because"), AddWhy(ID, "because", "c1"), AddObservation(ID, "lucky", "phew")):
+        assert protocol.read_client_message(protocol.client_message_data(message)) == message

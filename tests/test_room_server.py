@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from pmtui.room import protocol
-from pmtui.room.client import RoomClient
+from pmtui.room.client import Rejected, RoomClient
 from pmtui.room.outbox import Outbox
 from pmtui.room.server import RoomServer
 from test_room_support import TOKEN, TcpProxy, events_by, reload, room, until  # noqa: F401 (fixture)
@@ -50,27 +50,27 @@ async def test_join_gets_a_snapshot_then_deltas_for_events_observations_chain_an
     client = await room.client("alice")
     await connected(client)
     snap = client.room
-    assert [e["description"] for e in snap.events.values()] == ["deploy starts"]
-    assert [o["text"] for o in snap.observations.values()] == ["paging worked"]
+    assert [e.description for e in snap.events.values()] == ["deploy starts"]
+    assert [o.text for o in snap.observations.values()] == ["paging worked"]
     assert snap.chain is None
-    assert snap.clock["title"] == session.phase.title and snap.clock["index"] == 0
-    assert snap.incident["title"] == "Checkout errors"
+    assert snap.clock.title == session.phase.title and snap.clock.index == 0
+    assert snap.incident.title == "Checkout errors"
 
     event = session.add_event("14:05", "rollback", "bob", author="facilitator")
     await until(lambda: event.id in client.room.events)
     session.update_event(event.id, description="rollback started")
-    await until(lambda: client.room.events[event.id]["description"] == "rollback started")
+    await until(lambda: client.room.events[event.id].description == "rollback started")
     session.delete_event(event.id)
     await until(lambda: event.id not in client.room.events)
     chain = session.start_chain("Why did checkout fail?")
-    await until(lambda: (client.room.chain or {}).get("id") == chain.id)
+    await until(lambda: client.room.chain is not None and client.room.chain.id == chain.id)
     session.add_why(chain.id, "a bad config was deployed")
-    await until(lambda: len(client.room.chain["whys"]) == 1)
+    await until(lambda: len(client.room.chain.whys) == 1)
     session.next_phase()
-    await until(lambda: client.room.clock["index"] == 1)
-    assert client.room.clock["title"] == session.phase.title
+    await until(lambda: client.room.clock.index == 1)
+    assert client.room.clock.title == session.phase.title
     session.toggle_pause()
-    await until(lambda: client.room.clock["running"])
+    await until(lambda: client.room.clock.running)
     assert client.room.remaining() == pytest.approx(session.clock.remaining(), abs=1.0)
 
 
@@ -80,13 +80,13 @@ async def test_observations_and_whys_from_note_takers_carry_their_author(room):
     client.add_observation("went_poorly", "alerts were noisy")
     client.add_why("nobody owned the alert")  # no chain yet: refused, never stored
     rejected = []
-    client.on_update = lambda kind, data: rejected.append(data) if kind == "rejected" else None
+    client.on_update = lambda update: rejected.append(update) if isinstance(update, Rejected) else None
     await until(lambda: not client.pending)
     assert [o.author for o in room.session.meeting.observations] == ["carol"]
-    assert "no Five Whys chain" in rejected[0]["message"]
+    assert "no Five Whys chain" in rejected[0].message
     chain = room.session.start_chain("Why was the page late?")
     await until(lambda: client.room.chain is not None)
-    client.add_why("the alert threshold was too high", client.room.chain["id"])
+    client.add_why("the alert threshold was too high", client.room.chain.id)
     await until(lambda: not client.pending)
     assert [(w.text, w.author) for w in chain.whys] == [("the alert threshold was too high", "carol")]
 
@@ -109,6 +109,7 @@ async def test_a_cut_network_loses_nothing_and_doubles_nothing(room):
         client.add_event_line(f"14:2{n} typed offline {n}")
     client.add_observation("lucky", "the cut was short")
     assert len(client.pending) == 6
+    await client.saved()
     on_disk = json.loads(outbox.path.read_text())
     assert len(on_disk["entries"]) == 6  # written before sending, survives a crash
     assert len(room.session.meeting.events) == 1

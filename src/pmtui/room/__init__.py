@@ -1,11 +1,15 @@
 """Live note-takers: a WebSocket room inside the facilitator's process.
 
-* :mod:`pmtui.room.protocol` — the JSON messages and their field-by-field validation.
+* :mod:`pmtui.room.protocol` — the JSON messages, their field-by-field validation, and
+  the typed messages both ends read them into.
 * :mod:`pmtui.room.server` — :class:`RoomServer`, run on the facilitator's event loop;
   it hands note-takers' changes to the :class:`~pmtui.session.MeetingSession`
   (still the single writer) and broadcasts the results.
 * :mod:`pmtui.room.client` — :class:`RoomClient`, a note-taker's connection with
-  reconnect and backoff, sending from the on-disk :class:`~pmtui.room.outbox.Outbox`.
+  reconnect and backoff, sending from the on-disk :class:`~pmtui.room.outbox.Outbox`
+  (written by one worker thread, never on the event loop).
+* :mod:`pmtui.room.view` — :class:`~pmtui.room.view.NotesView`, what a note-taker sees:
+  the room merged with their changes still on their way (drawn by ``pmtui.tui.notetaker``).
 """
 
 from __future__ import annotations

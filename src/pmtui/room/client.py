@@ -12,20 +12,43 @@ capped at 5 s, with jitter) and reports its :class:`ConnectionState`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, assert_never
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
 from . import protocol
 from .outbox import Outbox
-from .protocol import ProtocolError, dumps
+from .protocol import (
+    Ack,
+    Bye,
+    ChainChanged,
+    ClientMessage,
+    ClockChanged,
+    Error,
+    EventRemoved,
+    EventsChanged,
+    IncidentChanged,
+    ObservationChanged,
+    ObservationRemoved,
+    ProtocolError,
+    RoomChain,
+    RoomClock,
+    RoomEvent,
+    RoomIncident,
+    RoomObservation,
+    ServerMessage,
+    Welcome,
+    client_message_data,
+    dumps,
+)
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -90,32 +113,94 @@ class ConnectionState:
 class RoomState:
     """What the note-taker knows of the meeting, kept up to date from the facilitator's messages."""
 
-    incident: dict = field(default_factory=dict)
-    clock: dict = field(default_factory=dict)
+    incident: RoomIncident | None = None
+    clock: RoomClock | None = None
     clock_received: float = 0.0  # time.monotonic() when ``clock`` arrived
-    events: dict[str, dict] = field(default_factory=dict)
-    observations: dict[str, dict] = field(default_factory=dict)
-    chain: dict | None = None
+    events: dict[str, RoomEvent] = field(default_factory=dict)
+    observations: dict[str, RoomObservation] = field(default_factory=dict)
+    chain: RoomChain | None = None
 
     def remaining(self, now: float | None = None) -> float | None:
         """Seconds left in the current phase, counted locally since the last clock message."""
-        if not self.clock:
+        if self.clock is None:
             return None
-        remaining = float(self.clock.get("remaining", 0.0))
-        if self.clock.get("running"):
+        remaining = self.clock.remaining
+        if self.clock.running:
             remaining -= max(0.0, (time.monotonic() if now is None else now) - self.clock_received)
         return remaining
 
-    def set_clock(self, clock: dict) -> None:
+    def set_clock(self, clock: RoomClock) -> None:
         self.clock = clock
         self.clock_received = time.monotonic()
 
+    def apply(self, message: ServerMessage) -> None:
+        """Take in what the facilitator says about the meeting (acks, errors and byes change nothing here)."""
+        match message:
+            case Welcome():
+                self.incident = message.incident
+                self.set_clock(message.clock)
+                self.events = {e.id: e for e in message.events}
+                self.observations = {o.id: o for o in message.observations}
+                self.chain = message.chain
+            case EventsChanged():
+                self.events.update((e.id, e) for e in message.events)
+            case EventRemoved():
+                self.events.pop(message.id, None)
+            case ObservationChanged():
+                self.observations[message.observation.id] = message.observation
+            case ObservationRemoved():
+                self.observations.pop(message.id, None)
+            case ChainChanged():
+                self.chain = message.chain
+            case ClockChanged():
+                self.set_clock(message.clock)
+            case IncidentChanged():
+                self.incident = message.incident
+            case Ack() | Error() | Bye():
+                pass
+            case _:
+                assert_never(message)
 
-Listener = Callable[[str, dict], None]
+
+@dataclass(frozen=True)
+class Acked:
+    """The facilitator has the change ``ref`` on disk; ``entry`` is what it was (None if already forgotten)."""
+
+    ref: str
+    entry: ClientMessage | None
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A change of this note-taker's that is not stored, and why; it has left the outbox."""
+
+    ref: str
+    entry: ClientMessage
+    message: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the note-taker should read that concerns no change of theirs."""
+
+    message: str
+
+
+RoomUpdate = (Welcome | EventsChanged | EventRemoved | ObservationChanged | ObservationRemoved | ChainChanged
+              | ClockChanged | IncidentChanged | Bye | Acked | Rejected | Notice)
+"""What a :class:`RoomClient` tells its listener: the room's news, and what became of this note-taker's changes."""
+
+Listener = Callable[[RoomUpdate], None]
 
 
 class RoomClient:
-    """Connect, keep connected, send the outbox in order, follow the meeting."""
+    """Connect, keep connected, send the outbox in order, follow the meeting.
+
+    The outbox is written by one worker thread (its fsyncs never stall the event
+    loop); the client keeps the pending changes in memory in the same order, and
+    sends a change only once the worker has it on disk.
+    """
 
     def __init__(
         self,
@@ -135,7 +220,7 @@ class RoomClient:
         self.ws_url = ws_url(url)
         self.token = token
         self.name = name
-        self.outbox = outbox
+        self.outbox: Outbox | None = None
         self.on_update = on_update
         self.on_state = on_state
         self.heartbeat = heartbeat
@@ -145,6 +230,8 @@ class RoomClient:
         self.room = RoomState()
         self.state = ConnectionState("connecting")
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._pending: dict[str, ClientMessage] = {}
+        self._on_disk: set[str] = set()
         self._sent: set[str] = set()
         self._greeted = False
         self._pump_lock = asyncio.Lock()
@@ -152,7 +239,10 @@ class RoomClient:
         self._stopping = False
         self._wake = asyncio.Event()
         self._background: set[asyncio.Task] = set()
+        self._disk: ThreadPoolExecutor | None = None
         self._flush_handle: asyncio.TimerHandle | None = None
+        if outbox is not None:
+            self._use_outbox(outbox)
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -163,7 +253,7 @@ class RoomClient:
             self._task = asyncio.create_task(self._run(), name="pmtui-room-client")
 
     async def stop(self) -> None:
-        """Disconnect and stop reconnecting; the outbox stays on disk."""
+        """Disconnect and stop reconnecting; the outbox stays on disk, with everything written."""
         self._stopping = True
         self._wake.set()
         ws = self._ws
@@ -184,7 +274,16 @@ class RoomClient:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_outbox()
+        if self._disk is not None:
+            await self.saved()
+            self._disk.shutdown(wait=False)  # idle: every job was awaited above
+            self._disk = None
         self._set_state(ConnectionState("stopped"))
+
+    async def saved(self) -> None:
+        """Wait until every change submitted so far (and every removal) is written to the outbox."""
+        if self._disk is not None:
+            await asyncio.get_running_loop().run_in_executor(self._disk, lambda: None)
 
     def reconnect_now(self) -> None:
         """Skip the rest of the backoff wait."""
@@ -200,58 +299,95 @@ class RoomClient:
     def introduce(self, name: str, outbox: Outbox) -> None:
         """Say who this note-taker is (if the name was not known at start) and use their outbox."""
         self.name = protocol.check_name(name)
-        self.outbox = outbox
+        self._use_outbox(outbox)
         self._schedule_pump()
 
+    def _use_outbox(self, outbox: Outbox) -> None:
+        """Take the outbox's entries (from an earlier run) as pending and on disk, in their order."""
+        self.outbox = outbox
+        for data in outbox:
+            try:
+                message = protocol.read_client_message(data)
+            except ProtocolError as exc:
+                outbox.remove(data["id"], defer=True)  # written with the next change
+                self._emit(Notice(f"dropped a change in the outbox {outbox.path} that cannot be sent: {exc}"))
+                continue
+            self._pending[message.id] = message
+            self._on_disk.add(message.id)
+
     @property
-    def pending(self) -> list[dict]:
+    def pending(self) -> list[ClientMessage]:
         """Changes sent or to send, not yet acknowledged, oldest first."""
-        return list(self.outbox) if self.outbox is not None else []
+        return list(self._pending.values())
 
-    def add_event_line(self, line: str) -> dict:
+    def is_pending(self, change_id: str) -> bool:
+        """Whether the change ``change_id`` waits for the facilitator."""
+        return change_id in self._pending
+
+    def add_event_line(self, line: str) -> ClientMessage:
         """Queue a timeline event typed as ``TIME description | actor | evidence``."""
-        return self.submit({"type": "add_event", "line": line})
+        return self._queue({"type": "add_event", "line": line})
 
-    def add_event(self, time: str, description: str, actor: str = "", evidence: str = "") -> dict:
+    def add_event(self, time: str, description: str, actor: str = "", evidence: str = "") -> ClientMessage:
         """Queue a timeline event given field by field."""
-        return self.submit({"type": "add_event", "time": time, "description": description,
+        return self._queue({"type": "add_event", "time": time, "description": description,
                             "actor": actor, "evidence": evidence})
 
-    def add_observation(self, kind: str, text: str) -> dict:
+    def add_observation(self, kind: str, text: str) -> ClientMessage:
         """Queue an observation ('went_well', 'went_poorly' or 'lucky')."""
-        return self.submit({"type": "add_observation", "kind": kind, "text": text})
+        return self._queue({"type": "add_observation", "kind": kind, "text": text})
 
-    def add_why(self, text: str, chain_id: str | None = None) -> dict:
+    def add_why(self, text: str, chain_id: str | None = None) -> ClientMessage:
         """Queue a "why" answer for the chain ``chain_id`` (default: the most recent one)."""
-        message = {"type": "add_why", "text": text}
+        message: dict[str, Any] = {"type": "add_why", "text": text}
         if chain_id is not None:
             message["chain_id"] = chain_id
-        return self.submit(message)
+        return self._queue(message)
 
-    def edit(self, item: str, line: str) -> dict:
+    def edit(self, item: str, line: str) -> ClientMessage:
         """Queue a rewrite of an event or observation this note-taker added (the line as typed)."""
-        return self.submit({"type": "edit", "item": item, "line": line})
+        return self._queue({"type": "edit", "item": item, "line": line})
 
-    def remove(self, item: str) -> dict:
+    def remove(self, item: str) -> ClientMessage:
         """Queue the removal of an event or observation this note-taker added."""
-        return self.submit({"type": "remove", "item": item})
+        return self._queue({"type": "remove", "item": item})
 
     def owns(self, item: str, author: str) -> bool:
         """Whether this note-taker may edit or remove the entry ``item`` written by ``author``."""
         return self.name is not None and protocol.owns(self.name, item, author)
 
-    def submit(self, message: dict) -> dict:
-        """Validate ``message``, give it an id, write it to the outbox, then send it.
+    def _queue(self, message: dict[str, Any]) -> ClientMessage:
+        """Check ``message`` (with a new id) and submit it; ProtocolError with a one-line reason."""
+        return self.submit(protocol.read_client_message(dict(message, id=new_change_id())))
 
-        Raises ProtocolError (with a one-line reason) for what the facilitator would refuse.
+    def submit(self, message: ClientMessage) -> ClientMessage:
+        """Keep a checked ``message`` pending, write it to the outbox (in the worker), then send it.
+
+        When the outbox cannot be written the change comes back as :class:`Rejected`.
         """
         if self.outbox is None:
             raise RuntimeError("say who you are first: the outbox is opened with the name")
-        entry = dict(message, id=new_change_id())
-        protocol.parse_client_message(dumps(entry))  # the facilitator checks again; this is for a quick answer
-        self.outbox.add(entry)
-        self._schedule_pump()
-        return entry
+        self._pending[message.id] = message
+        written = self._in_worker(self.outbox.add, client_message_data(message))
+        written.add_done_callback(lambda done: self._written(message, done))
+        return message
+
+    def _written(self, message: ClientMessage, done: asyncio.Future) -> None:
+        if done.cancelled():
+            return
+        exc = done.exception()
+        if exc is None:
+            self._on_disk.add(message.id)
+            self._schedule_pump()
+        elif self._pending.pop(message.id, None) is not None:
+            reason = getattr(exc, "strerror", None) or exc
+            self._emit(Rejected(message.id, message, f"cannot save to the outbox {self.outbox.path}: {reason}"))
+
+    def _in_worker(self, job: Callable[..., Any], *args: Any) -> asyncio.Future:
+        """Run ``job`` on the outbox's one worker thread, after every job queued before it."""
+        if self._disk is None:
+            self._disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmtui-outbox")
+        return asyncio.get_running_loop().run_in_executor(self._disk, job, *args)
 
     # --- the connection loop --------------------------------------------------------------------
 
@@ -263,12 +399,12 @@ class RoomClient:
             except Exception:
                 log.exception("connection state listener failed")
 
-    def _emit(self, kind: str, data: dict) -> None:
+    def _emit(self, update: RoomUpdate) -> None:
         if self.on_update is not None:
             try:
-                self.on_update(kind, data)
+                self.on_update(update)
             except Exception:
-                log.exception("room listener failed on %s", kind)
+                log.exception("room listener failed on %s", type(update).__name__)
 
     async def _run(self) -> None:
         attempt = 0
@@ -324,89 +460,43 @@ class RoomClient:
         self._sent = set()
         self._greeted = False
         welcomed = False
-        async for message in ws:
-            if message.type == aiohttp.WSMsgType.TEXT:
+        async for frame in ws:
+            if frame.type == aiohttp.WSMsgType.TEXT:
                 try:
-                    data = protocol.parse_server_message(message.data)
+                    message = protocol.parse_server_message(frame.data)
                 except ProtocolError as exc:
-                    self._emit("error", {"message": str(exc)})
+                    self._emit(Notice(str(exc)))
                     continue
-                try:
-                    if data["type"] == "welcome":
-                        self._welcome(data)
-                        welcomed = True
-                        self._set_state(ConnectionState("connected"))
-                        self._schedule_pump()
-                    else:
-                        self._handle(data)
-                except (KeyError, TypeError, AttributeError, ValueError) as exc:
-                    self._emit("error", {"message": f"the facilitator sent a {data['type']!r} message this "
-                                                    f"note-taker cannot read ({exc!r})"})
-            elif message.type == aiohttp.WSMsgType.ERROR:
+                self._receive(message)
+                if isinstance(message, Welcome):
+                    welcomed = True
+                    self._set_state(ConnectionState("connected"))
+                    self._schedule_pump()
+            elif frame.type == aiohttp.WSMsgType.ERROR:
                 break
         return welcomed
 
-    def _welcome(self, data: dict) -> None:
-        room = self.room
-        room.incident = data.get("incident") or {}
-        room.set_clock(data.get("clock") or {})
-        room.events = {e["id"]: e for e in data.get("events", [])}
-        room.observations = {o["id"]: o for o in data.get("observations", [])}
-        room.chain = data.get("chain")
-        self._emit("snapshot", data)
+    def _receive(self, message: ServerMessage) -> None:
+        """Follow one facilitator message: the room's news goes to the state, acks and refusals to the outbox."""
+        match message:
+            case Ack():
+                self._emit(Acked(message.ref, self._forget(message.ref), message.duplicate))
+            case Error():
+                entry = None if message.ref is None else self._forget(message.ref)
+                self._emit(Notice(message.message) if entry is None else Rejected(message.ref, entry, message.message))
+            case _:
+                self.room.apply(message)
+                self._emit(message)
 
-    def _handle(self, data: dict) -> None:
-        kind = data["type"]
-        room = self.room
-        try:
-            if kind == "event":
-                event = data["event"]
-                room.events[event["id"]] = event
-                self._emit("event", event)
-            elif kind == "events":
-                for event in data["events"]:
-                    room.events[event["id"]] = event
-                self._emit("events", data)
-            elif kind == "event_removed":
-                room.events.pop(data["id"], None)
-                self._emit("event_removed", data)
-            elif kind == "observation":
-                observation = data["observation"]
-                room.observations[observation["id"]] = observation
-                self._emit("observation", observation)
-            elif kind == "observation_removed":
-                room.observations.pop(data["id"], None)
-                self._emit("observation_removed", data)
-            elif kind == "chain":
-                room.chain = data.get("chain")
-                self._emit("chain", data)
-            elif kind == "clock":
-                room.set_clock(data["clock"])
-                self._emit("clock", data["clock"])
-            elif kind == "incident":
-                room.incident = data["incident"]
-                self._emit("incident", data["incident"])
-            elif kind == "ack":
-                entry = self._forget(data["ref"])
-                self._emit("ack", {"ref": data["ref"], "entry": entry, "duplicate": bool(data.get("duplicate"))})
-            elif kind == "error":
-                ref = data.get("ref")
-                entry = self._forget(ref) if isinstance(ref, str) else None
-                if entry is not None:
-                    self._emit("rejected", {"ref": ref, "entry": entry, "message": str(data.get("message", ""))})
-                else:
-                    self._emit("error", {"message": str(data.get("message", ""))})
-            elif kind == "bye":
-                self._emit("bye", data)
-        except (KeyError, TypeError) as exc:
-            self._emit("error", {"message": f"the facilitator sent a {kind!r} message this note-taker cannot read ({exc})"})
-
-    def _forget(self, ref: str) -> dict | None:
-        """Drop an acknowledged or refused entry; the file is rewritten once per burst of acks."""
-        if self.outbox is None:
-            return None
-        entry = self.outbox.remove(ref, defer=True)
-        if entry is not None and self._flush_handle is None:
+    def _forget(self, ref: str) -> ClientMessage | None:
+        """Drop an acknowledged or refused change; the file is rewritten once per burst of acks."""
+        entry = self._pending.pop(ref, None)
+        if entry is None or self.outbox is None:
+            return entry
+        self._on_disk.discard(ref)
+        outbox = self.outbox
+        self._in_worker(lambda: outbox.remove(ref, defer=True))
+        if self._flush_handle is None:
             self._flush_handle = asyncio.get_running_loop().call_later(OUTBOX_FLUSH_DELAY, self._flush_outbox)
         return entry
 
@@ -414,10 +504,15 @@ class RoomClient:
         self._flush_handle = None
         if self.outbox is None:
             return
-        try:
-            self.outbox.flush()
-        except OSError as exc:
-            self._emit("error", {"message": f"cannot update the outbox {self.outbox.path}: {exc.strerror or exc}"})
+        outbox = self.outbox
+
+        def flushed(done: asyncio.Future) -> None:
+            exc = None if done.cancelled() else done.exception()
+            if exc is not None:
+                reason = getattr(exc, "strerror", None) or exc
+                self._emit(Notice(f"cannot update the outbox {outbox.path}: {reason}"))
+
+        self._in_worker(outbox.flush).add_done_callback(flushed)
 
     # --- sending ----------------------------------------------------------------------------------
 
@@ -430,7 +525,10 @@ class RoomClient:
         task.add_done_callback(self._background.discard)
 
     async def _pump(self) -> None:
-        """Say hello (once per connection), then send every outbox entry not yet sent on this connection, in order."""
+        """Say hello (once per connection), then send every change on disk and not yet sent on this connection.
+
+        In order: a change still being written holds back the ones after it.
+        """
         async with self._pump_lock:
             ws = self._ws
             if ws is None or ws.closed or not self.connected or self.name is None or self.outbox is None:
@@ -439,13 +537,15 @@ class RoomClient:
                 if not self._greeted:
                     await ws.send_str(dumps({"type": "hello", "name": self.name}))
                     self._greeted = True
-                for entry in self.outbox:
+                for message in self.pending:
                     if self._ws is not ws:
                         return
-                    if entry["id"] in self._sent or entry["id"] not in self.outbox:
+                    if message.id in self._sent or message.id not in self._pending:
                         continue
-                    self._sent.add(entry["id"])
-                    await ws.send_str(dumps(entry))
+                    if message.id not in self._on_disk:
+                        return
+                    self._sent.add(message.id)
+                    await ws.send_str(dumps(client_message_data(message)))
             except (ConnectionError, RuntimeError, aiohttp.ClientError) as exc:
                 log.debug("send failed, will resend after reconnecting: %s", exc)
 
@@ -476,10 +576,10 @@ async def probe(url: str, token: str, *, timeout: float = 5.0) -> tuple[str, str
                 if message.type != aiohttp.WSMsgType.TEXT:
                     return "unreachable", "the room closed the connection"
                 try:
-                    kind = json.loads(message.data).get("type")
-                except (ValueError, AttributeError):
-                    kind = None
-                if kind != "welcome":
+                    welcomed = isinstance(protocol.parse_server_message(message.data), Welcome)
+                except ProtocolError:
+                    welcomed = False
+                if not welcomed:
                     return "unreachable", "that address does not look like a pmtui room"
                 return "ok", ""
     except aiohttp.WSServerHandshakeError as exc:

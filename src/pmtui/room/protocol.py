@@ -21,7 +21,9 @@ id; ``edit`` and ``remove`` name such an ``ITEM``, and the facilitator refuses
 them for anything the note-taker did not add themselves (see :func:`owns`).
 An edit sets the whole entry, so one sent again gives the same result.
 
-Facilitator -> note-taker (built by the helpers below)::
+Facilitator -> note-taker (built by the helpers below; read into typed messages by
+:func:`parse_server_message`, one dataclass per kind, ``event`` and ``events`` both as
+:class:`EventsChanged`)::
 
     welcome   the full state on connect: incident, phase + clock, events, observations, chain
     event / events / event_removed              timeline deltas
@@ -41,6 +43,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from ..model import OBSERVATION_KINDS, Observation, TimelineEvent, WhyChain
@@ -283,6 +286,11 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
     data = decode(raw)
     if not isinstance(data, dict):
         raise ProtocolError(f"a message must be a JSON object, not {_json_type(data)}")
+    return read_client_message(data)
+
+
+def read_client_message(data: dict) -> ClientMessage:
+    """Validate one note-taker message given as a dict (from the wire, or typed on this machine)."""
     ref = data.get("id") if isinstance(data.get("id"), str) and ID_PATTERN.fullmatch(data["id"]) else None
     kind = data.get("type")
     if not isinstance(kind, str):
@@ -323,6 +331,16 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
     if kind == "remove":
         return RemoveEntry(**values)
     return AddWhy(**values)
+
+
+_CLIENT_TYPE_NAMES: dict[type, str] = {Hello: "hello", AddEvent: "add_event", AddObservation: "add_observation",
+                                       AddWhy: "add_why", EditEntry: "edit", RemoveEntry: "remove"}
+
+
+def client_message_data(message: ClientMessage) -> dict:
+    """A note-taker message as sent (and kept in the outbox): empty optional fields are left out."""
+    fields = {k: v for k, v in vars(message).items() if v is not None and not (k in ("actor", "evidence") and v == "")}
+    return {"type": _CLIENT_TYPE_NAMES[type(message)], **fields}
 
 
 def split_entry(line: str) -> tuple[str, str]:
@@ -394,20 +412,288 @@ def error(message: str, ref: str | None = None) -> dict:
     return {"type": "error", "ref": ref, "message": message}
 
 
-SERVER_TYPES = frozenset({
-    "welcome", "event", "events", "event_removed", "observation", "observation_removed", "chain", "clock",
-    "incident", "ack", "error", "bye",
-})
+# --- facilitator messages, as the note-taker reads them ----------------------------
 
 
-def parse_server_message(raw: str | bytes) -> dict:
-    """A facilitator frame as a dict with a known 'type' (ProtocolError otherwise)."""
+@dataclass(frozen=True)
+class RoomEvent:
+    """A timeline event as a note-taker knows it."""
+
+    id: str
+    time: datetime
+    description: str
+    actor: str
+    evidence: str
+    author: str
+    decision_point: bool = False
+
+
+@dataclass(frozen=True)
+class RoomObservation:
+    """An observation as a note-taker knows it."""
+
+    id: str
+    kind: str
+    text: str
+    author: str
+
+
+@dataclass(frozen=True)
+class RoomWhy:
+    """One answer of a Five Whys chain."""
+
+    id: str
+    text: str
+    author: str
+
+
+@dataclass(frozen=True)
+class RoomRootCause:
+    """Where a Five Whys chain ended."""
+
+    text: str
+    category: str
+
+
+@dataclass(frozen=True)
+class RoomChain:
+    """The current Five Whys chain."""
+
+    id: str
+    problem: str
+    author: str
+    whys: tuple[RoomWhy, ...]
+    root_cause: RoomRootCause | None
+
+
+@dataclass(frozen=True)
+class RoomClock:
+    """The current phase and its clock, at the moment the facilitator sent it."""
+
+    index: int
+    count: int
+    id: str
+    title: str
+    kind: str
+    remaining: float
+    planned: float
+    running: bool
+    started: bool
+
+
+@dataclass(frozen=True)
+class RoomIncident:
+    """What the note-taker needs of the incident: its title, and the zone and day typed times are read in."""
+
+    title: str
+    severity: str
+    tz: str
+    date: date | None
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """The whole meeting, sent once on every connection."""
+
+    incident: RoomIncident
+    clock: RoomClock
+    events: tuple[RoomEvent, ...]
+    observations: tuple[RoomObservation, ...]
+    chain: RoomChain | None
+
+
+@dataclass(frozen=True)
+class EventsChanged:
+    """Events added or changed (the wire's ``event`` and ``events``)."""
+
+    events: tuple[RoomEvent, ...]
+
+
+@dataclass(frozen=True)
+class EventRemoved:
+    """An event is gone."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class ObservationChanged:
+    """An observation was added or changed."""
+
+    observation: RoomObservation
+
+
+@dataclass(frozen=True)
+class ObservationRemoved:
+    """An observation is gone."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class ChainChanged:
+    """The most recent chain changed, or is gone (None)."""
+
+    chain: RoomChain | None
+
+
+@dataclass(frozen=True)
+class ClockChanged:
+    """The phase changed, or its clock (pause, extend)."""
+
+    clock: RoomClock
+
+
+@dataclass(frozen=True)
+class IncidentChanged:
+    """The incident's title, zone or day changed."""
+
+    incident: RoomIncident
+
+
+@dataclass(frozen=True)
+class Ack:
+    """The change ``ref`` is on the facilitator's disk."""
+
+    ref: str
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class Error:
+    """A refusal of the change ``ref``, or of a message as a whole (``ref`` None)."""
+
+    ref: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Bye:
+    """The facilitator stopped sharing."""
+
+    message: str
+
+
+ServerMessage = (Welcome | EventsChanged | EventRemoved | ObservationChanged | ObservationRemoved | ChainChanged
+                 | ClockChanged | IncidentChanged | Ack | Error | Bye)
+
+
+class _Fields:
+    """Typed reads of one object of a facilitator message; a wrong or missing field is a ProtocolError."""
+
+    def __init__(self, data: object, what: str) -> None:
+        if not isinstance(data, dict):
+            raise ProtocolError(f"the facilitator sent {what} that is {_json_type(data)}, not an object")
+        self.data = data
+        self.what = what
+
+    def _get(self, key: str, kinds: type | tuple[type, ...], default: object) -> Any:
+        value = self.data.get(key, default)
+        allowed = kinds if isinstance(kinds, tuple) else (kinds,)
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            raise ProtocolError(f"the facilitator sent {self.what} whose {key!r} is {_json_type(value)}")
+        return value
+
+    def text(self, key: str, default: str | None = None) -> str:
+        return self._get(key, str, default)
+
+    def number(self, key: str) -> float:
+        return float(self._get(key, (int, float), None))
+
+    def integer(self, key: str) -> int:
+        return self._get(key, int, None)
+
+    def flag(self, key: str, default: bool | None = None) -> bool:
+        return self._get(key, bool, default)
+
+    def items(self, key: str) -> list:
+        return self._get(key, list, None)
+
+    def moment(self, key: str) -> datetime:
+        try:
+            return datetime.fromisoformat(self.text(key))
+        except ValueError:
+            raise ProtocolError(f"the facilitator sent {self.what} whose {key!r} is not an ISO time") from None
+
+    def day(self, key: str) -> date | None:
+        value = self._get(key, (str, type(None)), None)
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            raise ProtocolError(f"the facilitator sent {self.what} whose {key!r} is not a date") from None
+
+
+def _room_event(data: object) -> RoomEvent:
+    f = _Fields(data, "an event")
+    return RoomEvent(f.text("id"), f.moment("time"), f.text("description"), f.text("actor", ""),
+                     f.text("evidence", ""), f.text("author", ""), f.flag("decision_point", False))
+
+
+def _room_observation(data: object) -> RoomObservation:
+    f = _Fields(data, "an observation")
+    return RoomObservation(f.text("id"), f.text("kind"), f.text("text"), f.text("author", ""))
+
+
+def _room_chain(data: object) -> RoomChain | None:
+    if data is None:
+        return None
+    f = _Fields(data, "a Five Whys chain")
+    whys = tuple(RoomWhy(w.text("id"), w.text("text"), w.text("author", ""))
+                 for w in (_Fields(why, "a why") for why in f.items("whys")))
+    root = None if f.data.get("root_cause") is None else _Fields(f.data["root_cause"], "a root cause")
+    root_cause = None if root is None else RoomRootCause(root.text("text"), root.text("category", ""))
+    return RoomChain(f.text("id"), f.text("problem"), f.text("author", ""), whys, root_cause)
+
+
+def _room_clock(data: object) -> RoomClock:
+    f = _Fields(data, "a clock")
+    return RoomClock(f.integer("index"), f.integer("count"), f.text("id"), f.text("title"), f.text("kind"),
+                     f.number("remaining"), f.number("planned"), f.flag("running"), f.flag("started"))
+
+
+def _room_incident(data: object) -> RoomIncident:
+    f = _Fields(data, "an incident")
+    return RoomIncident(f.text("title", ""), f.text("severity", ""), f.text("tz", "UTC") or "UTC", f.day("date"))
+
+
+def _read_server_message(f: _Fields) -> ServerMessage:
+    match f.data.get("type"):
+        case "welcome":
+            return Welcome(_room_incident(f.data.get("incident")), _room_clock(f.data.get("clock")),
+                           tuple(map(_room_event, f.items("events"))),
+                           tuple(map(_room_observation, f.items("observations"))), _room_chain(f.data.get("chain")))
+        case "event":
+            return EventsChanged((_room_event(f.data.get("event")),))
+        case "events":
+            return EventsChanged(tuple(map(_room_event, f.items("events"))))
+        case "event_removed":
+            return EventRemoved(f.text("id"))
+        case "observation":
+            return ObservationChanged(_room_observation(f.data.get("observation")))
+        case "observation_removed":
+            return ObservationRemoved(f.text("id"))
+        case "chain":
+            return ChainChanged(_room_chain(f.data.get("chain")))
+        case "clock":
+            return ClockChanged(_room_clock(f.data.get("clock")))
+        case "incident":
+            return IncidentChanged(_room_incident(f.data.get("incident")))
+        case "ack":
+            return Ack(f.text("ref"), f.flag("duplicate", False))
+        case "error":
+            ref = f.data.get("ref")
+            return Error(ref if isinstance(ref, str) else None, f.text("message", ""))
+        case "bye":
+            return Bye(f.text("message", ""))
+    raise ProtocolError("the facilitator sent a message this note-taker does not know")
+
+
+def parse_server_message(raw: str | bytes) -> ServerMessage:
+    """A facilitator frame as a typed message (ProtocolError when it is not one this note-taker can read)."""
     if isinstance(raw, (bytes, bytearray)):
         raise ProtocolError("the facilitator sent a binary frame")
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise ProtocolError(f"the facilitator sent invalid JSON: {str(exc)[:80]}") from None
-    if not isinstance(data, dict) or data.get("type") not in SERVER_TYPES:
-        raise ProtocolError("the facilitator sent a message this note-taker does not know")
-    return data
+    return _read_server_message(_Fields(data, "a message"))

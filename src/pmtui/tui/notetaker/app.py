@@ -1,0 +1,99 @@
+"""``pmtui join``: the note-taker's app, a compact client of the facilitator's room.
+
+It opens the note-taker's outbox once the name is known (asked for when not
+given), starts the :class:`~pmtui.room.client.RoomClient`, and hands what the
+client reports to the :class:`~.screen.NoteTakerScreen` as messages, so every
+update is drawn on the screen's own turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.app import App
+
+from ...room import protocol
+from ...room.client import ConnectionState, RoomClient, RoomUpdate
+from ...room.outbox import Outbox, OutboxError
+from ...room.protocol import ProtocolError
+from ...heap import release
+from .dialogs import NameScreen
+from .screen import ConnectionChanged, NoteTakerScreen, RoomUpdated
+
+
+class NoteTakerApp(App):
+    """``pmtui join``: a compact app for adding to the facilitator's meeting from another machine."""
+
+    CSS_PATH = "../pmtui.tcss"
+    TITLE = "pmtui note-taker"
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        name: str | None = None,
+        outbox_dir: str | Path | None = None,
+        client: RoomClient | None = None,
+    ) -> None:
+        super().__init__()
+        self.url = url
+        self.token = token
+        self.outbox_dir = outbox_dir
+        self.outbox: Outbox | None = None
+        self._initial_name = name
+        self._notes: NoteTakerScreen | None = None
+        self.client = client or RoomClient(url, token)
+        self.client.on_update = self._update
+        self.client.on_state = self._state
+
+    @property
+    def notes(self) -> NoteTakerScreen:
+        """The main screen (phase, timeline, entry line)."""
+        assert self._notes is not None
+        return self._notes
+
+    async def on_mount(self) -> None:
+        self._notes = NoteTakerScreen(self.client)
+        await self.push_screen(self._notes)
+        if self._initial_name:
+            problem = self._use_name(self._initial_name)
+            if problem:
+                self.exit(return_code=2, message=f"pmtui: {problem}")
+                return
+        else:  # the question comes first, with the keyboard on it; the meeting loads behind it
+            await self.push_screen(NameScreen(self._use_name), self._named)
+        await self.client.start()
+
+    def _use_name(self, value: str) -> str | None:
+        """Open the outbox for ``value``; a one-line problem, or None when it worked."""
+        if self.outbox is not None:
+            return None  # already joined (a second Enter on the name box)
+        try:
+            name = protocol.check_name(value)
+            outbox = Outbox.for_room(self.url, name, self.outbox_dir)
+        except (ProtocolError, OutboxError) as exc:
+            return str(exc)
+        self.outbox = outbox
+        self.client.introduce(name, outbox)
+        return None
+
+    def _named(self, name: str | None) -> None:
+        screen = self.notes
+        screen.rebuild()
+        screen.entry.focus_input()
+
+    def _update(self, update: RoomUpdate) -> None:
+        if self._notes is not None:
+            self._notes.post_message(RoomUpdated(update))
+
+    def _state(self, state: ConnectionState) -> None:
+        if self._notes is not None:
+            self._notes.post_message(ConnectionChanged(state))
+
+    async def on_unmount(self) -> None:
+        await self.client.stop()  # waits for the outbox's writes
+        if self.outbox is not None:
+            await asyncio.to_thread(self.outbox.close)
+        release()
