@@ -45,6 +45,10 @@ class Terminal:
                                      f"…{self.text()[-600:]!r}")
             self._read(min(left, 0.2))
 
+    def read(self, seconds: float) -> None:
+        """Read the output for up to ``seconds`` (a program blocks when nobody reads its terminal)."""
+        self._read(seconds)
+
     def quit(self, timeout: float = 15) -> int:
         """Press ctrl+q and wait for the exit (reading the output meanwhile); the exit code."""
         os.write(self.master, CTRL_Q)
