@@ -1,4 +1,4 @@
-"""README command 1 as a user runs it: ``pip install .`` (a real, non-editable wheel), then ``pmtui demo`` in a terminal.
+"""README command 1 as a user runs it: ``pip install .`` (a non-editable wheel), then ``pmtui demo`` in a terminal.
 
 The suite itself runs from an editable install, where the package data (the
 shipped agendas) and the console script come from the checkout; only a built

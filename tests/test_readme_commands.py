@@ -41,7 +41,8 @@ RUN_HERE = {
 def readme_blocks() -> list[str]:
     """The shell lines of README.md's ``sh`` blocks, continuation lines joined."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [line for block in re.findall(r"```sh\n(.*?)```", text, re.S) for line in block.replace("\\\n", "").splitlines()]
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return [line for block in blocks for line in block.replace("\\\n", "").splitlines()]
 
 
 def readme_commands() -> set[str]:
