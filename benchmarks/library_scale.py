@@ -30,7 +30,6 @@ from library_factory import write_random_library  # noqa: E402
 
 from pmtui.library import CACHE_DIR  # noqa: E402
 
-WITH_TRACKING = "import pmtui.cli_tracking\nfrom pmtui.cli import main\nmain()\n"
 OPEN_HOME = (
     "import asyncio, sys\n"
     "from pathlib import Path\n"
@@ -55,11 +54,11 @@ COMMANDS_TIMED = (
 
 
 def pmtui_program() -> tuple[list[str], str]:
-    """The pmtui console script once pmtui.cli loads the tracking commands, else the same main() with them."""
+    """The pmtui console script next to this Python, else the same command as ``python -m pmtui.cli``."""
     script = shutil.which("pmtui", path=os.path.dirname(sys.executable))
-    if script and subprocess.run([script, "actions", "--help"], capture_output=True).returncode == 0:
+    if script:
         return [script], "the pmtui console script"
-    return [sys.executable, "-c", WITH_TRACKING], "pmtui.cli:main with pmtui.cli_tracking imported (cli.py does not yet)"
+    return [sys.executable, "-m", "pmtui.cli"], "python -m pmtui.cli (no console script next to this Python)"
 
 
 def timed(argv: list[str]) -> tuple[float, float]:

@@ -210,7 +210,7 @@ def seed_meeting(data_dir: Path, count: int) -> str:
 
 
 async def facilitator_main(args: argparse.Namespace) -> None:
-    from pmtui.cli_room import RoomConfig
+    from pmtui.room.config import RoomConfig
 
     work = Path(tempfile.mkdtemp(prefix="pmtui-bench-"))
     data_dir = work / "meetings"

@@ -271,7 +271,7 @@ def test_pmtui_without_a_command_opens_the_home_screen(tmp_path, monkeypatch):
 
         asyncio.run(check())
 
-    monkeypatch.setattr(cli, "_run_app", fake_run)
+    monkeypatch.setattr(cli, "run_app", fake_run)
     result = CliRunner().invoke(cli.main, ["--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert seen == [HomeScreen]

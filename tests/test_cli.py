@@ -18,7 +18,7 @@ from pmtui.cli import main
 from pmtui.session import MeetingSession
 
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
-pytestmark = pytest.mark.skipif(PMTUI is None, reason="the pmtui console script is not installed next to this Python")
+"""The installed console script: these tests fail without it rather than skip (it is what users run)."""
 
 NEW_ARGS = ["--severity", "1", "--started", "2026-03-14 14:37", "--detected", "14:38:45", "--resolved", "15:00", "--services", "a,b"]
 EVENTS_CSV = (
@@ -48,6 +48,7 @@ def data(tmp_path) -> Path:
 
 
 def pmtui(env, *args, data_dir: Path | None = None) -> subprocess.CompletedProcess:
+    assert PMTUI is not None, "the pmtui console script is not installed next to this Python"
     argv = [PMTUI, *map(str, args)]
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -14,16 +13,15 @@ import pytest
 from click.testing import CliRunner
 from library_factory import TODAY, write_fixed_library
 
-from pmtui import cli_tracking
 from pmtui.cli import main
+from pmtui.cli import tracking as cli_tracking
 from pmtui.export.github import github_script
 from pmtui.library import CACHE_DIR, load_library
 from pmtui.store import MeetingFile
 from pmtui.tracking import TRACKING_PARTS, find_action
 
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
-WITH_TRACKING = "import pmtui.cli_tracking\nfrom pmtui.cli import main\nmain()\n"
-"""pmtui with the tracking commands loaded, for as long as pmtui.cli does not import them itself."""
+"""The installed console script, the only way the real command line is run here."""
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +228,7 @@ def test_stats_of_a_quiet_period_and_a_bad_date(fixed_dir):
     assert result.stderr == "pmtui: --since: cannot read date 'April': use YYYY-MM-DD\n"
 
 
-# --- related and the github export (waiting for the session and cli.py) ---------------
+# --- related and the github export ---------------------------------------------------
 
 
 
@@ -262,18 +260,11 @@ def test_export_github_format(fixed_dir):
 # --- the real command line ------------------------------------------------------------
 
 
-@functools.cache
-def program() -> list[str]:
-    """The pmtui console script once pmtui.cli loads the tracking commands, else the same main() with them."""
-    if PMTUI and subprocess.run([PMTUI, "actions", "--help"], capture_output=True).returncode == 0:
-        return [PMTUI]
-    return [sys.executable, "-c", WITH_TRACKING]
-
-
 def run(*args, data_dir: Path) -> subprocess.CompletedProcess:
-    """pmtui in a subprocess (with the real today)."""
+    """The installed pmtui console script in a subprocess (with the real today)."""
+    assert PMTUI is not None, "the pmtui console script is not installed next to this Python"
     env = {**os.environ, "NO_COLOR": "1"}
-    done = subprocess.run([*program(), *args, "--data-dir", str(data_dir)], capture_output=True, text=True, env=env,
+    done = subprocess.run([PMTUI, *args, "--data-dir", str(data_dir)], capture_output=True, text=True, env=env,
                           timeout=60)
     assert "Traceback" not in done.stderr
     return done

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pmtui.lint import lint
+from pmtui.cli.lint import lint
 from pmtui.model import Incident, Meeting, Observation, TimelineEvent, to_data
 from pmtui.store import MeetingFile
 

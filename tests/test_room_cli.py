@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
+import shutil
 import signal
 import sys
 import textwrap
@@ -11,21 +13,30 @@ import textwrap
 import click
 from click.testing import CliRunner
 
-from pmtui.cli_room import DEFAULT_SHARE_PORT, RoomConfig, room_config, share_options
+from pmtui.cli.room import DEFAULT_SHARE_PORT, RoomConfig, room_config, serve_command, share_options
 from pmtui.room.client import RoomClient
 from pmtui.room.outbox import Outbox
 from test_room_support import TOKEN, events_by, room, until  # noqa: F401 (fixture)
 
 
+PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
+"""The installed console script; the tests fail (not skip) without it."""
+
+
 async def run_cli(*args: str, env: dict | None = None, timeout: float = 30) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, *args, stdin=asyncio.subprocess.DEVNULL,
+        *args, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env={**os.environ, **(env or {})})
     out, err = await asyncio.wait_for(proc.communicate(), timeout)
     return proc.returncode, out.decode(), err.decode()
 
 
-JOIN_COMMANDS = [("-m", "pmtui.cli_room", "join"), ("-c", "from pmtui.cli import main; main()", "join")]
+JOIN_COMMANDS = [(PMTUI, "join"), (sys.executable, "-m", "pmtui.cli", "join")]
+"""`pmtui join` as people type it, and as `pmtui serve` starts it for each browser."""
+
+
+def test_serve_starts_the_join_command_that_is_tested_here():
+    assert serve_command("ws://h:1") == f"{shlex.quote(sys.executable)} -m pmtui.cli join ws://h:1"
 
 
 async def test_join_with_a_wrong_token_says_so_in_one_line_and_exits_2(room):
@@ -44,9 +55,9 @@ async def test_join_with_a_wrong_token_says_so_in_one_line_and_exits_2(room):
 
 async def test_join_an_unreachable_room_says_so_in_one_line(room):
     await room.stop_server()
-    code, out, err = await run_cli("-m", "pmtui.cli_room", "join", room.url, "--name", "x", "--token", TOKEN)
+    code, out, err = await run_cli(PMTUI, "join", room.url, "--name", "x", "--token", TOKEN)
     assert code == 1 and len(err.strip().splitlines()) == 1 and "cannot reach" in err and "Traceback" not in err
-    code, out, err = await run_cli("-m", "pmtui.cli_room", "join", "ftp://nowhere", "--name", "x", "--token", TOKEN)
+    code, out, err = await run_cli(PMTUI, "join", "ftp://nowhere", "--name", "x", "--token", TOKEN)
     assert code == 2 and len(err.strip().splitlines()) == 1
 
 

@@ -9,7 +9,7 @@ import sys
 
 from click.testing import CliRunner
 
-from pmtui.cli_room import serve
+from pmtui.cli.room import serve
 from pmtui.room.config import RoomConfig
 from pmtui.room.registry import SharedRoom, announce, rooms_dir, shared_rooms, withdraw
 from pmtui.tui.app import make_app

@@ -77,7 +77,7 @@ async def test_serve_answers_http_and_a_browser_joins_asks_the_name_and_adds_an_
     log = open(tmp_path / "serve.log", "wb")
     env = {key: value for key, value in os.environ.items() if key != "PMTUI_TOKEN"}
     serve = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "pmtui.cli_room", "serve", "--port", str(port),
+        shutil.which("pmtui", path=os.path.dirname(sys.executable)), "serve", "--port", str(port),
         stdout=log, stderr=log, env={**env, "PMTUI_OUTBOX_DIR": str(room.outbox_dir)})
     browser = None
     try:

@@ -1,20 +1,16 @@
-"""``pmtui lint``: the blameless-language checker over meetings and Markdown or text files."""
+"""What ``pmtui lint`` reads: meetings and Markdown or text files, as sources of blameless-language findings."""
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
-from .analysis.blameless import Lexicon, LexiconError, load_lexicon
+from .analysis.blameless import Lexicon
 from .analysis.findings import Finding, meeting_findings, text_findings
 from .model import Meeting, from_data
 from .paths import data_dir as resolve_data_dir
-from .store import MeetingFile, NotAMeetingError, StoreError, resolve_meeting
+from .store import MeetingFile, NotAMeetingError, resolve_meeting
 
 FOLDER_SUFFIXES = (".md", ".txt")
 _PATH_SUFFIXES = (*FOLDER_SUFFIXES, ".markdown", ".json")
@@ -85,50 +81,3 @@ def sources(target: str, data_dir: Path | None) -> list[Source]:
     if os.sep in target or path.suffix.lower() in _PATH_SUFFIXES:
         raise LintInputError(f"{path}: no such file or folder")
     return [read_meeting_file(resolve_meeting(resolve_data_dir(data_dir), target))]
-
-
-def _as_json(source: Source, finding: Finding) -> dict:
-    return {
-        "file": source.name,
-        "line": finding.line,
-        "column": finding.column,
-        "rule": finding.rule,
-        "message": finding.message,
-        "suggestion": finding.suggestion,
-        "excerpt": finding.excerpt,
-        "where": finding.where,
-        "key": finding.key,
-    }
-
-
-@click.command()
-@click.argument("targets", nargs=-1, required=True, metavar="MEETING|FILE|FOLDER...")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of findings instead of lines.")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="PMTUI_DATA_DIR",
-    help="Folder holding the meeting files (default: $PMTUI_DATA_DIR or your user data dir).",
-)
-def lint(targets: tuple[str, ...], as_json: bool, data_dir: Path | None) -> None:
-    """Find blame and hindsight phrasing in meetings or in Markdown/text files.
-
-    A FOLDER means every .md and .txt file in it. Lines read
-    'file:line:col: rule: message' ('meeting-id[where]:line:col: ...' for a
-    meeting); dismissed findings of a meeting are not reported. Exits 1 when
-    there are findings, 0 when there are none and 2 on bad input. Add your own
-    words in $PMTUI_CONFIG_DIR/blameless.toml (default: your user config dir);
-    the comments of the shipped pmtui/data/blameless.toml describe the format.
-    """
-    try:
-        lexicon = load_lexicon()
-        found = [(s, f) for target in targets for s in sources(target, data_dir) for f in s.findings(lexicon)]
-    except (LexiconError, LintInputError, StoreError) as exc:
-        click.echo(f"pmtui: {exc}", err=True)
-        sys.exit(2)
-    if as_json:
-        click.echo(json.dumps([_as_json(s, f) for s, f in found], indent=2, ensure_ascii=False))
-    else:
-        for source, finding in found:
-            click.echo(f'{source.location(finding)}: {finding.rule}: {finding.message} ("{finding.excerpt}")')
-    sys.exit(1 if found else 0)

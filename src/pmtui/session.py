@@ -11,7 +11,7 @@ import math
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -48,7 +48,15 @@ from .timeparse import TimeFormatError, parse_date, parse_time, zone
 
 
 class ValidationError(ValueError):
-    """A change the session refuses; the message is one line for the user."""
+    """A change the session refuses; the message is one line for the user.
+
+    ``field`` names the value refused when several came at once (see :func:`new_incident`),
+    so that the command line can name its option.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 Subscriber = Callable[[Change], None]
@@ -76,6 +84,56 @@ def _choice(value: str, options: Iterable[str], what: str) -> str:
     if value not in options:
         raise ValidationError(f"{what} {value!r} is not one of: {', '.join(options)}")
     return value
+
+
+def severity_name(value: object) -> str:
+    """A severity as people type it ('1', 'sev1', 'SEV1') in the one spelling meetings keep ('SEV1')."""
+    text = str(value).strip().upper()
+    name = text if text.startswith("SEV") else f"SEV{text}"
+    if name not in SEVERITIES:
+        raise ValidationError(f"severity {value!r} is not one of: {', '.join(SEVERITIES)} (or 1-4)")
+    return name
+
+
+def split_services(value: str | Iterable[str]) -> list[str]:
+    """The affected services from a comma separated line (or a list), blanks dropped."""
+    parts = value.split(",") if isinstance(value, str) else [str(v) for v in value]
+    return [part.strip() for part in parts if part.strip()]
+
+
+def new_incident(
+    title: str,
+    *,
+    severity: str = "SEV2",
+    tz: str = "UTC",
+    services: str | Iterable[str] = "",
+    times: Mapping[str, str | None] | None = None,
+) -> Incident:
+    """The incident of a new meeting from what a person typed (the ``pmtui new`` options, the home screen's form).
+
+    ``times`` maps milestones to typed times; a clock-only time ('14:38') falls on the day of the
+    first full time before it in milestone order, in the incident's zone. A refusal is a
+    :class:`ValidationError` whose ``field`` is 'severity', 'tz', 'title' or the milestone.
+    """
+
+    def checked(field: str, read: Callable[[], object]):
+        try:
+            return read()
+        except (ValidationError, TimeFormatError) as exc:
+            raise ValidationError(str(exc), field=field) from None
+
+    sev = checked("severity", lambda: severity_name(severity))
+    tz = checked("tz", lambda: _zone_name((tz or "").strip() or "UTC"))
+    incident = Incident(title="", severity=sev, tz=tz, services=split_services(services))
+    day = None
+    for name in MILESTONES:
+        text = (times or {}).get(name)
+        if text and text.strip():
+            moment = checked(name, lambda: parse_time(text, tz, day))
+            day = day or moment.astimezone(zone(tz)).date()
+            setattr(incident, name, moment)
+    incident.title = checked("title", lambda: _require(title, "the incident title"))
+    return incident
 
 
 class MeetingSession:
@@ -337,13 +395,13 @@ class MeetingSession:
         updates = {}
         for name, value in fields.items():
             if name == "severity":
-                value = _choice(str(value).upper(), SEVERITIES, "severity")
+                value = severity_name(value)
             elif name == "title":
                 value = _require(str(value), "the incident title")
             elif name == "tz":
                 value = _zone_name(value)
             elif name == "services":
-                value = _split_list(value)
+                value = split_services(value)
             elif name in MILESTONES:
                 value = self.parse_time(value, updates.get("tz")) if isinstance(value, str) and value.strip() else (value or None)
             elif name not in _INCIDENT_TEXT:
@@ -705,12 +763,6 @@ def _has_open_actions(data_dir: Path) -> bool:
     from .library import load_library
 
     return any(a.status == "open" for m in load_library(data_dir).meetings for a in m.actions)
-
-
-def _split_list(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return [str(v).strip() for v in value if str(v).strip()]
 
 
 def _is_path(ref: str | None) -> bool:

@@ -15,8 +15,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from ...agenda import DEFAULT_AGENDA, AgendaError, available_agendas
-from ...model import SEVERITIES, Incident
-from ...session import MeetingSession, ValidationError
+from ...model import SEVERITIES
+from ...session import MeetingSession, ValidationError, new_incident
 from ...store import MeetingSummary, StoreError, list_meetings
 from .dialogs import CANCEL, form_row
 
@@ -162,15 +162,14 @@ class NewMeetingDialog(ModalScreen[str | None]):
 
     def action_create(self) -> None:
         """Create the meeting file; a refusal stays in the form on one line."""
-        services = self.query_one("#new-services", Input).value
-        incident = Incident(
-            title=self.query_one("#new-title", Input).value.strip(),
-            severity=str(self.query_one("#new-severity", Select).value),
-            services=[s.strip() for s in services.split(",") if s.strip()],
-            tz=self.query_one("#new-tz", Input).value.strip() or "UTC",
-        )
         agenda = str(self.query_one("#new-agenda", Select).value)
         try:
+            incident = new_incident(
+                self.query_one("#new-title", Input).value,
+                severity=str(self.query_one("#new-severity", Select).value),
+                services=self.query_one("#new-services", Input).value,
+                tz=self.query_one("#new-tz", Input).value,
+            )
             session = MeetingSession.create(self.data_dir, incident, agenda, now=self.app.now)
         except (ValidationError, AgendaError, StoreError) as exc:
             self._error(str(exc))

@@ -1,8 +1,7 @@
 """The after-the-meeting commands of ``pmtui``: ``actions``, ``search``, ``stats`` and ``related``.
 
-They are defined on ``pmtui.cli.main`` like the commands in ``pmtui.cli``,
-which imports this module at its end. They read the meetings through
-:mod:`pmtui.library` and write only through :class:`MeetingSession`.
+They read the meetings through :mod:`pmtui.library` and write only through
+:class:`MeetingSession`.
 """
 
 from __future__ import annotations
@@ -13,17 +12,16 @@ from pathlib import Path
 
 import click
 
-from .cli import _fail, data_dir_option, load_meeting, main, user_errors
-from .analysis.search import SEARCH_DIGEST, SearchHit, pack_passages, search_words
-from .analysis.search import search as search_library
-from .analysis.stats import STATS_PARTS, IncidentStats, incident_stats
-from .library import Library, load_library
-from .model import Meeting
-from .paths import data_dir as resolve_data_dir
-from .session import MeetingSession
-from .store import StoreError
-from .timeparse import TimeFormatError, format_duration
-from .tracking import (
+from ..analysis.search import SEARCH_DIGEST, SearchHit, pack_passages, search_words
+from ..analysis.search import search as search_library
+from ..analysis.stats import STATS_PARTS, IncidentStats, incident_stats
+from ..library import Library, load_library
+from ..model import Meeting
+from ..paths import data_dir as resolve_data_dir
+from ..session import MeetingSession
+from ..store import StoreError
+from ..timeparse import TimeFormatError, format_duration
+from ..tracking import (
     TRACKING_PARTS,
     Completion,
     CompletionFigures,
@@ -35,6 +33,7 @@ from .tracking import (
     select,
     write_status,
 )
+from .common import data_dir_option, fail, load_meeting, user_errors
 
 MATCHES_SHOWN = 5
 """Matching passages shown per meeting by ``pmtui search`` (``--json`` has all)."""
@@ -58,7 +57,7 @@ def _fit(text: str, width: int) -> str:
 # --- actions ------------------------------------------------------------------------
 
 
-@main.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @click.option("--open", "which", flag_value="open", default=True, help="Open items (the default).")
 @click.option("--overdue", "which", flag_value="overdue", help="Open items past their due date.")
 @click.option("--all", "which", flag_value="all", help="Every item, done ones too.")
@@ -197,7 +196,7 @@ def _set_status(data_dir: Path | None, ref: str, status: str, note: str) -> None
 # --- search -------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the matching meetings.")
 @data_dir_option
@@ -209,7 +208,7 @@ def search(words, as_json, data_dir):
     """
     text = " ".join(words)
     if not search_words(text):
-        _fail("nothing to search for: give one or more words, e.g. pmtui search pool timeout")
+        fail("nothing to search for: give one or more words, e.g. pmtui search pool timeout")
     library = load_library(resolve_data_dir(data_dir), (), {SEARCH_DIGEST: pack_passages})
     _report_skipped(library)
     hits = search_library(library, text)
@@ -244,7 +243,7 @@ def _print_hit(hit: SearchHit) -> None:
 # --- stats --------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.option("--since", help="Only incidents on or after this day (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @data_dir_option
@@ -316,7 +315,7 @@ def _print_stats(s: IncidentStats) -> None:
 # --- related ------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.argument("meeting")
 @click.argument("other")
 @click.option("--remove", is_flag=True, help="Unlink OTHER instead.")

@@ -1,12 +1,9 @@
-"""Command-line pieces of the live note-taker room.
+"""The commands of the live note-taker room: ``join`` and ``serve``, and the sharing options of ``run``.
 
-* ``join`` and ``serve``: click commands, registered on the main CLI with
-  ``main.add_command(join)`` and ``main.add_command(serve)``.
 * :func:`share_options`: a decorator that adds ``--share/--host/--port/--token``
-  to ``run``; :func:`room_config` turns their values into a :class:`RoomConfig`
-  (or None when not sharing) for the app.
-
-Also runnable on its own: ``python -m pmtui.cli_room join URL --name NAME``.
+  to ``run`` and ``demo``; :func:`room_config` turns their values into a
+  :class:`RoomConfig` (or None when not sharing) for the app.
+* ``serve`` starts ``python -m pmtui.cli join ROOM`` for each browser.
 """
 
 from __future__ import annotations
@@ -20,15 +17,11 @@ import sys
 
 import click
 
-from .room.config import DEFAULT_SHARE_PORT, RoomConfig
+from ..room.config import DEFAULT_SHARE_PORT, RoomConfig
+from .common import fail
 
 TOKEN_ENV = "PMTUI_TOKEN"
 DEFAULT_SERVE_PORT = 8000
-
-
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"pmtui: {message}", err=True)
-    sys.exit(code)
 
 
 # --- sharing a meeting (options of `pmtui run`) -------------------------------------------
@@ -38,8 +31,8 @@ def share_options(command):
     """Add --share, --host, --port and --token to a click command (e.g. ``run``)."""
     command = click.option("--token", envvar=TOKEN_ENV, show_envvar=True,
                            help="Join token for note-takers (default: a random one, shown on screen).")(command)
-    command = click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_SHARE_PORT, show_default=True,
-                           help="Port of the note-taker room (0 picks a free one).")(command)
+    command = click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_SHARE_PORT,
+                           show_default=True, help="Port of the note-taker room (0 picks a free one).")(command)
     command = click.option("--host", default="127.0.0.1", show_default=True,
                            help="Address to listen on; 0.0.0.0 lets other machines join.")(command)
     command = click.option("--share", is_flag=True,
@@ -59,17 +52,17 @@ def room_config(share: bool, host: str = "127.0.0.1", port: int = DEFAULT_SHARE_
 
 
 def _check_room(url: str, token: str) -> None:
-    from .room.client import probe, ws_url
+    from ..room.client import probe, ws_url
 
     try:
         ws_url(url)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     result, detail = asyncio.run(probe(url, token))
     if result == "refused":
-        _fail(f"the facilitator at {url} refused the token: check --token (or ${TOKEN_ENV}) with the facilitator")
+        fail(f"the facilitator at {url} refused the token: check --token (or ${TOKEN_ENV}) with the facilitator")
     if result == "unreachable":
-        _fail(f"cannot reach the meeting at {url}: {detail}; is the facilitator running 'pmtui run MEETING --share'?", 1)
+        fail(f"cannot reach the meeting at {url}: {detail}; is the facilitator running 'pmtui run MEETING --share'?", 1)
 
 
 @click.command()
@@ -78,24 +71,24 @@ def _check_room(url: str, token: str) -> None:
 @click.option("--token", envvar=TOKEN_ENV, show_envvar=True, help="The join token the facilitator's screen shows.")
 def join(url, name, token):
     """Join a shared meeting at URL as a note-taker (add events, observations, whys)."""
-    from .room.outbox import Outbox, OutboxError
-    from .room.protocol import ProtocolError, check_name
+    from ..room.outbox import Outbox, OutboxError
+    from ..room.protocol import ProtocolError, check_name
 
     if not token:
-        _fail(f"a token is needed: pmtui join {url} --token TOKEN (the facilitator's screen shows it)")
+        fail(f"a token is needed: pmtui join {url} --token TOKEN (the facilitator's screen shows it)")
     if name is not None:
         try:
             name = check_name(name)
         except ProtocolError as exc:
-            _fail(f"--name: {exc}")
+            fail(f"--name: {exc}")
     _check_room(url, token)
     if name is not None:
         try:  # fail early, before the full-screen app, if this name is already joined here
             Outbox.for_room(url, name).close()
         except OutboxError as exc:
-            _fail(str(exc))
+            fail(str(exc))
 
-    from .tui.notetaker import NoteTakerApp
+    from ..tui.notetaker import NoteTakerApp
 
     app = NoteTakerApp(url, token, name=name)
     app.run()
@@ -114,13 +107,13 @@ def _free_port(host: str) -> int:
 
 def serve_command(room: str) -> str:
     """The shell command textual-serve runs per browser (the token travels in the environment)."""
-    return f"{shlex.quote(sys.executable)} -m pmtui.cli_room join {shlex.quote(room)}"
+    return f"{shlex.quote(sys.executable)} -m pmtui.cli join {shlex.quote(room)}"
 
 
 def _shared_room(room: str | None, token: str | None) -> tuple[str, str]:
     """The room and token to serve: as given, else the meeting shared from this machine."""
-    from .room.outbox import room_key
-    from .room.registry import shared_rooms
+    from ..room.outbox import room_key
+    from ..room.registry import shared_rooms
 
     if room and token:
         return room, token
@@ -128,14 +121,14 @@ def _shared_room(room: str | None, token: str | None) -> tuple[str, str]:
     if room:  # the token of that address, when its facilitator runs here
         match = [r for r in here if room_key(r.url) == room_key(room)]
         if not match:
-            _fail(f"a token is needed: pmtui serve --room {room} --token TOKEN")
+            fail(f"a token is needed: pmtui serve --room {room} --token TOKEN")
         return room, match[0].token
     if not here:
-        _fail("no meeting is shared from this machine: start 'pmtui run MEETING --share' first, "
+        fail("no meeting is shared from this machine: start 'pmtui run MEETING --share' first, "
               "or give the facilitator's address: pmtui serve --room URL --token TOKEN")
     if len(here) > 1:
         listed = "; ".join(f"{r.title or 'untitled'} at {r.url}" for r in here)
-        _fail(f"{len(here)} meetings are shared from this machine ({listed}): pick one with --room URL")
+        fail(f"{len(here)} meetings are shared from this machine ({listed}): pick one with --room URL")
     return here[0].url, token or here[0].token
 
 
@@ -161,22 +154,10 @@ def serve(room, token, host, port, public_url):
     _check_room(room, token)
     if port == 0:
         port = _free_port(host)
-    from .room.server import display_host
+    from ..room.server import display_host
 
     os.environ[TOKEN_ENV] = token  # inherited by each browser's 'join' process; not on its command line
     public_url = (public_url or f"http://{display_host(host)}:{port}").rstrip("/")
     server = Server(serve_command(room), host=host, port=port, title="pmtui note-taker", public_url=public_url)
     click.echo(f"Note-takers can open {public_url} in a browser to join {room}")
     server.serve()
-
-
-@click.group()
-def cli() -> None:
-    """Note-taker commands (also available as 'pmtui join' and 'pmtui serve')."""
-
-
-cli.add_command(join)
-cli.add_command(serve)
-
-if __name__ == "__main__":  # pragma: no cover - exercised through subprocesses in the tests
-    cli()

@@ -1,0 +1,77 @@
+"""What every ``pmtui`` command shares: one-line errors and their exit codes, ``--data-dir``, reading a meeting.
+
+The commands only turn options into calls of the core and its answers into
+lines; every rule they apply (times, severities, services, what a meeting
+file may hold) lives in the core, whose refusals arrive here as exceptions.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from ..agenda import AgendaError
+from ..importer import ImportError_
+from ..model import Meeting, from_data
+from ..session import ValidationError
+from ..store import MeetingFile, NotAMeetingError, StoreError, resolve_meeting
+from ..timeparse import TimeFormatError
+
+USER_ERRORS = (AgendaError, ImportError_, StoreError, TimeFormatError, ValidationError)
+"""The errors a user can cause: reported as one line, never as a traceback."""
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Say what went wrong on one stderr line and exit (2: bad input, 1: the other end is unreachable)."""
+    click.echo(f"pmtui: {message}", err=True)
+    sys.exit(code)
+
+
+def user_errors(func):
+    """Turn the errors users can cause into one line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except USER_ERRORS as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PMTUI_DATA_DIR",
+    help="Folder holding the meeting files (default: $PMTUI_DATA_DIR or your user data dir).",
+)
+
+
+def load_meeting(data_dir: Path, ref: str) -> Meeting:
+    """Read meeting ``ref`` (id, id prefix or title slug) without taking its lock, for read-only commands."""
+    path = resolve_meeting(data_dir, ref)
+    with MeetingFile.open(path, write=False) as file:
+        data = file.load()
+    try:
+        return from_data(Meeting, data)
+    except (LookupError, TypeError, ValueError, AttributeError) as exc:
+        raise NotAMeetingError(f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc}); "
+                               "it was left untouched") from None
+
+
+def run_app(app) -> None:
+    """Run the app; if its meeting could not be saved, say where the rescue copy is (exit code 2)."""
+    try:
+        app.run()
+    finally:
+        rescue = app.close_session()
+        if rescue is not None:
+            click.echo(f"pmtui: could not save {app.session.file.path} (the disk kept failing); the whole meeting "
+                       f"is in {rescue}: copy it over that file once the disk works", err=True)
+    if rescue is not None:
+        sys.exit(2)

@@ -1,0 +1,189 @@
+"""The commands about one meeting: ``new``, ``list``, ``run``, ``demo``, ``import``, ``export`` and ``agendas``."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..agenda import available_agendas, load_agenda
+from ..importer import ImportError_, read_events
+from ..model import MILESTONES, Meeting
+from ..paths import data_dir as resolve_data_dir
+from ..session import MeetingSession, ValidationError, new_incident
+from ..store import list_meetings
+from .common import data_dir_option, fail, load_meeting, run_app, user_errors
+from .room import room_config, share_options
+
+TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES if name != "impact_start"}}
+"""The ``pmtui new`` option of each incident milestone."""
+
+
+@click.command()
+@click.argument("title")
+@click.option("--severity", default="SEV2", show_default=True, help="1-4 or SEV1-SEV4.")
+@click.option("--agenda", "agenda_ref", help="Agenda name (see 'pmtui agendas') or a TOML file.")
+@click.option("--started", help="Impact start time.")
+@click.option("--detected", help="When the incident was detected.")
+@click.option("--acknowledged", help="When a responder acknowledged it.")
+@click.option("--mitigated", help="When impact was mitigated.")
+@click.option("--resolved", help="When it was resolved.")
+@click.option("--tz", default="UTC", show_default=True, help="The incident's time zone (IANA name).")
+@click.option("--services", default="", help="Affected services, comma separated.")
+@click.option("--follow-ups/--no-follow-ups", default=None,
+              help="Include the agenda's optional follow-up review (default: when earlier action items are open).")
+@data_dir_option
+@user_errors
+def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated, resolved, tz, services, follow_ups,
+        data_dir):
+    """Create a meeting for an incident; prints its id last."""
+    typed = dict(zip(TIME_OPTIONS, (started, detected, acknowledged, mitigated, resolved), strict=True))
+    try:
+        incident = new_incident(title, severity=severity, tz=tz, services=services, times=typed)
+    except ValidationError as exc:
+        fail(str(exc) if exc.field == "title" else f"--{TIME_OPTIONS.get(exc.field, exc.field)}: {exc}")
+    session = MeetingSession.create(resolve_data_dir(data_dir), incident, agenda_ref, follow_ups=follow_ups)
+    session.close()
+    click.echo(f"Created meeting '{incident.title}' ({incident.severity}, agenda {session.agenda.name}).")
+    click.echo(f"Start it with: pmtui run {session.meeting.id}")
+    click.echo(session.meeting.id)
+
+
+@click.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@data_dir_option
+@user_errors
+def list_(as_json, data_dir):
+    """List the meetings in the data dir, newest first."""
+    summaries, errors = list_meetings(resolve_data_dir(data_dir))
+    for error in errors:
+        click.echo(f"pmtui: skipped: {error}", err=True)
+    if as_json:
+        rows = [
+            {"id": s.id, "title": s.title, "slug": s.slug, "severity": s.severity, "created": s.created,
+             "status": s.status, "updated": s.updated, "path": str(s.path)}
+            for s in summaries
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not summaries:
+        click.echo("No meetings yet. Create one with: pmtui new \"Incident title\"")
+    for s in summaries:
+        click.echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<7} {s.title}")
+
+
+@click.command(name="import")
+@click.argument("meeting")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@data_dir_option
+@user_errors
+def import_(meeting, file, data_dir):
+    """Add timeline events from a CSV (time,description,actor,evidence) or JSON list."""
+    session = MeetingSession.open(resolve_data_dir(data_dir), meeting)
+    try:
+        try:
+            events = read_events(file, tz=session.meeting.incident.tz, on=session.incident_date())
+        except ImportError_ as exc:
+            for problem in exc.problems:
+                click.echo(f"pmtui: {file}: {problem}", err=True)
+            fail(f"{file}: {len(exc.problems)} bad row(s); nothing was imported")
+        count = session.import_events(events)
+        if not session.flush(10):
+            fail(f"cannot save {session.file.path}; the import may be lost: check the disk, "
+                 "then 'pmtui export' before importing again")
+    finally:
+        session.close()
+    click.echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'.")
+
+
+@click.command()
+@click.argument("meeting")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "actions-csv", "github"]), default="markdown",
+              show_default=True)
+@click.option("--minutes", is_flag=True, help="Append the meeting minutes (markdown).")
+@data_dir_option
+@user_errors
+def export(meeting, output, fmt, minutes, data_dir):
+    """Export a meeting: Markdown post-mortem, JSON, action items CSV, or a 'gh issue create' script."""
+    from ..export import render
+    from ..export.files import write_text_atomic
+
+    folder = resolve_data_dir(data_dir)
+    loaded = load_meeting(folder, meeting)
+    text = render(loaded, fmt, minutes=minutes, related_titles=_related_titles(folder, loaded))
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}; choose another path with -o")
+    click.echo(f"Wrote {output}")
+
+
+def _related_titles(folder: Path, meeting: Meeting) -> dict[str, str]:
+    if not meeting.related:
+        return {}
+    summaries, _ = list_meetings(folder)
+    return {s.id: s.title for s in summaries if s.id in meeting.related}
+
+
+@click.command()
+@click.option("--check", "check", type=click.Path(path_type=Path), help="Validate one agenda file.")
+@user_errors
+def agendas(check):
+    """List the agendas you can use, or validate one with --check FILE."""
+    if check is not None:
+        agenda = load_agenda(check)
+        click.echo(f"{check}: OK — '{agenda.name}', {len(agenda.phases)} phases, {agenda.total_minutes:g} minutes")
+        return
+    found, errors = available_agendas()
+    for agenda in found:
+        extra = f" (+{agenda.optional_minutes:g} optional)" if agenda.optional_minutes else ""
+        click.echo(f"{agenda.name:<20} {agenda.total_minutes:>4g} min{extra}  {agenda.description}")
+    for error in errors:
+        click.echo(f"pmtui: skipped: {error}", err=True)
+
+
+def facilitator_options(command):
+    """Add the options of the facilitator's screen (``run`` and ``demo``): bell, contrast, exports, sharing."""
+    for option in reversed((
+        click.option("--bell", is_flag=True, help="Ring the terminal bell when a phase's time is up."),
+        click.option("--high-contrast", is_flag=True, help="Black background and bright colours, for projectors."),
+        click.option("--export-dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Where exports go (default: here)."),
+        share_options,
+        data_dir_option,
+    )):
+        command = option(command)
+    return command
+
+
+@click.command()
+@click.argument("meeting")
+@facilitator_options
+@user_errors
+def run(meeting, bell, high_contrast, export_dir, share, host, port, token, data_dir):
+    """Run MEETING (id, id prefix or title slug) as the facilitator."""
+    from ..tui.app import make_app
+
+    run_app(make_app(resolve_data_dir(data_dir), meeting, bell=bell, export_dir=export_dir,
+                     high_contrast=high_contrast, room=room_config(share, host, port, token)))
+
+
+@click.command()
+@facilitator_options
+@user_errors
+def demo(bell, high_contrast, export_dir, share, host, port, token, data_dir):
+    """Open a built-in example meeting (in a temporary data dir unless --data-dir)."""
+    from ..demo import create_demo
+    from ..tui.app import make_app
+
+    folder = resolve_data_dir(data_dir or Path(tempfile.mkdtemp(prefix="pmtui-demo-")))
+    meeting_id = create_demo(folder)
+    run_app(make_app(folder, meeting_id, bell=bell, export_dir=export_dir, high_contrast=high_contrast,
+                     room=room_config(share, host, port, token)))

@@ -1,0 +1,196 @@
+"""Every command README.md shows, run as people run it: the installed ``pmtui`` console script, in a subprocess.
+
+The in-process tests (CliRunner) import the command modules themselves, so
+they stay green when a command is no longer registered on ``pmtui``; these
+tests only go through the console script next to this Python. README
+command 1 (``pip install .`` then ``pmtui demo``) is in test_installed_wheel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import pytest
+from pty_terminal import Terminal
+
+from pmtui.cli import main
+from pmtui.entry_grammar import parse_action_line
+from pmtui.room.registry import shared_rooms
+from pmtui.session import MeetingSession
+
+ROOT = Path(__file__).resolve().parents[1]
+PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
+TOKEN = "readme-token-0123456789"
+TITLE = "Checkout errors after pool change"  # the title in the README's `pmtui new` command
+
+RUN_HERE = {
+    "", "new", "run", "demo", "join", "serve", "list", "import", "export", "agendas", "lint",
+    "actions", "actions done", "actions reopen", "search", "stats", "related",
+}
+"""The commands these tests run (``""``: plain ``pmtui``; ``demo`` runs from the wheel in test_installed_wheel)."""
+
+
+def readme_blocks() -> list[str]:
+    """The shell lines of README.md's ``sh`` blocks, continuation lines joined."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return [line for block in blocks for line in block.replace("\\\n", "").splitlines()]
+
+
+def readme_commands() -> set[str]:
+    """The pmtui commands the README shows, as command paths ('actions done'; '' for plain ``pmtui``)."""
+    found = set()
+    for line in readme_blocks():
+        for match in re.finditer(r"\bpmtui\b((?:[ ]+[a-z][a-z-]*)*)", line):
+            words = match[1].split()
+            command = main.commands.get(words[0]) if words else None
+            if command is None:
+                found.add("")
+            elif isinstance(command, click.Group) and len(words) > 1 and words[1] in command.commands:
+                found.add(" ".join(words[:2]))
+            else:
+                found.add(words[0])
+    return found
+
+
+def readme_line(start: str) -> list[str]:
+    """The argv of the README's command line that starts with ``start``."""
+    [line] = [line for line in readme_blocks() if line.startswith(start)]
+    return shlex.split(line.split("#")[0])
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    """The subprocesses' environment: the test's own folders, no colour."""
+    environ = {key: value for key, value in os.environ.items() if key not in ("PMTUI_DATA_DIR", "PMTUI_TOKEN")}
+    return {**environ, "PMTUI_CONFIG_DIR": str(tmp_path / "config"), "PMTUI_DATA_DIR": str(tmp_path / "data"),
+            "PMTUI_OUTBOX_DIR": str(tmp_path / "outbox"), "NO_COLOR": "1"}
+
+
+def pmtui(env: dict[str, str], *args: object, code: int = 0, cwd: Path | None = None) -> str:
+    """Run the console script; its stdout, after checking the exit code and that stderr has no traceback."""
+    assert PMTUI is not None, "the pmtui console script is not installed next to this Python"
+    done = subprocess.run([PMTUI, *map(str, args)], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == code, (args, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def new_meeting(env: dict[str, str]) -> str:
+    """The README's ``pmtui new`` command, word for word; the new meeting's id."""
+    argv = readme_line("pmtui new ")
+    return pmtui(env, *argv[1:]).strip().splitlines()[-1]
+
+
+def test_the_readme_commands_are_registered_on_the_installed_script_and_run_here(env):
+    listed = pmtui(env, "--help")
+    commands = set(re.findall(r"^  ([a-z-]+)  ", listed.split("Commands:")[1], re.M))
+    assert {c.split()[0] for c in RUN_HERE if c} <= commands, commands
+    assert {"done", "reopen"} <= set(re.findall(r"^  ([a-z-]+)  ", pmtui(env, "actions", "--help"), re.M))
+    assert readme_commands() == RUN_HERE
+
+
+def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
+    meeting_id = new_meeting(env)
+    incident = json.loads(pmtui(env, "export", meeting_id, "--format", "json"))["incident"]
+    assert (incident["title"], incident["severity"], incident["services"]) == (TITLE, "SEV2", ["checkout-api"])
+    assert incident["detected"] == "2026-11-17T14:38:45+00:00"
+
+    assert f"{meeting_id}  SEV2" in pmtui(env, "list")
+    assert [row["id"] for row in json.loads(pmtui(env, "list", "--json"))] == [meeting_id]
+    events = tmp_path / "events.csv"
+    events.write_text("time,description,actor,evidence\n14:37,checkout errors start,checkout-api,https://grafana\n")
+    assert pmtui(env, "import", meeting_id, events) == f"Imported 1 event(s) into '{TITLE}'.\n"
+    session = MeetingSession.open(Path(env["PMTUI_DATA_DIR"]), meeting_id)
+    entry = parse_action_line("validate pool size in CI | priya | high | 2026-12-10 | a pool below 20 fails",
+                              session.today())
+    action = session.add_action(entry.description, entry.owner, entry.priority, entry.due, entry.success_criteria)
+    session.add_observation("went_poorly", "The on-call should have known the pool size")
+    assert session.close()
+
+    assert pmtui(env, "export", meeting_id).startswith(f"# {TITLE} (SEV2)")
+    out = tmp_path / "out"
+    for fmt, suffix in (("markdown", "md"), ("json", "json"), ("actions-csv", "csv"), ("github", "sh")):
+        assert pmtui(env, "export", meeting_id, "-o", out / f"pm.{suffix}", "--format", fmt, "--minutes") \
+            == f"Wrote {out / f'pm.{suffix}'}\n"
+    assert "validate pool size in CI" in (out / "pm.csv").read_text()
+    assert "gh issue create" in (out / "pm.sh").read_text()
+
+    assert "standard-90" in pmtui(env, "agendas")
+    own = shutil.copy(ROOT / "agendas" / "near-miss-30.toml", tmp_path / "my-agenda.toml")
+    assert pmtui(env, "agendas", "--check", own).startswith(f"{own}: OK")
+
+    assert "should have known" in pmtui(env, "lint", meeting_id, code=1)
+    clean = tmp_path / "clean.md"
+    clean.write_text("The pool was lowered to 5 by a configuration change.\n")
+    assert json.loads(pmtui(env, "lint", clean, "--json")) == []
+
+    assert action.id in pmtui(env, "actions")
+    assert json.loads(pmtui(env, "actions", "--overdue", "--owner", "priya", "--json"))["filter"] == "overdue"
+    assert pmtui(env, "actions", "done", action.id, "--note", "check added").startswith("Done: ")
+    assert action.id not in pmtui(env, "actions", "--open")
+    assert pmtui(env, "actions", "reopen", action.id).startswith("Open again: ")
+    assert [a["id"] for a in json.loads(pmtui(env, "actions", "--all", "--json"))["actions"]] == [action.id]
+
+    assert meeting_id in pmtui(env, "search", "pool", "grafana")
+    assert json.loads(pmtui(env, "stats", "--since", "2026-01-01", "--json"))["by_severity"]["SEV2"] == 1
+    assert "Time to detect" in pmtui(env, "stats")
+    other = pmtui(env, "new", "Earlier pool exhaustion").strip().splitlines()[-1]
+    assert pmtui(env, "related", meeting_id, other).startswith(f"Linked {other} 'Earlier pool exhaustion'")
+    assert "Earlier pool exhaustion" in pmtui(env, "export", meeting_id)
+    assert pmtui(env, "related", meeting_id, other, "--remove").startswith(f"Unlinked {other}")
+
+
+def test_run_and_the_home_screen_in_a_terminal(env, tmp_path):
+    new_meeting(env)
+    for argv, shown in ((readme_line("pmtui run checkout"), TITLE), (["pmtui"], "1 meeting")):
+        terminal = Terminal([PMTUI, *argv[1:]], env, size=(100, 30), cwd=tmp_path)
+        try:
+            terminal.wait_for(shown, timeout=30)
+            assert terminal.quit() == 0, terminal.text()[-600:]
+        finally:
+            terminal.close()
+        assert "Traceback" not in terminal.text()
+
+
+def test_a_shared_meeting_served_and_joined(env, tmp_path):
+    meeting_id = new_meeting(env)
+    facilitator = Terminal([PMTUI, "run", meeting_id, "--share", "--port", "0", "--token", TOKEN], env,
+                           size=(100, 30), cwd=tmp_path)
+    serve = note_taker = None
+    try:
+        facilitator.wait_for(TITLE, timeout=30)
+        deadline = time.monotonic() + 30
+        while not (rooms := shared_rooms()) and time.monotonic() < deadline:
+            facilitator.read(0.1)  # the room opens after the first frame
+        [room] = rooms
+        assert (room.token, room.title) == (TOKEN, TITLE)
+
+        serve = subprocess.Popen([PMTUI, "serve", "--port", "0"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        assert re.fullmatch(rf"Note-takers can open http://127\.0\.0\.1:\d+ in a browser to join {re.escape(room.url)}",
+                            serve.stdout.readline().strip())
+
+        note_taker = Terminal([PMTUI, "join", room.url, "--name", "Lee", "--token", TOKEN], env, size=(100, 30),
+                              cwd=tmp_path)
+        note_taker.wait_for("·  Checkout errors", timeout=30)  # the phase line ends with the title
+        facilitator.wait_for("Lee", timeout=30)
+        assert note_taker.quit() == 0, note_taker.text()[-600:]
+        assert facilitator.quit() == 0, facilitator.text()[-600:]
+    finally:
+        for terminal in (note_taker, facilitator):
+            if terminal is not None:
+                terminal.close()
+        if serve is not None:
+            serve.terminate()
+            serve.communicate(timeout=10)
+    assert "Traceback" not in facilitator.text() + note_taker.text()
