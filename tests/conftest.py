@@ -1,9 +1,10 @@
-"""Every test gets its own user folders, so no test reads or writes the developer's or another test's files.
+"""What every test gets: its own user folders, and snapshots that do not depend on when a cursor blinks.
 
-pmtui finds its folders through environment variables (``PMTUI_*_DIR``) and, without them, through
-platformdirs (``XDG_*`` on Linux, ``HOME`` on macOS); rescue copies go to the temp folder, then home.
-All of them point into one fresh folder per test. Environment variables rather than patched functions,
-because the CLI tests run pmtui as a subprocess, which inherits them.
+No test reads or writes the developer's files or another test's: pmtui finds its folders through
+environment variables (``PMTUI_*_DIR``) and, without them, through platformdirs (``XDG_*`` on Linux,
+``HOME`` on macOS); rescue copies go to the temp folder, then home. All of them point into one fresh
+folder per test. Environment variables rather than patched functions, because the CLI tests run pmtui
+as a subprocess, which inherits them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, TextArea
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,15 @@ def user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("TMPDIR", str(folders.temp))
     monkeypatch.setattr(tempfile, "tempdir", str(folders.temp))
     return folders
+
+
+@pytest.fixture
+def snap_compare(snap_compare, monkeypatch: pytest.MonkeyPatch):
+    """The plugin's snapshot comparison with text cursors that stay as they were drawn first.
+
+    A cursor blinks every 0.5 s: on a busy machine (or with the suite in parallel) a screenshot
+    could catch it either way, and the comparison would fail for nothing.
+    """
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+    return snap_compare
