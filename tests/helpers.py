@@ -68,7 +68,7 @@ async def paste(pilot, text: str) -> None:
 
 async def paste_line(pilot, text: str) -> None:
     """Paste ``text`` and press Enter: a whole entry line where typing it key by key is not what the test is about."""
-    await paste(pilot, text)
+    pilot.app.focused.post_message(events.Paste(text))  # queued before the key, so handled before it
     await pilot.press("enter")
     await pilot.pause()
 
@@ -76,9 +76,9 @@ async def paste_line(pilot, text: str) -> None:
 async def until(pilot, condition, what: str, timeout: float = 5.0) -> None:
     """Let the app run (its timers included) until ``condition()`` holds; fail naming ``what`` after ``timeout``."""
     for _ in range(int(timeout / 0.02)):
+        await pilot.pause(0.02)  # let the app handle what is pending before each look
         if condition():
             return
-        await pilot.pause(0.02)
     pytest.fail(f"timed out waiting until {what}")
 
 
