@@ -150,8 +150,7 @@ async def test_connection_state_and_pending_are_shown_while_the_facilitator_is_a
         assert _cell(app.notes.timeline, pending_id, "st") == ""
 
 
-async def test_room_status_in_the_facilitators_sidebar_lists_note_takers(tmp_path, monkeypatch):
-    monkeypatch.setenv("PMTUI_OUTBOX_DIR", str(tmp_path / "outbox"))
+async def test_room_status_in_the_facilitators_sidebar_lists_note_takers(tmp_path):
     meeting_id = new_meeting(tmp_path)
     facilitator = make_app(tmp_path, meeting_id)
     async with facilitator.run_test(size=(160, 48)) as pilot:

@@ -50,10 +50,9 @@ def meeting_with(data_dir: Path, events: int) -> str:
     return meeting.id
 
 
-def environment(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "PMTUI_CONFIG_DIR": str(tmp_path / "config"), "NO_COLOR": "1"}
-    env.pop("PMTUI_DATA_DIR", None)
-    return env
+def environment() -> dict[str, str]:
+    """This test's environment (its own user folders, see conftest.py), without colours."""
+    return {**os.environ, "NO_COLOR": "1"}
 
 
 class Holder:
@@ -75,7 +74,7 @@ def pmtui(env: dict[str, str], *args: object) -> subprocess.CompletedProcess:
 
 
 def test_a_second_pmtui_run_is_refused_naming_the_holder(tmp_path):
-    env = environment(tmp_path)
+    env = environment()
     meeting_id = meeting_with(tmp_path, 5)
     path = tmp_path / f"{meeting_id}.json"
     before = (path.read_bytes(), path.stat().st_mtime_ns)
@@ -92,7 +91,7 @@ def test_a_second_pmtui_run_is_refused_naming_the_holder(tmp_path):
 
 
 def test_two_exports_to_one_file_at_once_both_succeed_and_leave_it_whole(tmp_path):
-    env = environment(tmp_path)
+    env = environment()
     meeting_id = meeting_with(tmp_path, 1500)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -111,7 +110,7 @@ def test_two_exports_to_one_file_at_once_both_succeed_and_leave_it_whole(tmp_pat
 
 
 def test_reading_while_the_writer_saves_never_sees_a_torn_file(tmp_path):
-    env = environment(tmp_path)
+    env = environment()
     meeting_id = meeting_with(tmp_path, 300)
     holder = Holder(tmp_path, meeting_id, "churn", env)
     try:
