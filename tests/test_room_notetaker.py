@@ -10,6 +10,7 @@ from pmtui.tui.app import make_app
 from pmtui.tui.notetaker import PENDING, NameScreen, NoteTakerApp
 from pmtui.tui.widgets.room_status import RoomStatus
 from test_room_support import TOKEN, new_meeting, room, until  # noqa: F401 (fixture)
+from helpers import paste
 
 
 def _text(app: NoteTakerApp, selector: str) -> str:
@@ -27,9 +28,9 @@ async def _joined(app: NoteTakerApp, pilot) -> None:
 
 
 async def _type(pilot, app: NoteTakerApp, text: str, *keys: str) -> None:
-    """Put ``text`` in the entry line (pressing every key is slow under Pilot), then press ``keys``."""
-    line = app.notes.entry.input
-    line.insert_text_at_cursor(text)
+    """Paste ``text`` in the entry line (pressing every key is slow under Pilot), then press ``keys``."""
+    assert app.focused is app.notes.entry.input
+    await paste(pilot, text)
     if keys:
         await pilot.press(*keys)
     await pilot.pause()
