@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from pmtui.lint import lint
 from pmtui.model import Incident, Meeting, Observation, TimelineEvent, to_data
 from pmtui.store import MeetingFile
+from helpers import create_meeting
 
 DRAFT = """# Checkout outage
 
@@ -45,7 +46,7 @@ def meeting(data_dir) -> Meeting:
         events=[TimelineEvent(datetime(2026, 3, 14, 14, 37, tzinfo=timezone.utc), "Someone deleted it by mistake")],
         observations=[Observation("went_poorly", "We should have rolled back sooner")],
     )
-    MeetingFile.create(data_dir, to_data(meeting)).close()
+    create_meeting(data_dir, meeting)
     return meeting
 
 

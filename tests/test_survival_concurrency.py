@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from pmtui.export import render
-from pmtui.model import Incident, Meeting, TimelineEvent, from_data, to_data
+from pmtui.model import Incident, Meeting, TimelineEvent, from_data
 from pmtui.store import MeetingFile
+from helpers import create_meeting
 
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
 pytestmark = pytest.mark.skipif(PMTUI is None, reason="the pmtui console script is not installed next to this Python")
@@ -46,8 +47,7 @@ def meeting_with(data_dir: Path, events: int) -> str:
     meeting = Meeting(Incident("Checkout errors"), id="conc0001", created=START)
     meeting.events = [TimelineEvent(START + timedelta(seconds=20 * i), f"step {i} of the outage", "priya", id=f"e{i}",
                                     created=START) for i in range(events)]
-    MeetingFile.create(data_dir, to_data(meeting)).close()
-    return meeting.id
+    return create_meeting(data_dir, meeting)
 
 
 def environment() -> dict[str, str]:
