@@ -1,10 +1,64 @@
-"""Every test keeps the notices of shared meetings (pmtui.room.registry) in its own folder."""
+"""What every test gets: its own user folders, and snapshots that do not depend on when a cursor blinks.
+
+No test reads or writes the developer's files or another test's: pmtui finds its folders through
+environment variables (``PMTUI_*_DIR``) and, without them, through platformdirs (``XDG_*`` on Linux,
+``HOME`` on macOS); rescue copies go to the temp folder, then home. All of them point into one fresh
+folder per test. Environment variables rather than patched functions, because the CLI tests run pmtui
+as a subprocess, which inherits them.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
+from textual.widgets import Input, TextArea
+
+
+@dataclass(frozen=True)
+class UserFolders:
+    """Where pmtui's user folders are for this test (none exists until pmtui or the test makes it)."""
+
+    config: Path  # agendas/, blameless.toml
+    data: Path  # meeting files
+    rooms: Path  # notices of shared meetings
+    outbox: Path  # a note-taker's unsent changes
+    home: Path
+    temp: Path  # rescue copies go here first
 
 
 @pytest.fixture(autouse=True)
-def _own_rooms_dir(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("PMTUI_ROOMS_DIR", str(tmp_path_factory.mktemp("rooms")))
+def user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> UserFolders:
+    root = tmp_path_factory.mktemp("user")
+    folders = UserFolders(config=root / "config", data=root / "data", rooms=root / "rooms", outbox=root / "outbox",
+                          home=root / "home", temp=root / "temp")
+    for name in [name for name in os.environ if name.startswith("PMTUI_")]:  # nothing from the developer's shell
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(folders.config))
+    monkeypatch.setenv("PMTUI_DATA_DIR", str(folders.data))
+    monkeypatch.setenv("PMTUI_ROOMS_DIR", str(folders.rooms))
+    monkeypatch.setenv("PMTUI_OUTBOX_DIR", str(folders.outbox))
+    folders.home.mkdir()
+    monkeypatch.setenv("HOME", str(folders.home))
+    for name, below in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                        ("XDG_STATE_HOME", ".local/state"), ("XDG_CACHE_HOME", ".cache")):
+        monkeypatch.setenv(name, str(folders.home / below))
+    folders.temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folders.temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(folders.temp))
+    return folders
+
+
+@pytest.fixture
+def snap_compare(snap_compare, monkeypatch: pytest.MonkeyPatch):
+    """The plugin's snapshot comparison with text cursors that stay as they were drawn first.
+
+    A cursor blinks every 0.5 s: on a busy machine (or with the suite in parallel) a screenshot
+    could catch it either way, and the comparison would fail for nothing.
+    """
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+    return snap_compare

@@ -42,14 +42,6 @@ kind = "actions"
 """
 
 
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the user config dir at an empty temporary folder."""
-    config = tmp_path / "config"
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(config))
-    return config
-
-
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -232,8 +224,8 @@ def test_odd_values_stay_on_one_line(tmp_path: Path) -> None:
 # --- user agendas ----------------------------------------------------------
 
 
-def test_user_dir_follows_env(isolated_config: Path) -> None:
-    assert user_agenda_dir() == isolated_config / "agendas"
+def test_user_dir_follows_env(user_folders) -> None:
+    assert user_agenda_dir() == user_folders.config / "agendas"
 
 
 def test_user_dir_default_is_platform_config(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,26 +233,26 @@ def test_user_dir_default_is_platform_config(monkeypatch: pytest.MonkeyPatch) ->
     assert user_agenda_dir() == platformdirs.user_config_path("pmtui") / "agendas"
 
 
-def test_user_agenda_is_added(isolated_config: Path) -> None:
-    write(isolated_config / "agendas" / "team.toml", GOOD)
+def test_user_agenda_is_added(user_folders) -> None:
+    write(user_folders.config / "agendas" / "team.toml", GOOD)
     agendas, errors = available_agendas()
     assert errors == []
     assert [a.name for a in agendas][-1] == "team-20"
-    assert resolve_agenda("team-20").source == isolated_config / "agendas" / "team.toml"
+    assert resolve_agenda("team-20").source == user_folders.config / "agendas" / "team.toml"
 
 
-def test_user_agenda_overrides_shipped_one_by_name(isolated_config: Path) -> None:
-    write(isolated_config / "agendas" / "mine.toml", GOOD.replace('"team-20"', '"standard-90"'))
+def test_user_agenda_overrides_shipped_one_by_name(user_folders) -> None:
+    write(user_folders.config / "agendas" / "mine.toml", GOOD.replace('"team-20"', '"standard-90"'))
     agendas, _ = available_agendas()
     assert [a.name for a in agendas].count("standard-90") == 1
     assert len(agendas) == 3
     assert resolve_agenda(None).total_minutes == 20
-    assert resolve_agenda(None).source == isolated_config / "agendas" / "mine.toml"
+    assert resolve_agenda(None).source == user_folders.config / "agendas" / "mine.toml"
 
 
-def test_bad_user_files_are_reported_not_raised(isolated_config: Path) -> None:
-    write(isolated_config / "agendas" / "broken.toml", "name = ")
-    write(isolated_config / "agendas" / "notes.txt", "ignored")
+def test_bad_user_files_are_reported_not_raised(user_folders) -> None:
+    write(user_folders.config / "agendas" / "broken.toml", "name = ")
+    write(user_folders.config / "agendas" / "notes.txt", "ignored")
     agendas, errors = available_agendas()
     assert len(agendas) == 3
     assert len(errors) == 1
@@ -284,8 +276,8 @@ def test_resolve_missing_toml_path_is_a_file_error(tmp_path: Path) -> None:
         resolve_agenda(str(tmp_path / "gone.toml"))
 
 
-def test_resolve_unknown_name_lists_candidates(isolated_config: Path) -> None:
-    write(isolated_config / "agendas" / "team.toml", GOOD)
+def test_resolve_unknown_name_lists_candidates(user_folders) -> None:
+    write(user_folders.config / "agendas" / "team.toml", GOOD)
     with pytest.raises(AgendaError) as info:
         resolve_agenda("standard-60")
     message = str(info.value)
@@ -294,8 +286,8 @@ def test_resolve_unknown_name_lists_candidates(isolated_config: Path) -> None:
     assert "\n" not in message
 
 
-def test_resolve_name_of_broken_user_file_gives_its_error(isolated_config: Path) -> None:
-    write(isolated_config / "agendas" / "team-20.toml", GOOD.replace("minutes = 5", "minutes = 0"))
+def test_resolve_name_of_broken_user_file_gives_its_error(user_folders) -> None:
+    write(user_folders.config / "agendas" / "team-20.toml", GOOD.replace("minutes = 5", "minutes = 0"))
     with pytest.raises(AgendaError, match="team-20.toml: phase 2 \\('actions'\\) has minutes = 0"):
         resolve_agenda("team-20")
 

@@ -11,24 +11,10 @@ from textual.widgets import Digits, Label
 from pmtui.clock import PhaseStatus
 from pmtui.model import Incident
 from pmtui.session import MeetingSession
-from pmtui.tui.app import make_app
+from pmtui.tui.app import HIGH_CONTRAST, make_app
 from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.widgets.clock import AgendaList, ClockPanel
-
-T0 = 1_800_000_000.0
-
-
-class FakeClock:
-    """A wall clock the test moves by hand."""
-
-    def __init__(self, t: float = T0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, minutes: float = 0, seconds: float = 0) -> None:
-        self.t += minutes * 60 + seconds
+from helpers import FixedClock, paste_line
 
 
 @pytest.fixture
@@ -43,7 +29,7 @@ def _text(app, selector: str) -> str:
 
 
 async def test_meeting_screen_shows_title_phase_countdown_and_agenda(tmp_path, meeting_id):
-    clock = FakeClock()
+    clock = FixedClock()
     app = make_app(tmp_path, meeting_id, now=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MeetingScreen)
@@ -59,7 +45,7 @@ async def test_meeting_screen_shows_title_phase_countdown_and_agenda(tmp_path, m
 
 
 async def test_timer_counts_down_warns_and_shows_overrun_without_advancing(tmp_path, meeting_id):
-    clock = FakeClock()
+    clock = FixedClock()
     app = make_app(tmp_path, meeting_id, now=clock, bell=True)
     bells = []
     app.bell = lambda: bells.append(1)
@@ -87,7 +73,7 @@ async def test_timer_counts_down_warns_and_shows_overrun_without_advancing(tmp_p
 
 
 async def test_pause_extend_and_previous_phase(tmp_path, meeting_id):
-    clock = FakeClock()
+    clock = FixedClock()
     app = make_app(tmp_path, meeting_id, now=clock)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
@@ -109,7 +95,7 @@ async def test_pause_extend_and_previous_phase(tmp_path, meeting_id):
 
 
 async def test_meeting_clock_warns_five_minutes_before_the_scheduled_end(tmp_path, meeting_id):
-    clock = FakeClock()
+    clock = FixedClock()
     app = make_app(tmp_path, meeting_id, now=clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+t")
@@ -121,19 +107,28 @@ async def test_meeting_clock_warns_five_minutes_before_the_scheduled_end(tmp_pat
     app.close_session()
 
 
-async def test_palette_offers_every_facilitator_command(tmp_path, meeting_id):
-    app = make_app(tmp_path, meeting_id, now=FakeClock())
-    async with app.run_test(size=(120, 36)):
+TEXTUAL_COMMANDS = ["Theme", "Quit", "Keys", "Maximize", "Screenshot"]
+FACILITATOR_COMMANDS = ["Next phase", "Previous phase", "Resume timer", "Extend phase by 5 minutes",
+                        "Extend phase by 1 minute", "Jump to phase…", "Export Markdown", "Edit incident details",
+                        "Attendees", "High-contrast theme"]
+
+
+async def test_palette_offers_every_facilitator_command_by_name(tmp_path, meeting_id):
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles == TEXTUAL_COMMANDS + FACILITATOR_COMMANDS
+        await pilot.press("ctrl+t")
+        running = [c.title for c in app.get_system_commands(app.screen)]
+        assert running == [t if t != "Resume timer" else "Pause timer" for t in titles]
+        contrast = next(c for c in app.get_system_commands(app.screen) if c.title == "High-contrast theme")
+        contrast.callback()
+        assert app.theme == HIGH_CONTRAST.name
     app.close_session()
-    for wanted in ("Next phase", "Previous phase", "Resume timer", "Extend phase by 5 minutes",
-                   "Extend phase by 1 minute", "Jump to phase…", "Export Markdown", "Edit incident details",
-                   "Attendees"):
-        assert wanted in titles
 
 
 async def test_palette_runs_a_command_by_name(tmp_path, meeting_id):
-    app = make_app(tmp_path, meeting_id, now=FakeClock())
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -153,7 +148,7 @@ async def test_palette_runs_a_command_by_name(tmp_path, meeting_id):
 
 
 async def test_restart_resumes_phase_and_pause_state(tmp_path, meeting_id):
-    clock = FakeClock()
+    clock = FixedClock()
     app = make_app(tmp_path, meeting_id, now=clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+t", "ctrl+n", "ctrl+n")
@@ -172,7 +167,7 @@ async def test_restart_resumes_phase_and_pause_state(tmp_path, meeting_id):
 
 async def test_export_at_any_moment_writes_postmortem_and_minutes(tmp_path, meeting_id):
     out = tmp_path / "out"
-    app = make_app(tmp_path, meeting_id, now=FakeClock(), export_dir=out)
+    app = make_app(tmp_path, meeting_id, now=FixedClock(), export_dir=out)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
@@ -183,28 +178,23 @@ async def test_export_at_any_moment_writes_postmortem_and_minutes(tmp_path, meet
     assert "## Timeline" in (out / "checkout-errors-postmortem.md").read_text()
 
 
-async def _type(pilot, line: str) -> None:
-    await pilot.press(*line, "enter")
-    await pilot.pause()
-
-
 async def test_full_walk_through_the_six_phases_of_standard_90(tmp_path, meeting_id):
-    clock = FakeClock()
+    clock = FixedClock()
     out = tmp_path / "out"
     app = make_app(tmp_path, meeting_id, now=clock, export_dir=out)
     async with app.run_test(size=(120, 36)) as pilot:
         session = app.session
         await pilot.press("ctrl+t")  # 1. safety: add attendees
-        await _type(pilot, "Sam | facilitator")
-        await _type(pilot, "Priya | responder")
+        await paste_line(pilot, "Sam | facilitator")
+        await paste_line(pilot, "Priya | responder")
         assert [a.role for a in session.meeting.attendees] == ["facilitator", "responder"]
         clock.advance(minutes=5)
 
         await pilot.press("ctrl+n")  # 2. timeline
         assert session.phase.kind == "timeline"
-        await _type(pilot, "14:37 checkout errors start | checkout-api")
-        await _type(pilot, "14:39 alert pages on-call | alertmanager | https://alerts/1")
-        await _type(pilot, "15:00 error rate back to normal | priya")
+        await paste_line(pilot, "14:37 checkout errors start | checkout-api")
+        await paste_line(pilot, "14:39 alert pages on-call | alertmanager | https://alerts/1")
+        await paste_line(pilot, "15:00 error rate back to normal | priya")
         assert [e.description for e in session.meeting.sorted_events()][0] == "checkout errors start"
         clock.advance(minutes=26)  # one minute over the 25 planned
         app.screen.tick()
@@ -212,19 +202,19 @@ async def test_full_walk_through_the_six_phases_of_standard_90(tmp_path, meeting
 
         await pilot.press("ctrl+n")  # 3. observations
         assert session.phase.kind == "observations"
-        await _type(pilot, "The alert paged within two minutes")
+        await paste_line(pilot, "The alert paged within two minutes")
         await pilot.press("f2")
-        await _type(pilot, "Config diff hid the pool change")
+        await paste_line(pilot, "Config diff hid the pool change")
         kinds = sorted(o.kind for o in session.meeting.observations)
         assert kinds == ["went_poorly", "went_well"]
         clock.advance(minutes=10)
 
         await pilot.press("ctrl+n")  # 4. five whys
         assert session.phase.kind == "five_whys"
-        await _type(pilot, "Checkout requests failed")
+        await paste_line(pilot, "Checkout requests failed")
         for answer in ("Requests waited for connections", "The pool was lowered to 5",
                        "Test settings were copied to production"):
-            await _type(pilot, answer)
+            await paste_line(pilot, answer)
         chain = session.meeting.chains[0]
         assert len(chain.whys) == 3
         session.set_root_cause(chain.id, "configuration error")
@@ -232,7 +222,7 @@ async def test_full_walk_through_the_six_phases_of_standard_90(tmp_path, meeting
 
         await pilot.press("ctrl+n")  # 5. action items
         assert session.phase.kind == "actions"
-        await _type(pilot, "Validate pool size in CI | Priya | high | 2026-12-10 | pool < 20 fails")
+        await paste_line(pilot, "Validate pool size in CI | Priya | high | 2026-12-10 | pool < 20 fails")
         item = session.meeting.actions[0]
         assert (item.owner, item.priority, str(item.due)) == ("Priya", "high", "2026-12-10")
         clock.advance(minutes=20)

@@ -30,14 +30,9 @@ EVENTS_CSV = (
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    """Environment for the subprocess: no user agendas, no inherited data dir."""
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(tmp_path / "config"))
-    environ = dict(os.environ)
-    environ.pop("PMTUI_DATA_DIR", None)
-    environ["PMTUI_CONFIG_DIR"] = str(tmp_path / "config")
-    environ["NO_COLOR"] = "1"
-    return environ
+def env():
+    """Environment for the subprocess: this test's own user folders (see conftest.py), no colours."""
+    return {**os.environ, "NO_COLOR": "1"}
 
 
 @pytest.fixture

@@ -38,10 +38,8 @@ def own_dir(fixed_dir, tmp_path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch, tmp_path):
+def fixed_today(monkeypatch):
     monkeypatch.setattr(cli_tracking, "today", lambda: TODAY)
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.delenv("PMTUI_DATA_DIR", raising=False)
 
 
 def invoke(*args, data_dir: Path | None = None, code: int = 0):

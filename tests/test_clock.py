@@ -8,35 +8,21 @@ import pytest
 
 from pmtui.clock import MeetingClock, PhaseStatus, format_delta, format_remaining
 from pmtui.model import ClockState
+from helpers import FixedClock
 
 T0 = 1_700_000_000.0
 
 
-class FakeClock:
-    """A ``now()`` that returns ``t`` and counts how often it was read."""
-
-    def __init__(self, t: float = T0) -> None:
-        self.t = t
-        self.reads = 0
-
-    def __call__(self) -> float:
-        self.reads += 1
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
 @pytest.fixture
-def fake() -> FakeClock:
-    return FakeClock()
+def fake() -> FixedClock:
+    return FixedClock(T0)
 
 
-def make(fake: FakeClock, planned=(25, 10, 15), state: ClockState | None = None) -> MeetingClock:
+def make(fake: FixedClock, planned=(25, 10, 15), state: ClockState | None = None) -> MeetingClock:
     return MeetingClock(list(planned), state if state is not None else ClockState(), now=fake)
 
 
-def started(fake: FakeClock, planned=(25, 10, 15)) -> MeetingClock:
+def started(fake: FixedClock, planned=(25, 10, 15)) -> MeetingClock:
     clock = make(fake, planned)
     clock.start()
     return clock

@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 from textual.widgets import DataTable, Input, Label, OptionList, Select
 
 from pmtui.demo import demo_meeting
-from pmtui.model import to_data
-from pmtui.store import MeetingFile
+from pmtui.model import Meeting
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.dialogs import AttendeesDialog, IncidentDialog, JumpToPhaseDialog
 from pmtui.tui.screens.meeting import MeetingScreen
+from helpers import FixedClock, create_meeting
 
 T0 = 1_795_000_000.0
 MEETING_ID = "demo0001"
+NOW = T0 + 60  # one minute into the demo meeting's running phase
 
 
-def clock() -> float:
-    """A fake clock: one minute into the demo meeting's running phase."""
-    return T0 + 60
-
-
-def create_meeting(data_dir: Path) -> str:
-    """The demo meeting with a fixed id and clock, written to ``data_dir``."""
+def demo() -> Meeting:
+    """The demo meeting with a fixed id and clock."""
     meeting = demo_meeting(now=T0)
     meeting.id = MEETING_ID
-    MeetingFile.create(data_dir, to_data(meeting)).close()
-    return meeting.id
+    return meeting
 
 
 async def open_dialog(app, pilot, action: str):
@@ -40,7 +34,7 @@ async def open_dialog(app, pilot, action: str):
 
 
 async def test_jump_dialog_lists_phases_and_chooses_one(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+g")
         dialog = app.screen
@@ -58,7 +52,7 @@ async def test_jump_dialog_lists_phases_and_chooses_one(tmp_path):
 
 
 async def test_jump_dialog_escape_keeps_the_phase(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+g", "down", "escape")
         await pilot.pause()
@@ -68,7 +62,7 @@ async def test_jump_dialog_escape_keeps_the_phase(tmp_path):
 
 
 async def test_incident_dialog_saves_title_severity_and_time(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await open_dialog(app, pilot, "action_edit_incident")
         assert isinstance(dialog, IncidentDialog)
@@ -90,7 +84,7 @@ async def test_incident_dialog_saves_title_severity_and_time(tmp_path):
 
 
 async def test_incident_dialog_refuses_a_bad_time_and_stays_open(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await open_dialog(app, pilot, "action_edit_incident")
         await pilot.press("ctrl+u", *"Renamed")
@@ -119,7 +113,7 @@ async def test_incident_dialog_refuses_a_bad_time_and_stays_open(tmp_path):
 
 
 async def test_incident_dialog_escape_changes_nothing(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         changes = []
         app.session.subscribe(changes.append)
@@ -133,7 +127,7 @@ async def test_incident_dialog_escape_changes_nothing(tmp_path):
 
 
 async def test_attendees_dialog_adds_and_removes(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await open_dialog(app, pilot, "action_attendees")
         assert isinstance(dialog, AttendeesDialog)
@@ -172,7 +166,7 @@ async def test_attendees_dialog_adds_and_removes(tmp_path):
 
 
 def test_snapshot_incident_dialog_80x24(snap_compare, tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
 
     async def open_it(pilot):
         await pilot.pause()
@@ -183,7 +177,7 @@ def test_snapshot_incident_dialog_80x24(snap_compare, tmp_path):
 
 
 def test_snapshot_incident_dialog_160x45(snap_compare, tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
 
     async def open_with_error(pilot):
         await pilot.pause()

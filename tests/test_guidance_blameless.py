@@ -35,14 +35,6 @@ SENTENCES = Path(__file__).parent / "data" / "blame_sentences.tsv"
 THRESHOLD = 0.85
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch) -> Path:
-    """A private, empty config dir: no user word lists unless a test writes one."""
-    folder = tmp_path / "config"
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(folder))
-    return folder
-
-
 def rules(text: str) -> list[str]:
     return [h.rule for h in scan(text, shipped_lexicon())]
 
@@ -229,8 +221,8 @@ def write_user_lists(config_dir: Path, text: str) -> Path:
     return path
 
 
-def test_user_lists_are_added_to_the_shipped_ones(config_dir):
-    write_user_lists(config_dir, '[judgement]\nwords = ["clueless"]\n[people]\nnot_names = ["Bifrost"]\n')
+def test_user_lists_are_added_to_the_shipped_ones(user_folders):
+    write_user_lists(user_folders.config, '[judgement]\nwords = ["clueless"]\n[people]\nnot_names = ["Bifrost"]\n')
     lexicon = load_lexicon()
     assert [h.rule for h in scan("A clueless change.", lexicon)] == ["judgement-word"]
     assert [h.rule for h in scan("A careless change.", lexicon)] == ["judgement-word"]
@@ -238,8 +230,8 @@ def test_user_lists_are_added_to_the_shipped_ones(config_dir):
     assert scan("Bifrost failed to start.", shipped_lexicon()) != []
 
 
-def test_user_lexicon_path_follows_the_config_dir(config_dir):
-    assert user_lexicon_path() == config_dir / "blameless.toml"
+def test_user_lexicon_path_follows_the_config_dir(user_folders):
+    assert user_lexicon_path() == user_folders.config / "blameless.toml"
 
 
 @pytest.mark.parametrize(
@@ -253,8 +245,8 @@ def test_user_lexicon_path_follows_the_config_dir(config_dir):
         ('judgement = ["x"]', "must be a [judgement] table"),
     ],
 )
-def test_bad_user_file_is_one_line_naming_the_file(config_dir, content, problem):
-    path = write_user_lists(config_dir, content)
+def test_bad_user_file_is_one_line_naming_the_file(user_folders, content, problem):
+    path = write_user_lists(user_folders.config, content)
     with pytest.raises(LexiconError) as caught:
         load_lexicon()
     message = str(caught.value)
@@ -263,16 +255,16 @@ def test_bad_user_file_is_one_line_naming_the_file(config_dir, content, problem)
     assert "\n" not in message
 
 
-def test_non_utf8_user_file(config_dir):
-    path = config_dir / "blameless.toml"
-    config_dir.mkdir()
+def test_non_utf8_user_file(user_folders):
+    path = user_folders.config / "blameless.toml"
+    user_folders.config.mkdir()
     path.write_bytes(b"\xff\xfe[judgement]")
     with pytest.raises(LexiconError, match="not UTF-8"):
         load_lexicon()
 
 
-def test_default_lexicon_falls_back_and_reloads_when_the_file_changes(config_dir):
-    path = write_user_lists(config_dir, "[judgement\n")
+def test_default_lexicon_falls_back_and_reloads_when_the_file_changes(user_folders):
+    path = write_user_lists(user_folders.config, "[judgement\n")
     lexicon, problem = default_lexicon()
     assert lexicon is shipped_lexicon()
     assert problem is not None and str(path) in problem

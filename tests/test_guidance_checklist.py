@@ -21,13 +21,6 @@ from pmtui.model import (
 )
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "config"
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(folder))
-    return folder
-
-
 def at(hour: int, minute: int = 0, day: int = 14) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=timezone.utc)
 
@@ -216,11 +209,11 @@ def test_review_leaves_out_dismissed_findings_and_counts_them(meeting):
     assert result.checklist[0].passed
 
 
-def test_review_reports_a_broken_user_word_list_and_keeps_going(meeting, config_dir):
-    config_dir.mkdir()
-    (config_dir / "blameless.toml").write_text("[people]\nroles = 3\n", encoding="utf-8")
+def test_review_reports_a_broken_user_word_list_and_keeps_going(meeting, user_folders):
+    user_folders.config.mkdir()
+    (user_folders.config / "blameless.toml").write_text("[people]\nroles = 3\n", encoding="utf-8")
     meeting.observations.append(Observation("went_poorly", "Dave forgot the runbook"))
     result = guidance.review(meeting)
     [problem] = result.problems
-    assert str(config_dir / "blameless.toml") in problem and "\n" not in problem
+    assert str(user_folders.config / "blameless.toml") in problem and "\n" not in problem
     assert [f.rule for f in result.findings] == ["blame-person"]

@@ -11,11 +11,6 @@ from pmtui.model import ActionItem, Attendee, Incident, Meeting, RootCause, Why,
 SYSTEMIC = "Config changes skip CI validation"
 
 
-@pytest.fixture(autouse=True)
-def no_user_word_lists(tmp_path, monkeypatch):
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(tmp_path / "config"))
-
-
 def chain(whys: int = 3, cause: str | None = SYSTEMIC) -> WhyChain:
     return WhyChain(
         "Checkout failed",

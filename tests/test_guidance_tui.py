@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,8 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from pmtui.demo import demo_meeting
-from pmtui.model import Meeting, Observation, TimelineEvent, Why, WhyChain, to_data
-from pmtui.store import MeetingFile
+from pmtui.model import Meeting, Observation, TimelineEvent, Why, WhyChain
 from pmtui.tui.app import make_app
 from pmtui.tui.views.actions import ActionsView
 from pmtui.tui.views.five_whys import FiveWhysView
@@ -21,15 +18,10 @@ from pmtui.tui.views.review import ReviewView
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets import guidance as guidance_widgets
 from pmtui.tui.widgets.guidance import FindingList, GuidancePanel, QualityReport
+from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line, screen_text, show_phase, until
 
-FIXED_EPOCH = 1_800_000_000.0
 TIMELINE, OBSERVATIONS, FIVE_WHYS, ACTIONS, REVIEW = 1, 2, 3, 4, 5  # phases of standard-90
 BLAME = "Bob forgot to update the config"
-
-
-def fixed_clock() -> float:
-    """A clock that never moves, so nothing on screen depends on the real time."""
-    return FIXED_EPOCH
 
 
 @pytest.fixture(autouse=True)
@@ -38,67 +30,25 @@ def no_delay(monkeypatch):
     monkeypatch.setattr(guidance_widgets, "CHECK_DELAY", 0.001)
 
 
-def write(data_dir: Path, meeting: Meeting) -> str:
-    MeetingFile.create(data_dir, to_data(meeting)).close()
-    return meeting.id
-
-
 def demo() -> Meeting:
     return demo_meeting(now=FIXED_EPOCH)
-
-
-async def until(pilot, condition, what: str) -> None:
-    """Let the app run (timers included) until ``condition()`` holds."""
-    for _ in range(50):
-        await pilot.pause()
-        if condition():
-            return
-    pytest.fail(f"never happened: {what}")
-
-
-async def show(app, pilot, phase: int, cls):
-    app.session.jump_to_phase(phase)
-    await pilot.pause()
-    return app.screen.query_one(f"#phase-{phase}", cls)
-
-
-def screen_text(app) -> str:
-    """Everything on screen as plain text, one terminal line per line."""
-    found = re.findall(r'<text[^>]*? x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>([^<]*)</text>',
-                       app.export_screenshot())
-    segments = [(float(x), float(y), float(length), html.unescape(t).replace("\xa0", " ")) for x, y, length, t in found]
-    cell = min(length / len(text) for _, _, length, text in segments if text)
-    lines: dict[float, str] = {}
-    for x, y, _, text in segments:
-        line, column = lines.get(y, ""), round(x / cell)
-        lines[y] = line.ljust(column)[:column] + text + line[column + len(text):]
-    return "\n".join(line.rstrip() for _, line in sorted(lines.items()))
 
 
 def event_cell(view: TimelineView, event_id: str) -> str:
     return view.table.get_cell(event_id, "event").plain
 
 
-async def type_line(pilot, text: str) -> None:
-    """Put ``text`` in the focused Input (as a paste would) and press Enter."""
-    field = pilot.app.focused
-    assert isinstance(field, Input)
-    field.insert_text_at_cursor(text)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 # --- timeline: marker, panel, dismissal that lasts ------------------------------------
 
 
 async def test_a_blameful_line_gets_a_marker_and_a_hint_that_stays_dismissed(tmp_path):
-    meeting_id = write(tmp_path, demo())
-    app = make_app(tmp_path, meeting_id, now=fixed_clock)
+    meeting_id = create_meeting(tmp_path, demo())
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show(app, pilot, TIMELINE, TimelineView)
+        view = await show_phase(app, pilot, TIMELINE, TimelineView)
         panel = view.query_one(GuidancePanel)
         assert not panel.display, "nothing to say: no panel"
-        await type_line(pilot, f"14:37 {BLAME}")
+        await paste_line(pilot, f"14:37 {BLAME}")
         event = next(e for e in app.session.meeting.events if e.description == BLAME)
         await until(pilot, lambda: panel.findings, "the hint")
 
@@ -127,15 +77,15 @@ async def test_a_blameful_line_gets_a_marker_and_a_hint_that_stays_dismissed(tmp
         assert app.focused is view.entry.input, "the keyboard goes back where it was"
     app.close_session()
 
-    app = make_app(tmp_path, meeting_id, now=fixed_clock)
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show(app, pilot, TIMELINE, TimelineView)
+        view = await show_phase(app, pilot, TIMELINE, TimelineView)
         panel = view.query_one(GuidancePanel)
         await pilot.pause()
         assert app.session.meeting.dismissed_findings == [finding.key]
         assert not panel.findings and panel.dismissed == 1 and not panel.display
         assert event_cell(view, event.id) == f"[impact start] {BLAME}"
-        review = await show(app, pilot, REVIEW, ReviewView)
+        review = await show_phase(app, pilot, REVIEW, ReviewView)
         await until(pilot, lambda: review.guidance.dismissed, "the review's count")
         assert "✓ no blameless-language hints, 1 dismissed" in screen_text(app)
     app.close_session()
@@ -145,9 +95,9 @@ async def test_rewording_clears_the_marker_and_enter_on_a_hint_selects_its_row(t
     meeting = demo()
     meeting.events.append(TimelineEvent(meeting.events[3].time, "The on-call should have noticed the alert",
                                         id="late0001"))
-    app = make_app(tmp_path, write(tmp_path, meeting), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show(app, pilot, TIMELINE, TimelineView)
+        view = await show_phase(app, pilot, TIMELINE, TimelineView)
         panel = view.query_one(GuidancePanel)
         await until(pilot, lambda: panel.findings, "the hint")
         assert [f.rule for f in panel.findings] == ["hindsight"]
@@ -175,16 +125,16 @@ async def test_checks_wait_for_the_view_and_rescan_only_what_changed(tmp_path, m
         return real(text, **kwargs)
 
     monkeypatch.setattr(guidance_widgets, "text_findings", counting)
-    app = make_app(tmp_path, write(tmp_path, demo()), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show(app, pilot, OBSERVATIONS, ObservationsView)
+        view = await show_phase(app, pilot, OBSERVATIONS, ObservationsView)
         scanned.clear()
         for n in range(3):
             app.session.add_event(f"14:5{n}", f"Priya forgot step {n}")
         await pilot.pause()
         assert scanned == [], "the timeline is not on screen: nothing is checked"
 
-        view = await show(app, pilot, TIMELINE, TimelineView)
+        view = await show_phase(app, pilot, TIMELINE, TimelineView)
         panel = view.query_one(GuidancePanel)
         assert len(panel.findings) == 3
         assert sorted(scanned) == [f"Priya forgot step {n}" for n in range(3)]
@@ -199,9 +149,9 @@ async def test_checks_wait_for_the_view_and_rescan_only_what_changed(tmp_path, m
 async def test_observations_get_the_marker_too(tmp_path):
     meeting = demo()
     meeting.observations.append(Observation("went_poorly", "Jo should have checked the diff", id="obs00001"))
-    app = make_app(tmp_path, write(tmp_path, meeting), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show(app, pilot, OBSERVATIONS, ObservationsView)
+        view = await show_phase(app, pilot, OBSERVATIONS, ObservationsView)
         panel = view.query_one(GuidancePanel)
         await until(pilot, lambda: panel.findings, "the hint")
         assert panel.findings[0].where == "what went poorly 2"
@@ -218,9 +168,9 @@ async def test_a_chain_with_two_whys_says_keep_asking_why(tmp_path):
     meeting.chains.append(WhyChain("Rollback took 11 minutes to start",
                                    whys=[Why("Nobody was sure a rollback was safe"),
                                          Why("The runbook does not cover config-only releases")]))
-    app = make_app(tmp_path, write(tmp_path, meeting), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show(app, pilot, FIVE_WHYS, FiveWhysView)
+        view = await show_phase(app, pilot, FIVE_WHYS, FiveWhysView)
         depth = view.query_one("#why-depth", Static)
         assert not depth.display, "the demo chain is deep, systemic and has an action"
         await pilot.press("alt+down")
@@ -229,14 +179,14 @@ async def test_a_chain_with_two_whys_says_keep_asking_why(tmp_path):
         assert "The chain stops after 2 whys; keep asking why, at least 3 times." in str(depth.content)
         assert "keep asking why" in screen_text(app)
 
-        await type_line(pilot, "Config-only releases were rare until this quarter")
+        await paste_line(pilot, "Config-only releases were rare until this quarter")
         assert not depth.display
         second = app.session.meeting.chains[1]
         app.session.set_root_cause(second.id, "process gap")
         await pilot.pause()
         assert "No action item addresses this root cause" in str(depth.content)
 
-        actions = await show(app, pilot, ACTIONS, ActionsView)
+        actions = await show_phase(app, pilot, ACTIONS, ActionsView)
         notes = str(actions.query_one("#action-notes", Static).content)
         assert "Root cause 2 “Config-only releases were rare until this quarter”" in notes
     app.close_session()
@@ -248,14 +198,14 @@ async def test_a_chain_with_two_whys_says_keep_asking_why(tmp_path):
 async def test_a_vague_unowned_action_gets_a_low_grade_and_its_issues(tmp_path):
     meeting = demo()
     meeting.created = datetime.fromtimestamp(FIXED_EPOCH, timezone.utc)  # the meeting is today
-    app = make_app(tmp_path, write(tmp_path, meeting), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show(app, pilot, ACTIONS, ActionsView)
+        view = await show_phase(app, pilot, ACTIONS, ActionsView)
         table = view.query_one(DataTable)
         first = app.session.meeting.actions[0]
         assert str(table.get_cell(first.id, "quality")) == "A"
 
-        await type_line(pilot, "improve monitoring")
+        await paste_line(pilot, "improve monitoring")
         item = app.session.meeting.actions[-1]
         assert (item.description, item.owner) == ("improve monitoring", "")
         assert str(table.get_cell(item.id, "quality")) == "D"
@@ -276,9 +226,9 @@ async def test_a_vague_unowned_action_gets_a_low_grade_and_its_issues(tmp_path):
 
 
 async def test_too_many_urgent_items_get_the_focus_note(tmp_path):
-    app = make_app(tmp_path, write(tmp_path, demo()), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show(app, pilot, ACTIONS, ActionsView)
+        view = await show_phase(app, pilot, ACTIONS, ActionsView)
         notes = view.query_one("#action-notes", Static)
         assert not notes.display
         for n in range(5):
@@ -308,9 +258,9 @@ def review_meeting() -> Meeting:
 
 
 async def test_review_shows_counts_checklist_and_policy(tmp_path):
-    app = make_app(tmp_path, write(tmp_path, review_meeting()), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, review_meeting()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show(app, pilot, REVIEW, ReviewView)
+        view = await show_phase(app, pilot, REVIEW, ReviewView)
         await until(pilot, lambda: view.guidance.findings, "the review")
         text = screen_text(app)
         assert "⚑ 3 blameless-language hints, 1 dismissed · f8 to review" in text
@@ -345,9 +295,9 @@ async def test_review_shows_counts_checklist_and_policy(tmp_path):
 
 
 async def test_review_guidance_comes_up_with_f8_on_a_small_screen(tmp_path):
-    app = make_app(tmp_path, write(tmp_path, review_meeting()), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, review_meeting()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show(app, pilot, REVIEW, ReviewView)
+        view = await show_phase(app, pilot, REVIEW, ReviewView)
         await until(pilot, lambda: view.guidance.findings, "the review")
         text = screen_text(app)
         assert "Quality checklist · 5 of 7 pass" in text
@@ -376,9 +326,9 @@ async def test_a_change_in_a_two_thousand_event_timeline_is_checked_and_listed_f
     meeting.events = [TimelineEvent(start + timedelta(seconds=3 * n),
                                     BLAME if n % 25 == 0 else f"replica lag reading {n} from the dashboard")
                       for n in range(2000)]
-    app = make_app(tmp_path, write(tmp_path, meeting), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show(app, pilot, TIMELINE, TimelineView)
+        view = await show_phase(app, pilot, TIMELINE, TimelineView)
         panel = view.query_one(GuidancePanel)
         await until(pilot, lambda: len(panel.findings) == 80, "the first check")
         app.session.add_event(start, "Priya forgot to page the database team")
@@ -396,10 +346,10 @@ async def test_a_change_in_a_two_thousand_event_timeline_is_checked_and_listed_f
 
 def snapshot_app(data_dir: Path, *keys: str):
     """The review phase of :func:`review_meeting` with ``keys`` pressed, and its run_before."""
-    app = make_app(data_dir, write(data_dir, review_meeting()), now=fixed_clock, export_dir=data_dir)
+    app = make_app(data_dir, create_meeting(data_dir, review_meeting()), now=FixedClock(), export_dir=data_dir)
 
     async def run_before(pilot) -> None:
-        view = await show(app, pilot, REVIEW, ReviewView)
+        view = await show_phase(app, pilot, REVIEW, ReviewView)
         await until(pilot, lambda: view.guidance.findings, "the review")
         await pilot.press(*keys)
         for widget in app.screen.query(Input):

@@ -12,10 +12,11 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from pmtui.model import Incident, Meeting, to_data
 from pmtui.session import MeetingSession
-from pmtui.store import MeetingFile, list_meetings, meeting_to_tables
+from pmtui.store import list_meetings, meeting_to_tables
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.home import HomeScreen, NewMeetingDialog
 from pmtui.tui.screens.meeting import MeetingScreen
+from helpers import FixedClock, create_meeting
 
 T0 = 1_795_000_000.0
 CREATED = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
@@ -26,12 +27,6 @@ MEETINGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def no_user_agendas(tmp_path, monkeypatch):
-    """Only the shipped agendas, whatever the developer has installed."""
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(tmp_path / "config"))
-
-
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
     """An empty meetings folder."""
@@ -40,16 +35,11 @@ def data_dir(tmp_path) -> Path:
     return path
 
 
-def clock() -> float:
-    """A fixed fake clock."""
-    return T0
-
-
 def write_meetings(data_dir: Path) -> None:
     """Three meetings with fixed ids, a day apart; the last one is the newest."""
     for day, (meeting_id, title, severity) in enumerate(MEETINGS):
         meeting = Meeting(Incident(title, severity), id=meeting_id, created=CREATED + timedelta(days=day))
-        MeetingFile.create(data_dir, to_data(meeting)).close()
+        create_meeting(data_dir, meeting)
 
 
 async def loaded(app, pilot) -> HomeScreen:
@@ -68,7 +58,7 @@ def shown(widget) -> str:
 
 async def test_lists_meetings_newest_first(data_dir):
     write_meetings(data_dir)
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
         home = await loaded(app, pilot)
         assert home.title == "pmtui — post-mortem meetings"
@@ -86,7 +76,7 @@ async def test_lists_meetings_newest_first(data_dir):
 
 async def test_enter_resumes_the_selected_meeting(data_dir):
     write_meetings(data_dir)
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await pilot.press("down", "enter")
@@ -101,7 +91,7 @@ async def test_a_meeting_open_elsewhere_is_refused_in_one_line(data_dir):
     write_meetings(data_dir)
     other = MeetingSession.open(data_dir, "cccc0003")
     try:
-        app = make_app(data_dir, now=clock)
+        app = make_app(data_dir, now=FixedClock(T0))
         async with app.run_test(size=(80, 24)) as pilot:
             await loaded(app, pilot)
             await pilot.press("enter")
@@ -117,7 +107,7 @@ async def test_a_meeting_open_elsewhere_is_refused_in_one_line(data_dir):
 
 async def test_n_creates_a_meeting_and_opens_it(data_dir):
     write_meetings(data_dir)
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await pilot.press("n")
@@ -141,7 +131,7 @@ async def test_n_creates_a_meeting_and_opens_it(data_dir):
 
 
 async def test_new_meeting_form_shows_errors_and_stays_open(data_dir):
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await pilot.press("n")
@@ -165,7 +155,7 @@ async def test_new_meeting_form_shows_errors_and_stays_open(data_dir):
 
 
 async def test_empty_data_dir_says_how_to_start(data_dir):
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
         home = await loaded(app, pilot)
         message = home.query_one("#home-message", Static)
@@ -177,7 +167,7 @@ async def test_empty_data_dir_says_how_to_start(data_dir):
 async def test_corrupt_file_is_reported_and_the_rest_listed(data_dir):
     write_meetings(data_dir)
     (data_dir / "deadbeef.json").write_text("not json")
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
         home = await loaded(app, pilot)
         assert home.query_one(DataTable).row_count == 3
@@ -189,7 +179,7 @@ async def test_corrupt_file_is_reported_and_the_rest_listed(data_dir):
 
 
 async def test_reload_picks_up_new_files(data_dir):
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
         home = await loaded(app, pilot)
         write_meetings(data_dir)
@@ -205,7 +195,7 @@ async def test_two_thousand_meetings_open_fast(data_dir):
     for n in range(2000):
         meeting = Meeting(Incident(f"Incident number {n}"), id=f"m{n:05d}", created=CREATED + timedelta(minutes=n))
         (data_dir / f"{meeting.id}.json").write_text(json.dumps(meeting_to_tables(to_data(meeting))))
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
     start = time.perf_counter()
     async with app.run_test(size=(80, 24)) as pilot:
         home = await loaded(app, pilot)
@@ -218,7 +208,7 @@ async def test_two_thousand_meetings_open_fast(data_dir):
 
 def test_snapshot_home_80x24(snap_compare, data_dir):
     write_meetings(data_dir)
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
 
     async def wait_for_list(pilot):
         await loaded(pilot.app, pilot)
@@ -228,7 +218,7 @@ def test_snapshot_home_80x24(snap_compare, data_dir):
 
 def test_snapshot_home_160x45(snap_compare, data_dir):
     write_meetings(data_dir)
-    app = make_app(data_dir, now=clock)
+    app = make_app(data_dir, now=FixedClock(T0))
 
     async def wait_for_list(pilot):
         await loaded(pilot.app, pilot)

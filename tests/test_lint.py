@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from pmtui.cli.lint import lint
 from pmtui.model import Incident, Meeting, Observation, TimelineEvent, to_data
 from pmtui.store import MeetingFile
+from helpers import create_meeting
 
 DRAFT = """# Checkout outage
 
@@ -30,14 +31,6 @@ failed to page the database team.
 CLEAN = "# Checkout outage\n\nThe health check failed to detect the outage because it only checked the port.\n"
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "config"
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(folder))
-    monkeypatch.delenv("PMTUI_DATA_DIR", raising=False)
-    return folder
-
-
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
     folder = tmp_path / "data"
@@ -53,7 +46,7 @@ def meeting(data_dir) -> Meeting:
         events=[TimelineEvent(datetime(2026, 3, 14, 14, 37, tzinfo=timezone.utc), "Someone deleted it by mistake")],
         observations=[Observation("went_poorly", "We should have rolled back sooner")],
     )
-    MeetingFile.create(data_dir, to_data(meeting)).close()
+    create_meeting(data_dir, meeting)
     return meeting
 
 
@@ -180,19 +173,19 @@ def test_bad_input_after_a_good_file_still_exits_2(tmp_path):
     assert result.exit_code == 2
 
 
-def test_user_word_lists_are_used(tmp_path, config_dir):
-    config_dir.mkdir()
-    (config_dir / "blameless.toml").write_text('[judgement]\nwords = ["clueless"]\n', encoding="utf-8")
+def test_user_word_lists_are_used(tmp_path, user_folders):
+    user_folders.config.mkdir()
+    (user_folders.config / "blameless.toml").write_text('[judgement]\nwords = ["clueless"]\n', encoding="utf-8")
     result = run(write(tmp_path, "draft.txt", "A clueless change.\n"))
     assert result.exit_code == 1 and "judgement-word" in result.output
 
 
-def test_bad_user_word_list_is_one_line_naming_it(tmp_path, config_dir):
-    config_dir.mkdir()
-    (config_dir / "blameless.toml").write_text("[judgement\n", encoding="utf-8")
+def test_bad_user_word_list_is_one_line_naming_it(tmp_path, user_folders):
+    user_folders.config.mkdir()
+    (user_folders.config / "blameless.toml").write_text("[judgement\n", encoding="utf-8")
     result = run(write(tmp_path, "clean.md", CLEAN))
     assert result.exit_code == 2
-    assert result.output.startswith(f"pmtui: {config_dir / 'blameless.toml'}: not valid TOML")
+    assert result.output.startswith(f"pmtui: {user_folders.config / 'blameless.toml'}: not valid TOML")
     assert result.output.count("\n") == 1
 
 

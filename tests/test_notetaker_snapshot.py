@@ -12,7 +12,8 @@ from pmtui.room.server import RoomServer
 from pmtui.session import MeetingSession
 from pmtui.tui.notetaker.app import NoteTakerApp
 from test_room_support import TOKEN
-from test_view_timeline import demo, fixed_now, write
+from test_view_timeline import FIXED, demo
+from helpers import FixedClock, create_meeting
 
 
 class ReplayClient(RoomClient):
@@ -32,7 +33,7 @@ class ReplayClient(RoomClient):
 
 def recorded_welcome(tmp_path) -> dict:
     """What a facilitator sharing the demo meeting sends a note-taker who joins (the clock paused)."""
-    session = MeetingSession.open(tmp_path, write(tmp_path, demo(gap=True)), now=fixed_now)
+    session = MeetingSession.open(tmp_path, create_meeting(tmp_path, demo(gap=True)), now=FixedClock(FIXED))
     try:
         if session.clock.running:
             session.toggle_pause()

@@ -12,6 +12,7 @@ from pmtui.tui.notetaker.dialogs import NameScreen
 from pmtui.tui.notetaker.screen import PENDING
 from pmtui.tui.widgets.room_status import RoomStatus
 from test_room_support import TOKEN, new_meeting, room, until  # noqa: F401 (fixture)
+from helpers import paste
 
 
 def _text(app: NoteTakerApp, selector: str) -> str:
@@ -29,9 +30,9 @@ async def _joined(app: NoteTakerApp, pilot) -> None:
 
 
 async def _type(pilot, app: NoteTakerApp, text: str, *keys: str) -> None:
-    """Put ``text`` in the entry line (pressing every key is slow under Pilot), then press ``keys``."""
-    line = app.notes.entry.input
-    line.insert_text_at_cursor(text)
+    """Paste ``text`` in the entry line (pressing every key is slow under Pilot), then press ``keys``."""
+    assert app.focused is app.notes.entry.input
+    await paste(pilot, text)
     if keys:
         await pilot.press(*keys)
     await pilot.pause()
@@ -152,8 +153,7 @@ async def test_connection_state_and_pending_are_shown_while_the_facilitator_is_a
         assert _cell(app.notes.timeline, pending_id, "st") == ""
 
 
-async def test_room_status_in_the_facilitators_sidebar_lists_note_takers(tmp_path, monkeypatch):
-    monkeypatch.setenv("PMTUI_OUTBOX_DIR", str(tmp_path / "outbox"))
+async def test_room_status_in_the_facilitators_sidebar_lists_note_takers(tmp_path):
     meeting_id = new_meeting(tmp_path)
     facilitator = make_app(tmp_path, meeting_id)
     async with facilitator.run_test(size=(160, 48)) as pilot:

@@ -230,9 +230,8 @@ async def test_an_edit_refused_because_the_facilitator_removed_the_entry_comes_b
         assert "the facilitator removed it" in str(app.notes.query_one("#nt-status").render())
 
 
-async def test_the_facilitators_screen_follows_a_note_takers_edits_and_removals(tmp_path, monkeypatch):
+async def test_the_facilitators_screen_follows_a_note_takers_edits_and_removals(tmp_path):
     """The facilitator's app, sharing; a note-taker moves an observation to another kind and removes an event."""
-    monkeypatch.setenv("PMTUI_OUTBOX_DIR", str(tmp_path / "outbox"))
     meeting_id = new_meeting(tmp_path)
     app = make_app(tmp_path, meeting_id, room=RoomConfig(port=0, token=TOKEN))
     async with app.run_test(size=(160, 45)) as pilot:

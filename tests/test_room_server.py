@@ -191,6 +191,29 @@ async def test_wrong_or_missing_token_is_refused_before_any_meeting_data(room):
     assert not room.server.peers or all(p.name != "mallory" for p in room.server.peers)
 
 
+NEAR_MISSES = {"a prefix": TOKEN[:-1], "a suffix": TOKEN[1:], "another case": TOKEN.upper(),
+               "one character more": TOKEN + "0", "a space inside": TOKEN[:4] + " " + TOKEN[4:]}
+
+
+async def test_a_token_that_is_nearly_right_is_refused_in_the_header_and_in_the_query(room):
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+    async def status(http: aiohttp.ClientSession, token: str, where: str) -> int:
+        if where == "header":
+            request = http.get(f"{room.url}/ws", headers={**upgrade, "Authorization": f"Bearer {token}"})
+        else:
+            request = http.get(f"{room.url}/ws", params={"token": token}, headers=upgrade)
+        async with request as response:
+            return response.status
+
+    async with aiohttp.ClientSession() as http:
+        for where in ("header", "query"):
+            assert await status(http, TOKEN, where) == 101, f"the right token in the {where}"
+            for what, token in NEAR_MISSES.items():
+                assert await status(http, token, where) == 401, f"{what} of the token in the {where}"
+
+
 async def _reply(ws) -> dict:
     while True:
         message = await asyncio.wait_for(ws.receive_json(), 5)

@@ -105,11 +105,9 @@ class Room:
 
 
 @pytest.fixture
-async def room(tmp_path, monkeypatch):
-    outbox_dir = tmp_path / "outbox"
-    monkeypatch.setenv("PMTUI_OUTBOX_DIR", str(outbox_dir))
+async def room(tmp_path, user_folders):
     (tmp_path / "data").mkdir()
-    room = Room(tmp_path / "data", outbox_dir)
+    room = Room(tmp_path / "data", user_folders.outbox)
     await room.start_server()
     try:
         yield room

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,6 +19,7 @@ from pmtui.changes import Change, Entity, Op
 from pmtui.session import MeetingSession, ValidationError
 from pmtui.store import MeetingLockedError, StoreError
 from pmtui.timeparse import format_duration
+from helpers import FixedClock
 
 UTC = timezone.utc
 T0 = 1_700_000_000.0
@@ -27,27 +29,9 @@ def at(hh: int, mm: int, ss: int = 0) -> datetime:
     return datetime(2026, 3, 14, hh, mm, ss, tzinfo=UTC)
 
 
-class FakeNow:
-    """An injected ``now()`` that only moves when the test says."""
-
-    def __init__(self, t: float = T0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
-@pytest.fixture(autouse=True)
-def _no_user_agendas(tmp_path, monkeypatch):
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(tmp_path / "config"))
-
-
 @pytest.fixture
-def fake() -> FakeNow:
-    return FakeNow()
+def fake() -> FixedClock:
+    return FixedClock(T0)
 
 
 @pytest.fixture
@@ -568,13 +552,14 @@ def test_non_finite_extension_is_a_validation_error(session, minutes):
         session.extend_phase(minutes)
 
 
-def test_naive_event_time_is_rejected_or_made_aware(session):
+def test_a_naive_event_time_is_read_in_the_incidents_time_zone(session):
+    """As a typed time is: a caller's naive datetime is wall-clock time where the incident happened."""
+    session.update_incident(tz="Europe/Berlin")
     session.add_event(at(14, 0), "aware")
-    try:
-        session.add_event(datetime(2026, 3, 14, 14, 40), "naive")
-    except ValidationError:
-        pass
-    session.meeting.sorted_events()
+    naive = session.add_event(datetime(2026, 3, 14, 14, 40), "naive")
+    assert naive.time == datetime(2026, 3, 14, 14, 40, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert naive.time == at(13, 40)
+    assert [e.description for e in session.meeting.sorted_events()] == ["naive", "aware"]
 
 
 # --- clock and phases ----------------------------------------------------------------------
@@ -651,7 +636,7 @@ def test_create_rejects_an_unknown_time_zone(tmp_path):
         MeetingSession.create(tmp_path, Incident("x", tz="Mars/Olympus"))
 
 
-def fill(s: MeetingSession, fake: FakeNow) -> None:
+def fill(s: MeetingSession, fake: FixedClock) -> None:
     s.add_attendee("Sam", "facilitator")
     s.add_event("14:37", "errors start", "checkout", "https://grafana", author="lee", id="e-1")
     s.add_event("14:38:45", "pager fires", "alertmanager")

@@ -74,10 +74,9 @@ def bad_meetings(good: bytes) -> dict[str, bytes]:
     }
 
 
-def environment(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "PMTUI_CONFIG_DIR": str(tmp_path / "config"), "NO_COLOR": "1"}
-    env.pop("PMTUI_DATA_DIR", None)
-    return env
+def environment() -> dict[str, str]:
+    """This test's environment (its own user folders, see conftest.py), without colours."""
+    return {**os.environ, "NO_COLOR": "1"}
 
 
 def run_together(commands: list[list[str]], env: dict[str, str]) -> list[tuple[int, str, str]]:
@@ -120,7 +119,7 @@ def test_bad_meeting_files_are_refused_in_one_line_and_left_untouched(tmp_path, 
             cases.append((kind, command[0], folder, fingerprint(folder)))
             commands.append([*command, "--data-dir", folder])
 
-    results = run_together(commands, environment(tmp_path))
+    results = run_together(commands, environment())
 
     for (kind, command, folder, before), result in zip(cases, results):
         line = one_line(result, str(folder / f"{BAD_ID}.json"))
@@ -140,7 +139,7 @@ def test_list_reports_each_bad_file_and_lists_the_rest(tmp_path, good_meeting):
         (folder / f"{kind}.json").write_bytes(payload)
     before = fingerprint(folder)
 
-    code, out, err = run_together([["list", "--data-dir", folder]], environment(tmp_path))[0]
+    code, out, err = run_together([["list", "--data-dir", folder]], environment())[0]
 
     assert code == 0 and "Traceback" not in err
     skipped = err.strip().splitlines()
@@ -160,7 +159,7 @@ def test_bad_agendas_are_refused_in_one_line_and_left_untouched(tmp_path):
     before = fingerprint(folder)
     names = [*BAD_AGENDAS, "a-folder", "missing"]
 
-    results = run_together([["agendas", "--check", folder / f"{name}.toml"] for name in names], environment(tmp_path))
+    results = run_together([["agendas", "--check", folder / f"{name}.toml"] for name in names], environment())
 
     for name, result in zip(names, results):
         one_line(result, str(folder / f"{name}.toml"))
@@ -177,7 +176,7 @@ def test_run_with_a_broken_agenda_fails_before_the_tui_starts(tmp_path):
     agenda.write_bytes(BAD_AGENDAS["minutes-negative"])
     before = fingerprint(data)
 
-    result = run_together([["run", session.meeting.id, "--data-dir", data]], environment(tmp_path))[0]
+    result = run_together([["run", session.meeting.id, "--data-dir", data]], environment())[0]
 
     one_line(result, str(agenda), "minutes = -5")
     assert fingerprint(data) == before

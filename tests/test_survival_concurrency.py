@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from pmtui.export import render
-from pmtui.model import Incident, Meeting, TimelineEvent, from_data, to_data
+from pmtui.model import Incident, Meeting, TimelineEvent, from_data
 from pmtui.store import MeetingFile
+from helpers import create_meeting
 
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
 pytestmark = pytest.mark.skipif(PMTUI is None, reason="the pmtui console script is not installed next to this Python")
@@ -46,14 +47,12 @@ def meeting_with(data_dir: Path, events: int) -> str:
     meeting = Meeting(Incident("Checkout errors"), id="conc0001", created=START)
     meeting.events = [TimelineEvent(START + timedelta(seconds=20 * i), f"step {i} of the outage", "priya", id=f"e{i}",
                                     created=START) for i in range(events)]
-    MeetingFile.create(data_dir, to_data(meeting)).close()
-    return meeting.id
+    return create_meeting(data_dir, meeting)
 
 
-def environment(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "PMTUI_CONFIG_DIR": str(tmp_path / "config"), "NO_COLOR": "1"}
-    env.pop("PMTUI_DATA_DIR", None)
-    return env
+def environment() -> dict[str, str]:
+    """This test's environment (its own user folders, see conftest.py), without colours."""
+    return {**os.environ, "NO_COLOR": "1"}
 
 
 class Holder:
@@ -75,7 +74,7 @@ def pmtui(env: dict[str, str], *args: object) -> subprocess.CompletedProcess:
 
 
 def test_a_second_pmtui_run_is_refused_naming_the_holder(tmp_path):
-    env = environment(tmp_path)
+    env = environment()
     meeting_id = meeting_with(tmp_path, 5)
     path = tmp_path / f"{meeting_id}.json"
     before = (path.read_bytes(), path.stat().st_mtime_ns)
@@ -92,7 +91,7 @@ def test_a_second_pmtui_run_is_refused_naming_the_holder(tmp_path):
 
 
 def test_two_exports_to_one_file_at_once_both_succeed_and_leave_it_whole(tmp_path):
-    env = environment(tmp_path)
+    env = environment()
     meeting_id = meeting_with(tmp_path, 1500)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -111,7 +110,7 @@ def test_two_exports_to_one_file_at_once_both_succeed_and_leave_it_whole(tmp_pat
 
 
 def test_reading_while_the_writer_saves_never_sees_a_torn_file(tmp_path):
-    env = environment(tmp_path)
+    env = environment()
     meeting_id = meeting_with(tmp_path, 300)
     holder = Holder(tmp_path, meeting_id, "churn", env)
     try:

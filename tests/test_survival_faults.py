@@ -20,8 +20,9 @@ from textual.widgets import Label
 from pmtui.model import Incident, Meeting, from_data, to_data
 from pmtui.session import MeetingSession
 from pmtui.store import RESCUE_PREFIX, MeetingFile, StoreError, write_rescue_copy
-from pmtui.tui.app import PmtuiApp, make_app
+from pmtui.tui.app import make_app
 from pmtui.tui.views.timeline import TimelineView
+from helpers import paste_line, until
 
 FAULTS = {
     "read-only": ("replace", errno.EROFS),
@@ -60,20 +61,6 @@ def saved_descriptions(path: Path) -> list[str]:
         return [e.description for e in from_data(Meeting, file.load()).events]
 
 
-async def type_line(pilot, view: TimelineView, text: str) -> None:
-    view.entry.input.insert_text_at_cursor(text)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def until(pilot, condition, what: str, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting until {what}")
-
-
 def save_status(app) -> str:
     return str(app.screen.query_one("#save-status", Label).render())
 
@@ -89,13 +76,13 @@ async def test_a_failing_disk_is_one_line_typing_goes_on_and_it_all_saves_once_i
     try:
         async with app.run_test(size=(160, 45)) as pilot:
             view = app.screen.query_one(TimelineView)
-            await type_line(pilot, view, "14:30 deploy starts")
+            await paste_line(pilot, "14:30 deploy starts")
             await until(pilot, lambda: saved_descriptions(path) == ["deploy starts"], "the first line is saved")
 
             disk.failing = True
             typed = ["14:31 errors climb | checkout-api", "14:33 pager fires | alertmanager", "14:40 rollback | priya"]
             for line in typed:
-                await type_line(pilot, view, line)
+                await paste_line(pilot, line)
             await until(pilot, lambda: "cannot save" in save_status(app), "the status line reports the fault")
             await until(pilot, lambda: disk.failures >= 3, "the writer retries")
 
@@ -116,7 +103,7 @@ async def test_a_failing_disk_is_one_line_typing_goes_on_and_it_all_saves_once_i
         app.close_session()
 
 
-async def test_quitting_while_the_disk_fails_leaves_a_rescue_copy(tmp_path, meeting, monkeypatch):
+async def test_quitting_while_the_disk_fails_leaves_a_rescue_copy(tmp_path, meeting, monkeypatch, user_folders):
     """The pieces the app's quit uses: close reports the loss, the rescue copy holds everything."""
     meeting_id, path = meeting
     disk = Disk(monkeypatch, "replace", errno.EROFS)
@@ -129,44 +116,35 @@ async def test_quitting_while_the_disk_fails_leaves_a_rescue_copy(tmp_path, meet
     assert session.close() is False  # not silently claimed saved
     assert saved_descriptions(path) == []
 
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "rescue"))
-    (tmp_path / "rescue").mkdir()
     rescue = write_rescue_copy(to_data(session.meeting))
-    assert rescue.parent == tmp_path / "rescue" and rescue.name.startswith(f"{RESCUE_PREFIX}{meeting_id}-")
+    assert rescue.parent == user_folders.temp and rescue.name.startswith(f"{RESCUE_PREFIX}{meeting_id}-")
     assert saved_descriptions(rescue) == ["typed while the disk fails"]  # a meeting file pmtui opens
     assert json.loads(rescue.read_bytes())["_meta"]["1"]["id"] == meeting_id
 
 
-def test_a_rescue_copy_that_finds_no_place_is_one_clear_error(tmp_path, monkeypatch):
+def test_a_rescue_copy_that_finds_no_place_is_one_clear_error(tmp_path, monkeypatch, user_folders):
     session = MeetingSession.create(tmp_path, Incident("Checkout errors"))
     session.close()
     disk = Disk(monkeypatch, "fsync", errno.ENOSPC)
     disk.failing = True
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
-    monkeypatch.setenv("HOME", str(tmp_path))
     with pytest.raises(StoreError) as info:
         write_rescue_copy(to_data(session.meeting))
     message = str(info.value)
     assert "\n" not in message and "No space left on device" in message and session.meeting.id in message
-    assert not list(tmp_path.glob(f"{RESCUE_PREFIX}*"))  # no half-written copies
+    assert str(user_folders.temp) in message and str(user_folders.home) in message  # both places were tried
+    assert not [*user_folders.temp.iterdir(), *user_folders.home.iterdir()]  # no half-written copies
 
 
-APP_RESCUES = "rescue" in (PmtuiApp.close_session.__doc__ or "")
-
-
-@pytest.mark.skipif(not APP_RESCUES, reason="waits for the app's quit warning and rescue copy (/tmp/issue7_app.py.diff)")
-async def test_the_app_warns_on_quit_and_writes_a_rescue_copy(tmp_path, meeting, monkeypatch):
+async def test_the_app_warns_on_quit_and_writes_a_rescue_copy(tmp_path, meeting, monkeypatch, user_folders):
     meeting_id, _ = meeting
     disk = Disk(monkeypatch, "replace", errno.EROFS)
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "rescue"))
-    (tmp_path / "rescue").mkdir()
     app = make_app(tmp_path, meeting_id)
     app.session.saver.retry_delays = (0.05,)
     close = app.session.saver.close
     monkeypatch.setattr(app.session.saver, "close", lambda: close(timeout=0.3))
     async with app.run_test(size=(160, 45)) as pilot:
         disk.failing = True
-        await type_line(pilot, app.screen.query_one(TimelineView), "14:31 typed while the disk fails")
+        await paste_line(pilot, "14:31 typed while the disk fails")
         await until(pilot, lambda: "cannot save" in save_status(app), "the status line reports the fault")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -174,4 +152,5 @@ async def test_the_app_warns_on_quit_and_writes_a_rescue_copy(tmp_path, meeting,
         assert any("ctrl+q again" in n.message for n in app._notifications)
         await pilot.press("ctrl+q")
     rescue = app.close_session()
-    assert rescue is not None and saved_descriptions(rescue) == ["typed while the disk fails"]
+    assert rescue is not None and rescue.parent == user_folders.temp
+    assert saved_descriptions(rescue) == ["typed while the disk fails"]

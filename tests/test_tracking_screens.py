@@ -35,9 +35,8 @@ def fixed_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def data_dir(fixed_dir, tmp_path, monkeypatch) -> Path:
-    """A copy of the fixed library the test may change; only the shipped agendas."""
-    monkeypatch.setenv("PMTUI_CONFIG_DIR", str(tmp_path / "config"))
+def data_dir(fixed_dir, tmp_path) -> Path:
+    """A copy of the fixed library the test may change."""
     return Path(shutil.copytree(fixed_dir, tmp_path / "meetings", ignore=shutil.ignore_patterns(CACHE_DIR)))
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,25 +9,19 @@ from textual import events
 from textual.widgets import DataTable, Input, Label, OptionList
 
 from pmtui.demo import demo_meeting
-from pmtui.model import ActionItem, RootCause, Why, WhyChain, to_data
-from pmtui.store import MeetingFile
+from pmtui.model import ActionItem, Meeting, RootCause, Why, WhyChain
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
 from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.views.actions import ActionsView
 from pmtui.tui.widgets.quick_entry import QuickEntry
+from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line, screen_text, show_phase
 
-FIXED_EPOCH = 1_800_000_000.0
 PHASE = 4  # "Action items" in standard-90
 
 
-def fixed_clock() -> float:
-    """A clock that never moves, so nothing on screen depends on the real time."""
-    return FIXED_EPOCH
-
-
-def create_meeting(data_dir: Path) -> str:
-    """The demo meeting plus a second root cause and three more items; returns its id."""
+def with_more_items() -> Meeting:
+    """The demo meeting plus a second root cause and three more items."""
     meeting = demo_meeting(now=FIXED_EPOCH)
     meeting.chains.append(WhyChain(
         "The pool change was not noticed in review",
@@ -45,37 +37,7 @@ def create_meeting(data_dir: Path) -> str:
         ActionItem("Runbook: roll back before tuning live", owner="Priya Nair", priority="low",
                    due=date(2027, 2, 1), status="done"),
     ]
-    MeetingFile.create(data_dir, to_data(meeting)).close()
-    return meeting.id
-
-
-async def show_view(app, pilot) -> ActionsView:
-    """Jump to the action items phase and return its view."""
-    app.session.jump_to_phase(PHASE)
-    await pilot.pause()
-    view = app.screen.query_one(f"#phase-{PHASE}", ActionsView)
-    assert app.screen.current_view is view
-    return view
-
-
-async def type_line(pilot, text: str) -> None:
-    """Paste ``text`` into the focused line (as a terminal paste) and press Enter."""
-    pilot.app.focused.post_message(events.Paste(text))
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-def screen_text(app) -> str:
-    """Everything on screen as plain text, one terminal line per line."""
-    found = re.findall(r'<text[^>]*? x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>([^<]*)</text>',
-                       app.export_screenshot())
-    segments = [(float(x), float(y), float(length), html.unescape(t).replace("\xa0", " ")) for x, y, length, t in found]
-    cell = min(length / len(text) for _, _, length, text in segments if text)
-    lines: dict[float, str] = {}
-    for x, y, _, text in segments:
-        line, column = lines.get(y, ""), round(x / cell)
-        lines[y] = line.ljust(column)[:column] + text + line[column + len(text):]
-    return "\n".join(line.rstrip() for _, line in sorted(lines.items()))
+    return meeting
 
 
 def row_cells(view: ActionsView, item_id: str) -> list[str]:
@@ -98,13 +60,13 @@ async def select_row(app, pilot, view: ActionsView, index: int) -> str:
 
 
 async def test_typing_items_in_a_stream(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         entry = view.query_one(QuickEntry)
         assert app.focused is entry.input
-        await type_line(pilot, "Alert on pool wait time | Priya Nair | high | 2026-12-15 | pages within 2 minutes")
-        await type_line(pilot, "Per-environment config files | Jo Okafor | p2 | 2027-01-20")
+        await paste_line(pilot, "Alert on pool wait time | Priya Nair | high | 2026-12-15 | pages within 2 minutes")
+        await paste_line(pilot, "Per-environment config files | Jo Okafor | p2 | 2027-01-20")
         added = app.session.meeting.actions[-2:]
         assert [(a.description, a.owner, a.priority, a.due, a.success_criteria) for a in added] == [
             ("Alert on pool wait time", "Priya Nair", "high", date(2026, 12, 15), "pages within 2 minutes"),
@@ -122,12 +84,12 @@ async def test_typing_items_in_a_stream(tmp_path):
 
 
 async def test_due_date_defaults_from_priority(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         for priority in ("critical", "high", "medium", "low"):
-            await type_line(pilot, f"{priority} item | Ana Costa | {priority}")
-        await type_line(pilot, "no priority given")
+            await paste_line(pilot, f"{priority} item | Ana Costa | {priority}")
+        await paste_line(pilot, "no priority given")
         today = app.session.today()
         expected = {"critical": 7, "high": 21, "medium": 42, "low": 84}
         for priority, days in expected.items():
@@ -141,18 +103,18 @@ async def test_due_date_defaults_from_priority(tmp_path):
 
 
 async def test_bad_priority_or_due_shows_error_and_keeps_text(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         entry = view.query_one(QuickEntry)
         before = len(app.session.meeting.actions)
-        await type_line(pilot, "Tune the pool | Jo | urgent")
+        await paste_line(pilot, "Tune the pool | Jo | urgent")
         assert entry.has_class("-error")
         assert entry.input.value == "Tune the pool | Jo | urgent"
         assert "priority 'urgent' is not one of" in str(entry.query_one("Label.error", Label).render())
         assert "priority 'urgent' is not one of" in screen_text(app)
         await pilot.press("ctrl+u")
-        await type_line(pilot, "Tune the pool | Jo | high | next friday")
+        await paste_line(pilot, "Tune the pool | Jo | high | next friday")
         assert "cannot read date 'next friday'" in str(entry.query_one("Label.error", Label).render())
         assert entry.input.value == "Tune the pool | Jo | high | next friday"
         assert len(app.session.meeting.actions) == before
@@ -162,9 +124,9 @@ async def test_bad_priority_or_due_shows_error_and_keeps_text(tmp_path):
 
 
 async def test_edit_in_dialog_keeps_it_open_on_error(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         item_id = await select_row(app, pilot, view, 2)
         await pilot.press("e")
         dialog = app.screen
@@ -179,7 +141,7 @@ async def test_edit_in_dialog_keeps_it_open_on_error(tmp_path):
         await pilot.press("ctrl+u")
         dialog.query_one("#edit-due", Input).post_message(events.Paste("2027-01-31"))
         await pilot.press("tab")
-        await type_line(pilot, "pages fire in a load test")
+        await paste_line(pilot, "pages fire in a load test")
         await pilot.pause()
         assert app.screen is not dialog
         item = items(app)["Add a connection pool exhaustion alert"]
@@ -191,9 +153,9 @@ async def test_edit_in_dialog_keeps_it_open_on_error(tmp_path):
 
 
 async def test_enter_on_a_row_edits_and_priority_is_a_select(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         item_id = await select_row(app, pilot, view, 1)
         await pilot.press("enter")
         assert isinstance(app.screen, EditActionDialog)
@@ -210,9 +172,9 @@ async def test_enter_on_a_row_edits_and_priority_is_a_select(tmp_path):
 
 
 async def test_link_to_a_root_cause(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         item_id = await select_row(app, pilot, view, 1)
         chains = app.session.meeting.chains
         await pilot.press("l")
@@ -238,9 +200,9 @@ async def test_link_to_a_root_cause(tmp_path):
 
 
 async def test_flags_toggle_with_1_2_3(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         item_id = await select_row(app, pilot, view, 2)
         await pilot.press("1", "3")
         await pilot.pause()
@@ -260,9 +222,9 @@ async def test_flags_toggle_with_1_2_3(tmp_path):
 
 
 async def test_space_marks_done_and_open_again(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         item_id = await select_row(app, pilot, view, 0)
         await pilot.press("space")
         await pilot.pause()
@@ -277,9 +239,9 @@ async def test_space_marks_done_and_open_again(tmp_path):
 
 
 async def test_delete_asks_first(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         table = view.query_one(DataTable)
         item_id = await select_row(app, pilot, view, 3)
         await pilot.press("x")
@@ -298,9 +260,9 @@ async def test_delete_asks_first(tmp_path):
 
 
 async def test_changes_from_elsewhere_update_rows_in_place(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         table = view.query_one(DataTable)
         keys = [row.key for row in table.ordered_rows]
         first = app.session.meeting.actions[0]
@@ -318,10 +280,9 @@ async def test_changes_from_elsewhere_update_rows_in_place(tmp_path):
 async def test_empty_meeting_explains_what_to_do(tmp_path):
     meeting = demo_meeting(now=FIXED_EPOCH)
     meeting.actions = []
-    MeetingFile.create(tmp_path, to_data(meeting)).close()
-    app = make_app(tmp_path, meeting.id, now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ActionsView)
         assert "No action items yet" in screen_text(app)
         await pilot.press("down", "e", "space", "x")
         assert app.focused is view.query_one(QuickEntry).input
@@ -335,7 +296,7 @@ async def test_empty_meeting_explains_what_to_do(tmp_path):
 
 def snapshot_app(data_dir: Path, *keys: str):
     """The app at the action items phase with ``keys`` pressed, and its run_before."""
-    app = make_app(data_dir, create_meeting(data_dir), now=fixed_clock, export_dir=data_dir)
+    app = make_app(data_dir, create_meeting(data_dir, with_more_items()), now=FixedClock(), export_dir=data_dir)
 
     async def run_before(pilot) -> None:
         app.session.jump_to_phase(PHASE)

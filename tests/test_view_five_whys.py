@@ -2,67 +2,32 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pytest
-from rich.console import Console
 from textual.widgets import Label, OptionList, Static
 
 from pmtui.demo import demo_meeting
-from pmtui.model import ROOT_CAUSE_CATEGORIES, RootCause, Why, WhyChain, to_data
-from pmtui.store import MeetingFile
+from pmtui.model import ROOT_CAUSE_CATEGORIES, Meeting, RootCause, Why, WhyChain
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.screens.why_dialogs import PickDialog
 from pmtui.tui.views.five_whys import ChainList, FactorList, FiveWhysView
 from pmtui.tui.widgets.quick_entry import QuickEntry
+from helpers import FIXED_EPOCH, FixedClock, create_meeting, plain, show_phase, type_line
 
-FIXED_EPOCH = 1_800_000_000.0
 PHASE = 3  # "Root cause analysis (Five Whys)" in standard-90
 DEMO_PROBLEM = "Checkout requests failed for 23 minutes"
 DEMO_POORLY = "The pool size change was not visible in the deploy diff summary"
 
 
-def fixed_clock() -> float:
-    """A clock that never moves, so nothing on screen depends on the real time."""
-    return FIXED_EPOCH
-
-
-def create_meeting(data_dir: Path, *, phase: int = 1, second_chain: bool = False) -> str:
-    """Write the demo meeting (fixed content and clock) in ``phase``; returns its id."""
+def with_second_chain() -> Meeting:
+    """The demo meeting with a second, unfinished chain."""
     meeting = demo_meeting(now=FIXED_EPOCH)
-    meeting.clock.phase_index = phase
-    if second_chain:
-        meeting.chains.append(WhyChain(
-            "Rollback took 11 minutes to start",
-            whys=[Why("Nobody was sure a rollback was safe"), Why("The runbook does not cover config-only releases")],
-        ))
-    MeetingFile.create(data_dir, to_data(meeting)).close()
-    return meeting.id
-
-
-async def show_view(app, pilot) -> FiveWhysView:
-    """Jump to the Five Whys phase and return its view."""
-    app.session.jump_to_phase(PHASE)
-    await pilot.pause()
-    view = app.screen.query_one(f"#phase-{PHASE}", FiveWhysView)
-    assert app.screen.current_view is view
-    return view
-
-
-async def type_line(pilot, text: str) -> None:
-    """Type ``text`` into the focused entry, key by key, and press Enter."""
-    await pilot.press(*text, "enter")
-    await pilot.pause()
-
-
-def plain(renderable) -> str:
-    """What a Rich renderable reads as, on one line."""
-    console = Console(width=400, record=True, file=io.StringIO())
-    console.print(renderable)
-    return " ".join(console.export_text().split())
+    meeting.chains.append(WhyChain(
+        "Rollback took 11 minutes to start",
+        whys=[Why("Nobody was sure a rollback was safe"), Why("The runbook does not cover config-only releases")],
+    ))
+    return meeting
 
 
 def steps(view: FiveWhysView) -> str:
@@ -81,9 +46,9 @@ def factor_list(view: FiveWhysView) -> list[str]:
 
 
 async def test_start_a_chain_answer_five_whys_and_mark_the_root_cause(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, FiveWhysView)
         entry = view.query_one("#why-entry", QuickEntry)
         assert app.focused is entry.input
         await pilot.press("f2")
@@ -124,9 +89,9 @@ async def test_start_a_chain_answer_five_whys_and_mark_the_root_cause(tmp_path):
 
 
 async def test_undo_takes_back_the_last_why(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, FiveWhysView)
         chain = app.session.meeting.chains[0]
         await pilot.press("ctrl+z")
         await pilot.pause()
@@ -144,9 +109,9 @@ async def test_undo_takes_back_the_last_why(tmp_path):
 
 
 async def test_start_a_chain_from_a_went_poorly_observation(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, FiveWhysView)
         app.session.add_observation("went_well", "Not a problem")
         await pilot.press("ctrl+f")
         await pilot.pause()
@@ -168,9 +133,9 @@ async def test_start_a_chain_from_a_went_poorly_observation(tmp_path):
 
 
 async def test_two_chains_and_switching_between_them(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, FiveWhysView)
         first = app.session.meeting.chains[0]
         assert view.chain_id == first.id
         await pilot.press("f2")
@@ -199,9 +164,9 @@ async def test_two_chains_and_switching_between_them(tmp_path):
 
 
 async def test_delete_a_chain_after_confirming(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, FiveWhysView)
         await pilot.press("shift+tab", "shift+tab", "shift+tab")
         assert app.focused is view.query_one(ChainList)
         await pilot.press("delete")
@@ -227,9 +192,9 @@ async def test_delete_a_chain_after_confirming(tmp_path):
 
 
 async def test_add_and_delete_contributing_factors(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, FiveWhysView)
         entry = view.query_one("#why-entry", QuickEntry)
         await pilot.press("f3")
         assert entry.input.border_title == "F3 Contributing factor"
@@ -272,9 +237,9 @@ async def test_add_and_delete_contributing_factors(tmp_path):
 
 
 async def test_bad_input_shows_the_error_and_keeps_the_text_and_focus(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, FiveWhysView)
         entry = view.query_one("#why-entry", QuickEntry)
         error = entry.query_one("Label.error", Label)
         await pilot.press("enter")
@@ -301,7 +266,7 @@ async def test_bad_input_shows_the_error_and_keeps_the_text_and_focus(tmp_path):
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 def test_snapshot(snap_compare, tmp_path, size):
-    app = make_app(tmp_path, create_meeting(tmp_path, phase=PHASE, second_chain=True), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, with_second_chain(), phase=PHASE), now=FixedClock())
 
     async def steady(pilot):
         await pilot.pause()

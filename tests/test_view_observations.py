@@ -2,59 +2,17 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pytest
-from rich.console import Console
 from textual.widgets import Input, Label
 
-from pmtui.demo import demo_meeting
-from pmtui.model import to_data
-from pmtui.store import MeetingFile
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.screens.why_dialogs import TextDialog
 from pmtui.tui.views.observations import ObservationList, ObservationsView
 from pmtui.tui.widgets.quick_entry import QuickEntry
+from helpers import FixedClock, create_meeting, plain, show_phase, type_line
 
-FIXED_EPOCH = 1_800_000_000.0
 PHASE = 2  # "What went well, what went poorly, where we got lucky" in standard-90
-
-
-def fixed_clock() -> float:
-    """A clock that never moves, so nothing on screen depends on the real time."""
-    return FIXED_EPOCH
-
-
-def create_meeting(data_dir: Path, *, phase: int = 1) -> str:
-    """Write the demo meeting (fixed content and clock) in ``phase``; returns its id."""
-    meeting = demo_meeting(now=FIXED_EPOCH)
-    meeting.clock.phase_index = phase
-    MeetingFile.create(data_dir, to_data(meeting)).close()
-    return meeting.id
-
-
-async def show_view(app, pilot) -> ObservationsView:
-    """Jump to the observations phase and return its view."""
-    app.session.jump_to_phase(PHASE)
-    await pilot.pause()
-    view = app.screen.query_one(f"#phase-{PHASE}", ObservationsView)
-    assert app.screen.current_view is view
-    return view
-
-
-async def type_line(pilot, text: str) -> None:
-    """Type ``text`` into the focused entry, key by key, and press Enter."""
-    await pilot.press(*text, "enter")
-    await pilot.pause()
-
-
-def plain(renderable) -> str:
-    """What a Rich renderable reads as, on one line."""
-    console = Console(width=400, record=True, file=io.StringIO())
-    console.print(renderable)
-    return " ".join(console.export_text().split())
 
 
 def texts(view: ObservationsView, kind: str) -> list[str]:
@@ -68,9 +26,9 @@ def kinds_and_texts(app) -> list[tuple[str, str, str]]:
 
 
 async def test_enter_adds_to_each_column(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         entry = view.query_one("#obs-entry", QuickEntry)
         assert app.focused is entry.input
         assert view.target_kind == "went_well"
@@ -96,9 +54,9 @@ async def test_enter_adds_to_each_column(tmp_path):
 
 
 async def test_author_after_a_bar(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         await type_line(pilot, "Fast | Jo")
         assert kinds_and_texts(app)[-1] == ("went_well", "Fast", "Jo")
         assert texts(view, "went_well")[-1] == "• Fast — Jo"
@@ -106,9 +64,9 @@ async def test_author_after_a_bar(tmp_path):
 
 
 async def test_switching_the_target_column_keeps_the_typed_text(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         entry = view.query_one("#obs-entry", QuickEntry)
         await pilot.press(*"No owner")
         await pilot.press("f2")
@@ -129,9 +87,9 @@ async def test_switching_the_target_column_keeps_the_typed_text(tmp_path):
 
 
 async def test_focusing_a_list_makes_it_the_target(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         await pilot.press("shift+tab")
         lucky = view.query_one("#obs-lucky", ObservationList)
         assert app.focused is lucky
@@ -144,9 +102,9 @@ async def test_focusing_a_list_makes_it_the_target(tmp_path):
 
 
 async def test_delete_and_x_remove_the_highlighted_observation(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         well = view.query_one("#obs-went_well", ObservationList)
         await pilot.press("up")
         assert app.focused is well
@@ -170,9 +128,9 @@ async def test_delete_and_x_remove_the_highlighted_observation(tmp_path):
 
 
 async def test_e_rewords_in_a_dialog(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         await pilot.press("f3", "up", "e")
         await pilot.pause()
         dialog = app.screen
@@ -195,9 +153,9 @@ async def test_e_rewords_in_a_dialog(tmp_path):
 
 
 async def test_empty_text_shows_the_error_and_keeps_focus(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         entry = view.query_one("#obs-entry", QuickEntry)
         before = kinds_and_texts(app)
         await pilot.press("enter")
@@ -215,9 +173,9 @@ async def test_empty_text_shows_the_error_and_keeps_focus(tmp_path):
 
 
 async def test_changes_from_elsewhere_update_the_lists(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         added = app.session.add_observation("lucky", "The on-call was already online", author="Lee Chen")
         await pilot.pause()
         assert texts(view, "lucky")[-1] == "• The on-call was already online — Lee Chen"
@@ -232,9 +190,9 @@ async def test_changes_from_elsewhere_update_the_lists(tmp_path):
 
 async def test_an_observation_moved_to_another_kind_moves_to_that_list(tmp_path):
     """A note-taker's edit "! text" turns what went well into luck; the facilitator's lists follow."""
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
-        view = await show_view(app, pilot)
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
         added = app.session.add_observation("went_well", "The alert paged", author="Zoe")
         await pilot.pause()
         well, lucky = len(texts(view, "went_well")), len(texts(view, "lucky"))
@@ -247,7 +205,7 @@ async def test_an_observation_moved_to_another_kind_moves_to_that_list(tmp_path)
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 def test_snapshot(snap_compare, tmp_path, size):
-    app = make_app(tmp_path, create_meeting(tmp_path, phase=PHASE), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path, phase=PHASE), now=FixedClock())
 
     async def steady(pilot):
         await pilot.pause()

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from textual import events
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label
 
-from pmtui.demo import demo_meeting
-from pmtui.model import to_data
-from pmtui.store import MeetingFile
 from pmtui.tui.app import make_app
 from pmtui.tui.views import review
 from pmtui.tui.views.review import ReviewView
+from helpers import FixedClock, create_meeting, paste, paste_line, screen_text, show_phase
 
-FIXED_EPOCH = 1_800_000_000.0
 PHASE = 5  # "Review and next steps" in standard-90
 ACTIONS_PHASE = 4
-
-
-def fixed_clock() -> float:
-    """A clock that never moves, so nothing on screen depends on the real time."""
-    return FIXED_EPOCH
-
-
-def create_meeting(data_dir: Path) -> str:
-    """Write the demo meeting (fixed content and clock); returns its id."""
-    meeting = demo_meeting(now=FIXED_EPOCH)
-    MeetingFile.create(data_dir, to_data(meeting)).close()
-    return meeting.id
 
 
 async def settle(app, pilot) -> None:
@@ -44,35 +26,13 @@ async def settle(app, pilot) -> None:
 
 async def show_view(app, pilot) -> ReviewView:
     """Jump to the review phase and return its view, document rendered."""
-    app.session.jump_to_phase(PHASE)
+    view = await show_phase(app, pilot, PHASE, ReviewView)
     await settle(app, pilot)
-    view = app.screen.query_one(f"#phase-{PHASE}", ReviewView)
-    assert app.screen.current_view is view
     return view
 
 
-def screen_text(app) -> str:
-    """Everything on screen as plain text, one terminal line per line."""
-    found = re.findall(r'<text[^>]*? x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>([^<]*)</text>',
-                       app.export_screenshot())
-    segments = [(float(x), float(y), float(length), html.unescape(t).replace("\xa0", " ")) for x, y, length, t in found]
-    cell = min(length / len(text) for _, _, length, text in segments if text)
-    lines: dict[float, str] = {}
-    for x, y, _, text in segments:
-        line, column = lines.get(y, ""), round(x / cell)
-        lines[y] = line.ljust(column)[:column] + text + line[column + len(text):]
-    return "\n".join(line.rstrip() for _, line in sorted(lines.items()))
-
-
-async def fill(pilot, text: str) -> None:
-    """Paste ``text`` into the focused field (as a terminal paste) and press Enter."""
-    pilot.app.focused.post_message(events.Paste(text))
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 async def test_shows_the_rendered_post_mortem(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_view(app, pilot)
         assert view.document_text.startswith("# Checkout errors after connection pool change (SEV2)")
@@ -108,7 +68,7 @@ def count_renders(monkeypatch) -> list[str]:
 
 async def test_renders_only_when_visible(tmp_path, monkeypatch):
     calls = count_renders(monkeypatch)
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         app.session.jump_to_phase(ACTIONS_PHASE)
         await settle(app, pilot)
@@ -126,7 +86,7 @@ async def test_renders_only_when_visible(tmp_path, monkeypatch):
 async def test_changes_on_screen_wait_for_the_delay(tmp_path, monkeypatch):
     calls = count_renders(monkeypatch)
     monkeypatch.setattr(review, "RENDER_DELAY", 60)
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_view(app, pilot)
         app.session.add_action("Typed while reviewing", due="2027-01-01")
@@ -137,7 +97,7 @@ async def test_changes_on_screen_wait_for_the_delay(tmp_path, monkeypatch):
 
 async def test_changes_on_screen_are_rendered_after_the_delay(tmp_path, monkeypatch):
     monkeypatch.setattr(review, "RENDER_DELAY", 0.01)
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_view(app, pilot)
         app.session.add_action("Typed while reviewing", due="2027-01-01")
@@ -153,16 +113,16 @@ async def test_changes_on_screen_are_rendered_after_the_delay(tmp_path, monkeypa
 
 
 async def test_owner_and_dates(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_view(app, pilot)
-        await fill(pilot, "Sam Rivera")
+        await paste_line(pilot, "Sam Rivera")
         assert app.session.meeting.document_owner == "Sam Rivera"
         assert app.focused is view.query_one("#review-owner", Input)
         await pilot.press("tab")
-        await fill(pilot, "2026-12-01")
+        await paste_line(pilot, "2026-12-01")
         await pilot.press("tab")
-        await fill(pilot, "+2w")
+        await paste_line(pilot, "+2w")
         meeting = app.session.meeting
         assert meeting.publication_date == date(2026, 12, 1)
         assert meeting.follow_up_date == app.session.today() + timedelta(weeks=2)
@@ -175,10 +135,10 @@ async def test_owner_and_dates(tmp_path):
 
 
 async def test_leaving_a_field_saves_it(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await show_view(app, pilot)
-        app.focused.post_message(events.Paste("Lee Chen"))
+        await paste(pilot, "Lee Chen")
         await pilot.press("tab")
         await pilot.pause()
         assert app.session.meeting.document_owner == "Lee Chen"
@@ -186,11 +146,11 @@ async def test_leaving_a_field_saves_it(tmp_path):
 
 
 async def test_bad_date_shows_error_next_to_the_field(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_view(app, pilot)
         await pilot.press("tab")
-        await fill(pilot, "next week")
+        await paste_line(pilot, "next week")
         field = view.query_one("#review-published", Input)
         error = view.query_one("#review-error", Label)
         assert field.value == "next week" and field.has_class("-error")
@@ -198,7 +158,7 @@ async def test_bad_date_shows_error_next_to_the_field(tmp_path):
         assert "Published: cannot read date" in screen_text(app)
         assert app.session.meeting.publication_date is None
         await pilot.press("ctrl+u")
-        await fill(pilot, "2026-12-04")
+        await paste_line(pilot, "2026-12-04")
         assert app.session.meeting.publication_date == date(2026, 12, 4)
         assert not field.has_class("-error") and not error.display
     app.close_session()
@@ -206,7 +166,7 @@ async def test_bad_date_shows_error_next_to_the_field(tmp_path):
 
 async def test_export_writes_two_files_and_shows_their_paths(tmp_path):
     export_dir = tmp_path / "out"
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock, export_dir=export_dir)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock(), export_dir=export_dir)
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_view(app, pilot)
         await pilot.press("ctrl+s")
@@ -227,7 +187,7 @@ async def test_export_writes_two_files_and_shows_their_paths(tmp_path):
 async def test_export_failure_is_shown(tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
-    app = make_app(tmp_path, create_meeting(tmp_path), now=fixed_clock, export_dir=blocker)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock(), export_dir=blocker)
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_view(app, pilot)
         await pilot.press("ctrl+s")
@@ -243,7 +203,7 @@ async def test_export_failure_is_shown(tmp_path):
 def snapshot_app(data_dir: Path):
     """The app at the review phase with the owner and dates set, and its run_before."""
     meeting_id = create_meeting(data_dir)
-    app = make_app(data_dir, meeting_id, now=fixed_clock, export_dir=data_dir)
+    app = make_app(data_dir, meeting_id, now=FixedClock(), export_dir=data_dir)
 
     async def run_before(pilot) -> None:
         app.session.set_review(document_owner="Sam Rivera", publication_date="2026-11-24",

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import io
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from rich.console import Console
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from pmtui.demo import demo_meeting
-from pmtui.model import Meeting, to_data
-from pmtui.store import MeetingFile
+from pmtui.model import Meeting
 from pmtui.tui.app import make_app
 from pmtui.entry_grammar import AttendeeEntry, parse_attendee_line
 from pmtui.tui.views.safety import EXPECTATIONS, PRINCIPLE, AttendeeTable, Checklist, SafetyView
 from pmtui.tui.widgets.quick_entry import QuickEntry
+from helpers import FixedClock, create_meeting, paste_line, plain
 
 FIXED = 1_795_000_000.0
 DAY = datetime(2026, 11, 17, tzinfo=timezone.utc)
-
-
-def fixed_now() -> float:
-    return FIXED
 
 
 def demo() -> Meeting:
@@ -39,14 +33,9 @@ def demo() -> Meeting:
     return meeting
 
 
-def write(tmp_path: Path, meeting: Meeting) -> str:
-    MeetingFile.create(tmp_path, to_data(meeting)).close()
-    return meeting.id
-
-
 @asynccontextmanager
 async def running(tmp_path: Path, size: tuple[int, int] = (110, 34)):
-    app = make_app(tmp_path, write(tmp_path, demo()), now=fixed_now)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(FIXED))
     try:
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
@@ -65,18 +54,7 @@ def table_rows(app) -> list[tuple[str, str]]:
 
 
 def prompt_text(checklist: Checklist, index: int) -> str:
-    console = Console(width=200, file=io.StringIO(), record=True)
-    console.print(checklist.get_option_at_index(index).prompt)
-    return console.export_text()
-
-
-async def type_line(pilot, text: str) -> None:
-    """Put ``text`` in the focused Input (as a paste would) and press Enter."""
-    field = pilot.app.focused
-    assert isinstance(field, Input)
-    field.insert_text_at_cursor(text)
-    await pilot.press("enter")
-    await pilot.pause()
+    return plain(checklist.get_option_at_index(index).prompt)
 
 
 @pytest.mark.parametrize(
@@ -111,9 +89,9 @@ async def test_add_attendees_with_roles_from_the_entry(tmp_path):
     async with running(tmp_path) as (app, pilot):
         view = view_of(app)
         entry = view.query_one(QuickEntry)
-        await type_line(pilot, "Kim Lee | ic")
-        await type_line(pilot, "Max Park")
-        await type_line(pilot, "Rae Soto | note")
+        await paste_line(pilot, "Kim Lee | ic")
+        await paste_line(pilot, "Max Park")
+        await paste_line(pilot, "Rae Soto | note")
 
         people = [(a.name, a.role) for a in app.session.meeting.attendees]
         assert people[-3:] == [("Kim Lee", "incident commander"), ("Max Park", "responder"), ("Rae Soto", "note-taker")]
@@ -126,7 +104,7 @@ async def test_add_attendees_with_roles_from_the_entry(tmp_path):
 async def test_an_unknown_role_shows_the_error_and_keeps_the_text(tmp_path):
     async with running(tmp_path) as (app, pilot):
         entry = view_of(app).query_one(QuickEntry)
-        await type_line(pilot, "Max Park | boss")
+        await paste_line(pilot, "Max Park | boss")
         assert len(app.session.meeting.attendees) == 5
         assert entry.has_class("-error")
         assert "role 'boss' is not one of" in str(entry.query_one("Label.error", Label).render())
@@ -172,7 +150,7 @@ async def test_tick_checklist_items_with_space_and_enter(tmp_path):
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 def test_safety_snapshot(snap_compare, tmp_path, size):
-    app = make_app(tmp_path, write(tmp_path, demo()), now=fixed_now)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(FIXED))
     try:
         assert snap_compare(app, terminal_size=size)
     finally:

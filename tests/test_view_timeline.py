@@ -12,32 +12,23 @@ from textual.widgets import Input, Label
 
 from pmtui.analysis.metrics import timeline_gaps
 from pmtui.demo import demo_meeting
-from pmtui.model import Incident, Meeting, TimelineEvent, to_data
+from pmtui.model import Incident, Meeting, TimelineEvent
 from pmtui.session import MeetingSession
-from pmtui.store import MeetingFile
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.screens.event_dialogs import EditEventDialog, MilestoneDialog
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets.metrics import IncidentMetricsBar
 from pmtui.tui.widgets.quick_entry import QuickEntry
+from helpers import FixedClock, create_meeting, paste, paste_line
 
 FIXED = 1_795_000_000.0
 DAY = datetime(2026, 11, 17, tzinfo=timezone.utc)
 
 
-def fixed_now() -> float:
-    return FIXED
-
-
 def at(clock: str) -> datetime:
     hour, minute, second = (int(part) for part in clock.split(":"))
     return DAY.replace(hour=hour, minute=minute, second=second)
-
-
-def write(tmp_path: Path, meeting: Meeting) -> str:
-    MeetingFile.create(tmp_path, to_data(meeting)).close()
-    return meeting.id
 
 
 def demo(*, gap: bool = False) -> Meeting:
@@ -61,12 +52,12 @@ def timeline_meeting(tmp_path: Path, *clocks: str) -> str:
     meeting = Meeting(Incident("Disk full on db-2", tz="UTC"), id="bare0001", created=DAY)
     meeting.events = [TimelineEvent(at(c), f"event at {c}", id=f"e{i}", created=DAY) for i, c in enumerate(clocks)]
     meeting.clock.phase_index = 1
-    return write(tmp_path, meeting)
+    return create_meeting(tmp_path, meeting)
 
 
 @asynccontextmanager
 async def running(tmp_path: Path, meeting_id: str, size: tuple[int, int] = (110, 34)):
-    app = make_app(tmp_path, meeting_id, now=fixed_now)
+    app = make_app(tmp_path, meeting_id, now=FixedClock(FIXED))
     try:
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
@@ -87,25 +78,11 @@ def cell_text(app, row_key: str, column: str) -> str:
     return view_of(app).table.get_cell(row_key, column).plain
 
 
-async def type_line(pilot, text: str) -> None:
-    """Put ``text`` in the focused Input (as a paste would) and press Enter."""
-    await paste(pilot, text)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def paste(pilot, text: str) -> None:
-    field = pilot.app.focused
-    assert isinstance(field, Input)
-    field.insert_text_at_cursor(text)
-    await pilot.pause()
-
-
 # --- typing events -------------------------------------------------------------
 
 
 async def test_typed_lines_land_in_time_order_and_focus_stays_on_the_entry(tmp_path):
-    session = MeetingSession.create(tmp_path, Incident("Disk full on db-2"), now=fixed_now)
+    session = MeetingSession.create(tmp_path, Incident("Disk full on db-2"), now=FixedClock(FIXED))
     meeting_id = session.meeting.id
     session.close()
     async with running(tmp_path, meeting_id) as (app, pilot):
@@ -115,8 +92,8 @@ async def test_typed_lines_land_in_time_order_and_focus_stays_on_the_entry(tmp_p
         entry = view.query_one(QuickEntry)
         assert app.focused is entry.input
 
-        await type_line(pilot, "14:40 replica lag alert fires | pagerduty | https://pd.example/1")
-        await type_line(pilot, "14:32 disk usage crosses 90% | grafana")
+        await paste_line(pilot, "14:40 replica lag alert fires | pagerduty | https://pd.example/1")
+        await paste_line(pilot, "14:32 disk usage crosses 90% | grafana")
         await pilot.press(*"14:45 old WAL files removed | dana", "enter")  # typed key by key
         await pilot.pause()
 
@@ -138,7 +115,7 @@ async def test_typed_lines_land_in_time_order_and_focus_stays_on_the_entry(tmp_p
 async def test_a_bad_line_shows_the_error_and_keeps_the_text(tmp_path):
     async with running(tmp_path, timeline_meeting(tmp_path, "14:00:00")) as (app, pilot):
         entry = view_of(app).query_one(QuickEntry)
-        await type_line(pilot, "later the disk filled up")
+        await paste_line(pilot, "later the disk filled up")
 
         assert len(app.session.meeting.events) == 1
         assert entry.has_class("-error")
@@ -148,7 +125,7 @@ async def test_a_bad_line_shows_the_error_and_keeps_the_text(tmp_path):
         assert app.focused is entry.input
 
         await pilot.press("ctrl+u")
-        await type_line(pilot, "14:05 the disk filled up")
+        await paste_line(pilot, "14:05 the disk filled up")
         assert not entry.has_class("-error")
         assert len(app.session.meeting.events) == 2
 
@@ -157,9 +134,9 @@ async def test_a_bad_line_shows_the_error_and_keeps_the_text(tmp_path):
 
 
 async def test_tab_down_and_escape_move_between_entry_and_table(tmp_path):
-    async with running(tmp_path, write(tmp_path, demo())) as (app, pilot):
+    async with running(tmp_path, create_meeting(tmp_path, demo())) as (app, pilot):
         view = view_of(app)
-        await type_line(pilot, "14:55 traffic shifted back | jo")
+        await paste_line(pilot, "14:55 traffic shifted back | jo")
         added = next(e for e in app.session.meeting.events if e.description == "traffic shifted back")
         assert added.author == "Sam Rivera"  # the facilitator
         assert view.table.cursor_row == row_keys(app).index(added.id)  # the new row is highlighted
@@ -181,7 +158,7 @@ async def test_tab_down_and_escape_move_between_entry_and_table(tmp_path):
 
 
 async def test_edit_an_event_in_the_dialog(tmp_path):
-    async with running(tmp_path, write(tmp_path, demo())) as (app, pilot):
+    async with running(tmp_path, create_meeting(tmp_path, demo())) as (app, pilot):
         await pilot.press("down", "down", "e")  # table, then the second row: ev01
         dialog = app.screen
         assert isinstance(dialog, EditEventDialog)
@@ -189,7 +166,7 @@ async def test_edit_an_event_in_the_dialog(tmp_path):
         await pilot.press("tab", "end", "ctrl+u")
         await paste(pilot, "Checkout errors start climbing")
         await pilot.press("tab", "end", "ctrl+u")
-        await type_line(pilot, "checkout")
+        await paste_line(pilot, "checkout")
 
         event = next(e for e in app.session.meeting.events if e.id == "ev01")
         assert event.description == "Checkout errors start climbing"
@@ -201,12 +178,12 @@ async def test_edit_an_event_in_the_dialog(tmp_path):
 
 
 async def test_edit_refusal_then_a_new_time_moves_the_row_and_the_cursor_follows(tmp_path):
-    async with running(tmp_path, write(tmp_path, demo())) as (app, pilot):
+    async with running(tmp_path, create_meeting(tmp_path, demo())) as (app, pilot):
         await pilot.press("down", "enter")
         dialog = app.screen
         assert isinstance(dialog, EditEventDialog)
         await pilot.press("end", "ctrl+u")
-        await type_line(pilot, "soon")
+        await paste_line(pilot, "soon")
         assert app.screen is dialog
         assert dialog.has_class("-error")
         assert "cannot read time 'soon'" in str(dialog.query_one(".dialog-error", Label).render())
@@ -217,7 +194,7 @@ async def test_edit_refusal_then_a_new_time_moves_the_row_and_the_cursor_follows
         assert next(e for e in app.session.meeting.events if e.id == "ev00").time == at("14:30:12")
 
         await pilot.press("e", "end", "ctrl+u")
-        await type_line(pilot, "14:59")
+        await paste_line(pilot, "14:59")
         assert next(e for e in app.session.meeting.events if e.id == "ev00").time == at("14:59:00")
         keys = row_keys(app)
         assert keys.index("ev00") == keys.index("ev06") + 1
@@ -226,7 +203,7 @@ async def test_edit_refusal_then_a_new_time_moves_the_row_and_the_cursor_follows
 
 
 async def test_delete_asks_first(tmp_path):
-    async with running(tmp_path, write(tmp_path, demo())) as (app, pilot):
+    async with running(tmp_path, create_meeting(tmp_path, demo())) as (app, pilot):
         await pilot.press("down", "x")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
@@ -243,7 +220,7 @@ async def test_delete_asks_first(tmp_path):
 
 
 async def test_d_toggles_a_decision_point(tmp_path):
-    async with running(tmp_path, write(tmp_path, demo())) as (app, pilot):
+    async with running(tmp_path, create_meeting(tmp_path, demo())) as (app, pilot):
         await pilot.press("down", "down", "down", "d")  # ev02
         await pilot.pause()
         assert next(e for e in app.session.meeting.events if e.id == "ev02").decision_point
@@ -255,7 +232,7 @@ async def test_d_toggles_a_decision_point(tmp_path):
 
 
 async def test_m_marks_a_milestone_and_the_metrics_follow(tmp_path):
-    async with running(tmp_path, write(tmp_path, demo())) as (app, pilot):
+    async with running(tmp_path, create_meeting(tmp_path, demo())) as (app, pilot):
         metrics = view_of(app).query_one(IncidentMetricsBar)
         assert "Time to detect 1m45s" in metrics.plain
 
@@ -296,7 +273,7 @@ async def test_a_fifteen_minute_gap_gets_a_marker_row_that_goes_when_filled(tmp_
         assert app.focused is view.entry.input
         assert view.entry.input.value == "14:01 "
         await pilot.press("ctrl+u")
-        await type_line(pilot, "14:08 cleanup job starts")
+        await paste_line(pilot, "14:08 cleanup job starts")
 
         assert len(app.session.meeting.events) == 4
         assert not any(key.startswith("gap:") for key in row_keys(app))
@@ -306,7 +283,7 @@ async def test_a_fifteen_minute_gap_gets_a_marker_row_that_goes_when_filled(tmp_
 async def test_dates_show_when_events_span_days_in_the_incident_time_zone(tmp_path):
     async with running(tmp_path, timeline_meeting(tmp_path, "23:55:00")) as (app, pilot):
         assert cell_text(app, "e0", "time") == "23:55:00"
-        await type_line(pilot, "2026-11-18 00:04 backups finish")
+        await paste_line(pilot, "2026-11-18 00:04 backups finish")
         assert cell_text(app, "e0", "time") == "Nov 17 23:55:00"
         new = next(e for e in app.session.meeting.events if e.id != "e0")
         assert cell_text(app, new.id, "time") == "Nov 18 00:04:00"
@@ -367,7 +344,7 @@ def expected_rows(events: list[TimelineEvent]) -> list[str]:
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 def test_timeline_snapshot(snap_compare, tmp_path, size):
-    app = make_app(tmp_path, write(tmp_path, demo(gap=True)), now=fixed_now)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo(gap=True)), now=FixedClock(FIXED))
     try:
         assert snap_compare(app, terminal_size=size)
     finally:
@@ -375,7 +352,7 @@ def test_timeline_snapshot(snap_compare, tmp_path, size):
 
 
 def test_edit_dialog_snapshot(snap_compare, tmp_path):
-    app = make_app(tmp_path, write(tmp_path, demo(gap=True)), now=fixed_now)
+    app = make_app(tmp_path, create_meeting(tmp_path, demo(gap=True)), now=FixedClock(FIXED))
     try:
         assert snap_compare(app, press=["down", "e"], terminal_size=(80, 24))
     finally:

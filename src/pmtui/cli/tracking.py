@@ -166,7 +166,7 @@ def _print_figures(figures: CompletionFigures) -> None:
 @user_errors
 def done(ctx, action_id, note, data_dir):
     """Mark action item ACTION_ID (an id or unique id prefix) done."""
-    _set_status(data_dir or ctx.obj, action_id, "done", note)
+    _set_status(_typed_data_dir(ctx, data_dir), action_id, "done", note)
 
 
 @actions.command()
@@ -176,7 +176,17 @@ def done(ctx, action_id, note, data_dir):
 @user_errors
 def reopen(ctx, action_id, data_dir):
     """Mark action item ACTION_ID (an id or unique id prefix) open again."""
-    _set_status(data_dir or ctx.obj, action_id, "open", "")
+    _set_status(_typed_data_dir(ctx, data_dir), action_id, "open", "")
+
+
+def _typed_data_dir(ctx: click.Context, data_dir: Path | None) -> Path | None:
+    """--data-dir typed after the subcommand, else typed before it (``actions --data-dir X done``), else the default.
+
+    Both options also read $PMTUI_DATA_DIR, which must not win over the folder typed before the subcommand.
+    """
+    if ctx.get_parameter_source("data_dir") is click.core.ParameterSource.COMMANDLINE or ctx.obj is None:
+        return data_dir
+    return ctx.obj
 
 
 def _set_status(data_dir: Path | None, ref: str, status: str, note: str) -> None:
