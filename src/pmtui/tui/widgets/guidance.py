@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -22,12 +23,13 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...guidance import ActionScore, CheckItem, DepthFlag, Finding, Review, text_findings
-from ...guidance.blameless import Lexicon, default_lexicon
-from ...guidance.findings import meeting_texts
 from ...model import Meeting
 from ...session import Change, MeetingSession
 from .text_line import TextLine
+
+if TYPE_CHECKING:  # pmtui.guidance is imported when hints are first checked, after the first frame
+    from ...guidance import ActionScore, CheckItem, DepthFlag, Finding, Review
+    from ...guidance.blameless import Lexicon
 
 MARKER = "⚑"
 """Shown beside a text that has an undismissed hint."""
@@ -254,12 +256,16 @@ class GuidancePanel(Vertical):
     def view_shown(self) -> None:
         """The view came on screen: check what changed while it was away."""
         if self._stale:
-            self.check_now()
+            self.call_after_refresh(self._check_due)  # the view is painted first, then its hints
 
     def check_now(self) -> None:
         """Check the texts of the scope's items now; unchanged texts are not scanned again."""
         if self._scope is None:
             return
+        from ...guidance import text_findings
+        from ...guidance.blameless import default_lexicon
+        from ...guidance.findings import meeting_texts
+
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
