@@ -52,6 +52,7 @@ async def until(pilot, condition, what: str) -> None:
     for _ in range(50):
         await pilot.pause()
         if condition():
+            await pilot.pause()  # and the screen painted it
             return
     pytest.fail(f"never happened: {what}")
 

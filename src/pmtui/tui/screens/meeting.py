@@ -18,8 +18,6 @@ from ..messages import ExportFinished, SaveStatusChanged, SessionChanged
 from ..views import view_class
 from ..views.base import PhaseView
 from ..widgets.clock import AgendaList, ClockPanel
-from ..widgets.room_status import RoomStatus
-from .dialogs import AttendeesDialog, IncidentDialog, JumpToPhaseDialog
 
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 32
@@ -61,6 +59,8 @@ class MeetingScreen(Screen):
                 yield ClockPanel(id="clock")
                 yield AgendaList(id="agenda")
                 if getattr(self.app, "room_server", None) is not None:
+                    from ..widgets.room_status import RoomStatus
+
                     yield RoomStatus(self.app.room_server, id="room-status")
             with ContentSwitcher(id="phases"):
                 yield self._new_view(self.session.clock.phase_index)
@@ -198,7 +198,11 @@ class MeetingScreen(Screen):
         self.session.extend_phase(minutes)
         self.notify(f"'{self.session.phase.title}' extended by {minutes} minute{'s' if minutes != 1 else ''}", timeout=3)
 
+    # The dialogs are imported on first use: their module is not needed for the first frame.
+
     def action_jump_to_phase(self) -> None:
+        from .dialogs import JumpToPhaseDialog
+
         def chosen(index: int | None) -> None:
             if index is not None:
                 self.session.jump_to_phase(index)
@@ -209,9 +213,13 @@ class MeetingScreen(Screen):
         self.app.export_markdown()
 
     def action_edit_incident(self) -> None:
+        from .dialogs import IncidentDialog
+
         self.app.push_screen(IncidentDialog(self.session))
 
     def action_attendees(self) -> None:
+        from .dialogs import AttendeesDialog
+
         self.app.push_screen(AttendeesDialog(self.session))
 
     def commands(self) -> Iterator[SystemCommand]:

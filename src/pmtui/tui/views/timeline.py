@@ -17,8 +17,6 @@ from ...analysis import TimelineGap, timeline_gaps
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...session import Change
 from ...timeparse import format_duration, local
-from ..screens.dialogs import ConfirmDialog
-from ..screens.event_dialogs import EditEventDialog, MilestoneDialog
 from ..widgets.event_table import Column, EventTable
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.metrics import IncidentMetricsBar
@@ -332,6 +330,8 @@ class TimelineView(PhaseView):
         event = self._event(key)
         if event is None:
             return
+        from ..screens.event_dialogs import EditEventDialog, MilestoneDialog  # not needed for the first frame
+
         if message.action == "edit":
             self.app.push_screen(EditEventDialog(self.session, key))
         elif message.action == "delete":
@@ -342,6 +342,8 @@ class TimelineView(PhaseView):
             self.app.push_screen(MilestoneDialog(self.session, key), lambda name: self._mark(key, name))
 
     def _confirm_delete(self, event: TimelineEvent) -> None:
+        from ..screens.dialogs import ConfirmDialog
+
         def answer(yes: bool | None) -> None:
             if yes:
                 self.attempt(None, self.session.delete_event, event.id)

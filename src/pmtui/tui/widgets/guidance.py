@@ -50,6 +50,13 @@ Scope = Callable[[Meeting], Iterable[str]]
 """The ids of the items a view shows (events, observations…), whose texts its panel checks."""
 
 
+def text_findings(text: str, **kwargs) -> list[Finding]:
+    """The hints of one text: :func:`pmtui.guidance.text_findings`, imported on first use (after the first frame)."""
+    from ...guidance import text_findings as scan
+
+    return scan(text, **kwargs)
+
+
 def item_field(finding: Finding) -> tuple[str, str]:
     """The item id and field a meeting finding is about, read from its key ``item:field:rule:phrase``."""
     item, field, _ = finding.key.split(":", 2)
@@ -262,7 +269,6 @@ class GuidancePanel(Vertical):
         """Check the texts of the scope's items now; unchanged texts are not scanned again."""
         if self._scope is None:
             return
-        from ...guidance import text_findings
         from ...guidance.blameless import default_lexicon
         from ...guidance.findings import meeting_texts
 
