@@ -244,8 +244,10 @@ def report(reps: int = 40) -> list[tuple[str, float, str, bool | None]]:
          frame[large] / frame[small] <= RATIO_TARGET),
         (f"typing {large} events, median ms", frame[large], "info", None),
         ("typing baseline, median ms", baseline, "info", None),
-        (f"typing {large} events headless, to row / to frame, median ms",
-         statistics.median(inside[large]["row"]), f"frame {statistics.median(inside[large]['frame']):.2f} ms", None),
+        (f"typing {large} events headless, to the row in the table, median ms", statistics.median(inside[large]["row"]),
+         "info", None),
+        (f"typing {large} events headless, to the frame, median ms", statistics.median(inside[large]["frame"]),
+         "info", None),
     ]
     for name, value, target, passed in figures:
         verdict = "" if passed is None else (" PASS" if passed else " MISS")

@@ -303,5 +303,6 @@ async def test_views_mount_on_first_visit_keep_half_typed_lines_and_get_each_cha
         view = screen.query_one("#phase-2", ObservationsView)
         session.add_observation("lucky", "Bo was online", author="Zoe")  # once it is there
         await pilot.pause()
-        assert [view.query_one(f"#obs-{kind}", ObservationList).option_count for kind in ("went_well", "lucky")] == [1, 2]
+        counts = [view.query_one(f"#obs-{kind}", ObservationList).option_count for kind in ("went_well", "lucky")]
+        assert counts == [1, 2]
         assert len(screen.query(PhaseView)) == 3

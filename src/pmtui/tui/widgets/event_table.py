@@ -382,7 +382,8 @@ class EventTable(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Textual's rich_style walks every ancestor's styles (~0.5 ms here); once per paint, not once per line.
-        self._paint = (self.scrollable_content_region.width, round(self.scroll_x), round(self.scroll_y), self.rich_style)
+        region = self.scrollable_content_region
+        self._paint = (region.width, round(self.scroll_x), round(self.scroll_y), self.rich_style)
         try:
             return super().render_lines(crop)
         finally:
