@@ -42,7 +42,7 @@ def main() -> None:
     quick = parser.parse_args().quick
     runs = [
         lambda: startup.report(runs=3 if quick else 9),
-        lambda: typing_latency.report(reps=15 if quick else 60),
+        lambda: typing_latency.report(reps=10 if quick else 40),
         lambda: saving.report(reps=10 if quick else 30),
         lambda: export.report(reps=3 if quick else 10),
         lambda: guidance_recheck.report(reps=10 if quick else 30),

@@ -78,6 +78,7 @@ async def until(pilot, condition, what: str, timeout: float = 5.0) -> None:
     for _ in range(int(timeout / 0.02)):
         await pilot.pause(0.02)  # let the app handle what is pending before each look
         if condition():
+            await pilot.pause()  # and the screen painted what the condition saw
             return
     pytest.fail(f"timed out waiting until {what}")
 

@@ -13,6 +13,8 @@ from pmtui.model import Incident
 from pmtui.session import MeetingSession
 from pmtui.tui.app import HIGH_CONTRAST, make_app
 from pmtui.tui.screens.meeting import MeetingScreen
+from pmtui.tui.views.base import PhaseView
+from pmtui.tui.views.observations import ObservationList, ObservationsView
 from pmtui.tui.widgets.clock import AgendaList, ClockPanel
 from helpers import FixedClock, paste_line
 
@@ -265,3 +267,32 @@ def test_pmtui_without_a_command_opens_the_home_screen(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli.main, ["--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert seen == [HomeScreen]
+
+
+async def test_views_mount_on_first_visit_keep_half_typed_lines_and_get_each_change_once(tmp_path, meeting_id):
+    """Only the current phase's view is there at start; the others come on their first visit and stay."""
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen, session = app.screen, app.session
+        assert [view.id for view in screen.query(PhaseView)] == ["phase-0"]
+
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert [view.id for view in screen.query(PhaseView)] == ["phase-0", "phase-1"]
+        timeline_entry = app.focused
+        await pilot.press(*"14:37 checkout err")
+        await pilot.press("ctrl+b", "ctrl+n")
+        await pilot.pause()
+        assert app.focused is timeline_entry and timeline_entry.value == "14:37 checkout err"
+
+        session.add_observation("went_well", "The alert paged", author="Zoe")  # before its view exists
+        session.next_phase()
+        session.add_observation("lucky", "A quiet evening", author="Zoe")  # before the view is mounted
+        await pilot.pause()
+        view = screen.query_one("#phase-2", ObservationsView)
+        session.add_observation("lucky", "Bo was online", author="Zoe")  # once it is there
+        await pilot.pause()
+        counts = [view.query_one(f"#obs-{kind}", ObservationList).option_count for kind in ("went_well", "lucky")]
+        assert counts == [1, 2]
+        assert len(screen.query(PhaseView)) == 3

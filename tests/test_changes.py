@@ -153,6 +153,8 @@ async def test_the_timeline_view_takes_every_change_and_keeps_its_rows_in_step(t
         async with app.run_test(size=(110, 34)) as pilot:
             await pilot.pause()
             session = app.session
+            session.jump_to_phase(next(i for i, p in enumerate(session.agenda.phases) if p.kind == "timeline"))
+            await pilot.pause()
             view = app.screen.query_one(TimelineView)
             for command in every_command(session, "other001"):
                 await pilot.pause()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
 
 from rich.text import Text
 from textual import on
@@ -20,8 +19,6 @@ from ..messages import ExportFinished, SaveStatusChanged, SessionChanged
 from ..views import view_class
 from ..views.base import PhaseView
 from ..widgets.clock import AgendaList, ClockPanel
-from ..widgets.room_status import RoomStatus
-from .dialogs import AttendeesDialog, IncidentDialog, JumpToPhaseDialog
 
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 32
@@ -41,6 +38,9 @@ class MeetingScreen(Screen):
         Binding("f7", "attendees", "Attendees", id="attendees", show=False),
     ]
 
+    AUTO_FOCUS = ""
+    """Each view puts the focus where typing goes when it is shown (Textual's pick would be its first list)."""
+
     def __init__(self, session: MeetingSession, *, bell: bool = False) -> None:
         super().__init__()
         self.session = session
@@ -49,6 +49,7 @@ class MeetingScreen(Screen):
         self._save_text = ""
         self._save_failed = False
         self._unsubscribe = None
+        self._views: dict[int, PhaseView] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -59,14 +60,15 @@ class MeetingScreen(Screen):
                 yield ClockPanel(id="clock")
                 yield AgendaList(id="agenda")
                 if getattr(self.app, "room_server", None) is not None:
+                    from ..widgets.room_status import RoomStatus
+
                     yield RoomStatus(self.app.room_server, id="room-status")
             with ContentSwitcher(id="phases"):
-                for index, phase in enumerate(self.session.agenda.phases):
-                    yield view_class(phase.kind)(self.session, phase, id=f"phase-{index}")
+                yield self._new_view(self.session.clock.phase_index)
         yield Footer()
 
     def on_mount(self) -> None:
-        self._unsubscribe = self.session.subscribe(lambda change: self.post_message(SessionChanged(change)))
+        self._unsubscribe = self.session.subscribe(self._post_change)
         self._show_incident()
         self._show_phase()
         self.tick()
@@ -103,26 +105,53 @@ class MeetingScreen(Screen):
                      f"{self.session.phase.title}")
         self.query_one("#incident-title", Label).update(title)
 
-    def _show_phase(self) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        switcher.current = f"phase-{self.session.clock.phase_index}"
-        self._show_incident()
-        self.current_view.on_phase_shown()
+    def _new_view(self, index: int) -> PhaseView:
+        phase = self.session.agenda.phases[index]
+        view = self._views[index] = view_class(phase.kind)(self.session, phase, id=f"phase-{index}")
+        return view
 
-    @cached_property
+    def _show_phase(self) -> None:
+        """Show the current phase's view, mounting it on its first visit.
+
+        Views are mounted only when first shown (the first frame waits for
+        every widget mounted before it) and then kept, with whatever was
+        half-typed in them; a new one reads the meeting from the session.
+        """
+        index = self.session.clock.phase_index
+        view = self._views.get(index)
+        switcher = self.query_one(ContentSwitcher)
+        first_visit = view is None
+        if first_visit:
+            view = self._new_view(index)
+            switcher.mount(view)
+        switcher.current = view.id
+        self._show_incident()
+        if first_visit:
+            view.call_later(self._first_shown, view)  # runs once the view and its children are mounted
+        else:
+            view.on_phase_shown()
+
+    def _first_shown(self, view: PhaseView) -> None:
+        if self._views.get(self.session.clock.phase_index) is view:
+            view.on_phase_shown()
+
+    @property
     def views(self) -> list[PhaseView]:
-        """Every phase view, in agenda order (mounted once, never replaced)."""
-        return list(self.query(PhaseView))
+        """The phase views mounted so far, in agenda order (each mounted once, never replaced)."""
+        return [view for _, view in sorted(self._views.items()) if view.is_mounted]
 
     @property
     def current_view(self) -> PhaseView:
         """The view of the phase the meeting is in."""
-        return self.query_one(f"#phase-{self.session.clock.phase_index}", PhaseView)
+        return self._views[self.session.clock.phase_index]
+
+    def _post_change(self, change: Change) -> None:
+        self.post_message(SessionChanged(change, audience=tuple(self.views)))
 
     @on(SessionChanged)
     def _session_changed(self, message: SessionChanged) -> None:
         change: Change = message.change
-        for view in self.views:  # none of them shows the phase or the clock
+        for view in message.audience:  # none of them shows the phase or the clock
             view.on_session_change(change)
         match change.entity:
             case Entity.PHASE:
@@ -137,7 +166,7 @@ class MeetingScreen(Screen):
 
     @on(ExportFinished)
     def _export_finished(self, message: ExportFinished) -> None:
-        for view in self.query(PhaseView):
+        for view in self.views:
             view.post_message(ExportFinished(message.paths, message.error))
 
     @on(SaveStatusChanged)
@@ -174,7 +203,11 @@ class MeetingScreen(Screen):
         self.session.extend_phase(minutes)
         self.notify(f"'{self.session.phase.title}' extended by {minutes} minute{'s' if minutes != 1 else ''}", timeout=3)
 
+    # The dialogs are imported on first use: their module is not needed for the first frame.
+
     def action_jump_to_phase(self) -> None:
+        from .dialogs import JumpToPhaseDialog
+
         def chosen(index: int | None) -> None:
             if index is not None:
                 self.session.jump_to_phase(index)
@@ -185,9 +218,13 @@ class MeetingScreen(Screen):
         self.app.export_markdown()
 
     def action_edit_incident(self) -> None:
+        from .dialogs import IncidentDialog
+
         self.app.push_screen(IncidentDialog(self.session))
 
     def action_attendees(self) -> None:
+        from .dialogs import AttendeesDialog
+
         self.app.push_screen(AttendeesDialog(self.session))
 
     def commands(self) -> Iterator[SystemCommand]:

@@ -19,8 +19,6 @@ from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
 from ...timeparse import format_duration, local
-from ..screens.dialogs import ConfirmDialog
-from ..screens.event_dialogs import EditEventDialog, MilestoneDialog
 from ..widgets.event_table import Column, EventTable
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.metrics import IncidentMetricsBar
@@ -350,6 +348,8 @@ class TimelineView(PhaseView):
         event = self._event(key)
         if event is None:
             return
+        from ..screens.event_dialogs import EditEventDialog, MilestoneDialog  # not needed for the first frame
+
         if message.action == "edit":
             self.app.push_screen(EditEventDialog(self.session, key))
         elif message.action == "delete":
@@ -360,6 +360,8 @@ class TimelineView(PhaseView):
             self.app.push_screen(MilestoneDialog(self.session, key), lambda name: self._mark(key, name))
 
     def _confirm_delete(self, event: TimelineEvent) -> None:
+        from ..screens.dialogs import ConfirmDialog
+
         def answer(yes: bool | None) -> None:
             if yes:
                 self.attempt(None, self.session.delete_event, event.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from rich.text import Text
 from textual import on
@@ -24,15 +24,17 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...changes import Change, Entity
-from ...analysis.action_scores import ActionScore
-from ...analysis.blameless import Lexicon, default_lexicon
-from ...analysis.checklist import CheckItem
-from ...analysis.depth import DepthFlag
-from ...analysis.findings import Finding, meeting_texts, text_findings
-from ...analysis.guidance import Review
 from ...model import Meeting
 from ...session import MeetingSession
 from .text_line import TextLine
+
+if TYPE_CHECKING:  # pmtui.analysis is imported when hints are first checked, after the first frame
+    from ...analysis.action_scores import ActionScore
+    from ...analysis.blameless import Lexicon
+    from ...analysis.checklist import CheckItem
+    from ...analysis.depth import DepthFlag
+    from ...analysis.findings import Finding
+    from ...analysis.guidance import Review
 
 MARKER = "⚑"
 """Shown beside a text that has an undismissed hint."""
@@ -49,6 +51,13 @@ GRADE_STYLES = {"A": "green", "B": "", "C": "yellow", "D": "bold red"}
 
 Scope = Callable[[Meeting], Iterable[str]]
 """The ids of the items a view shows (events, observations…), whose texts its panel checks."""
+
+
+def text_findings(text: str, **kwargs) -> list[Finding]:
+    """The hints of one text: :func:`pmtui.analysis.findings.text_findings`, imported on first use (after the first frame)."""
+    from ...analysis.findings import text_findings as scan
+
+    return scan(text, **kwargs)
 
 
 def item_field(finding: Finding) -> tuple[str, str]:
@@ -264,12 +273,15 @@ class GuidancePanel(Vertical):
     def view_shown(self) -> None:
         """The view came on screen: check what changed while it was away."""
         if self._stale:
-            self.check_now()
+            self.call_after_refresh(self._check_due)  # the view is painted first, then its hints
 
     def check_now(self) -> None:
         """Check the texts of the scope's items now; unchanged texts are not scanned again."""
         if self._scope is None:
             return
+        from ...analysis.blameless import default_lexicon
+        from ...analysis.findings import meeting_texts
+
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
