@@ -798,7 +798,7 @@ def test_prepared_events_are_saved_as_they_are_and_a_later_change_still_reaches_
     s.close()
     s = MeetingSession.open(tmp_path, s.meeting.id, now=fake)
     s.prepare()
-    assert s._data()["events"] == [to_data(e) for e in s.meeting.events]
+    assert s.saver.data()["events"] == [to_data(e) for e in s.meeting.events]
     s.update_event(second.id, description="the alert fires")
     s.close()
     reopened = MeetingSession.open(tmp_path, s.meeting.id, now=fake)
