@@ -88,7 +88,7 @@ def _choice(value: str, options: Iterable[str], what: str) -> str:
 
 
 class MeetingSession:
-    """Owns a meeting while it runs: validates, persists and broadcasts changes."""
+    """Owns a meeting while it runs: validates changes, tells its saver and broadcasts them."""
 
     def __init__(
         self,
@@ -202,7 +202,7 @@ class MeetingSession:
             self.saver.defer(schedule)
 
     def prepare(self) -> None:
-        """Build the saved form of every event now, while nobody types (the first save would do it, on the UI's loop)."""
+        """Build the saved form of every event now, while nobody types (else the first save does, on the UI's loop)."""
         if self.saver:
             self.saver.prepare()
 
