@@ -183,7 +183,7 @@ class MeetingSession:
         if self.saver:
             if self.clock.running:  # the phase times moved on since the last change
                 self._sync_phases()
-                self.saver.changed()
+                self.saver.save_now()
             saved = self.saver.close()
         if self.file:
             self.file.close()

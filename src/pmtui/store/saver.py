@@ -190,6 +190,10 @@ class SessionSaver(Saver):
             self._snapshot_due = True
             self._schedule(self._take_snapshot)
 
+    def save_now(self) -> None:
+        """Snapshot the meeting now, not in the next loop iteration (when closing, the loop may be gone)."""
+        self._take_snapshot()
+
     def save_target(self) -> int:
         """The version that will hold every change noted so far (wait for it with :meth:`wait_saved`)."""
         return self.submitted_version + (1 if self._snapshot_due else 0)
@@ -221,7 +225,7 @@ class SessionSaver(Saver):
 
     def close(self, timeout: float | None = 5.0) -> bool:
         """Save what is noted (for up to ``timeout`` seconds) and stop; True when all was saved."""
-        if self._snapshot_due and not self._stopping:
+        if self._snapshot_due:
             self._take_snapshot()
         return super().close(timeout)
 
