@@ -15,8 +15,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from ...agenda import DEFAULT_AGENDA, AgendaError, available_agendas
-from ...model import SEVERITIES, Incident
 from ...library import has_open_actions
+from ...model import SEVERITIES, Incident
 from ...session import MeetingSession, ValidationError
 from ...store import MeetingSummary, StoreError, list_meetings
 from .dialogs import CANCEL, form_row
