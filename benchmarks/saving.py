@@ -32,7 +32,7 @@ from meetings import START, write_meeting  # noqa: E402
 
 from pmtui.model import to_data  # noqa: E402
 from pmtui.session import MeetingSession  # noqa: E402
-from pmtui.store import MeetingFile  # noqa: E402
+from pmtui.store import MeetingFile, SessionSaver  # noqa: E402
 
 SIZES = (20, 2000)
 LOOP_COST_TARGET_MS = 2.0
@@ -128,16 +128,13 @@ async def _lag(session: MeetingSession, changes: int) -> list[float]:
 
 
 class _NoWrite:
-    """A Saver that takes snapshots and writes nothing."""
+    """A meeting file that takes snapshots and writes nothing."""
 
-    def submit(self, data: dict) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def save(self, data: dict) -> None:
         pass
-
-    def flush(self, timeout: float | None = None) -> bool:
-        return True
-
-    def close(self, timeout: float | None = None) -> bool:
-        return True
 
 
 def loop_lag(folder: Path, meeting_id: str, changes: int, *, saving: bool) -> float:
@@ -145,7 +142,7 @@ def loop_lag(folder: Path, meeting_id: str, changes: int, *, saving: bool) -> fl
     session = MeetingSession.open(folder, meeting_id)
     if not saving:
         session.saver.close()
-        session.saver = _NoWrite()
+        session.saver = SessionSaver(_NoWrite(session.file.path), session.meeting)
     try:
         lags = sorted(asyncio.run(_lag(session, changes)))
     finally:

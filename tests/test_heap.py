@@ -56,7 +56,7 @@ async def test_the_facilitator_app_prepares_freezes_and_releases(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.pause()
-        assert set(app.session._event_data) == {e.id for e in app.session.meeting.events}
+        assert set(app.session.saver.cached_events()) == {e.id for e in app.session.meeting.events}
         assert gc.get_freeze_count() > 0
     app.close_session()
     assert gc.get_freeze_count() == 0

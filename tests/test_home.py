@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from pmtui.model import Incident, Meeting, to_data
+from pmtui.model import ActionItem, Incident, Meeting, to_data
 from pmtui.session import MeetingSession
-from pmtui.store import list_meetings, meeting_to_tables
+from pmtui.store import MeetingFile, list_meetings, meeting_to_tables
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.home import HomeScreen, NewMeetingDialog
 from pmtui.tui.screens.meeting import MeetingScreen
@@ -224,3 +224,19 @@ def test_snapshot_home_160x45(snap_compare, data_dir):
         await loaded(pilot.app, pilot)
 
     assert snap_compare(app, terminal_size=(160, 45), run_before=wait_for_list)
+
+
+async def test_a_new_meeting_includes_follow_ups_when_an_earlier_one_has_open_actions(data_dir):
+    earlier = Meeting(Incident("Earlier outage"), id="earlier")
+    earlier.actions.append(ActionItem("Add a pool alert", owner="Bo"))
+    MeetingFile.create(data_dir, to_data(earlier)).close()
+    app = make_app(data_dir, now=FixedClock(T0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Queue backlog", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        assert app.session.meeting.included_optional == ["follow-ups"]
+    app.close_session()

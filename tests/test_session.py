@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -819,10 +820,23 @@ def test_prepared_events_are_saved_as_they_are_and_a_later_change_still_reaches_
     s.close()
     s = MeetingSession.open(tmp_path, s.meeting.id, now=fake)
     s.prepare()
-    assert s._data()["events"] == [to_data(e) for e in s.meeting.events]
+    assert s.saver.data()["events"] == [to_data(e) for e in s.meeting.events]
     s.update_event(second.id, description="the alert fires")
     s.close()
     reopened = MeetingSession.open(tmp_path, s.meeting.id, now=fake)
     assert [e.description for e in reopened.meeting.events] == ["errors start", "the alert fires"]
     assert reopened.meeting.events[0].actor == "grafana" and reopened.meeting.events[0].id == first.id
+    reopened.close()
+
+
+def test_closing_after_the_event_loop_is_gone_still_saves_the_running_clock(tmp_path, fake):
+    s = MeetingSession.create(tmp_path, incident(), now=fake)
+    loop = asyncio.new_event_loop()
+    s.defer_saves(loop.call_soon)
+    s.start_clock()  # its snapshot waits for a loop iteration that never comes
+    loop.close()
+    fake.advance(90)
+    assert s.close() is True
+    reopened = MeetingSession.open(tmp_path, s.meeting.id, now=fake)
+    assert reopened.meeting.phases[0].actual_seconds == 90
     reopened.close()

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
+from .paths import user_agenda_dir
 
 PHASE_KINDS = ("safety", "follow_ups", "timeline", "observations", "five_whys", "actions", "review", "notes")
 DEFAULT_AGENDA = "standard-90"
-CONFIG_DIR_ENV = "PMTUI_CONFIG_DIR"
 
 _AGENDA_KEYS = ("name", "description", "phases")
 _PHASE_KEYS = ("id", "title", "minutes", "kind", "prompts", "guidance", "optional")
@@ -208,13 +207,6 @@ def builtin_agenda_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "agendas"
-
-
-def user_agenda_dir() -> Path:
-    """Where the user's own agendas go; ``$PMTUI_CONFIG_DIR/agendas`` when that is set."""
-    override = os.environ.get(CONFIG_DIR_ENV)
-    base = Path(override).expanduser() if override else platformdirs.user_config_path("pmtui")
-    return base / "agendas"
 
 
 def available_agendas() -> tuple[list[Agenda], list[AgendaError]]:

@@ -20,7 +20,6 @@ import dataclasses
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +29,8 @@ from typing import Any
 from . import __version__
 from .heap import bulk_load
 from .model import SCHEMA_VERSION, Meeting, from_data
-from .store import LIST_TABLES, MeetingFile, NotAMeetingError, StoreError
+from .fsio import atomic_write
+from .store import LIST_TABLES, MeetingFile, StoreError, meeting_from
 
 PARTS = LIST_TABLES
 """The list fields of a meeting that can be loaded or left out."""
@@ -130,12 +130,7 @@ def _meeting_files(folder: Path) -> list[tuple[str, Identity]]:
 def _read_whole(path: Path) -> tuple[dict, Meeting]:
     """The data in the meeting file ``path`` and the meeting it holds, read without a lock."""
     data = MeetingFile(path, None).load()
-    try:
-        return data, from_data(Meeting, data)
-    except _SHAPE_ERRORS as exc:
-        raise NotAMeetingError(
-            f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc}); it was left untouched"
-        ) from None
+    return data, meeting_from(path, data)
 
 
 def _assemble(record: dict[str, Any], parts: tuple[str, ...]) -> Meeting | None:
@@ -223,12 +218,9 @@ def _read_cache(path: Path) -> dict[str, list]:
 
 
 def _write_cache(path: Path, entries: dict[str, list]) -> None:
-    payload = json.dumps({"header": _cache_header(), "entries": entries}, separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps({"header": _cache_header(), "entries": entries}, separators=(",", ":")))
+
+
+def has_open_actions(data_dir: Path) -> bool:
+    """True when some meeting in ``data_dir`` still has an open action item (reads the library: not on a UI loop)."""
+    return any(a.status == "open" for m in load_library(data_dir, parts=("actions",)).meetings for a in m.actions)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from .analysis.blameless import Lexicon
 from .analysis.findings import Finding, meeting_findings, text_findings
-from .model import Meeting, from_data
+from .model import Meeting
 from .paths import data_dir as resolve_data_dir
-from .store import MeetingFile, NotAMeetingError, resolve_meeting
+from .store import read_meeting, resolve_meeting
 
 FOLDER_SUFFIXES = (".md", ".txt")
 _PATH_SUFFIXES = (*FOLDER_SUFFIXES, ".markdown", ".json")
@@ -57,12 +57,7 @@ def read_text_file(path: Path) -> Source:
 
 def read_meeting_file(path: Path) -> Source:
     """A meeting file as a source, read without taking its lock."""
-    with MeetingFile.open(path, write=False) as file:
-        data = file.load()
-    try:
-        meeting = from_data(Meeting, data)
-    except (LookupError, TypeError, ValueError, AttributeError) as exc:
-        raise NotAMeetingError(f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc})") from None
+    meeting = read_meeting(path)
     return Source(meeting.id, meeting=meeting)
 
 

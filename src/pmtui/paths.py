@@ -1,13 +1,31 @@
-"""Where pmtui keeps its meeting files."""
+"""Where pmtui keeps things: the one place that knows its folders.
+
+Each folder has an environment variable that overrides the platform's
+default (tests and portable setups use them): meetings ``$PMTUI_DATA_DIR``,
+configuration (agendas, word lists) ``$PMTUI_CONFIG_DIR``, note-takers'
+outboxes ``$PMTUI_OUTBOX_DIR``, notices of shared rooms ``$PMTUI_ROOMS_DIR``.
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import platformdirs
 
-from .store import StoreError
+from .store.errors import StoreError
+
+APP = "pmtui"
+DATA_DIR_ENV = "PMTUI_DATA_DIR"
+CONFIG_DIR_ENV = "PMTUI_CONFIG_DIR"
+OUTBOX_DIR_ENV = "PMTUI_OUTBOX_DIR"
+ROOMS_DIR_ENV = "PMTUI_ROOMS_DIR"
+
+
+def _from_env(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else None
 
 
 def data_dir(explicit: str | Path | None = None) -> Path:
@@ -18,15 +36,40 @@ def data_dir(explicit: str | Path | None = None) -> Path:
     """
     if explicit:
         path = Path(explicit).expanduser()
-    elif os.environ.get("PMTUI_DATA_DIR"):
-        path = Path(os.environ["PMTUI_DATA_DIR"]).expanduser()
     else:
-        path = platformdirs.user_data_path("pmtui") / "meetings"
+        path = _from_env(DATA_DIR_ENV) or platformdirs.user_data_path(APP) / "meetings"
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
             f"cannot create the meetings folder {path}: {exc.strerror or exc}; "
-            "pass --data-dir or set PMTUI_DATA_DIR to a writable folder"
+            f"pass --data-dir or set {DATA_DIR_ENV} to a writable folder"
         ) from None
     return path
+
+
+def config_dir() -> Path:
+    """The user's configuration: ``$PMTUI_CONFIG_DIR``, else the platform's user config folder."""
+    return _from_env(CONFIG_DIR_ENV) or platformdirs.user_config_path(APP)
+
+
+def user_agenda_dir() -> Path:
+    """Where the user's own agendas go."""
+    return config_dir() / "agendas"
+
+
+def outbox_dir(explicit: str | Path | None = None) -> Path:
+    """Where outboxes live: ``explicit``, else ``$PMTUI_OUTBOX_DIR``, else the user data dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    return _from_env(OUTBOX_DIR_ENV) or platformdirs.user_data_path(APP) / "outbox"
+
+
+def rooms_dir() -> Path:
+    """Where notices of shared rooms live: ``$PMTUI_ROOMS_DIR``, else the user state dir."""
+    return _from_env(ROOMS_DIR_ENV) or platformdirs.user_state_path(APP) / "rooms"
+
+
+def rescue_dirs() -> tuple[Path, ...]:
+    """Where a rescue copy of a meeting may go when its own folder fails, best first."""
+    return Path(tempfile.gettempdir()), Path.home()

@@ -8,7 +8,6 @@ the background saver, and announced to subscribers as a :class:`Change`.
 from __future__ import annotations
 
 import math
-import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -43,7 +42,7 @@ from .model import (
     from_data,
     to_data,
 )
-from .store import MeetingFile, NotAMeetingError, Saver, SaveStatus, resolve_meeting
+from .store import MeetingFile, SaveStatus, SessionSaver, meeting_from, resolve_meeting
 from .timeparse import TimeFormatError, parse_date, parse_time, zone
 
 
@@ -137,7 +136,7 @@ def new_incident(
 
 
 class MeetingSession:
-    """Owns a meeting while it runs: validates, persists and broadcasts changes."""
+    """Owns a meeting while it runs: validates changes, tells its saver and broadcasts them."""
 
     def __init__(
         self,
@@ -145,7 +144,7 @@ class MeetingSession:
         agenda: Agenda,
         *,
         file: MeetingFile | None = None,
-        saver: Saver | None = None,
+        saver: SessionSaver | None = None,
         now: Callable[[], float] = time.time,
     ) -> None:
         self.meeting = meeting
@@ -156,9 +155,6 @@ class MeetingSession:
         self.clock = MeetingClock([p.minutes for p in self.agenda.phases], meeting.clock, now)
         self._subscribers: list[Subscriber] = []
         self._closed = False
-        self._schedule: Callable[[Callable[[], None]], object] | None = None
-        self._save_pending = False
-        self._event_data: dict[str, dict] = {}
         self._applied: set[str] = (
             {e.id for e in meeting.events}
             | {o.id for o in meeting.observations}
@@ -175,14 +171,15 @@ class MeetingSession:
         incident: Incident,
         agenda_ref: str | None = None,
         *,
-        follow_ups: bool | None = None,
+        follow_ups: bool = False,
         now: Callable[[], float] = time.time,
         on_save_status: Callable[[SaveStatus], None] | None = None,
     ) -> MeetingSession:
         """Create a new meeting file in ``data_dir`` and open it for writing.
 
         The agenda's optional follow-up phases are included when ``follow_ups``
-        says so or, when it is None, when earlier meetings have open action items.
+        says so; callers decide, usually by :func:`pmtui.library.has_open_actions`
+        run off the event loop (it reads every meeting).
         """
         agenda = resolve_agenda(agenda_ref)
         _choice(incident.severity, SEVERITIES, "severity")
@@ -190,12 +187,12 @@ class MeetingSession:
         _zone_name(incident.tz)
         meeting = Meeting(incident=incident, agenda=str(agenda.source.resolve()) if _is_path(agenda_ref) else agenda.name)
         optional = [p.id for p in agenda.phases if p.optional]
-        if optional and (follow_ups if follow_ups is not None else _has_open_actions(data_dir)):
+        if optional and follow_ups:
             meeting.included_optional = optional
         session = cls(meeting, agenda, now=now)
         file = MeetingFile.create(data_dir, to_data(meeting))
         session.file = file
-        session.saver = Saver(file, on_save_status)
+        session.saver = SessionSaver(file, meeting, on_save_status)
         return session
 
     @classmethod
@@ -211,22 +208,15 @@ class MeetingSession:
         path = resolve_meeting(data_dir, ref)
         file = MeetingFile.open(path, write=True)
         try:
-            try:
-                meeting = from_data(Meeting, file.load())
-            except (LookupError, TypeError, ValueError, AttributeError) as exc:
-                raise NotAMeetingError(
-                    f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc}); it was left untouched"
-                ) from None
+            meeting = meeting_from(path, file.load())
             agenda = resolve_agenda(meeting.agenda)
         except Exception:
             file.close()
             raise
-        return cls(meeting, agenda, file=file, saver=Saver(file, on_save_status), now=now)
+        return cls(meeting, agenda, file=file, saver=SessionSaver(file, meeting, on_save_status), now=now)
 
     def flush(self, timeout: float | None = None) -> bool:
         """Block until every change so far is on disk (False on timeout)."""
-        if self._save_pending:
-            self._submit()
         return self.saver.flush(timeout) if self.saver else True
 
     def close(self) -> bool:
@@ -239,10 +229,9 @@ class MeetingSession:
             return saved
         self._closed = True
         if self.saver:
-            if self.clock.running or self._save_pending:  # the phase times moved on since the last change
+            if self.clock.running:  # the phase times moved on since the last change
                 self._sync_phases()
-                self.saver.submit(self._data())
-                self._save_pending = False
+                self.saver.save_now()
             saved = self.saver.close()
         if self.file:
             self.file.close()
@@ -256,53 +245,22 @@ class MeetingSession:
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
 
     def defer_saves(self, schedule: Callable[[Callable[[], None]], object]) -> None:
-        """Hand changes to the saver once per ``schedule`` call (e.g. ``loop.call_soon``).
+        """Save once per ``schedule`` call (e.g. ``loop.call_soon``): a burst of changes costs one snapshot."""
+        if self.saver:
+            self.saver.defer(schedule)
 
-        A burst of changes in one event-loop iteration then costs one snapshot.
-        """
-        self._schedule = schedule
-
-    def save_target(self) -> int:
-        """The saver version that will hold every change applied so far."""
-        if self.saver is None:
-            return 0
-        return self.saver.submitted_version + (1 if self._save_pending else 0)
+    def prepare(self) -> None:
+        """Build the saved form of every event now, while nobody types (else the first save does, on the UI's loop)."""
+        if self.saver:
+            self.saver.prepare()
 
     def _commit(self, entity: Entity, op: Op, item_id: str | None = None, author: str = "") -> None:
         self._sync_phases()
-        if entity is Entity.EVENT and op in (Op.CHANGED, Op.DELETED):
-            self._event_data.pop(item_id, None)
-        if self.saver and not self._save_pending:
-            if self._schedule is None:
-                self._submit()
-            else:
-                self._save_pending = True
-                self._schedule(self._submit)
+        if self.saver and not self._closed:
+            self.saver.changed(item_id if entity is Entity.EVENT and op in (Op.CHANGED, Op.DELETED) else None)
         change = Change(entity, op, item_id, author)
         for callback in list(self._subscribers):
             callback(change)
-
-    def _submit(self) -> None:
-        self._save_pending = False
-        if self.saver and not self._closed:
-            self.saver.submit(self._data())
-
-    def prepare(self) -> None:
-        """Build the saved form of every event now, while nobody types (the first save would do it, on the UI's loop)."""
-        cache = self._event_data
-        for event in self.meeting.events:
-            if event.id not in cache:
-                cache[event.id] = to_data(event)
-
-    def _data(self) -> dict:
-        """The meeting as data; unchanged events reuse their cached form."""
-        data = to_data(dataclasses.replace(self.meeting, events=[]))
-        cache = self._event_data
-        for event in self.meeting.events:
-            if event.id not in cache:
-                cache[event.id] = to_data(event)
-        data["events"] = [cache[e.id] for e in self.meeting.events]
-        return data
 
     def _sync_phases(self) -> None:
         self.meeting.phases = [
@@ -755,14 +713,7 @@ class MeetingSession:
 
     def snapshot(self) -> Meeting:
         """A deep copy of the meeting, safe to hand to a worker thread."""
-        return from_data(Meeting, self._data())
-
-
-def _has_open_actions(data_dir: Path) -> bool:
-    """True when some meeting in ``data_dir`` still has an open action item."""
-    from .library import load_library
-
-    return any(a.status == "open" for m in load_library(data_dir).meetings for a in m.actions)
+        return from_data(Meeting, self.saver.data() if self.saver else to_data(self.meeting))
 
 
 def _is_path(ref: str | None) -> bool:

@@ -14,7 +14,6 @@ not reported: it names a gap in the system, which is the framing we want.
 from __future__ import annotations
 
 import bisect
-import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -22,9 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import platformdirs
-
-from ..agenda import CONFIG_DIR_ENV
+from ..paths import config_dir
 
 RULES: dict[str, tuple[str, str]] = {
     "human-error": (
@@ -73,9 +70,7 @@ class LexiconError(Exception):
 
 def user_lexicon_path() -> Path:
     """The user's word-list additions: ``<config dir>/blameless.toml``."""
-    override = os.environ.get(CONFIG_DIR_ENV)
-    base = Path(override).expanduser() if override else platformdirs.user_config_path("pmtui")
-    return base / LEXICON_FILE
+    return config_dir() / LEXICON_FILE
 
 
 @lru_cache(maxsize=1)

@@ -16,9 +16,9 @@ import click
 
 from ..agenda import AgendaError
 from ..importer import ImportError_
-from ..model import Meeting, from_data
+from ..model import Meeting
 from ..session import ValidationError
-from ..store import MeetingFile, NotAMeetingError, StoreError, resolve_meeting
+from ..store import StoreError, read_meeting, resolve_meeting
 from ..timeparse import TimeFormatError
 
 USER_ERRORS = (AgendaError, ImportError_, StoreError, TimeFormatError, ValidationError)
@@ -54,14 +54,7 @@ data_dir_option = click.option(
 
 def load_meeting(data_dir: Path, ref: str) -> Meeting:
     """Read meeting ``ref`` (id, id prefix or title slug) without taking its lock, for read-only commands."""
-    path = resolve_meeting(data_dir, ref)
-    with MeetingFile.open(path, write=False) as file:
-        data = file.load()
-    try:
-        return from_data(Meeting, data)
-    except (LookupError, TypeError, ValueError, AttributeError) as exc:
-        raise NotAMeetingError(f"{path} is a damaged pmtui meeting ({type(exc).__name__}: {exc}); "
-                               "it was left untouched") from None
+    return read_meeting(resolve_meeting(data_dir, ref))
 
 
 def run_app(app) -> None:

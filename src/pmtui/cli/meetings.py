@@ -10,6 +10,7 @@ import click
 
 from ..agenda import available_agendas, load_agenda
 from ..importer import ImportError_, read_events
+from ..library import has_open_actions
 from ..model import MILESTONES, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_incident
@@ -44,7 +45,10 @@ def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated,
         incident = new_incident(title, severity=severity, tz=tz, services=services, times=typed)
     except ValidationError as exc:
         fail(str(exc) if exc.field == "title" else f"--{TIME_OPTIONS.get(exc.field, exc.field)}: {exc}")
-    session = MeetingSession.create(resolve_data_dir(data_dir), incident, agenda_ref, follow_ups=follow_ups)
+    folder = resolve_data_dir(data_dir)
+    if follow_ups is None:
+        follow_ups = has_open_actions(folder)
+    session = MeetingSession.create(folder, incident, agenda_ref, follow_ups=follow_ups)
     session.close()
     click.echo(f"Created meeting '{incident.title}' ({incident.severity}, agenda {session.agenda.name}).")
     click.echo(f"Start it with: pmtui run {session.meeting.id}")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from ..fsio import atomic_write
 from ..model import Meeting
 from ..store import slugify
 from .markdown import render_postmortem
@@ -13,18 +12,9 @@ from .minutes import render_minutes
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, fsync and a rename."""
+    """Write ``text`` to ``path`` (creating its folder) with :func:`pmtui.fsio.atomic_write`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text)
 
 
 def write_markdown_exports(meeting: Meeting, directory: Path, related_titles: dict[str, str] | None = None) -> tuple[Path, Path]:

@@ -1,11 +1,10 @@
 """A note-taker's outbox on disk: every change they typed, until the facilitator has it.
 
-One JSON file per meeting URL + name, under ``$PMTUI_OUTBOX_DIR`` or the user
-data dir's ``outbox`` folder. It is rewritten atomically (temp file, fsync,
-rename, fsync of the folder) on every change, so a killed process or a power
-cut leaves either the old or the new list, never half of one. A lock file
-stops two ``pmtui join`` processes with the same name and meeting from
-sharing one outbox.
+One JSON file per meeting URL + name, in :func:`pmtui.paths.outbox_dir`. It
+is rewritten with :func:`pmtui.fsio.atomic_write` on every change, so a
+killed process or a power cut leaves either the old or the new list, never
+half of one. A lock (:mod:`pmtui.lock`) stops two ``pmtui join`` processes
+with the same name and meeting from sharing one outbox.
 """
 
 from __future__ import annotations
@@ -18,28 +17,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import platformdirs
+from ..fsio import atomic_write
+from ..lock import FileLock, LockFileError, LockHeldError
+from ..paths import OUTBOX_DIR_ENV, outbox_dir
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-OUTBOX_ENV = "PMTUI_OUTBOX_DIR"
 FORMAT_VERSION = 1
 
 
 class OutboxError(Exception):
     """The outbox cannot be used; the message is one line for the user."""
-
-
-def outbox_dir(explicit: str | Path | None = None) -> Path:
-    """Where outboxes live: ``explicit``, else ``$PMTUI_OUTBOX_DIR``, else the user data dir."""
-    if explicit:
-        return Path(explicit).expanduser()
-    if os.environ.get(OUTBOX_ENV):
-        return Path(os.environ[OUTBOX_ENV]).expanduser()
-    return platformdirs.user_data_path("pmtui") / "outbox"
 
 
 def room_key(url: str) -> str:
@@ -61,19 +47,6 @@ def outbox_path(url: str, name: str, directory: str | Path | None = None) -> Pat
     return outbox_dir(directory) / f"{slug}-{digest}.json"
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 class Outbox:
     """The ordered list of a note-taker's unacknowledged changes (each a protocol message with an 'id')."""
 
@@ -82,14 +55,14 @@ class Outbox:
         self.url = url
         self.name = name
         self.recovered: Path | None = None
-        self._lock_fd: int | None = None
+        self._file_lock: FileLock | None = None
         self._entries: dict[str, dict] = {}
         self._dirty = False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutboxError(f"cannot create the outbox folder {path.parent}: {exc.strerror or exc}; "
-                              f"set {OUTBOX_ENV} to a writable folder") from None
+                              f"set {OUTBOX_DIR_ENV} to a writable folder") from None
         self._lock()
         try:
             self._load()
@@ -156,18 +129,14 @@ class Outbox:
     # --- disk ------------------------------------------------------------------------------
 
     def _lock(self) -> None:
-        if fcntl is None:
-            return
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
+            self._file_lock = FileLock.acquire(self.path.with_name(self.path.name + ".lock"))
+        except LockHeldError as exc:
             who = f" as {self.name!r}" if self.name else ""
-            raise OutboxError(f"another 'pmtui join'{who} is already running for this meeting on this machine; "
-                              "use it, or pick another --name") from None
-        self._lock_fd = fd
+            raise OutboxError(f"another 'pmtui join'{who} is already running for this meeting on this machine "
+                              f"({exc.holder}); use it, or pick another --name") from None
+        except LockFileError as exc:
+            raise OutboxError(str(exc)) from None
 
     def close(self) -> None:
         """Write deferred removals and release the lock (the file stays for the next start)."""
@@ -175,9 +144,9 @@ class Outbox:
             self.flush()
         except OSError:
             pass
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        if self._file_lock is not None:
+            self._file_lock.release()
+            self._file_lock = None
 
     def _load(self) -> None:
         try:
@@ -201,17 +170,5 @@ class Outbox:
     def _save(self) -> None:
         data = {"version": FORMAT_VERSION, "url": self.url, "name": self.name,
                 "entries": list(self._entries.values())}
-        payload = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, self.path)
-        _fsync_dir(self.path.parent)
+        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
         self._dirty = False

@@ -1,9 +1,9 @@
 """The meetings shared from this machine, so ``pmtui serve`` finds one without ``--room``.
 
 ``pmtui run --share`` leaves a notice (address, token, title, process id) in
-``$PMTUI_ROOMS_DIR`` or the user state dir's ``rooms`` folder, readable by its
-user only, and removes it when it stops sharing. A notice whose process is
-gone (``kill -9``) is not listed, and is cleared on the next look.
+:func:`pmtui.paths.rooms_dir`, readable by its user only, and removes it
+when it stops sharing. A notice whose process is gone (``kill -9``) is not
+listed, and is cleared on the next look.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-ROOMS_ENV = "PMTUI_ROOMS_DIR"
+from ..fsio import atomic_write
+from ..paths import rooms_dir
 
 
 @dataclass(frozen=True)
@@ -28,23 +27,13 @@ class SharedRoom:
     pid: int
 
 
-def rooms_dir() -> Path:
-    """Where the notices live: ``$PMTUI_ROOMS_DIR``, else the user state dir."""
-    override = os.environ.get(ROOMS_ENV)
-    return Path(override).expanduser() if override else platformdirs.user_state_path("pmtui") / "rooms"
-
-
 def announce(room: SharedRoom) -> Path | None:
     """Leave the notice of ``room``; its path, or None when it cannot be written (sharing works regardless)."""
     folder = rooms_dir()
     path = folder / f"room-{room.pid}-{room.url.rsplit(':', 1)[-1]}.json"
-    temp = path.with_suffix(".tmp")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump({"url": room.url, "token": room.token, "title": room.title, "pid": room.pid}, file)
-        os.replace(temp, path)
+        atomic_write(path, json.dumps({"url": room.url, "token": room.token, "title": room.title, "pid": room.pid}))
     except OSError:
         return None
     return path

@@ -391,29 +391,21 @@ class RoomServer:
         return parse_event_line(line, tz=self.session.meeting.incident.tz, on=self.session.incident_date())
 
     def _save_target(self) -> int:
-        """The saver version that holds everything applied so far (acks wait until it is on disk).
-
-        A session that defers its snapshots may say so with ``save_target()``.
-        """
-        target = getattr(self.session, "save_target", None)
-        if callable(target):
-            return target()
+        """The saver version that holds everything applied so far (acks wait until it is on disk)."""
         saver = self.session.saver
-        return saver.submitted_version if saver is not None else 0
+        return saver.save_target() if saver is not None else 0
 
     async def _ack_loop(self) -> None:
-        """Acknowledge changes once the saver has written them (polls only while acks wait)."""
+        """Acknowledge changes once the saver has written them (the saver wakes this; nothing polls)."""
         assert self._ack_wakeup is not None
         while True:
             await self._ack_wakeup.wait()
             self._ack_wakeup.clear()
-            waited = 0.0
             while self._acks:
+                saver = self.session.saver
+                if saver is not None:
+                    await saver.wait_saved(self._acks[0].version)
                 self._send_ready_acks()
-                if self._acks:
-                    delay = 0.002 if waited < 0.25 else 0.025
-                    await asyncio.sleep(delay)
-                    waited += delay
 
     def _send_ready_acks(self) -> None:
         """Acknowledge every change the saver has written (acks are kept in version order)."""

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from ...agenda import DEFAULT_AGENDA, AgendaError, available_agendas
+from ...library import has_open_actions
 from ...model import SEVERITIES
 from ...session import MeetingSession, ValidationError, new_incident
 from ...store import MeetingSummary, StoreError, list_meetings
@@ -132,6 +133,7 @@ class NewMeetingDialog(ModalScreen[str | None]):
         super().__init__()
         self.data_dir = data_dir
         self.agendas, self.agenda_errors = available_agendas()
+        self._creating = False
 
     def compose(self) -> ComposeResult:
         names = [a.name for a in self.agendas]
@@ -160,9 +162,16 @@ class NewMeetingDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#new-title", Input).focus()
 
-    def action_create(self) -> None:
-        """Create the meeting file; a refusal stays in the form on one line."""
+    async def action_create(self) -> None:
+        """Create the meeting file; a refusal stays in the form on one line.
+
+        Whether to include the follow-up phases depends on every earlier
+        meeting's action items: that scan runs on a thread, not the UI's loop.
+        """
+        if self._creating:
+            return
         agenda = str(self.query_one("#new-agenda", Select).value)
+        self._creating = True
         try:
             incident = new_incident(
                 self.query_one("#new-title", Input).value,
@@ -170,13 +179,16 @@ class NewMeetingDialog(ModalScreen[str | None]):
                 services=self.query_one("#new-services", Input).value,
                 tz=self.query_one("#new-tz", Input).value,
             )
-            session = MeetingSession.create(self.data_dir, incident, agenda, now=self.app.now)
+            follow_ups = await asyncio.to_thread(has_open_actions, self.data_dir)
+            session = MeetingSession.create(self.data_dir, incident, agenda, follow_ups=follow_ups, now=self.app.now)
         except (ValidationError, AgendaError, StoreError) as exc:
             self._error(str(exc))
             return
         except OSError as exc:
             self._error(f"cannot create the meeting in {self.data_dir}: {exc.strerror or exc}")
             return
+        finally:
+            self._creating = False
         session.close()
         self.dismiss(session.meeting.id)
 
@@ -186,12 +198,12 @@ class NewMeetingDialog(ModalScreen[str | None]):
         error.add_class("-shown")
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_create()
+    async def _submitted(self) -> None:
+        await self.action_create()
 
     @on(Button.Pressed, "#new-create")
-    def _create_pressed(self) -> None:
-        self.action_create()
+    async def _create_pressed(self) -> None:
+        await self.action_create()
 
     @on(Button.Pressed, "#new-cancel")
     def _cancel_pressed(self) -> None:
