@@ -18,10 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meetings import make_meeting  # noqa: E402
-
-from pmtui.export import render  # noqa: E402
-from pmtui.model import to_data  # noqa: E402
+from meetings import make_meeting
+from pmtui.export import render
+from pmtui.model import to_data
 
 TARGET = 10.0
 

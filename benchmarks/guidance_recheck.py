@@ -21,13 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meetings import START, make_meeting  # noqa: E402
-
-from pmtui.model import to_data  # noqa: E402
-from pmtui.store import MeetingFile  # noqa: E402
-from pmtui.tui.app import make_app  # noqa: E402
-from pmtui.tui.views.timeline import TimelineView  # noqa: E402
-from pmtui.tui.widgets.guidance import GuidancePanel  # noqa: E402
+from meetings import START, make_meeting
+from pmtui.model import to_data
+from pmtui.store import MeetingFile
+from pmtui.tui.app import make_app
+from pmtui.tui.views.timeline import TimelineView
+from pmtui.tui.widgets.guidance import GuidancePanel
 
 EVENTS = 2000
 TARGET_MS = 100.0

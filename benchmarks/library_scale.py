@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from library_factory import write_random_library  # noqa: E402
-
 from pmtui.library import CACHE_DIR  # noqa: E402
 
 OPEN_HOME = (

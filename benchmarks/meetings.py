@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pmtui.model import (
@@ -22,7 +22,7 @@ from pmtui.model import (
 from pmtui.store import MeetingFile
 
 TITLE = "Checkout errors after connection pool change"
-START = datetime(2026, 11, 17, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
 TIMELINE_PHASE = 1  # standard-90: safety, timeline, …
 _ACTORS = ("priya", "deploy bot", "alertmanager", "checkout-api", "incident commander", "support")
 _WORDS = ("checkout", "errors", "pool", "connections", "rollback", "latency", "alert", "pages", "on-call",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meetings import TITLE, write_meeting  # noqa: E402
-from startup import (  # noqa: E402
+from meetings import TITLE, write_meeting
+from startup import (
     BASELINE_TEXT,
     Terminal,
     baseline_command,

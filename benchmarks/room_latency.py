@@ -39,7 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -199,7 +199,7 @@ def seed_meeting(data_dir: Path, count: int) -> str:
 
     session = MeetingSession.create(data_dir, Incident("Benchmark: checkout errors"), "standard-90")
     session.update_incident(impact_start="2026-03-14 09:00")
-    start = datetime(2026, 3, 14, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
     session.import_events([
         TimelineEvent(time=start + timedelta(seconds=7 * n), description=f"seeded event {n}", actor="seed",
                       author="facilitator")

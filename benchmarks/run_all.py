@@ -16,13 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import export  # noqa: E402
-import guidance_recheck  # noqa: E402
-import memory  # noqa: E402
-import saving  # noqa: E402
-import startup  # noqa: E402
-import textual  # noqa: E402
-import typing_latency  # noqa: E402
+import textual
+
+import export
+import guidance_recheck
+import memory
+import saving
+import startup
+import typing_latency
 
 
 def machine() -> str:

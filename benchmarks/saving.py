@@ -28,11 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meetings import START, write_meeting  # noqa: E402
-
-from pmtui.model import to_data  # noqa: E402
-from pmtui.session import MeetingSession  # noqa: E402
-from pmtui.store import MeetingFile, SessionSaver  # noqa: E402
+from meetings import START, write_meeting
+from pmtui.model import to_data
+from pmtui.session import MeetingSession
+from pmtui.store import MeetingFile, SessionSaver
 
 SIZES = (20, 2000)
 LOOP_COST_TARGET_MS = 2.0

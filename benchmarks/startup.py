@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meetings import TITLE, write_meeting  # noqa: E402
+from meetings import TITLE, write_meeting
 
 TARGET = 1.5
 BASELINE_TEXT = "pmtui start-up baseline"

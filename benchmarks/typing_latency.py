@@ -35,15 +35,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from meetings import START, TITLE, write_meeting  # noqa: E402
-from startup import Terminal, environment, pmtui_command  # noqa: E402
-from textual import events  # noqa: E402
-from textual.app import App  # noqa: E402
-from textual.widgets import Input  # noqa: E402
+from textual import events
+from textual.app import App
+from textual.widgets import Input
 
-from pmtui.changes import Entity, Op  # noqa: E402
-from pmtui.tui.app import make_app  # noqa: E402
-from pmtui.tui.views.timeline import TimelineView  # noqa: E402
+from meetings import START, TITLE, write_meeting
+from pmtui.changes import Entity, Op
+from pmtui.tui.app import make_app
+from pmtui.tui.views.timeline import TimelineView
+from startup import Terminal, environment, pmtui_command
 
 SIZES = (20, 2000)
 SCREEN = (160, 45)

@@ -24,7 +24,7 @@ Fixed library, for meeting ``k`` in 0..29 (id ``m00``..``m29``):
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pmtui.model import (
@@ -52,7 +52,7 @@ from pmtui.store import MeetingFile
 TODAY = date(2026, 6, 1)
 """The day the fixed library's figures are computed on."""
 
-FIRST_CREATED = datetime(2026, 1, 2, 9, 0, tzinfo=timezone.utc)
+FIRST_CREATED = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
 SERVICES = ("checkout-api", "search", "auth", "payments")
 TITLES = (
     "Checkout errors after connection pool change",
@@ -179,11 +179,7 @@ def write_fixed_library(data_dir: Path) -> list[Meeting]:
 
 # --- random, realistic meetings ------------------------------------------------
 
-_WORDS = (
-    "checkout api database pool replica latency timeout deploy rollback config cache queue worker "
-    "alert pager dashboard certificate dns retry backoff shard index memory cpu disk network "
-    "load balancer canary feature flag migration schema lock contention throttling quota"
-).split()
+_WORDS = ["checkout", "api", "database", "pool", "replica", "latency", "timeout", "deploy", "rollback", "config", "cache", "queue", "worker", "alert", "pager", "dashboard", "certificate", "dns", "retry", "backoff", "shard", "index", "memory", "cpu", "disk", "network", "load", "balancer", "canary", "feature", "flag", "migration", "schema", "lock", "contention", "throttling", "quota"]
 _PEOPLE = ("Priya Nair", "Jo Okafor", "Lee Chen", "Ana Costa", "Sam Rivera", "Mia Park", "Tom Berg", "")
 
 
@@ -241,7 +237,7 @@ def random_meeting(rng: random.Random, now: datetime) -> Meeting:
 def write_random_library(data_dir: Path, count: int, *, seed: int = 2026, now: datetime | None = None) -> None:
     """Write ``count`` random meetings (reproducible for a given ``seed``) into ``data_dir``."""
     rng = random.Random(seed)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     for _ in range(count):
         meeting = random_meeting(rng, now)
         meeting.id = f"{rng.getrandbits(32):08x}"

@@ -9,7 +9,7 @@ Usage: store_writer.py MODE PATH, where MODE is
 
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pmtui.model import Meeting, TimelineEvent, from_data, to_data
@@ -33,7 +33,7 @@ def main(mode: str, path: Path) -> int:
     meeting = from_data(Meeting, file.load())
     while True:
         n = len(meeting.events) + 1
-        meeting.events.append(TimelineEvent(time=datetime.now(timezone.utc), description=f"event {n}"))
+        meeting.events.append(TimelineEvent(time=datetime.now(UTC), description=f"event {n}"))
         file.save(to_data(meeting))
         print(n, flush=True)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pmtui.analysis.metrics import GAP_THRESHOLD_SECONDS, incident_metrics, timeline_gaps
 from pmtui.model import Incident, TimelineEvent
 from pmtui.timeparse import format_duration, parse_time
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def at(hh: int, mm: int, ss: int = 0) -> datetime:

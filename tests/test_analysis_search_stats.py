@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from library_factory import fixed_meeting, write_fixed_library
 
+from library_factory import fixed_meeting, write_fixed_library
 from pmtui.analysis.search import SEARCH_DIGEST, Passage, excerpt, pack_passages, passages, search, unpack_passages
 from pmtui.analysis.stats import STATS_PARTS, incident_day, incident_stats
 from pmtui.library import Library, load_library
@@ -70,7 +70,7 @@ def test_search_without_the_digest_reads_the_meetings(fixed_dir, searchable):
 def test_passages_say_where_the_text_is():
     meeting = fixed_meeting(3)
     meeting.incident.tz = "Europe/Berlin"
-    meeting.events = [TimelineEvent(datetime(2026, 1, 16, 13, 37, tzinfo=timezone.utc), "DNS record expired",
+    meeting.events = [TimelineEvent(datetime(2026, 1, 16, 13, 37, tzinfo=UTC), "DNS record expired",
                                     "bob", "https://status")]
     meeting.observations = [Observation("lucky", "  ")]
     meeting.chains = [WhyChain("Payments failed", root_cause=RootCause("No expiry alert", "monitoring gap"))]
@@ -153,7 +153,7 @@ def test_stats_of_an_empty_window(stats_library):
 def test_incident_day_is_in_the_incident_zone_and_falls_back_to_the_meeting():
     meeting = fixed_meeting(9)  # no milestone times
     assert incident_day(meeting) == date(2026, 2, 16)
-    meeting.incident.impact_start = datetime(2026, 3, 31, 23, 30, tzinfo=timezone.utc)
+    meeting.incident.impact_start = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
     meeting.incident.tz = "Asia/Tokyo"
     assert incident_day(meeting) == date(2026, 4, 1)
     meeting.incident.tz = "Mars/Olympus"

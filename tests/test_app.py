@@ -8,6 +8,7 @@ import pytest
 from textual.command import CommandList
 from textual.widgets import Digits, Label
 
+from helpers import FixedClock, paste_line
 from pmtui.clock import PhaseStatus
 from pmtui.model import Incident
 from pmtui.session import MeetingSession
@@ -16,7 +17,6 @@ from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.views.base import PhaseView
 from pmtui.tui.views.observations import ObservationList, ObservationsView
 from pmtui.tui.widgets.clock import AgendaList, ClockPanel
-from helpers import FixedClock, paste_line
 
 
 @pytest.fixture

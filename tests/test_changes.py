@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pmtui.agenda import resolve_agenda
 from pmtui.changes import Change, Entity, Op
@@ -22,7 +22,7 @@ from pmtui.tui.app import make_app
 from pmtui.tui.views.timeline import TimelineView
 
 FIXED = 1_795_000_000.0
-DAY = datetime(2026, 11, 17, tzinfo=timezone.utc)
+DAY = datetime(2026, 11, 17, tzinfo=UTC)
 SHOWN_TO_NOTE_TAKERS = {Entity.EVENT, Entity.OBSERVATION, Entity.CHAIN, Entity.CLOCK, Entity.PHASE, Entity.INCIDENT}
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from library_factory import TODAY, write_fixed_library
 
+from library_factory import TODAY, write_fixed_library
 from pmtui.cli import main
 from pmtui.cli import tracking as cli_tracking
 from pmtui.export.github import github_script

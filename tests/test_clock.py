@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
+from helpers import FixedClock
 from pmtui.clock import MeetingClock, PhaseStatus, format_delta, format_remaining
 from pmtui.model import ClockState
-from helpers import FixedClock
 
 T0 = 1_700_000_000.0
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from textual.widgets import DataTable, Input, Label, OptionList, Select
 
+from helpers import FixedClock, create_meeting
 from pmtui.demo import demo_meeting
 from pmtui.model import Meeting
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.dialogs import AttendeesDialog, IncidentDialog, JumpToPhaseDialog
 from pmtui.tui.screens.meeting import MeetingScreen
-from helpers import FixedClock, create_meeting
 
 T0 = 1_795_000_000.0
 MEETING_ID = "demo0001"
@@ -76,8 +76,8 @@ async def test_incident_dialog_saves_title_severity_and_time(tmp_path):
         incident = app.session.meeting.incident
         assert incident.title == "Pool exhaustion"
         assert incident.severity == "SEV1"
-        assert incident.detected == datetime(2026, 11, 17, 14, 39, tzinfo=timezone.utc)
-        assert incident.acknowledged == datetime(2026, 11, 17, 14, 41, 10, tzinfo=timezone.utc)
+        assert incident.detected == datetime(2026, 11, 17, 14, 39, tzinfo=UTC)
+        assert incident.acknowledged == datetime(2026, 11, 17, 14, 41, 10, tzinfo=UTC)
         topbar = str(app.screen.query_one("#incident-title", Label).render())
         assert "SEV1" in topbar and "Pool exhaustion" in topbar
     app.close_session()
@@ -107,8 +107,8 @@ async def test_incident_dialog_refuses_a_bad_time_and_stays_open(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
         assert incident.title == "Renamed" and incident.tz == "Europe/Berlin"
-        assert incident.mitigated == datetime(2026, 11, 17, 14, 52, tzinfo=timezone.utc)
-        assert incident.detected == datetime(2026, 11, 17, 14, 38, 45, tzinfo=timezone.utc)
+        assert incident.mitigated == datetime(2026, 11, 17, 14, 52, tzinfo=UTC)
+        assert incident.detected == datetime(2026, 11, 17, 14, 38, 45, tzinfo=UTC)
     app.close_session()
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmtui.model import PRIORITIES
 from pmtui.entry_grammar import (
     ActionEntry,
     EventEntry,
@@ -17,8 +16,9 @@ from pmtui.entry_grammar import (
     parse_event_line,
     parse_priority,
 )
+from pmtui.model import PRIORITIES
 
-UTC = timezone.utc
+UTC = UTC
 DAY = date(2026, 3, 14)
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from markdown_it import MarkdownIt
@@ -50,7 +50,7 @@ SECTIONS = [
 
 
 def utc(hour: int, minute: int, second: int = 0) -> datetime:
-    return datetime(2026, 3, 14, hour, minute, second, tzinfo=timezone.utc)
+    return datetime(2026, 3, 14, hour, minute, second, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def meeting() -> Meeting:
     )
     return Meeting(
         incident,
-        created=datetime(2026, 3, 16, 9, 0, tzinfo=timezone.utc),
+        created=datetime(2026, 3, 16, 9, 0, tzinfo=UTC),
         attendees=[
             Attendee("Ana", "facilitator"),
             Attendee("Bo", "incident commander"),
@@ -290,7 +290,7 @@ def test_timeline_in_time_order_with_decisions_milestones_and_links(meeting):
 def test_timeline_shows_dates_when_events_span_days():
     events = [
         TimelineEvent(utc(23, 59), "late"),
-        TimelineEvent(datetime(2026, 3, 15, 0, 5, tzinfo=timezone.utc), "early"),
+        TimelineEvent(datetime(2026, 3, 15, 0, 5, tzinfo=UTC), "early"),
     ]
     [timeline] = tables(section(render_postmortem(Meeting(Incident("x"), events=events)), "Timeline"))
     assert [row[0] for row in timeline[1:]] == ["2026-03-14 23:59:00", "2026-03-15 00:05:00"]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from pmtui.analysis.action_scores import MAX_URGENT, action_scores, focus_note, latest_due, score_action, vague_reason
 from pmtui.model import ActionItem, Incident, Meeting
 
-CREATED = datetime(2026, 3, 16, 9, 0, tzinfo=timezone.utc)
+CREATED = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 
 
 def good(**changes) -> ActionItem:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -278,7 +278,7 @@ def test_default_lexicon_falls_back_and_reloads_when_the_file_changes(user_folde
 
 
 def at(hour: int, minute: int) -> datetime:
-    return datetime(2026, 3, 14, hour, minute, tzinfo=timezone.utc)
+    return datetime(2026, 3, 14, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line, screen_text, show_phase, until
 from pmtui.demo import demo_meeting
 from pmtui.model import Meeting, Observation, TimelineEvent, Why, WhyChain
 from pmtui.tui.app import make_app
@@ -18,7 +19,6 @@ from pmtui.tui.views.review import ReviewView
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets import guidance as guidance_widgets
 from pmtui.tui.widgets.guidance import FindingList, GuidancePanel, QualityReport
-from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line, screen_text, show_phase, until
 
 TIMELINE, OBSERVATIONS, FIVE_WHYS, ACTIONS, REVIEW = 1, 2, 3, 4, 5  # phases of standard-90
 BLAME = "Bob forgot to update the config"
@@ -197,7 +197,7 @@ async def test_a_chain_with_two_whys_says_keep_asking_why(tmp_path):
 
 async def test_a_vague_unowned_action_gets_a_low_grade_and_its_issues(tmp_path):
     meeting = demo()
-    meeting.created = datetime.fromtimestamp(FIXED_EPOCH, timezone.utc)  # the meeting is today
+    meeting.created = datetime.fromtimestamp(FIXED_EPOCH, UTC)  # the meeting is today
     app = make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_phase(app, pilot, ACTIONS, ActionsView)

@@ -7,8 +7,8 @@ import gc
 import threading
 
 import pytest
-from library_factory import fixed_meeting, write_meeting
 
+from library_factory import fixed_meeting, write_meeting
 from pmtui import heap
 from pmtui.demo import create_demo
 from pmtui.library import load_library

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
+from helpers import FixedClock, create_meeting
 from pmtui.model import ActionItem, Incident, Meeting, to_data
 from pmtui.session import MeetingSession
 from pmtui.store import MeetingFile, list_meetings, meeting_to_tables
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.home import HomeScreen, NewMeetingDialog
 from pmtui.tui.screens.meeting import MeetingScreen
-from helpers import FixedClock, create_meeting
 
 T0 = 1_795_000_000.0
-CREATED = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+CREATED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 MEETINGS = [
     ("aaaa0001", "Checkout errors after connection pool change", "SEV2"),
     ("bbbb0002", "[auth] Login latency spike during certificate rotation", "SEV3"),

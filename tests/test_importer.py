@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from pmtui.importer import ImportError_, read_events
 
-UTC = timezone.utc
+UTC = UTC
 DAY = date(2026, 3, 14)
 
 

@@ -18,6 +18,7 @@ import venv
 from pathlib import Path
 
 import pytest
+
 from pty_terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[1]

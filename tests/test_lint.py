@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from helpers import create_meeting
 from pmtui.cli.lint import lint
 from pmtui.model import Incident, Meeting, Observation, TimelineEvent, to_data
 from pmtui.store import MeetingFile
-from helpers import create_meeting
 
 DRAFT = """# Checkout outage
 
@@ -43,7 +43,7 @@ def meeting(data_dir) -> Meeting:
     meeting = Meeting(
         Incident("Checkout outage", tz="UTC"),
         id="abcd1234",
-        events=[TimelineEvent(datetime(2026, 3, 14, 14, 37, tzinfo=timezone.utc), "Someone deleted it by mistake")],
+        events=[TimelineEvent(datetime(2026, 3, 14, 14, 37, tzinfo=UTC), "Someone deleted it by mistake")],
         observations=[Observation("went_poorly", "We should have rolled back sooner")],
     )
     create_meeting(data_dir, meeting)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,7 +33,7 @@ def test_clock_times_fall_on_the_day_of_the_first_full_time_in_the_incident_zone
     tokyo = ZoneInfo("Asia/Tokyo")
     assert (incident.title, incident.severity, incident.tz, incident.services) == ("Late outage", "SEV2", "Asia/Tokyo",
                                                                                   ["a", "b"])
-    assert incident.impact_start == datetime(2026, 3, 14, 15, 30, tzinfo=timezone.utc)
+    assert incident.impact_start == datetime(2026, 3, 14, 15, 30, tzinfo=UTC)
     assert incident.detected == datetime(2026, 3, 15, 0, 45, tzinfo=tokyo)
     assert incident.resolved is None
 

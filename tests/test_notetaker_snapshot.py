@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from helpers import FixedClock, create_meeting
 from pmtui.room.client import ConnectionState, RoomClient
 from pmtui.room.protocol import parse_server_message
 from pmtui.room.server import RoomServer
@@ -13,7 +14,6 @@ from pmtui.session import MeetingSession
 from pmtui.tui.notetaker.app import NoteTakerApp
 from test_room_support import TOKEN
 from test_view_timeline import FIXED, demo
-from helpers import FixedClock, create_meeting
 
 
 class ReplayClient(RoomClient):

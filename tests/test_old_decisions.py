@@ -4,7 +4,7 @@ is folded into the review phase's notes when the file is read, and is never writ
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -23,7 +23,7 @@ def write_old_file(folder, *, decisions=DECISIONS, review_note="") -> Meeting:
     """A meeting file as pmtui wrote it while meetings kept a list of decisions."""
     meeting = Meeting(
         Incident("Pool exhausted", tz="UTC"),
-        events=[TimelineEvent(datetime(2026, 3, 14, 14, 52, tzinfo=timezone.utc), "Rolled back", decision_point=True)],
+        events=[TimelineEvent(datetime(2026, 3, 14, 14, 52, tzinfo=UTC), "Rolled back", decision_point=True)],
         phases=[PhaseRecord("timeline", "Timeline", 25), PhaseRecord("review", "Review and next steps", 15)],
         notes={"timeline": "ran long", **({"review": review_note} if review_note else {})},
     )

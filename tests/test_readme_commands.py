@@ -20,12 +20,12 @@ from pathlib import Path
 
 import click
 import pytest
-from pty_terminal import Terminal
 
 from pmtui.cli import main
 from pmtui.entry_grammar import parse_action_line
 from pmtui.room.registry import shared_rooms
 from pmtui.session import MeetingSession
+from pty_terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))

@@ -18,7 +18,6 @@ from pmtui.room.client import RoomClient
 from pmtui.room.outbox import Outbox
 from test_room_support import TOKEN, events_by, room, until  # noqa: F401 (fixture)
 
-
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
 """The installed console script; the tests fail (not skip) without it."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Label
 
+from helpers import paste
 from pmtui.clock import format_remaining
 from pmtui.room.server import RoomServer
 from pmtui.tui.app import make_app
@@ -12,7 +13,6 @@ from pmtui.tui.notetaker.dialogs import NameScreen
 from pmtui.tui.notetaker.screen import PENDING
 from pmtui.tui.widgets.room_status import RoomStatus
 from test_room_support import TOKEN, new_meeting, room, until  # noqa: F401 (fixture)
-from helpers import paste
 
 
 def _text(app: NoteTakerApp, selector: str) -> str:

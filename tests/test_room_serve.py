@@ -137,7 +137,7 @@ async def test_serve_answers_http_and_a_browser_joins_asks_the_name_and_adds_an_
         serve.terminate()
         try:
             await asyncio.wait_for(serve.wait(), 10)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             serve.kill()
             await serve.wait()
         log.close()

@@ -316,18 +316,17 @@ async def test_acks_wait_until_the_change_is_on_disk(room):
 
 async def test_events_of_one_loop_pass_go_out_together_and_in_the_order_they_happened(room):
     session = room.session
-    async with aiohttp.ClientSession() as http:
-        async with http.ws_connect(f"{room.url}/ws?token={TOKEN}") as ws:
-            assert (await ws.receive_json())["type"] == "welcome"
-            first = session.add_event("14:01", "one", "a", author="facilitator")
-            message = await ws.receive_json(timeout=5)
-            assert message["type"] == "event" and message["event"]["id"] == first.id  # alone: one event
+    async with aiohttp.ClientSession() as http, http.ws_connect(f"{room.url}/ws?token={TOKEN}") as ws:
+        assert (await ws.receive_json())["type"] == "welcome"
+        first = session.add_event("14:01", "one", "a", author="facilitator")
+        message = await ws.receive_json(timeout=5)
+        assert message["type"] == "event" and message["event"]["id"] == first.id  # alone: one event
 
-            burst = [session.add_event(f"14:1{n}", f"burst {n}", "b", author="facilitator") for n in range(3)]
-            session.update_event(burst[0].id, description="burst 0, reworded")
-            session.delete_event(burst[1].id)  # in the same pass: the removal must not overtake the add
-            message = await ws.receive_json(timeout=5)
-            assert message["type"] == "events"
-            assert [e["id"] for e in message["events"]] == [b.id for b in burst]  # one message, each once
-            assert message["events"][0]["description"] == "burst 0, reworded"  # its latest form
-            assert await ws.receive_json(timeout=5) == {"type": "event_removed", "id": burst[1].id}
+        burst = [session.add_event(f"14:1{n}", f"burst {n}", "b", author="facilitator") for n in range(3)]
+        session.update_event(burst[0].id, description="burst 0, reworded")
+        session.delete_event(burst[1].id)  # in the same pass: the removal must not overtake the add
+        message = await ws.receive_json(timeout=5)
+        assert message["type"] == "events"
+        assert [e["id"] for e in message["events"]] == [b.id for b in burst]  # one message, each once
+        assert message["events"][0]["description"] == "burst 0, reworded"  # its latest form
+        assert await ws.receive_json(timeout=5) == {"type": "event_removed", "id": burst[1].id}

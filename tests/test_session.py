@@ -6,23 +6,23 @@ import asyncio
 import json
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from helpers import FixedClock
 from pmtui.agenda import AgendaError, resolve_agenda
 from pmtui.analysis.metrics import incident_metrics
+from pmtui.changes import Change, Entity, Op
 from pmtui.demo import create_demo
 from pmtui.entry_grammar import parse_action_line, parse_event_line
 from pmtui.model import PRIORITY_DUE_DAYS, Incident, Meeting, TimelineEvent, to_data
-from pmtui.changes import Change, Entity, Op
 from pmtui.session import MeetingSession, ValidationError
 from pmtui.store import MeetingLockedError, StoreError
 from pmtui.timeparse import format_duration
-from helpers import FixedClock
 
-UTC = timezone.utc
+UTC = UTC
 T0 = 1_700_000_000.0
 
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -38,9 +38,9 @@ from pmtui.model import (
 from pmtui.paths import data_dir
 from pmtui.store import (
     MeetingFile,
-    MeetingStorage,
     MeetingLockedError,
     MeetingNotFoundError,
+    MeetingStorage,
     NewerSchemaError,
     NotAMeetingError,
     Saver,
@@ -55,7 +55,7 @@ from pmtui.store import (
 )
 
 WRITER = Path(__file__).with_name("store_writer.py")
-T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 
 
 def make_meeting(title: str = "Database outage", *, id: str | None = None, created: datetime = T0) -> Meeting:

@@ -7,20 +7,20 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from helpers import create_meeting
 from pmtui.export import render
 from pmtui.model import Incident, Meeting, TimelineEvent, from_data
 from pmtui.store import MeetingFile
-from helpers import create_meeting
 
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
 pytestmark = pytest.mark.skipif(PMTUI is None, reason="the pmtui console script is not installed next to this Python")
 
-START = datetime(2026, 3, 14, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 HOLDER = """
 import sys, time
 from datetime import datetime, timedelta, timezone

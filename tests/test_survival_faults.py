@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label
 
+from helpers import paste_line, until
 from pmtui.model import Incident, Meeting, from_data, to_data
 from pmtui.session import MeetingSession
 from pmtui.store import RESCUE_PREFIX, MeetingFile, StoreError, write_rescue_copy
 from pmtui.tui.app import make_app
 from pmtui.tui.views.timeline import TimelineView
-from helpers import paste_line, until
 
 FAULTS = {
     "read-only": ("replace", errno.EROFS),

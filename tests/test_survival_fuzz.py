@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -26,7 +26,7 @@ from pmtui.timeparse import TimeFormatError, parse_time, zone
 
 DAY = date(2026, 3, 14)
 BERLIN = zone("Europe/Berlin")
-START = datetime(2026, 3, 14, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text a person might type in a field: anything but the field separator and line breaks.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +19,7 @@ from pmtui.timeparse import (
     zone,
 )
 
-UTC = timezone.utc
+UTC = UTC
 DAY = date(2026, 3, 14)
 BERLIN = ZoneInfo("Europe/Berlin")
 

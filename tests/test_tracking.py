@@ -7,12 +7,12 @@ import random
 import shlex
 import shutil
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from library_factory import FIXED_ACTIONS, TODAY, created, fixed_meeting, random_meeting, write_fixed_library
 
+from library_factory import FIXED_ACTIONS, TODAY, created, fixed_meeting, random_meeting, write_fixed_library
 from pmtui import library as library_module
 from pmtui.demo import demo_meeting
 from pmtui.export.github import github_login, github_script, incident_label
@@ -142,7 +142,7 @@ def test_a_copied_meeting_file_is_reported_once(own_dir):
 
 def test_from_data_round_trips_and_ignores_fields_of_later_versions():
     rng = random.Random(7)
-    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
     for meeting in [demo_meeting(now=0.0), fixed_meeting(7), *(random_meeting(rng, now) for _ in range(5))]:
         data = to_data(meeting)
         data["incident"]["added_in_a_later_version"] = 1
@@ -243,7 +243,7 @@ def test_write_status_goes_through_the_session(own_dir):
     write_status(own_dir, action, "done", "  replaced the pool  ")
     item = find_action(load_library(own_dir, TRACKING_PARTS), "a050").item
     assert (item.status, item.status_note) == ("done", "replaced the pool")
-    assert (datetime.now(timezone.utc) - item.status_changed).total_seconds() < 60
+    assert (datetime.now(UTC) - item.status_changed).total_seconds() < 60
     assert not (own_dir / "m05.json.lock").exists()
 
 

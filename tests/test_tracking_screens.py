@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 import shutil
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
-from library_factory import TODAY, write_fixed_library
 from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
+from library_factory import TODAY, write_fixed_library
 from pmtui.agenda import Phase
 from pmtui.library import CACHE_DIR, load_library
 from pmtui.model import Incident
@@ -213,7 +213,7 @@ class FollowUpsApp(App):
 
 @pytest.fixture
 def session(data_dir):
-    noon = datetime.combine(TODAY, time(12), timezone.utc).timestamp()
+    noon = datetime.combine(TODAY, time(12), UTC).timestamp()
     session = MeetingSession.open(data_dir, "m29", now=lambda: noon)
     yield session
     session.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import DataTable, Input, Label, OptionList
 
+from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line, screen_text, show_phase
 from pmtui.demo import demo_meeting
 from pmtui.model import ActionItem, Meeting, RootCause, Why, WhyChain
 from pmtui.tui.app import make_app
@@ -15,7 +16,6 @@ from pmtui.tui.screens.action_dialogs import EditActionDialog, LinkRootCauseDial
 from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.views.actions import ActionsView
 from pmtui.tui.widgets.quick_entry import QuickEntry
-from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line, screen_text, show_phase
 
 PHASE = 4  # "Action items" in standard-90
 

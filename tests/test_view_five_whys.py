@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Label, OptionList, Static
 
+from helpers import FIXED_EPOCH, FixedClock, create_meeting, plain, show_phase, type_line
 from pmtui.demo import demo_meeting
 from pmtui.model import ROOT_CAUSE_CATEGORIES, Meeting, RootCause, Why, WhyChain
 from pmtui.tui.app import make_app
-from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.screens.dialogs import ConfirmDialog
+from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.screens.why_dialogs import PickDialog
 from pmtui.tui.views.five_whys import ChainList, FactorList, FiveWhysView
 from pmtui.tui.widgets.quick_entry import QuickEntry
-from helpers import FIXED_EPOCH, FixedClock, create_meeting, plain, show_phase, type_line
 
 PHASE = 3  # "Root cause analysis (Five Whys)" in standard-90
 DEMO_PROBLEM = "Checkout requests failed for 23 minutes"

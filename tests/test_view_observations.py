@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Label
 
+from helpers import FixedClock, create_meeting, plain, show_phase, type_line
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.screens.why_dialogs import TextDialog
 from pmtui.tui.views.observations import ObservationList, ObservationsView
 from pmtui.tui.widgets.quick_entry import QuickEntry
-from helpers import FixedClock, create_meeting, plain, show_phase, type_line
 
 PHASE = 2  # "What went well, what went poorly, where we got lucky" in standard-90
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label
 
+from helpers import FixedClock, create_meeting, paste, paste_line, screen_text, show_phase
 from pmtui.tui.app import make_app
 from pmtui.tui.views import review
 from pmtui.tui.views.review import ReviewView
-from helpers import FixedClock, create_meeting, paste, paste_line, screen_text, show_phase
 
 PHASE = 5  # "Review and next steps" in standard-90
 ACTIONS_PHASE = 4

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from textual.widgets import Label
 
+from helpers import FixedClock, create_meeting, paste_line, plain
 from pmtui.demo import demo_meeting
+from pmtui.entry_grammar import AttendeeEntry, parse_attendee_line
 from pmtui.model import Meeting
 from pmtui.tui.app import make_app
-from pmtui.entry_grammar import AttendeeEntry, parse_attendee_line
 from pmtui.tui.views.safety import EXPECTATIONS, PRINCIPLE, AttendeeTable, Checklist, SafetyView
 from pmtui.tui.widgets.quick_entry import QuickEntry
-from helpers import FixedClock, create_meeting, paste_line, plain
 
 FIXED = 1_795_000_000.0
-DAY = datetime(2026, 11, 17, tzinfo=timezone.utc)
+DAY = datetime(2026, 11, 17, tzinfo=UTC)
 
 
 def demo() -> Meeting:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Label
 
+from helpers import FixedClock, create_meeting, paste, paste_line
 from pmtui.analysis.metrics import timeline_gaps
 from pmtui.demo import demo_meeting
 from pmtui.model import Incident, Meeting, TimelineEvent
@@ -20,10 +21,9 @@ from pmtui.tui.screens.event_dialogs import EditEventDialog, MilestoneDialog
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets.metrics import IncidentMetricsBar
 from pmtui.tui.widgets.quick_entry import QuickEntry
-from helpers import FixedClock, create_meeting, paste, paste_line
 
 FIXED = 1_795_000_000.0
-DAY = datetime(2026, 11, 17, tzinfo=timezone.utc)
+DAY = datetime(2026, 11, 17, tzinfo=UTC)
 
 
 def at(clock: str) -> datetime:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .model import (
@@ -22,7 +22,7 @@ from .model import (
 )
 from .store import MeetingFile
 
-_DAY = datetime(2026, 11, 17, tzinfo=timezone.utc)
+_DAY = datetime(2026, 11, 17, tzinfo=UTC)
 
 _EVENTS = [
     ("14:30:12", "Deploy of checkout-api v2.31 starts (connection pool size lowered from 50 to 5)", "deploy bot", "https://ci.example.com/runs/8812", False),
@@ -39,7 +39,7 @@ _EVENTS = [
 def demo_meeting(now: float | None = None) -> Meeting:
     """An example SEV2 post-mortem, part-way through its timeline phase."""
     now = time.time() if now is None else now
-    at = {t: datetime.combine(_DAY.date(), datetime.strptime(t, "%H:%M:%S").time(), timezone.utc) for t, *_ in _EVENTS}
+    at = {t: datetime.combine(_DAY.date(), datetime.strptime(t, "%H:%M:%S").time(), UTC) for t, *_ in _EVENTS}
     incident = Incident(
         title="Checkout errors after connection pool change",
         severity="SEV2",

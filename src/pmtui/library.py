@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .fsio import atomic_write
 from .heap import bulk_load
 from .model import SCHEMA_VERSION, Meeting, from_data
-from .fsio import atomic_write
 from .store import LIST_TABLES, MeetingFile, StoreError, meeting_from
 
 PARTS = LIST_TABLES

@@ -10,9 +10,9 @@ import dataclasses
 import secrets
 import types
 import typing
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -57,7 +57,7 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def default_due(priority: str, start: date) -> date:

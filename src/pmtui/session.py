@@ -11,7 +11,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .agenda import Agenda, Phase, resolve_agenda
@@ -333,7 +333,7 @@ class MeetingSession:
             raise ValidationError(str(exc)) from None
 
     def _moment(self) -> datetime:
-        return datetime.fromtimestamp(self.now(), timezone.utc)
+        return datetime.fromtimestamp(self.now(), UTC)
 
     def today(self) -> date:
         """Today's date by the session's clock, in the incident's time zone."""

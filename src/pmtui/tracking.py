@@ -7,7 +7,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 from .library import Library
@@ -174,7 +174,7 @@ def _completion(items: list[ActionItem], start: date, today: date) -> Completion
 
 
 def _in_window(item: ActionItem, start: date, today: date) -> bool:
-    made = item.created.astimezone(timezone.utc).date()
+    made = item.created.astimezone(UTC).date()
     return start <= made <= today or (item.due is not None and start <= item.due <= today)
 
 

@@ -154,30 +154,21 @@ def _read_user_file(path: Path) -> dict[str, dict[str, list[str]]]:
 _TOKEN = re.compile(r"@[\w.-]*\w|\w+(?:[-'’]\w+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SKIP = frozenset(
-    "the a an our their his her its my your this these those one another every each some any all also then "
-    "later finally eventually again so just even still both only".split()
+    ["the", "a", "an", "our", "their", "his", "her", "its", "my", "your", "this", "these", "those", "one", "another", "every", "each", "some", "any", "all", "also", "then", "later", "finally", "eventually", "again", "so", "just", "even", "still", "both", "only"]
 )
 _STOP = frozenset(
-    "who whom whose that which on in at of for from with during by to into onto about after before over under "
-    "via was were is are be been being had has have did does do didn't doesn't don't wasn't weren't hasn't "
-    "hadn't should shouldn't should've could couldn't would wouldn't will won't must might can can't cannot "
-    "never not".split()
+    ["who", "whom", "whose", "that", "which", "on", "in", "at", "of", "for", "from", "with", "during", "by", "to", "into", "onto", "about", "after", "before", "over", "under", "via", "was", "were", "is", "are", "be", "been", "being", "had", "has", "have", "did", "does", "do", "didn't", "doesn't", "don't", "wasn't", "weren't", "hasn't", "hadn't", "should", "shouldn't", "should've", "could", "couldn't", "would", "wouldn't", "will", "won't", "must", "might", "can", "can't", "cannot", "never", "not"]
 )
 _IRREGULAR_PAST = frozenset(
-    "ran gave took made broke forgot went sent put set left got saw let wrote chose kept hit shut cut began did "
-    "had was were read thought told caught brought bought found lost spent drove sat stood understood fell felt "
-    "held knew led meant met paid said sold spoke threw tore won wore".split()
+    ["ran", "gave", "took", "made", "broke", "forgot", "went", "sent", "put", "set", "left", "got", "saw", "let", "wrote", "chose", "kept", "hit", "shut", "cut", "began", "did", "had", "was", "were", "read", "thought", "told", "caught", "brought", "bought", "found", "lost", "spent", "drove", "sat", "stood", "understood", "fell", "felt", "held", "knew", "led", "meant", "met", "paid", "said", "sold", "spoke", "threw", "tore", "won", "wore"]
 )
 _IRREGULAR_PARTICIPLE = frozenset(
-    "run read done seen made caught taken thought told sent put set kept left got gotten brought bought found "
-    "lost spent hit shut cut paid said led held built sold understood stood begun gone come become meant spun "
-    "split spread hung won dealt felt heard let shot fed lent slept swept struck taught sought fought rebuilt "
-    "rerun reset upset".split()
+    ["run", "read", "done", "seen", "made", "caught", "taken", "thought", "told", "sent", "put", "set", "kept", "left", "got", "gotten", "brought", "bought", "found", "lost", "spent", "hit", "shut", "cut", "paid", "said", "led", "held", "built", "sold", "understood", "stood", "begun", "gone", "come", "become", "meant", "spun", "split", "spread", "hung", "won", "dealt", "felt", "heard", "let", "shot", "fed", "lent", "slept", "swept", "struck", "taught", "sought", "fought", "rebuilt", "rerun", "reset", "upset"]
 )
-_NOT_VERBS = frozenset("need speed feed seed breed shed bleed embed".split())
-_NOT_ADVERBS = frozenset("only supply reply apply assembly anomaly family july italy rally ally poly".split())
-_NOUN_SUFFIXES = tuple("tion sion ment ness ity ing ance ence ure ism age ics ers ors".split())
-_DETERMINERS = frozenset("the a an our their its this that these those".split())
+_NOT_VERBS = frozenset(["need", "speed", "feed", "seed", "breed", "shed", "bleed", "embed"])
+_NOT_ADVERBS = frozenset(["only", "supply", "reply", "apply", "assembly", "anomaly", "family", "july", "italy", "rally", "ally", "poly"])
+_NOUN_SUFFIXES = tuple(["tion", "sion", "ment", "ness", "ity", "ing", "ance", "ence", "ure", "ism", "age", "ics", "ers", "ors"])
+_DETERMINERS = frozenset(["the", "a", "an", "our", "their", "its", "this", "that", "these", "those"])
 _SUBJECT_REACH = 40  # characters: a nearer person subject is part of a finding's excerpt
 
 _MASK = re.compile(

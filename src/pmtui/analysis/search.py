@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..library import Library
 from ..model import Meeting
@@ -136,4 +136,4 @@ def _clock(moment: datetime, tz: str) -> str:
     try:
         return f"{local(moment, tz):%H:%M}"
     except TimeFormatError:
-        return f"{moment.astimezone(timezone.utc):%H:%M}"
+        return f"{moment.astimezone(UTC):%H:%M}"

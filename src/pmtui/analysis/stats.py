@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import UTC, date
 
 from ..library import Library
 from ..model import FISHBONE_CATEGORIES, ROOT_CAUSE_CATEGORIES, SEVERITIES, Meeting
@@ -60,7 +60,7 @@ def incident_day(meeting: Meeting) -> date:
     try:
         return local(moment, meeting.incident.tz).date()
     except TimeFormatError:
-        return moment.astimezone(timezone.utc).date()
+        return moment.astimezone(UTC).date()
 
 
 def incident_stats(library: Library, since: date | None = None) -> IncidentStats:

@@ -260,7 +260,7 @@ class RoomClient:
         if ws is not None and not ws.closed:
             try:
                 await asyncio.wait_for(ws.close(), 2.0)
-            except (asyncio.TimeoutError, ConnectionError, RuntimeError):
+            except (TimeoutError, ConnectionError, RuntimeError):
                 pass
         if self._task is not None:
             self._task.cancel()
@@ -427,20 +427,20 @@ class RoomClient:
                         self._set_state(ConnectionState("refused", "wrong room token: ask the facilitator for --token"))
                         return
                     reason = f"HTTP {exc.status}"
-                except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                     reason = _describe(exc)
                 else:
                     try:
                         if await self._converse(ws):
                             attempt = 0
-                    except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+                    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                         log.debug("connection lost: %s", exc)
                     finally:
                         self._ws = None
                         if not ws.closed:
                             try:
                                 await asyncio.wait_for(ws.close(), 2.0)
-                            except (asyncio.TimeoutError, ConnectionError, RuntimeError):
+                            except (TimeoutError, ConnectionError, RuntimeError):
                                 pass
                     reason = "connection lost"
                 if self._stopping:
@@ -451,7 +451,7 @@ class RoomClient:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), delay)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
 
     async def _converse(self, ws: aiohttp.ClientWebSocketResponse) -> bool:
@@ -586,5 +586,5 @@ async def probe(url: str, token: str, *, timeout: float = 5.0) -> tuple[str, str
         if exc.status == 401:
             return "refused", "wrong room token"
         return "unreachable", f"HTTP {exc.status} (is that the address pmtui shows?)"
-    except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         return "unreachable", _describe(exc)

@@ -109,7 +109,7 @@ class _Client:
             if not self.ws.closed:
                 try:
                     await self.ws.close(code=WSCloseCode.GOING_AWAY, message=b"bye")
-                except (ConnectionError, RuntimeError, asyncio.TimeoutError):
+                except (TimeoutError, ConnectionError, RuntimeError):
                     pass
 
 

@@ -13,11 +13,11 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
+from ..heap import release, settle
 from ..model import to_data
 from ..room.config import RoomConfig
 from ..session import MeetingSession
 from ..store import SaveStatus, StoreError, write_rescue_copy
-from ..heap import release, settle
 from .messages import ExportFinished, SaveStatusChanged
 
 HIGH_CONTRAST = Theme(

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from textual.app import App
 
+from ...heap import release
 from ...room import protocol
 from ...room.client import ConnectionState, RoomClient, RoomUpdate
 from ...room.outbox import Outbox, OutboxError
 from ...room.protocol import ProtocolError
-from ...heap import release
 from .dialogs import NameScreen
 from .screen import ConnectionChanged, NoteTakerScreen, RoomUpdated
 

@@ -31,6 +31,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from ...clock import format_remaining
 from ...entry_grammar import QuickEntryError
+from ...heap import settle
 from ...room.client import Acked, ConnectionState, Notice, Rejected, RoomClient, RoomUpdate
 from ...room.protocol import (
     AddWhy,
@@ -48,7 +49,6 @@ from ...room.protocol import (
 )
 from ...room.view import EventRow, NotesView, NotYours, ObservationRow, typed_text
 from ...timeparse import TimeFormatError
-from ...heap import settle
 from ..screens.dialogs import ConfirmDialog
 from ..widgets.event_table import Column, EventTable
 from ..widgets.quick_entry import QuickEntry

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -25,7 +25,7 @@ from .dialogs import CANCEL, form_row
 def _created(summary: MeetingSummary) -> str:
     """When the meeting was created, as 'YYYY-MM-DD HH:MM' in UTC."""
     try:
-        return datetime.fromisoformat(summary.created).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+        return datetime.fromisoformat(summary.created).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return summary.created[:16]
 

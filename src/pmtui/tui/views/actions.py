@@ -10,11 +10,11 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from ...agenda import Phase
-from ...changes import Change, Entity, Op
-from ...entry_grammar import ACTION_HINT, parse_action_line
 from ...analysis.action_scores import ActionScore, focus_note, score_action
 from ...analysis.blameless import default_lexicon
 from ...analysis.depth import chain_flags
+from ...changes import Change, Entity, Op
+from ...entry_grammar import ACTION_HINT, parse_action_line
 from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog

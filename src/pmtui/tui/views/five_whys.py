@@ -16,10 +16,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...agenda import Phase
-from ...changes import Change, Entity, Op
-from ...entry_grammar import parse_factor_line
 from ...analysis.blameless import default_lexicon
 from ...analysis.depth import chain_flags
+from ...changes import Change, Entity, Op
+from ...entry_grammar import parse_factor_line
 from ...model import (
     FISHBONE_CATEGORIES,
     OBSERVATION_LABELS,

@@ -15,8 +15,8 @@ from textual.events import DescendantBlur, DescendantFocus
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Markdown
 
-from ...analysis import guidance
 from ...agenda import Phase
+from ...analysis import guidance
 from ...changes import Change, Entity
 from ...export.markdown import render_postmortem
 from ...model import Meeting

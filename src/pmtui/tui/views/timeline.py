@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.theme import Theme
 
 from ...analysis.metrics import TimelineGap, timeline_gaps
-from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
+from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...timeparse import format_duration, local
 from ..widgets.event_table import Column, EventTable
 from ..widgets.guidance import MARKER, GuidancePanel

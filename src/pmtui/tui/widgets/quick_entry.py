@@ -13,7 +13,6 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input, Label
 
-
 EDITING_KEYS = {key.strip(): binding.action for binding in Input.BINDINGS if binding.action != "submit"
                 for key in binding.key.split(",")}
 """Input's own keys (backspace, ctrl+u, arrows…) and their actions, which EntryLine runs as keys."""
