@@ -179,7 +179,11 @@ def write_fixed_library(data_dir: Path) -> list[Meeting]:
 
 # --- random, realistic meetings ------------------------------------------------
 
-_WORDS = ["checkout", "api", "database", "pool", "replica", "latency", "timeout", "deploy", "rollback", "config", "cache", "queue", "worker", "alert", "pager", "dashboard", "certificate", "dns", "retry", "backoff", "shard", "index", "memory", "cpu", "disk", "network", "load", "balancer", "canary", "feature", "flag", "migration", "schema", "lock", "contention", "throttling", "quota"]
+_WORDS = (
+    "checkout api database pool replica latency timeout deploy rollback config cache queue worker "
+    "alert pager dashboard certificate dns retry backoff shard index memory cpu disk network "
+    "load balancer canary feature flag migration schema lock contention throttling quota"
+).split()
 _PEOPLE = ("Priya Nair", "Jo Okafor", "Lee Chen", "Ana Costa", "Sam Rivera", "Mia Park", "Tom Berg", "")
 
 

@@ -189,7 +189,9 @@ def _minutes(table: dict[str, Any], where: str) -> float:
 def _prompts(table: dict[str, Any], where: str) -> tuple[str, ...]:
     value = table.get("prompts", [])
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-        raise _Invalid(f"{where} has prompts = {_shown(value)}; use a list of quoted strings such as [\"...\", \"...\"]")
+        raise _Invalid(
+            f"{where} has prompts = {_shown(value)}; use a list of quoted strings such as [\"...\", \"...\"]"
+        )
     return tuple(value)
 
 

@@ -60,7 +60,9 @@ class MeetingClock:
     WARNING_SECONDS = 120
     MEETING_WARNING_SECONDS = 300
 
-    def __init__(self, planned_minutes: Sequence[float], state: ClockState, now: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, planned_minutes: Sequence[float], state: ClockState, now: Callable[[], float] = time.time
+    ) -> None:
         if not planned_minutes:
             raise ValueError("a meeting clock needs at least one phase")
         self._planned = tuple(float(m) * 60 for m in planned_minutes)

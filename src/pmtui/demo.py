@@ -25,14 +25,29 @@ from .store import MeetingFile
 _DAY = datetime(2026, 11, 17, tzinfo=UTC)
 
 _EVENTS = [
-    ("14:30:12", "Deploy of checkout-api v2.31 starts (connection pool size lowered from 50 to 5)", "deploy bot", "https://ci.example.com/runs/8812", False),
-    ("14:37:00", "Checkout error rate starts climbing (impact start)", "checkout-api", "https://grafana.example.com/d/checkout", False),
-    ("14:38:45", "Error-rate alert pages the on-call engineer", "alertmanager", "https://alerts.example.com/a/5521", False),
+    (
+        "14:30:12", "Deploy of checkout-api v2.31 starts (connection pool size lowered from 50 to 5)",
+        "deploy bot", "https://ci.example.com/runs/8812", False,
+    ),
+    (
+        "14:37:00", "Checkout error rate starts climbing (impact start)",
+        "checkout-api", "https://grafana.example.com/d/checkout", False,
+    ),
+    (
+        "14:38:45", "Error-rate alert pages the on-call engineer",
+        "alertmanager", "https://alerts.example.com/a/5521", False,
+    ),
     ("14:41:10", "On-call acknowledges the page and opens the incident channel", "priya", "", False),
-    ("14:46:30", "Database looks healthy; connection pool exhaustion errors found in logs", "priya", "https://logs.example.com/q/pool", False),
+    (
+        "14:46:30", "Database looks healthy; connection pool exhaustion errors found in logs",
+        "priya", "https://logs.example.com/q/pool", False,
+    ),
     ("14:49:05", "Roll back to v2.30 instead of raising the pool size live", "incident commander", "", True),
     ("14:52:40", "Rollback complete; error rate falling", "deploy bot", "https://ci.example.com/runs/8815", False),
-    ("15:00:00", "Error rate back to baseline; incident resolved", "priya", "https://grafana.example.com/d/checkout", False),
+    (
+        "15:00:00", "Error rate back to baseline; incident resolved",
+        "priya", "https://grafana.example.com/d/checkout", False,
+    ),
 ]
 
 

@@ -149,7 +149,8 @@ def _without_copies(folder: Path, loaded: list[tuple[str, Meeting, dict]], error
         first = kept.setdefault(meeting.id, item)
         if first is not item:
             errors.append(StoreError(
-                f"{folder / name} holds meeting {meeting.id} again (also {first[0]}); skipped: move the copy out of {folder}"
+                f"{folder / name} holds meeting {meeting.id} again (also {first[0]}); "
+                f"skipped: move the copy out of {folder}"
             ))
     return [(meeting, record) for _, meeting, record in kept.values()]
 

@@ -128,7 +128,7 @@ def new_incident(
     for name in MILESTONES:
         text = (times or {}).get(name)
         if text and text.strip():
-            moment = checked(name, lambda: parse_time(text, tz, day))
+            moment = checked(name, lambda text=text, day=day: parse_time(text, tz, day))
             day = day or moment.astimezone(zone(tz)).date()
             setattr(incident, name, moment)
     incident.title = checked("title", lambda: _require(title, "the incident title"))
@@ -185,7 +185,8 @@ class MeetingSession:
         _choice(incident.severity, SEVERITIES, "severity")
         _require(incident.title, "the incident title")
         _zone_name(incident.tz)
-        meeting = Meeting(incident=incident, agenda=str(agenda.source.resolve()) if _is_path(agenda_ref) else agenda.name)
+        agenda_name = str(agenda.source.resolve()) if _is_path(agenda_ref) else agenda.name
+        meeting = Meeting(incident=incident, agenda=agenda_name)
         optional = [p.id for p in agenda.phases if p.optional]
         if optional and follow_ups:
             meeting.included_optional = optional
@@ -361,7 +362,8 @@ class MeetingSession:
             elif name == "services":
                 value = split_services(value)
             elif name in MILESTONES:
-                value = self.parse_time(value, updates.get("tz")) if isinstance(value, str) and value.strip() else (value or None)
+                typed = isinstance(value, str) and value.strip()
+                value = self.parse_time(value, updates.get("tz")) if typed else (value or None)
             elif name not in _INCIDENT_TEXT:
                 raise ValidationError(f"unknown incident field {name!r}")
             updates[name] = value
@@ -469,7 +471,9 @@ class MeetingSession:
 
     def add_observation(self, kind: str, text: str, *, author: str = "", id: str | None = None) -> Observation | None:
         """Add what went well / poorly / where we got lucky."""
-        observation = Observation(_choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"), author)
+        observation = Observation(
+            _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"), author
+        )
         if self._seen(id):
             return None
         if id:
@@ -534,7 +538,9 @@ class MeetingSession:
             if not chain.whys:
                 raise ValidationError("this chain has no answers yet: ask the first 'why?' before naming a root cause")
             text = chain.whys[-1].text
-        chain.root_cause = RootCause(_require(text, "the root cause"), _choice(category, ROOT_CAUSE_CATEGORIES, "category"))
+        chain.root_cause = RootCause(
+            _require(text, "the root cause"), _choice(category, ROOT_CAUSE_CATEGORIES, "category")
+        )
         self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
         return chain.root_cause
 

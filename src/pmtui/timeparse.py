@@ -54,7 +54,9 @@ def _looks_iso(raw: str) -> bool:
     return bool(re.match(r"^\d{4}-\d{2}-\d{2}", raw))
 
 
-def _build(raw: str, year: int, month: int, day: int, hour: int, minute: int, second: int, tzinfo: ZoneInfo) -> datetime:
+def _build(
+    raw: str, year: int, month: int, day: int, hour: int, minute: int, second: int, tzinfo: ZoneInfo
+) -> datetime:
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=tzinfo)
     except ValueError as exc:

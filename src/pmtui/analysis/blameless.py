@@ -154,21 +154,30 @@ def _read_user_file(path: Path) -> dict[str, dict[str, list[str]]]:
 _TOKEN = re.compile(r"@[\w.-]*\w|\w+(?:[-'’]\w+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SKIP = frozenset(
-    ["the", "a", "an", "our", "their", "his", "her", "its", "my", "your", "this", "these", "those", "one", "another", "every", "each", "some", "any", "all", "also", "then", "later", "finally", "eventually", "again", "so", "just", "even", "still", "both", "only"]
+    "the a an our their his her its my your this these those one another every each some any all also then "
+    "later finally eventually again so just even still both only".split()
 )
 _STOP = frozenset(
-    ["who", "whom", "whose", "that", "which", "on", "in", "at", "of", "for", "from", "with", "during", "by", "to", "into", "onto", "about", "after", "before", "over", "under", "via", "was", "were", "is", "are", "be", "been", "being", "had", "has", "have", "did", "does", "do", "didn't", "doesn't", "don't", "wasn't", "weren't", "hasn't", "hadn't", "should", "shouldn't", "should've", "could", "couldn't", "would", "wouldn't", "will", "won't", "must", "might", "can", "can't", "cannot", "never", "not"]
+    "who whom whose that which on in at of for from with during by to into onto about after before over under "
+    "via was were is are be been being had has have did does do didn't doesn't don't wasn't weren't hasn't "
+    "hadn't should shouldn't should've could couldn't would wouldn't will won't must might can can't cannot "
+    "never not".split()
 )
 _IRREGULAR_PAST = frozenset(
-    ["ran", "gave", "took", "made", "broke", "forgot", "went", "sent", "put", "set", "left", "got", "saw", "let", "wrote", "chose", "kept", "hit", "shut", "cut", "began", "did", "had", "was", "were", "read", "thought", "told", "caught", "brought", "bought", "found", "lost", "spent", "drove", "sat", "stood", "understood", "fell", "felt", "held", "knew", "led", "meant", "met", "paid", "said", "sold", "spoke", "threw", "tore", "won", "wore"]
+    "ran gave took made broke forgot went sent put set left got saw let wrote chose kept hit shut cut began did "
+    "had was were read thought told caught brought bought found lost spent drove sat stood understood fell felt "
+    "held knew led meant met paid said sold spoke threw tore won wore".split()
 )
 _IRREGULAR_PARTICIPLE = frozenset(
-    ["run", "read", "done", "seen", "made", "caught", "taken", "thought", "told", "sent", "put", "set", "kept", "left", "got", "gotten", "brought", "bought", "found", "lost", "spent", "hit", "shut", "cut", "paid", "said", "led", "held", "built", "sold", "understood", "stood", "begun", "gone", "come", "become", "meant", "spun", "split", "spread", "hung", "won", "dealt", "felt", "heard", "let", "shot", "fed", "lent", "slept", "swept", "struck", "taught", "sought", "fought", "rebuilt", "rerun", "reset", "upset"]
+    "run read done seen made caught taken thought told sent put set kept left got gotten brought bought found "
+    "lost spent hit shut cut paid said led held built sold understood stood begun gone come become meant spun "
+    "split spread hung won dealt felt heard let shot fed lent slept swept struck taught sought fought rebuilt "
+    "rerun reset upset".split()
 )
-_NOT_VERBS = frozenset(["need", "speed", "feed", "seed", "breed", "shed", "bleed", "embed"])
-_NOT_ADVERBS = frozenset(["only", "supply", "reply", "apply", "assembly", "anomaly", "family", "july", "italy", "rally", "ally", "poly"])
-_NOUN_SUFFIXES = tuple(["tion", "sion", "ment", "ness", "ity", "ing", "ance", "ence", "ure", "ism", "age", "ics", "ers", "ors"])
-_DETERMINERS = frozenset(["the", "a", "an", "our", "their", "its", "this", "that", "these", "those"])
+_NOT_VERBS = frozenset("need speed feed seed breed shed bleed embed".split())
+_NOT_ADVERBS = frozenset("only supply reply apply assembly anomaly family july italy rally ally poly".split())
+_NOUN_SUFFIXES = tuple("tion sion ment ness ity ing ance ence ure ism age ics ers ors".split())
+_DETERMINERS = frozenset("the a an our their its this that these those".split())
 _SUBJECT_REACH = 40  # characters: a nearer person subject is part of a finding's excerpt
 
 _MASK = re.compile(
@@ -451,9 +460,9 @@ class _Scan:
                 self.add("hindsight", m.start(), m.end())
         for m in _HAD_FIRST.finditer(self.t.text):
             names = [t[0] for t in self.t.tokens(m.start(1), m.end(1))]
-            if self.t.at_sentence_start(m.start()) and _is_participle(m[2]):
-                if self.lex.person_subject(names, False) is not None:
-                    self.add("hindsight", m.start(), m.end())
+            if (self.t.at_sentence_start(m.start()) and _is_participle(m[2])
+                    and self.lex.person_subject(names, False) is not None):
+                self.add("hindsight", m.start(), m.end())
 
     def about_person(self, m: re.Match) -> None:
         """'clearly' and the like: a judgement when they describe what a person did."""

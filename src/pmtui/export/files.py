@@ -17,7 +17,9 @@ def write_text_atomic(path: Path, text: str) -> None:
     atomic_write(path, text)
 
 
-def write_markdown_exports(meeting: Meeting, directory: Path, related_titles: dict[str, str] | None = None) -> tuple[Path, Path]:
+def write_markdown_exports(
+    meeting: Meeting, directory: Path, related_titles: dict[str, str] | None = None
+) -> tuple[Path, Path]:
     """Write ``<slug>-postmortem.md`` and ``<slug>-minutes.md`` into ``directory``."""
     stem = slugify(meeting.incident.title) or meeting.id
     postmortem = directory / f"{stem}-postmortem.md"

@@ -69,7 +69,7 @@ def ws_url(url: str) -> str:
     if scheme is None or not parts.hostname:
         raise ValueError(f"cannot join {url!r}: use the address the facilitator shows, e.g. http://10.0.0.5:8765")
     try:
-        parts.port
+        _ = parts.port  # urlsplit checks the port only when it is read
     except ValueError:
         raise ValueError(f"cannot join {url!r}: the port is not a number") from None
     path = parts.path.rstrip("/")

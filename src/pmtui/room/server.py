@@ -452,7 +452,8 @@ class RoomServer:
             return
         events = list(self._outgoing.values())
         self._outgoing.clear()
-        self._send_all({"type": "event", "event": events[0]} if len(events) == 1 else {"type": "events", "events": events})
+        one = len(events) == 1
+        self._send_all({"type": "event", "event": events[0]} if one else {"type": "events", "events": events})
 
     def _on_change(self, change: Change) -> None:
         try:

@@ -70,7 +70,9 @@ class PmtuiApp(App):
 
     def open_session(self, ref: str) -> MeetingSession:
         """Open meeting ``ref`` as its one writer (raises StoreError and friends)."""
-        self.session = MeetingSession.open(self.data_dir, ref, now=self.now, on_save_status=self._save_status_from_thread)
+        self.session = MeetingSession.open(
+            self.data_dir, ref, now=self.now, on_save_status=self._save_status_from_thread
+        )
         return self.session
 
     async def on_mount(self) -> None:

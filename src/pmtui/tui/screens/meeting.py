@@ -201,7 +201,8 @@ class MeetingScreen(Screen):
 
     def action_extend(self, minutes: int) -> None:
         self.session.extend_phase(minutes)
-        self.notify(f"'{self.session.phase.title}' extended by {minutes} minute{'s' if minutes != 1 else ''}", timeout=3)
+        unit = "minute" if minutes == 1 else "minutes"
+        self.notify(f"'{self.session.phase.title}' extended by {minutes} {unit}", timeout=3)
 
     # The dialogs are imported on first use: their module is not needed for the first frame.
 

@@ -125,7 +125,8 @@ class StatsScreen(Screen):
             f"{stats.incidents} incident{'' if stats.incidents == 1 else 's'} ({period}) · w: change the period"
         )
         self.query_one("#stats-severity", Static).update(bar_chart(stats.by_severity, title="By severity"))
-        self.query_one("#stats-causes", Static).update(bar_chart(stats.by_root_cause, title="By root cause (incidents)"))
+        causes = bar_chart(stats.by_root_cause, title="By root cause (incidents)")
+        self.query_one("#stats-causes", Static).update(causes)
         self.query_one("#stats-factors", Static).update(
             bar_chart(stats.factors, title="Contributing factors by fishbone category"))
         self.query_one("#stats-times", Static).update(times_table(stats))

@@ -100,5 +100,6 @@ class AgendaList(Static):
                 mark, style = " ", ""
                 if actual >= 0.5:
                     minutes = f"{actual:.0f}/{phase.minutes:g}m"
-            table.add_row(mark, Text(phase.title, style=style), Text(minutes, style="dim" if index < snap.phase_index else ""))
+            done = index < snap.phase_index
+            table.add_row(mark, Text(phase.title, style=style), Text(minutes, style="dim" if done else ""))
         self.update(table)

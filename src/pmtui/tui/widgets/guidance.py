@@ -54,7 +54,10 @@ Scope = Callable[[Meeting], Iterable[str]]
 
 
 def text_findings(text: str, **kwargs) -> list[Finding]:
-    """The hints of one text: :func:`pmtui.analysis.findings.text_findings`, imported on first use (after the first frame)."""
+    """The hints of one text: :func:`pmtui.analysis.findings.text_findings`, imported on first use.
+
+    The import waits until hints are first checked, after the first frame.
+    """
     from ...analysis.findings import text_findings as scan
 
     return scan(text, **kwargs)

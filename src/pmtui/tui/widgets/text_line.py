@@ -23,7 +23,8 @@ class TextLine(Label):
     def show_text(self, content: str | Text) -> None:
         """Display ``content`` (a string is read as markup, as Label does)."""
         shown = self._shown
-        if type(content) is type(shown) and content == shown and getattr(content, "style", None) == getattr(shown, "style", None):
+        same_style = getattr(content, "style", None) == getattr(shown, "style", None)
+        if type(content) is type(shown) and content == shown and same_style:
             return  # (Text's == leaves its base style out)
         plain = (Text.from_markup(content) if isinstance(content, str) else content).plain
         shape = tuple(cell_len(line) for line in plain.split("\n"))
