@@ -82,7 +82,8 @@ async def load_main(url: str, names: list[str], outbox_dir: str) -> None:
 
     async def send(client: RoomClient, n: int, tag: str) -> None:
         t0 = time.perf_counter()
-        entry = client.add_event_line(f"15:{n % 60:02d}:{random.randrange(60):02d} {tag} {client.name} #{n} | {client.name}")
+        clock = f"15:{n % 60:02d}:{random.randrange(60):02d}"
+        entry = client.add_event_line(f"{clock} {tag} {client.name} #{n} | {client.name}")
         sent = sends[entry.id] = {"sender": client.name, "t0": t0}
         on_disk = asyncio.ensure_future(client.saved())  # the outbox is written off the event loop
         on_disk.add_done_callback(lambda _: sent.__setitem__("written", time.perf_counter()))
@@ -323,8 +324,9 @@ async def _drive(args, server, session, outbox_dir, probe) -> None:
 
     per_client = args.events
     rate = args.clients / args.interval
-    await round_({"cmd": "steady", "count": per_client, "interval": args.interval, "expected": per_client * args.clients},
-                 f"steady load ({args.clients} x {per_client} events, one per ~{args.interval:g} s each = ~{rate:.0f}/s)")
+    steady = {"cmd": "steady", "count": per_client, "interval": args.interval, "expected": per_client * args.clients}
+    await round_(steady, f"steady load ({args.clients} x {per_client} events, "
+                         f"one per ~{args.interval:g} s each = ~{rate:.0f}/s)")
     await round_({"cmd": "burst", "count": args.burst, "expected": args.burst * args.clients},
                  f"burst ({args.clients} x {args.burst} events at once)")
     for proc in procs:

@@ -214,13 +214,17 @@ def random_meeting(rng: random.Random, now: datetime) -> Meeting:
                       f"https://logs.example.com/q/{rng.randrange(10**6)}" if rng.random() < 0.3 else "")
         for _ in range(rng.randint(10, 60))
     ]
-    meeting.observations = [Observation(rng.choice(OBSERVATION_KINDS), _sentence(rng)) for _ in range(rng.randint(2, 8))]
+    meeting.observations = [
+        Observation(rng.choice(OBSERVATION_KINDS), _sentence(rng)) for _ in range(rng.randint(2, 8))
+    ]
     meeting.chains = [
         WhyChain(_sentence(rng), whys=[Why(_sentence(rng)) for _ in range(rng.randint(3, 5))],
                  root_cause=RootCause(_sentence(rng), rng.choice(ROOT_CAUSE_CATEGORIES)))
         for _ in range(rng.randint(1, 3))
     ]
-    meeting.factors = [ContributingFactor(_sentence(rng), rng.choice(FISHBONE_CATEGORIES)) for _ in range(rng.randint(1, 4))]
+    meeting.factors = [
+        ContributingFactor(_sentence(rng), rng.choice(FISHBONE_CATEGORIES)) for _ in range(rng.randint(1, 4))
+    ]
     meeting.actions = []
     for _ in range(rng.randint(1, 6)):
         done = rng.random() < 0.6

@@ -20,12 +20,19 @@ from pmtui.session import MeetingSession
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
 """The installed console script: these tests fail without it rather than skip (it is what users run)."""
 
-NEW_ARGS = ["--severity", "1", "--started", "2026-03-14 14:37", "--detected", "14:38:45", "--resolved", "15:00", "--services", "a,b"]
+NEW_ARGS = [
+    "--severity", "1", "--started", "2026-03-14 14:37", "--detected", "14:38:45", "--resolved", "15:00",
+    "--services", "a,b",
+]
 EVENTS_CSV = (
     "time,description,actor,evidence\n"
     "14:37,checkout errors start,alice,https://grafana\n"
     "14:38:45,pager fires,alertmanager,\n"
     "15:00,resolved,bob,\n"
+)
+SHORT_AGENDA = (
+    'name = "short"\ndescription = ""\n'
+    '[[phases]]\nid = "all"\ntitle = "All"\nminutes = 30\nkind = "notes"\n'
 )
 
 
@@ -102,7 +109,9 @@ def test_new_records_the_incident(env, data):
 
 
 def test_new_clock_times_use_the_start_date_in_the_incident_zone(env, data):
-    meeting_id = new(env, data, "late", "--tz", "Asia/Tokyo", "--started", "2026-03-14T15:30:00Z", "--detected", "00:45")
+    meeting_id = new(
+        env, data, "late", "--tz", "Asia/Tokyo", "--started", "2026-03-14T15:30:00Z", "--detected", "00:45"
+    )
     incident = export_json(env, data, meeting_id)["incident"]
     assert incident["tz"] == "Asia/Tokyo"
     assert incident["detected"] == "2026-03-15T00:45:00+09:00"
@@ -225,7 +234,9 @@ def filled(env, data, tmp_path) -> str:
         chain = session.start_chain("checkout failed")
         session.add_why(chain.id, "pool too small")
         session.set_root_cause(chain.id, "configuration error")
-        session.add_action("Validate pool size, in CI", "priya", "high", "2026-12-01", "fails below 20", root_cause_id=chain.id)
+        session.add_action(
+            "Validate pool size, in CI", "priya", "high", "2026-12-01", "fails below 20", root_cause_id=chain.id
+        )
         session.add_event("14:52", "roll back before tuning", "Sam", decision_point=True)
     finally:
         session.close()
@@ -352,13 +363,17 @@ def test_agendas_lists_the_standard_agenda(env):
 
 def test_agendas_check_good_file(env, tmp_path):
     path = tmp_path / "short.toml"
-    path.write_text('name = "short"\ndescription = ""\n[[phases]]\nid = "all"\ntitle = "All"\nminutes = 30\nkind = "notes"\n')
+    path.write_text(SHORT_AGENDA)
     assert "OK" in ok(pmtui(env, "agendas", "--check", path))
 
 
 @pytest.mark.parametrize(
     "text",
-    ['name = "bad"\nphases = [\n', 'name = "bad"\ndescription = ""\n', 'name = "bad"\ndescription = ""\n[[phases]]\nid = "a"\ntitle = "A"\nminutes = -1\nkind = "notes"\n'],
+    [
+        'name = "bad"\nphases = [\n',
+        'name = "bad"\ndescription = ""\n',
+        'name = "bad"\ndescription = ""\n[[phases]]\nid = "a"\ntitle = "A"\nminutes = -1\nkind = "notes"\n',
+    ],
 )
 def test_agendas_check_bad_file(env, tmp_path, text):
     path = tmp_path / "bad.toml"
@@ -372,7 +387,7 @@ def test_agendas_check_missing_file(env, tmp_path):
 
 def test_new_with_a_custom_agenda_file(env, data, tmp_path):
     path = tmp_path / "short.toml"
-    path.write_text('name = "short"\ndescription = ""\n[[phases]]\nid = "all"\ntitle = "All"\nminutes = 30\nkind = "notes"\n')
+    path.write_text(SHORT_AGENDA)
     meeting_id = new(env, data, "Custom", "--agenda", path)
     assert [p["phase_id"] for p in export_json(env, data, meeting_id)["phases"]] == ["all"]
 

@@ -75,7 +75,10 @@ def test_actions_listing_shows_meeting_priority_owner_due_and_lateness(fixed_dir
     header, first, *_ = result.stdout.splitlines()
     assert header.split() == ["ID", "PRIORITY", "DUE", "OVERDUE", "OWNER", "ACTION", "MEETING"]
     assert first.split("  ")[0] == "a050"
-    for part in ("critical", "2026-02-03", "118d", "Jo Okafor", "Action a050 of meeting 5", "m05 Cache stampede after deploy #5"):
+    expected_parts = (
+        "critical", "2026-02-03", "118d", "Jo Okafor", "Action a050 of meeting 5", "m05 Cache stampede after deploy #5"
+    )
+    for part in expected_parts:
         assert part in first
     assert "unassigned" in result.stdout
     assert result.stderr.startswith("pmtui: skipped: ") and "broken.json" in result.stderr
@@ -101,12 +104,14 @@ def test_actions_json(fixed_dir):
     assert [(a["id"], a["days_overdue"]) for a in data["actions"]] == [("a050", 118), ("a141", 73), ("a021", 56)]
     first = data["actions"][0]
     assert first["meeting"] == {"id": "m05", "title": "Cache stampede after deploy #5"}
-    assert (first["priority"], first["owner"], first["due"], first["status"]) == ("critical", "Jo Okafor", "2026-02-03", "open")
+    assert (first["priority"], first["owner"], first["due"], first["status"]) == (
+        "critical", "Jo Okafor", "2026-02-03", "open")
     figures = data["figures"]
     assert figures["window"]["start"] == "2026-03-04" and figures["window"]["end"] == "2026-06-01"
     assert {k: figures[k] for k in ("counted", "done", "rate", "overdue", "mean_days_to_close")} == {
         "counted": 10, "done": 4, "rate": 0.4, "overdue": 3, "mean_days_to_close": 24.25}
-    assert figures["by_priority"]["medium"] == {"counted": 4, "done": 3, "rate": 0.75, "overdue": 0, "mean_days_to_close": 29.0}
+    assert figures["by_priority"]["medium"] == {
+        "counted": 4, "done": 3, "rate": 0.75, "overdue": 0, "mean_days_to_close": 29.0}
 
 
 def test_actions_json_for_one_owner(fixed_dir):
@@ -142,7 +147,9 @@ def test_done_takes_the_data_dir_before_the_subcommand_too(own_dir):
 
 def test_done_of_an_unknown_item(own_dir):
     result = invoke("actions", "done", "zz", data_dir=own_dir, code=2)
-    assert result.stderr.splitlines()[-1] == "pmtui: no action item 'zz' in any meeting; run 'pmtui actions --all' to see the ids"
+    assert result.stderr.splitlines()[-1] == (
+        "pmtui: no action item 'zz' in any meeting; run 'pmtui actions --all' to see the ids"
+    )
 
 
 def test_done_while_the_meeting_is_open_in_the_app(own_dir):
@@ -214,7 +221,8 @@ def test_stats_json(fixed_dir):
     assert data["by_severity"] == {"SEV1": 8, "SEV2": 8, "SEV3": 7, "SEV4": 7}
     assert data["factors_by_category"] == {"people": 13, "process": 8, "technology": 7, "environment": 7}
     assert data["time_to_resolve"] == {"count": 27, "mean_seconds": 2640.0, "median_seconds": 2640.0}
-    assert [(r["category"], r["incidents"]) for r in data["recurring"]][:2] == [("code defect", 6), ("configuration error", 6)]
+    recurring = [(r["category"], r["incidents"]) for r in data["recurring"]]
+    assert recurring[:2] == [("code defect", 6), ("configuration error", 6)]
     assert data["recurring"][-1]["meetings"][0] == {"id": "m28", "title": "Queue backlog delayed order emails #28"}
 
 

@@ -188,8 +188,13 @@ def test_random_action_lines_are_valid_or_a_quick_entry_error(line):
 
 @settings(max_examples=100, deadline=None)
 @given(
-    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(lambda d: d.replace(microsecond=0)),
-    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), blacklist_characters="|"), min_size=1, max_size=20),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), blacklist_characters="|"),
+        min_size=1, max_size=20,
+    ),
     st.text(st.characters(blacklist_characters="|"), max_size=10),
 )
 def test_generated_event_lines_round_trip(moment, description, actor):

@@ -26,7 +26,9 @@ async def test_typing_a_long_line_scrolls_it_without_a_layout_per_key(monkeypatc
         await pilot.pause()
         layouts = []
         original = Screen._refresh_layout
-        monkeypatch.setattr(Screen, "_refresh_layout", lambda self, *a, **k: layouts.append(1) or original(self, *a, **k))
+        monkeypatch.setattr(
+            Screen, "_refresh_layout", lambda self, *a, **k: layouts.append(1) or original(self, *a, **k)
+        )
         line = pilot.app.query_one(EntryLine)
         await pilot.press(*"14:37 a line much longer than the thirty columns of this screen")
         await pilot.pause()

@@ -89,7 +89,9 @@ CHILD = textwrap.dedent("""
     from pmtui.room.outbox import Outbox
 
     async def main(url, token, name, count):
-        client = RoomClient(url, token, name=name, outbox=Outbox.for_room(url, name), backoff_base=0.02, backoff_cap=0.1)
+        client = RoomClient(
+            url, token, name=name, outbox=Outbox.for_room(url, name), backoff_base=0.02, backoff_cap=0.1
+        )
         await client.start()
         for n in range(count):
             client.add_event_line(f"14:{n:02d} typed before the kill {n} | {name}")

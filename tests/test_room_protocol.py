@@ -24,7 +24,8 @@ def msg(**fields) -> str:
 
 def test_valid_messages_parse_into_their_types():
     assert parse_client_message(msg(type="hello", name="  alice ")) == Hello("alice")
-    assert parse_client_message(msg(type="add_event", id=ID, line="14:37 x | a | e")) == AddEvent(ID, line="14:37 x | a | e")
+    assert parse_client_message(msg(type="add_event", id=ID, line="14:37 x | a | e")) == AddEvent(
+        ID, line="14:37 x | a | e")
     assert parse_client_message(msg(type="add_event", id=ID, time="14:37", description="x")) == AddEvent(
         ID, time="14:37", description="x")
     assert parse_client_message(msg(type="add_observation", id=ID, kind="lucky", text="phew")) == AddObservation(
@@ -58,7 +59,7 @@ def test_valid_messages_parse_into_their_types():
         (msg(type="hello", name=True), None, "a boolean"),
         (msg(type="hello", name="a", version=99), None, "not supported"),
         ('{"type": "hello", "name": "a", "name": "b"}', None, "duplicate key"),
-        ('{"type": "add_event", "id": "%s", "time": Infinity, "description": "x"}' % ID, None, "not JSON"),
+        (f'{{"type": "add_event", "id": "{ID}", "time": Infinity, "description": "x"}}', None, "not JSON"),
         ('"\\ud800"', None, "JSON object"),
         (msg(type="add_event", id=ID, line="14:00 \ud800"), ID, "surrogate"),
         ("[" * 100_000, None, "too large"),

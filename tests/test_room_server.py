@@ -226,7 +226,7 @@ async def test_malformed_oversized_and_unknown_messages_get_errors_and_never_rea
     bad = [
         ("not json", None),
         ("[1, 2, 3]", None),
-        ('{"type": "add_event", "id": "%s", "line": "14:00 x", "line": "14:01 y"}' % valid_id, None),
+        (f'{{"type": "add_event", "id": "{valid_id}", "line": "14:00 x", "line": "14:01 y"}}', None),
         (json.dumps({"type": "delete_event", "id": valid_id}), valid_id),
         (json.dumps({"type": "next_phase"}), None),
         (json.dumps({"type": "add_event", "id": "short", "line": "14:00 x"}), None),
@@ -236,7 +236,7 @@ async def test_malformed_oversized_and_unknown_messages_get_errors_and_never_rea
         (json.dumps({"type": "add_event", "id": valid_id, "line": "14:00 bad\u0000byte"}), valid_id),
         (json.dumps({"type": "add_event", "id": valid_id, "line": "not a time at all"}), valid_id),
         (json.dumps({"type": "add_observation", "id": valid_id, "kind": "meh", "text": "x"}), valid_id),
-        ('{"type": "add_event", "id": "%s", "time": NaN, "description": "x"}' % valid_id, None),
+        (f'{{"type": "add_event", "id": "{valid_id}", "time": NaN, "description": "x"}}', None),
         ("[" * 5000 + "]" * 5000, None),
         (json.dumps({"type": "add_event", "id": valid_id, "line": "14:00 " + "y" * 1990, "pad": "z" * 15000}), None),
     ]

@@ -132,7 +132,8 @@ def test_update_incident(session, rec):
     )
     one(rec, Entity.INCIDENT, Op.CHANGED)
     inc = session.meeting.incident
-    assert (inc.title, inc.severity, inc.services, inc.summary, inc.tz) == ("New title", "SEV3", ["api", "db"], "s", "Europe/Berlin")
+    assert (inc.title, inc.severity, inc.services, inc.summary, inc.tz) == (
+        "New title", "SEV3", ["api", "db"], "s", "Europe/Berlin")
     assert inc.detected == at(14, 38, 45) and inc.resolved == at(15, 0)
     metrics = incident_metrics(inc)
     assert format_duration(metrics.time_to_detect) == "1m45s" and format_duration(metrics.duration) == "23m"
@@ -180,7 +181,9 @@ def test_attendees(session, rec):
 
 
 def test_add_event(session, rec):
-    event = session.add_event("14:38:45", " pager fires ", " alertmanager ", " link ", author="lee", decision_point=True)
+    event = session.add_event(
+        "14:38:45", " pager fires ", " alertmanager ", " link ", author="lee", decision_point=True
+    )
     one(rec, Entity.EVENT, Op.ADDED, event.id, "lee")
     assert session.meeting.events == [event]
     assert (event.time, event.description, event.actor, event.evidence, event.author, event.decision_point) == (
@@ -241,7 +244,8 @@ def add_event_line(session: MeetingSession, line: str, **kwargs) -> TimelineEven
 def test_add_event_line(session, rec):
     event = add_event_line(session, "14:37 checkout errors start | alice | https://grafana", author="lee", id="c-3")
     one(rec, Entity.EVENT, Op.ADDED, event.id, "lee")
-    assert (event.time, event.description, event.actor, event.evidence) == (at(14, 37), "checkout errors start", "alice", "https://grafana")
+    assert (event.time, event.description, event.actor, event.evidence) == (
+        at(14, 37), "checkout errors start", "alice", "https://grafana")
     assert add_event_line(session, "14:37 checkout errors start", id="c-3") is None
     assert len(session.meeting.events) == 1
 
@@ -365,8 +369,12 @@ def test_add_action(session, rec):
         kinds=["prevents recurrence"], root_cause_id=chain.id,
     )
     one(rec, Entity.ACTION, Op.ADDED, item.id)
-    assert (item.description, item.owner, item.priority, item.due, item.success_criteria, item.kinds, item.root_cause_id) == (
-        "Validate pool size", "priya", "high", date(2026, 12, 1), "CI fails below 20", ["prevents recurrence"], chain.id,
+    fields = (
+        item.description, item.owner, item.priority, item.due, item.success_criteria, item.kinds, item.root_cause_id
+    )
+    assert fields == (
+        "Validate pool size", "priya", "high", date(2026, 12, 1), "CI fails below 20", ["prevents recurrence"],
+        chain.id,
     )
     assert session.add_action("x", due=date(2027, 1, 1)).due == date(2027, 1, 1)
     assert session.add_action("x", due="+1w").due == session.today() + timedelta(days=7)
@@ -381,7 +389,8 @@ def add_action_line(session: MeetingSession, line: str):
 def test_add_action_line(session, rec):
     item = add_action_line(session, "Add alert | lee | P1 | | alert fires in staging")
     one(rec, Entity.ACTION, Op.ADDED, item.id)
-    assert (item.description, item.owner, item.priority, item.success_criteria) == ("Add alert", "lee", "high", "alert fires in staging")
+    assert (item.description, item.owner, item.priority, item.success_criteria) == (
+        "Add alert", "lee", "high", "alert fires in staging")
     assert item.due == session.today() + timedelta(days=21)
     assert add_action_line(session, "x | | | 2026-12-01").due == date(2026, 12, 1)
 
@@ -395,7 +404,10 @@ def test_update_and_toggle_action(session, rec):
         kinds=["improves detection"], root_cause_id=chain.id,
     )
     one(rec, Entity.ACTION, Op.CHANGED, item.id)
-    assert (item.description, item.owner, item.priority, item.due, item.success_criteria, item.kinds, item.root_cause_id) == (
+    fields = (
+        item.description, item.owner, item.priority, item.due, item.success_criteria, item.kinds, item.root_cause_id
+    )
+    assert fields == (
         "y", "o", "low", date(2027, 1, 1), "c", ["improves detection"], chain.id,
     )
     session.update_action(item.id, due=None, root_cause_id=None)
@@ -647,7 +659,10 @@ def fill(s: MeetingSession, fake: FixedClock) -> None:
     s.add_why(chain.id, "pool too small")
     s.set_root_cause(chain.id, "configuration error")
     s.add_factor("Friday deploy", "process")
-    s.add_action("validate pool", "priya", "high", "2026-12-01", "CI fails", kinds=["prevents recurrence"], root_cause_id=chain.id)
+    s.add_action(
+        "validate pool", "priya", "high", "2026-12-01", "CI fails",
+        kinds=["prevents recurrence"], root_cause_id=chain.id,
+    )
     s.set_note("timeline", "n")
     s.set_review(document_owner="Sam", publication_date="2026-03-20")
     s.start_clock()
@@ -752,7 +767,9 @@ def test_second_writer_is_refused_in_another_process(tmp_path, fake, files):
         "try:\n    MeetingSession.open(Path(sys.argv[1]), sys.argv[2])\n"
         "except MeetingLockedError as e:\n    print(e); sys.exit(3)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path), s.meeting.id], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), s.meeting.id], capture_output=True, text=True, timeout=30
+    )
     assert done.returncode == 3, done.stderr
     assert "open in another pmtui" in done.stdout
 
@@ -793,7 +810,10 @@ def test_agenda_file_given_as_a_relative_path_still_opens_elsewhere(tmp_path, fa
 
 def test_custom_agenda_file(tmp_path, fake, files):
     path = tmp_path / "short.toml"
-    path.write_text('name = "short"\ndescription = ""\n[[phases]]\nid = "all"\ntitle = "All"\nminutes = 30\nkind = "notes"\n')
+    path.write_text(
+        'name = "short"\ndescription = ""\n'
+        '[[phases]]\nid = "all"\ntitle = "All"\nminutes = 30\nkind = "notes"\n'
+    )
     s = MeetingSession.create(tmp_path, incident(), str(path), now=fake)
     s.close()
     again = MeetingSession.open(tmp_path, s.meeting.id, now=fake)

@@ -85,7 +85,11 @@ def make_meeting(title: str = "Database outage", *, id: str | None = None, creat
             )
         ],
         factors=[ContributingFactor("Alert was noisy", "technology")],
-        actions=[ActionItem("Add pool alert", owner="Bo", priority="high", due=date(2024, 5, 22), kinds=["improves detection"])],
+        actions=[
+            ActionItem(
+                "Add pool alert", owner="Bo", priority="high", due=date(2024, 5, 22), kinds=["improves detection"]
+            )
+        ],
         clock=ClockState(phase_index=1, elapsed=[60.0, 12.5], extended=[0.0, 0.0], started_at=1.0),
         notes={"timeline": "ran long"},
         publication_date=date(2024, 5, 3),

@@ -59,8 +59,10 @@ class Holder:
     """A python process that holds the meeting open as its writer (``mode``: 'hold' or 'churn')."""
 
     def __init__(self, data_dir: Path, meeting_id: str, mode: str, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", HOLDER, str(data_dir), meeting_id, mode], env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(data_dir), meeting_id, mode], env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
         assert self.process.stdout.readline().strip() == "READY", self.process.stderr.read()
 
     def stop(self) -> None:

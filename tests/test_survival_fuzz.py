@@ -128,8 +128,11 @@ def _read(suffix: str, payload: bytes):
 @given(st.sampled_from([".csv", ".json"]), st.one_of(
     st.binary(max_size=300),
     st.text(max_size=300).map(str.encode),
-    st.lists(st.sampled_from(["time,description", ",", "\n", '"', "14:37", "x", "\x00", "[", "{", "}", '"time":',
-                              "\ufeff", "]", "null", "actor", "evidence"]), max_size=25).map(lambda p: "".join(p).encode()),
+    st.lists(
+        st.sampled_from(["time,description", ",", "\n", '"', "14:37", "x", "\x00", "[", "{", "}", '"time":',
+                         "\ufeff", "]", "null", "actor", "evidence"]),
+        max_size=25,
+    ).map(lambda p: "".join(p).encode()),
 ))
 def test_any_import_file_gives_events_or_an_import_error(suffix, payload):
     result = _read(suffix, payload)

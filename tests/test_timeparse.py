@@ -233,6 +233,8 @@ def test_format_duration(seconds, expected):
     assert format_duration(seconds) == expected
 
 
-@pytest.mark.parametrize(("seconds", "expected"), [(0, "00:00"), (1500, "25:00"), (190, "03:10"), (5400, "90:00"), (-190, "03:10")])
+@pytest.mark.parametrize(
+    ("seconds", "expected"), [(0, "00:00"), (1500, "25:00"), (190, "03:10"), (5400, "90:00"), (-190, "03:10")]
+)
 def test_format_clock(seconds, expected):
     assert format_clock(seconds) == expected

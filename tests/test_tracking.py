@@ -273,7 +273,8 @@ def script_meeting() -> Meeting:
 
 
 def commands(script: str) -> list[list[str]]:
-    return [argv for argv in (shlex.split(line, comments=True) for line in _logical_lines(script)) if argv[:1] == ["gh"]]
+    argvs = (shlex.split(line, comments=True) for line in _logical_lines(script))
+    return [argv for argv in argvs if argv[:1] == ["gh"]]
 
 
 def _logical_lines(script: str) -> list[str]:
@@ -316,7 +317,8 @@ def test_github_script_issues_survive_shell_quoting():
     assert [option_values(argv, "--assignee") for argv in issues] == [["priya-n"], [], []]
     assert all(option_values(argv, "--label") == ["post-mortem", "incident-5f3e2a1b"] for argv in issues)
     body = option_values(issues[0], "--body")[0]
-    assert body.startswith(meeting.actions[0].description + "\n\n- Priority: high\n- Owner: @priya-n\n- Due: 2026-12-10")
+    assert body.startswith(
+        meeting.actions[0].description + "\n\n- Priority: high\n- Owner: @priya-n\n- Due: 2026-12-10")
     assert "- Root cause: Configuration for all environments lives in one file" in body
     assert "action item" in body and meeting.actions[0].id in body
     assert "Don't 'trust' $(rm -rf /) or `this`;\nsecond line" in option_values(issues[1], "--body")[0]

@@ -99,7 +99,8 @@ async def test_board_filters(data_dir):
         assert keys(table) == ["m05/a050", "m14/a141", "m02/a021", "m29/a290", "m26/a260", "m26/a261", "m29/a291"]
         assert board.sub_title == "7 open · 3 overdue · 12 all"
         assert [str(c) for c in table.get_row("m05/a050")] == [
-            "critical", "2026-02-03", "118d", "Jo Okafor", "Action a050 of meeting 5", "m05 Cache stampede after deploy #5"]
+            "critical", "2026-02-03", "118d", "Jo Okafor", "Action a050 of meeting 5",
+            "m05 Cache stampede after deploy #5"]
         await pilot.press("2")
         assert keys(table) == ["m05/a050", "m14/a141", "m02/a021"]
         await pilot.press("3")
@@ -152,7 +153,8 @@ async def test_board_reports_a_locked_meeting_in_one_line(data_dir):
             await pilot.press("d")  # a050 of m05 is the first row
             await settle(app, pilot)
         message, severity = seen[-1]
-        assert severity == "error" and message.startswith("meeting m05 is open in another pmtui") and "\n" not in message
+        assert severity == "error"
+        assert message.startswith("meeting m05 is open in another pmtui") and "\n" not in message
         assert status(data_dir, "a050") == "open"
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
