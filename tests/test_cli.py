@@ -379,3 +379,11 @@ def test_new_with_a_custom_agenda_file(env, data, tmp_path):
 
 def test_version(env):
     assert "pmtui, version" in ok(pmtui(env, "--version"))
+
+
+def test_every_command_is_found_by_its_name_and_loaded_only_when_used(env):
+    ctx = main.make_context("pmtui", [])
+    assert [main.get_command(ctx, name).name for name in main.list_commands(ctx)] == main.list_commands(ctx)
+    probe = "import sys, pmtui.cli; print(sorted(m for m in sys.modules if m.startswith(('pmtui.cli.', 'pmtui.tui'))))"
+    loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert loaded.stdout.split() == ["['pmtui.cli.common']"]
