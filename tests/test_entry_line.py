@@ -6,7 +6,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 
-from pmtui.tui.widgets.quick_entry import EntryLine, QuickEntry
+from pmtui.tui.widgets.quick_entry import EntryLine
 
 
 class LineApp(App):
@@ -58,41 +58,3 @@ async def test_editing_keys_in_a_burst_act_in_the_order_they_were_typed():
         burst(pilot.app, [*"one", "enter", *"two", "ctrl+w", *"three", "enter"])
         await pilot.pause(0.2)
         assert pilot.app.lines == ["Nws!one", "three"] and line.value == ""
-
-
-class AnsweringApp(App):
-    """A QuickEntry whose lines are accepted (or, with ``answer=False``, never answered)."""
-
-    def __init__(self, answer: bool = True) -> None:
-        super().__init__()
-        self.answer = answer
-        self.held_while_answering: list[int] = []
-
-    def compose(self) -> ComposeResult:
-        yield QuickEntry("", "")
-
-    def on_quick_entry_submitted(self, message: QuickEntry.Submitted) -> None:
-        self.held_while_answering.append(self._batch_count)
-        if self.answer:
-            message.entry.accept()
-
-
-async def test_enter_holds_the_screen_until_the_line_is_answered_so_one_frame_shows_both(monkeypatch):
-    monkeypatch.setattr("pmtui.tui.widgets.quick_entry.HOLD_LIMIT", 60)  # a loaded machine cannot outrun it
-    async with AnsweringApp().run_test(size=(40, 5)) as pilot:
-        await pilot.pause()
-        await pilot.press(*"14:37 x", "enter")
-        await pilot.pause()
-        assert pilot.app.held_while_answering == [1]  # the cleared line was not painted on its own
-        assert pilot.app._batch_count == 0
-
-
-async def test_a_line_nobody_answers_stops_holding_the_screen_when_it_is_removed(monkeypatch):
-    monkeypatch.setattr("pmtui.tui.widgets.quick_entry.HOLD_LIMIT", 60)
-    async with AnsweringApp(answer=False).run_test(size=(40, 5)) as pilot:
-        await pilot.pause()
-        await pilot.press(*"14:37 x", "enter")
-        await pilot.pause()
-        assert pilot.app.held_while_answering == [1] and pilot.app._batch_count == 1
-        await pilot.app.query_one(QuickEntry).remove()
-        assert pilot.app._batch_count == 0

@@ -17,9 +17,6 @@ EDITING_KEYS = {key.strip(): binding.action for binding in Input.BINDINGS if bin
                 for key in binding.key.split(",")}
 """Input's own keys (backspace, ctrl+u, arrows…) and their actions, which EntryLine runs as keys."""
 
-HOLD_LIMIT = 0.1
-"""Seconds a line's Enter holds the screen's updates at most while its answer (the new row, or an error) is due."""
-
 
 class EntryLine(Input):
     """An Input that takes the line and clears itself the moment Enter arrives.
@@ -58,34 +55,8 @@ class EntryLine(Input):
             return
         value = self.value
         if value.strip():
-            self.hold_frames()
             self.value = ""
         self.post_message(self.Submitted(self, value))
-
-    _held = 0
-
-    def hold_frames(self) -> None:
-        """Keep the cleared line off screen until its answer is in, so one frame shows both.
-
-        Textual paints a change at once when the screen was idle, but its
-        next frame only 17-33 ms later: painting the cleared line alone made
-        the new row wait for that second frame (~25 ms of the ~40 ms from
-        Enter to the row at 2,000 events). Held for HOLD_LIMIT at most, and
-        never past the line's removal.
-        """
-        self.app._begin_batch()
-        self._held += 1
-        self.set_timer(HOLD_LIMIT, self.release_frames)
-
-    def release_frames(self) -> None:
-        """Let the screen update again (the line's answer is in, or it took too long)."""
-        if self._held:
-            self._held -= 1
-            self.app._end_batch()
-
-    def on_unmount(self) -> None:
-        while self._held:
-            self.release_frames()
 
 
 class QuickEntry(Vertical):
@@ -130,7 +101,7 @@ class QuickEntry(Vertical):
         yield Label("", classes="error")
 
     @property
-    def input(self) -> EntryLine:
+    def input(self) -> Input:
         """The Input inside."""
         return self.query_one(EntryLine)
 
@@ -150,12 +121,10 @@ class QuickEntry(Vertical):
         """The oldest submitted line was taken: forget it and clear any error."""
         if self._unresolved:
             self._unresolved.popleft()
-        self.input.release_frames()
         self.remove_class("-error")
 
     def reject(self, message: str) -> None:
         """Show what is wrong next to the line and put the refused text back."""
-        self.input.release_frames()
         if self._unresolved:
             refused = self._unresolved.popleft()
             typed_since = self.input.value
