@@ -394,3 +394,19 @@ def test_new_with_a_custom_agenda_file(env, data, tmp_path):
 
 def test_version(env):
     assert "pmtui, version" in ok(pmtui(env, "--version"))
+
+
+def test_every_command_is_found_by_its_name_and_loaded_only_when_used(env):
+    ctx = main.make_context("pmtui", [])
+    assert [main.get_command(ctx, name).name for name in main.list_commands(ctx)] == main.list_commands(ctx)
+    probe = "import sys, pmtui.cli; print(sorted(m for m in sys.modules if m.startswith(('pmtui.cli.', 'pmtui.tui'))))"
+    loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert loaded.stdout.split() == ["['pmtui.cli.common']"]
+
+
+def test_pmtui_run_loads_no_module_it_does_not_need_before_the_app(env):
+    probe = ("import sys; from pmtui.cli import main; main.get_command(None, 'run'); "
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith('pmtui.'))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    unneeded = {"pmtui.room.protocol", "pmtui.library", "pmtui.analysis.search", "pmtui.cli.tracking", "pmtui.lint"}
+    assert not unneeded & set(loaded.stdout.split())

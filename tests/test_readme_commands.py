@@ -49,10 +49,11 @@ def readme_blocks() -> list[str]:
 def readme_commands() -> set[str]:
     """The pmtui commands the README shows, as command paths ('actions done'; '' for plain ``pmtui``)."""
     found = set()
+    context = click.Context(main)
     for line in readme_blocks():
         for match in re.finditer(r"\bpmtui\b((?:[ ]+[a-z][a-z-]*)*)", line):
             words = match[1].split()
-            command = main.commands.get(words[0]) if words else None
+            command = main.get_command(context, words[0]) if words else None
             if command is None:
                 found.add("")
             elif isinstance(command, click.Group) and len(words) > 1 and words[1] in command.commands:

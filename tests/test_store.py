@@ -631,3 +631,48 @@ def test_storage_encodes_only_documents_whose_values_changed(tmp_path, monkeypat
     payload = storage.encode({"events": {str(i): dict(e) for i, e in enumerate(events)}})
     assert [doc for doc in encoded if isinstance(doc, dict)] == [{"id": "e5", "text": "new"}]
     assert json.loads(payload)["events"]["5"]["text"] == "new"
+
+
+def test_a_save_touches_only_what_changed_and_the_file_always_holds_the_whole_meeting(tmp_path, monkeypatch):
+    data = to_data(Meeting(incident=Incident(title="Partial saves", severity="SEV2")))
+    data["events"] = [{"time": f"2024-05-01T09:{i:02d}:00+00:00", "id": f"e{i}", "description": f"d{i}"}
+                      for i in range(30)]
+    file = MeetingFile.create(tmp_path, data)
+    reads, inserted = [], []
+    monkeypatch.setattr(MeetingStorage, "read", lambda self: reads.append(1) or {})
+    real_insert = TinyDB.table_class.insert_multiple
+    monkeypatch.setattr(TinyDB.table_class, "insert_multiple",
+                        lambda table, docs: inserted.append((table.name, len(list(docs)))) or real_insert(table, docs))
+
+    def saved(events: list[dict]) -> list[dict]:
+        inserted.clear()
+        file.save({**data, "events": events})
+        tables = json.loads(file.path.read_bytes())
+        assert tables == meeting_to_tables({**data, "events": events}, updated=tables["_meta"]["1"]["updated"])
+        return [n for name, n in inserted if name == "events"]
+
+    events = list(data["events"])
+    assert saved([*events, {"time": "2024-05-01T10:00:00+00:00", "id": "new", "description": "added"}]) == [1]
+    events.append({"time": "2024-05-01T10:00:00+00:00", "id": "new", "description": "added"})
+    assert saved(events) == [31]  # a new dict, equal or not, rewrites the table: only appends are cheap
+    events[3] = {**events[3], "description": "edited"}
+    assert saved(events) == [31]
+    del events[5]
+    assert saved(events) == [30]
+    assert saved(events) == []
+    assert reads == []  # the saves start from what was written, never from reading the file back
+    file.close()
+
+
+def test_a_save_after_a_failed_write_writes_every_table(tmp_path, monkeypatch):
+    data = to_data(Meeting(incident=Incident(title="Failing disk", severity="SEV2")))
+    file = MeetingFile.create(tmp_path, data)
+    real_write = MeetingStorage.write
+    monkeypatch.setattr(MeetingStorage, "write", lambda self, tables: (_ for _ in ()).throw(OSError(errno.EIO, "EIO")))
+    with pytest.raises(OSError):
+        file.save({**data, "events": [{"time": "2024-05-01T09:00:00+00:00", "id": "lost", "description": "x"}]})
+    monkeypatch.setattr(MeetingStorage, "write", real_write)
+    file.save({**data, "status": "closed"})
+    with MeetingFile.open(file.path, write=False) as reader:
+        assert reader.load() == {**data, "status": "closed"}
+    file.close()

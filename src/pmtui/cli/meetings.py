@@ -10,7 +10,6 @@ import click
 
 from ..agenda import available_agendas, load_agenda
 from ..importer import ImportError_, read_events
-from ..library import has_open_actions
 from ..model import MILESTONES, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_incident
@@ -47,6 +46,8 @@ def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated,
         fail(str(exc) if exc.field == "title" else f"--{TIME_OPTIONS.get(exc.field, exc.field)}: {exc}")
     folder = resolve_data_dir(data_dir)
     if follow_ups is None:
+        from ..library import has_open_actions  # the whole library: only 'new' needs it
+
         follow_ups = has_open_actions(folder)
     session = MeetingSession.create(folder, incident, agenda_ref, follow_ups=follow_ups)
     session.close()

@@ -12,8 +12,3 @@
   the room merged with their changes still on their way (drawn by ``pmtui.tui.notetaker``).
 """
 
-from __future__ import annotations
-
-from .protocol import MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError
-
-__all__ = ["MAX_MESSAGE_BYTES", "PROTOCOL_VERSION", "ProtocolError"]

@@ -12,8 +12,10 @@ and a meeting has thirteen tables).
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +35,25 @@ class MeetingStorage(Storage):
 
     Writes reuse the JSON of documents that did not change: a document whose
     first value is the very object of the first value of a document in the
-    previous write (in any table, under any id), and which equals that
-    document, is not encoded again. TinyDB copies each document it is given,
+    previous write (in any table, under any id), and which is that document or
+    equals it, is not encoded again. TinyDB copies each document it is given,
     but only shallowly, so the values keep their identity: the
     :class:`~pmtui.store.saver.SessionSaver` hands over the same event dict
     until the event changes (a changed event is a new dict with a new first
-    value, its time), and nobody mutates a snapshot. Equal documents encode
-    identically except for numbers equal across types (``1 == 1.0 == True``),
-    which no field of a meeting changes between. With 2,000 events this saves
-    most of the encode, which holds the GIL away from the UI thread.
+    value, its time), and nobody mutates a snapshot or a stored document
+    (:meth:`MeetingFile.save <pmtui.store.meeting_file.MeetingFile.save>`
+    only inserts and truncates). A document kept from the previous write is
+    recognised by identity alone, which is what makes the check cheap; equal
+    documents encode identically except for numbers equal across types
+    (``1 == 1.0 == True``), which no field of a meeting changes between. With
+    2,000 events this saves most of the encode, which holds the GIL away from
+    the UI thread.
     """
 
     def __init__(self, path: str | Path) -> None:
         super().__init__()
         self.path = Path(path)
-        self._encoded: dict[int, tuple[dict, str]] = {}
+        self._encoded: dict[str, _EncodedTable] = {}
 
     def read(self) -> Tables:
         """The tables of the file, validated; raises StoreError for anything but a readable meeting."""
@@ -66,22 +72,50 @@ class MeetingStorage(Storage):
     def encode(self, tables: Tables) -> bytes:
         """The tables as compact JSON bytes, identical to ``json.dumps(tables, separators=(",", ":"))``.
 
-        Compact JSON: only then does CPython use its C encoder.
+        Compact JSON: only then does CPython use its C encoder. A table that
+        holds the previous write's documents, same ids, same objects, plus new
+        ones at its end (an event added) reuses their JSON after a check done
+        in C; otherwise each document is looked up in the previous write's.
         """
         dumps = _COMPACT.encode
         last, seen = self._encoded, {}
         parts = []
         for name, docs in tables.items():
-            encoded = []
-            for doc_id, doc in docs.items():
+            ids, values = list(docs), list(docs.values())
+            before = last.get(name)
+            if before is not None and before.extended_by(ids, values):
+                kept, old = len(before.ids), {}
+                table = _EncodedTable(ids, values, before.body, before.slots)  # ``before`` is dropped below
+            else:
+                kept, table = 0, _EncodedTable(ids, values, "", {})
+                old = before.slots if before is not None else {}
+            entries = [table.body] if table.body else []
+            for doc_id, doc in zip(ids[kept:], values[kept:], strict=True):
                 slot = id(next(iter(doc.values()), None))
-                hit = last.get(slot)
-                text = hit[1] if hit is not None and hit[0] == doc else dumps(doc)
-                seen[slot] = (doc, text)  # keeps the first value alive, so its id stays unambiguous
-                encoded.append(f"{dumps(doc_id)}:{text}")
-            parts.append(f"{dumps(name)}:{{{','.join(encoded)}}}")
+                hit = old.get(slot)
+                text = hit[1] if hit is not None and (hit[0] is doc or hit[0] == doc) else dumps(doc)
+                table.slots[slot] = (doc, text)  # keeps the first value alive, so its id stays unambiguous
+                entries.append(f'"{doc_id}":{text}')  # TinyDB's document ids are digits
+            table.body = ",".join(entries)
+            seen[name] = table
+            parts.append(f"{dumps(name)}:{{{table.body}}}")
         self._encoded = seen
         return f"{{{','.join(parts)}}}".encode()
+
+
+@dataclass
+class _EncodedTable:
+    """One table as last encoded: its ids and documents, its JSON inside the braces, each document's by first value."""
+
+    ids: list[str]
+    docs: list[dict]
+    body: str
+    slots: dict[int, tuple[dict, str]]
+
+    def extended_by(self, ids: list[str], docs: list[dict]) -> bool:
+        """Whether ``ids``/``docs`` start with exactly this table's ids and (the same objects) documents."""
+        count = len(self.ids)
+        return ids[:count] == self.ids and len(docs) >= count and all(map(operator.is_, self.docs, docs))
 
 
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
@@ -91,7 +125,12 @@ class Transaction(Middleware):
     """Makes the table operations inside :meth:`transaction` one read and at most one write.
 
     Outside a transaction reads and writes go straight to the storage. A
-    transaction that raises writes nothing.
+    transaction that raises writes nothing. ``transaction(written=True)``
+    starts from the tables this middleware last wrote, not from the file: for
+    the single writer of a meeting they are what the file holds, and a save
+    that inserts one event then costs neither a read nor a parse of the file.
+    TinyDB replaces a table's dict on every operation and never mutates a
+    document in place, so a shallow copy of the tables is enough.
     """
 
     def __init__(self, storage_cls: type[Storage]) -> None:
@@ -99,6 +138,7 @@ class Transaction(Middleware):
         self._active = False
         self._state: Tables | None = None
         self._dirty = False
+        self._written: Tables | None = None
 
     def read(self) -> Tables | None:
         if not self._active:
@@ -109,18 +149,26 @@ class Transaction(Middleware):
 
     def write(self, data: Tables) -> None:
         if not self._active:
+            self._written = None
             self.storage.write(data)
             return
         self._state, self._dirty = data, True
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Collect reads and writes; write the final state once at the end."""
+    def transaction(self, *, written: bool = False) -> Iterator[None]:
+        """Collect reads and writes; write the final state once at the end.
+
+        ``written``: start from the tables last written here, when there are any.
+        """
         self._active = True
+        if written and self._written is not None:
+            self._state = dict(self._written)
         try:
             yield
             if self._dirty:
+                self._written = None
                 self.storage.write(self._state)
+                self._written = self._state
         finally:
             self._active, self._state, self._dirty = False, None, False
 
