@@ -15,7 +15,7 @@ a few dialogs' worth.
 
 Outside a meeting, :func:`bulk_load` pauses the collector while the main
 thread reads a library of meetings: collections triggered by the many new
-objects find nothing to free, and skipping them halves an uncached load. The
+objects find nothing to free, and skipping them takes 15-25% off an uncached load. The
 collector is process-wide, so that pause is never taken in a worker thread (it
 would switch the collector off under the screen's feet, and its end could
 switch it back on while the screen needs it otherwise) nor while the heap is
