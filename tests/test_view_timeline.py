@@ -81,6 +81,31 @@ def cell_text(app, row_key: str, column: str) -> str:
 # --- typing events -------------------------------------------------------------
 
 
+def update_text(update) -> str:
+    """The text a screen update paints (the changed lines only)."""
+    return "\n".join("".join(strip.text for strip in chop.values() if strip is not None) for chop in update.chops)
+
+
+async def test_the_first_frame_after_enter_shows_the_new_row_with_the_cleared_line(tmp_path, monkeypatch):
+    """The cleared line and the row it made are painted together: a frame with only the
+    cleared line would put the row a frame period later (the miss the typing benchmark traced)."""
+    async with running(tmp_path, create_meeting(tmp_path)) as (app, pilot):
+        app.session.jump_to_phase(1)
+        await pilot.pause()
+        await pilot.press(*"14:41 cache warmed by hand")
+        await pilot.pause()
+        updates: list[str] = []
+        display = type(app)._display
+        monkeypatch.setattr(type(app), "_display", lambda self, screen, update: (
+            updates.append(update_text(update)) if update is not None else None, display(self, screen, update))[1])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert updates, "no frame after Enter"
+        assert "cache warmed by hand" in updates[0]
+        assert view_of(app).entry.input.value == ""
+
+
+
 async def test_typed_lines_land_in_time_order_and_focus_stays_on_the_entry(tmp_path):
     session = MeetingSession.create(tmp_path, Incident("Disk full on db-2"), now=FixedClock(FIXED))
     meeting_id = session.meeting.id

@@ -12,15 +12,9 @@ from ..store import SaveStatus
 
 @dataclass
 class SessionChanged(Message):
-    """The meeting changed through the session (any source).
-
-    ``audience`` is set by the meeting screen: the phase views already on
-    screen when the change was made (a view mounted later reads it from the
-    session, so it must not get it twice).
-    """
+    """The meeting changed through the session (any source), for a dialog that shows it live."""
 
     change: Change
-    audience: tuple[object, ...] = ()
 
 
 @dataclass

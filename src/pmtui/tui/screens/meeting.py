@@ -15,7 +15,7 @@ from textual.widgets import ContentSwitcher, Footer, Label
 from ...changes import Change, Entity
 from ...clock import PhaseStatus
 from ...session import MeetingSession
-from ..messages import ExportFinished, SaveStatusChanged, SessionChanged
+from ..messages import ExportFinished, SaveStatusChanged
 from ..views import view_class
 from ..views.base import PhaseView
 from ..widgets.clock import AgendaList, ClockPanel
@@ -68,7 +68,7 @@ class MeetingScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._unsubscribe = self.session.subscribe(self._post_change)
+        self._unsubscribe = self.session.subscribe(self._session_changed)
         self._show_incident()
         self._show_phase()
         self.tick()
@@ -145,13 +145,14 @@ class MeetingScreen(Screen):
         """The view of the phase the meeting is in."""
         return self._views[self.session.clock.phase_index]
 
-    def _post_change(self, change: Change) -> None:
-        self.post_message(SessionChanged(change, audience=tuple(self.views)))
+    def _session_changed(self, change: Change) -> None:
+        """Show a change in the views already mounted, in the same call as the command that made it.
 
-    @on(SessionChanged)
-    def _session_changed(self, message: SessionChanged) -> None:
-        change: Change = message.change
-        for view in message.audience:  # none of them shows the phase or the clock
+        Through a message, a typed line's row reached the table a frame after
+        the cleared entry line was painted (see EntryLine); a view mounted later
+        reads the session when it mounts.
+        """
+        for view in self.views:  # none of them shows the phase or the clock
             view.on_session_change(change)
         match change.entity:
             case Entity.PHASE:

@@ -337,9 +337,8 @@ class FiveWhysView(PhaseView):
     def _start_chain(self, entry: QuickEntry | None, problem: str) -> None:
         chain = self.attempt(entry, self.session.start_chain, problem, author=self.session.meeting.facilitator)
         if chain is not None:
-            self.chain_id = chain.id
             self.mode = "why"
-            self._show_chain()
+            self._select(chain.id)
 
     @on(OptionList.OptionHighlighted, "#why-chains")
     def _chain_highlighted(self, event: OptionList.OptionHighlighted) -> None:

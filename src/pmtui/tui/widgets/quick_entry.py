@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import Self
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.widgets import Input, Label
 
@@ -34,7 +35,18 @@ class EntryLine(Input):
     on every change, and that reactive lays out the whole screen: one layout
     per keystroke. The line's size never depends on its text, so here the
     virtual size changes without a layout.
+
+    The cleared line is painted together with what the Enter produced (the
+    new row): repainting it at once put the cleared line on screen a frame
+    before the row, and the row then waited a whole frame period more.
+    :meth:`answered` ends the hold; :data:`HOLD_LIMIT` bounds it.
     """
+
+    HOLD_LIMIT = 0.1
+    """Seconds after which a held repaint happens even if the line was never answered."""
+
+    _unanswered = 0
+    _repaint_held = False
 
     def _watch_value(self, value: str) -> None:
         size = Size(self.content_width, 1)
@@ -55,8 +67,28 @@ class EntryLine(Input):
             return
         value = self.value
         if value.strip():
+            self._unanswered += 1
+            self.set_timer(self.HOLD_LIMIT, self._release)
             self.value = ""
         self.post_message(self.Submitted(self, value))
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        if self._unanswered and repaint and not (layout or recompose):
+            self._repaint_held = True
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def answered(self) -> None:
+        """A submitted line was taken or refused: paint the line with it once none is left open."""
+        self._unanswered = max(0, self._unanswered - 1)
+        if not self._unanswered:
+            self._release()
+
+    def _release(self) -> None:
+        self._unanswered = 0
+        if self._repaint_held:
+            self._repaint_held = False
+            self.refresh()
 
 
 class QuickEntry(Vertical):
@@ -122,9 +154,11 @@ class QuickEntry(Vertical):
         if self._unresolved:
             self._unresolved.popleft()
         self.remove_class("-error")
+        self.query_one(EntryLine).answered()
 
     def reject(self, message: str) -> None:
         """Show what is wrong next to the line and put the refused text back."""
+        self.query_one(EntryLine).answered()
         if self._unresolved:
             refused = self._unresolved.popleft()
             typed_since = self.input.value
