@@ -170,8 +170,8 @@ def test_a_shared_meeting_joined_with_the_token_in_the_environment(env, tmp_path
     token_file.write_text(f"  {TOKEN}\n")  # trimmed
     [run_line] = [line for line in readme_blocks() if line.startswith("pmtui run MEETING --share")]
     assert "--token-file" in run_line and "--token " not in run_line
-    facilitator = Terminal([PMTUI, "run", meeting_id, "--share", "--port", str(port), "--token-file", str(token_file)], env,
-                           size=(120, 30), cwd=tmp_path)
+    facilitator = Terminal([PMTUI, "run", meeting_id, "--share", "--port", str(port), "--token-file", str(token_file)],
+                           env, size=(120, 30), cwd=tmp_path)
     note_taker = None
     try:
         facilitator.wait_for("PMTUI_TOKEN=••••••••", timeout=30)
