@@ -185,20 +185,39 @@ async def test_one_address_gets_at_most_its_share_of_connections(facilitator):
     assert await handshake(server, source="127.0.0.6") == 101
 
 
-async def test_the_room_holds_at_most_max_connections_in_total(facilitator):
+async def test_silent_connections_filling_the_room_give_way_to_a_real_note_taker(facilitator):
     server = await facilitator(limits=RoomLimits(max_connections=4))
     held = [await silent_connection(server, f"127.0.1.{n}") for n in range(1, 5)]
     try:
-        reader, writer = await silent_connection(server, "127.0.1.9")
-        answer = await closed_by_server(reader)
-        writer.close()
-        assert answer.startswith(b"HTTP/1.1 503") and b"the room is full (4 connections)" in answer
         assert server._door.doorman.count == 4
+        assert await handshake(server, source="127.0.1.9") == 101  # the oldest silent one made room
+        assert await closed_by_server(held[0][0]) == b""
+        await until(lambda: server._door.doorman.count == 3, timeout=BOUND, what="the join's socket counted as closed")
     finally:
         for _, held_writer in held:
             held_writer.close()
-    await until(lambda: server._door.doorman.count == 0, timeout=BOUND, what="the held sockets counted as closed")
-    assert await handshake(server, source="127.0.1.9") == 101
+
+
+async def test_the_room_holds_at_most_max_connections_in_total(facilitator):
+    server = await facilitator(limits=RoomLimits(max_connections=3))
+    sessions = [aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(f"127.0.2.{n}", 0)))
+                for n in range(1, 4)]
+    try:
+        joined = [await http.ws_connect(ws_address(server), headers={"Authorization": f"Bearer {TOKEN}"})
+                  for http in sessions]
+        await until(lambda: len(server.peers) == 3, timeout=BOUND)
+        reader, writer = await silent_connection(server, "127.0.2.9")
+        answer = await closed_by_server(reader)
+        writer.close()
+        assert answer.startswith(b"HTTP/1.1 503") and b"the room is full (3 connections)" in answer
+        assert await handshake(server, source="127.0.2.9") in (503, "closed")
+        assert server._door.doorman.count == 3 and len(server.peers) == 3
+        await joined[0].close()
+        await until(lambda: server._door.doorman.count == 2, timeout=BOUND, what="a place free again")
+        assert await handshake(server, source="127.0.2.9") == 101
+    finally:
+        for http in sessions:
+            await http.close()
 
 
 # --- silent joined peers ------------------------------------------------------------------------------

@@ -89,10 +89,15 @@ class Doorman:
         self._open: dict[str, int] = {}
         self.count = 0
 
+    @property
+    def full(self) -> bool:
+        """Whether the total cap is reached."""
+        return self.count >= self.total
+
     def admit(self, address: str) -> str | None:
         """Count a new connection from ``address``; None, or why it is refused (then it is not counted)."""
         key = address_key(address)
-        if self.count >= self.total:
+        if self.full:
             return f"the room is full ({self.total} connections)"
         if self._open.get(key, 0) >= self.per_address:
             return f"too many connections from {key} ({self.per_address})"

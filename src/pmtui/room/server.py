@@ -159,35 +159,50 @@ def _peer_address(transport: asyncio.BaseTransport) -> str:
 
 
 class _Door(web.Server):
-    """aiohttp's connection manager, admitting connections against the caps and timing their authentication."""
+    """aiohttp's connection manager, admitting connections against the caps and timing their authentication.
+
+    When the room is full, a new connection pushes out the oldest one that has
+    not shown the token yet: silent connections then cannot keep a real
+    note-taker out, whose join takes milliseconds from connect to token.
+    """
 
     def __init__(self, handler, *, doorman: Doorman, auth_timeout: float, **kwargs) -> None:
         super().__init__(handler, **kwargs)
         self.doorman = doorman
         self.auth_timeout = auth_timeout
         self._addresses: dict[RequestHandler, str] = {}
-        self._deadlines: dict[RequestHandler, asyncio.TimerHandle] = {}
+        self._waiting: dict[RequestHandler, tuple[asyncio.Transport, asyncio.TimerHandle]] = {}
+        """Connections not authenticated yet, oldest first, with their deadlines."""
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         address = _peer_address(transport)
+        if self.doorman.full and self._waiting:
+            self._drop(next(iter(self._waiting)))
         refusal = self.doorman.admit(address)
-        if refusal is not None:  # closed at once: its file descriptor is free again
+        if refusal is not None:  # closed at once (its file descriptor is free again), its request never read
+            transport.pause_reading()
             transport.write(_plain_answer(503, "Service Unavailable", f"{refusal}; try again later\n"))
-            transport.close()
+            # after aiohttp's handler task has started (it needs the manager it is given now)
+            asyncio.get_running_loop().call_soon(transport.close)
             return
         super().connection_made(handler, transport)
         self._addresses[handler] = address
-        self._deadlines[handler] = asyncio.get_running_loop().call_later(
-            self.auth_timeout, self._too_slow, handler, transport)
+        deadline = asyncio.get_running_loop().call_later(self.auth_timeout, self._drop, handler)
+        self._waiting[handler] = (transport, deadline)
 
     def authenticated(self, handler: RequestHandler) -> None:
         """The connection showed the right token: it may stay past the deadline."""
-        deadline = self._deadlines.pop(handler, None)
-        if deadline is not None:
-            deadline.cancel()
+        waiting = self._waiting.pop(handler, None)
+        if waiting is not None:
+            waiting[1].cancel()
 
-    def _too_slow(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
-        self._deadlines.pop(handler, None)
+    def _drop(self, handler: RequestHandler) -> None:
+        """Close a connection that has not authenticated (its deadline passed, or the room is full)."""
+        transport, deadline = self._waiting.pop(handler)
+        deadline.cancel()
+        address = self._addresses.pop(handler, None)
+        if address is not None:
+            self.doorman.leave(address)  # now: its place is free before the socket's close is processed
         transport.abort()  # not close(): a peer that reads nothing would keep a closing socket open
 
     def connection_lost(self, handler: RequestHandler, exc: BaseException | None = None) -> None:
