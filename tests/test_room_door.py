@@ -272,3 +272,15 @@ async def test_a_note_taker_joins_over_tls_with_the_facilitators_ca(facilitator,
     finally:
         await client.stop()
         client.outbox.close()
+
+
+async def test_pmtui_join_takes_an_https_room_and_the_facilitators_ca_file(facilitator, certificates):
+    from test_room_cli import PMTUI, run_cli
+
+    served, _, cafile = certificates
+    server = await facilitator(tls=served)
+    env = {"PMTUI_TOKEN": "a-wrong-token-but-it-got-there"}
+    code, _, err = await run_cli(PMTUI, "join", server.url, "--name", "kim", env=env)
+    assert code == 1 and "--cafile" in err and len(err.strip().splitlines()) == 1
+    code, _, err = await run_cli(PMTUI, "join", server.url, "--name", "kim", "--cafile", str(cafile), env=env)
+    assert code == 2 and "refused the token" in err  # the TLS handshake held: the token was checked

@@ -120,7 +120,7 @@ async def test_the_join_command_on_the_shared_screen_hides_the_token_until_asked
         await pilot.pause()
         server = app.room_server
         text = status.render_text().plain
-        assert "quoted" not in text and "PMTUI_TOKEN=••••••••" in text and f"pmtui join {server.url}" in text
+        assert "quoted" not in text and "PMTUI_TOKEN=•••••••• \\\npmtui join \\\n" + server.url in text
         assert [c.title for c in app.screen.commands() if "join" in c.title.lower()] == \
             ["Show join token", "Copy join command", "New join token"]
 
@@ -151,3 +151,25 @@ async def test_join_takes_the_token_from_a_file_the_environment_or_the_option(so
     env = {"PMTUI_TOKEN": " wrong-from-env " if source == "env" else ""}
     code, out, err = await run_cli(PMTUI, "join", "http://127.0.0.1:9", "--name", "x", *args[source], env=env)
     assert code == 1 and "cannot reach" in err  # the token was read and it went on to knock
+
+
+async def test_an_address_locked_out_for_wrong_tokens_is_shown_to_the_facilitator(tmp_path):
+    from test_room_door import handshake
+
+    meeting_id = new_meeting(tmp_path)
+    app = make_app(tmp_path, meeting_id, room=RoomConfig(port=0, token=TOKEN))
+    async with app.run_test(size=(160, 48)) as pilot:
+        status = app.screen.query_one("#room-status", RoomStatus)
+        server = app.room_server
+        clock = FixedClock(100.0)
+        server.failures.clock = clock
+        for attempt in range(10):
+            assert await handshake(server, token=f"guess-{attempt:02d}-0123456789", source="127.0.0.9") == 401
+        await pilot.pause()
+        assert any("127.0.0.9: 10 wrong join tokens" in n.message for n in app._notifications)
+        status.show()
+        assert "127.0.0.9 locked out" in status.render_text().plain
+        clock.advance(61)
+        status.show()
+        assert "locked out" not in status.render_text().plain
+    app.close_session()

@@ -110,6 +110,8 @@ def _check_room(url: str, token: str, tls) -> None:
     result, detail = asyncio.run(probe(url, token, tls=tls))
     if result == "refused":
         fail(f"the facilitator at {url} refused the token: {detail}; check it with the facilitator")
+    if result == "unreachable" and "certificate" in detail.lower():
+        fail(f"cannot trust the certificate of {url}: {detail}; pass the facilitator's CA file with --cafile", 1)
     if result == "unreachable":
         fail(f"cannot reach the meeting at {url}: {detail}; is the facilitator running 'pmtui run MEETING --share'?", 1)
 

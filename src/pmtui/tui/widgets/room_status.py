@@ -51,6 +51,7 @@ class RoomStatus(TextLine):
         self._drawn_at = 0.0
         self._timer = None
         self._hide_timer = None
+        self._unlock_timer = None
 
     def on_mount(self) -> None:
         self._unwatch = self.server.watch(lambda _server: self._server_changed())
@@ -86,11 +87,11 @@ class RoomStatus(TextLine):
         text.append(f"Note-takers ({len(named)})\n", style="bold")
         text.append("Join with:\n", style="italic")
         revealed = self.token_revealed
-        text.append(server.join_command(reveal=revealed).replace(" pmtui join ", " \\\n  pmtui join ") + "\n")
+        text.append(server.join_command(reveal=revealed).replace(" pmtui join ", " \\\npmtui join \\\n") + "\n")
         if not revealed:
             text.append("(token hidden: ctrl+p Show join token)\n", style="dim")
-        for address, left in server.failures.locked().items():
-            text.append(f"⚠ {address}: wrong tokens, refused {left:.0f} s\n", style="bold red")
+        for address in server.failures.locked():
+            text.append(f"⚠ {address} locked out: wrong tokens\n", style="bold red")
         for peer in named:
             text.append("● ", style="green")
             text.append(peer.name or "")
@@ -149,3 +150,9 @@ class RoomStatus(TextLine):
         self._drawn_at = time.monotonic()
         self.set_class(bool(self.server.error), "-error")
         self.show_text(self.render_text())
+        if self._unlock_timer is not None:
+            self._unlock_timer.stop()
+            self._unlock_timer = None
+        locked = self.server.failures.locked()
+        if locked:  # drawn again when the first lockout ends, to take its line away
+            self._unlock_timer = self.set_timer(min(locked.values()) + 0.05, self.show)
