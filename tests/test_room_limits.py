@@ -85,5 +85,6 @@ def test_the_doorman_counts_per_address_and_in_total():
     assert "too many connections from 10.0.0.1" in door.admit("10.0.0.1")
     assert door.admit("10.0.0.2") is None
     assert "the room is full (3 connections)" in door.admit("10.0.0.3")
+    assert door.full and door.has_room_for("10.0.0.3") and not door.has_room_for("10.0.0.1")
     door.leave("10.0.0.1")
     assert door.admit("10.0.0.3") is None and door.count == 3

@@ -94,12 +94,16 @@ class Doorman:
         """Whether the total cap is reached."""
         return self.count >= self.total
 
+    def has_room_for(self, address: str) -> bool:
+        """Whether ``address`` is below its own cap (the total aside)."""
+        return self._open.get(address_key(address), 0) < self.per_address
+
     def admit(self, address: str) -> str | None:
         """Count a new connection from ``address``; None, or why it is refused (then it is not counted)."""
         key = address_key(address)
         if self.full:
             return f"the room is full ({self.total} connections)"
-        if self._open.get(key, 0) >= self.per_address:
+        if not self.has_room_for(key):
             return f"too many connections from {key} ({self.per_address})"
         self._open[key] = self._open.get(key, 0) + 1
         self.count += 1

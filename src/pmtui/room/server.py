@@ -176,7 +176,7 @@ class _Door(web.Server):
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         address = _peer_address(transport)
-        if self.doorman.full and self._waiting:
+        if self.doorman.full and self._waiting and self.doorman.has_room_for(address):
             self._drop(next(iter(self._waiting)))
         refusal = self.doorman.admit(address)
         if refusal is not None:  # closed at once (its file descriptor is free again), its request never read
