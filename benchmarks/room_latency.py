@@ -212,13 +212,16 @@ def seed_meeting(data_dir: Path, count: int) -> str:
 
 async def facilitator_main(args: argparse.Namespace) -> None:
     from pmtui.room.config import RoomConfig
+    from pmtui.room.limits import RoomLimits
 
     work = Path(tempfile.mkdtemp(prefix="pmtui-bench-"))
     data_dir = work / "meetings"
     data_dir.mkdir()
     outbox_dir = work / "outbox"
+    os.environ["PMTUI_ROOMS_DIR"] = str(work / "rooms")  # the meeting's join token is kept here, not in yours
     meeting_id = seed_meeting(data_dir, args.seed_events)
-    config = RoomConfig(host="127.0.0.1", port=0, token=TOKEN)
+    # every note-taker connects from 127.0.0.1: the per-address cap is raised for them
+    config = RoomConfig(host="127.0.0.1", port=0, token=TOKEN, limits=RoomLimits(max_per_address=args.clients + 10))
     probe = Probe(None)
     print(f"pmtui room benchmark: {args.clients} note-takers in {args.procs} processes, "
           f"{args.seed_events} events already in the meeting, {os.cpu_count()} CPUs")

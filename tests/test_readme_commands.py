@@ -15,7 +15,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -23,9 +22,9 @@ import pytest
 
 from pmtui.cli import main
 from pmtui.entry_grammar import parse_action_line
-from pmtui.room.registry import shared_rooms
 from pmtui.session import MeetingSession
 from pty_terminal import Terminal
+from test_room_support import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
@@ -33,7 +32,7 @@ TOKEN = "readme-token-0123456789"
 TITLE = "Checkout errors after pool change"  # the title in the README's `pmtui new` command
 
 RUN_HERE = {
-    "", "new", "run", "demo", "join", "serve", "list", "import", "export", "agendas", "lint",
+    "", "new", "run", "demo", "join", "list", "import", "export", "agendas", "lint",
     "actions", "actions done", "actions reopen", "search", "stats", "related",
 }
 """The commands these tests run (``""``: plain ``pmtui``; ``demo`` runs from the wheel in test_installed_wheel)."""
@@ -163,26 +162,25 @@ def test_run_and_the_home_screen_in_a_terminal(env, tmp_path):
         assert "Traceback" not in terminal.text()
 
 
-def test_a_shared_meeting_served_and_joined(env, tmp_path):
+def test_a_shared_meeting_joined_with_the_token_in_the_environment(env, tmp_path):
     meeting_id = new_meeting(env)
-    facilitator = Terminal([PMTUI, "run", meeting_id, "--share", "--port", "0", "--token", TOKEN], env,
-                           size=(100, 30), cwd=tmp_path)
-    serve = note_taker = None
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    token_file = tmp_path / "token"
+    token_file.write_text(f"  {TOKEN}\n")  # trimmed
+    [run_line] = [line for line in readme_blocks() if line.startswith("pmtui run MEETING --share")]
+    assert "--token-file" in run_line and "--token " not in run_line
+    facilitator = Terminal([PMTUI, "run", meeting_id, "--share", "--port", str(port), "--token-file", str(token_file)],
+                           env, size=(120, 30), cwd=tmp_path)
+    note_taker = None
     try:
-        facilitator.wait_for(TITLE, timeout=30)
-        deadline = time.monotonic() + 30
-        while not (rooms := shared_rooms()) and time.monotonic() < deadline:
-            facilitator.read(0.1)  # the room opens after the first frame
-        [room] = rooms
-        assert (room.token, room.title) == (TOKEN, TITLE)
-
-        serve = subprocess.Popen([PMTUI, "serve", "--port", "0"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
-        assert re.fullmatch(rf"Note-takers can open http://127\.0\.0\.1:\d+ in a browser to join {re.escape(room.url)}",
-                            serve.stdout.readline().strip())
-
-        note_taker = Terminal([PMTUI, "join", room.url, "--name", "Lee", "--token", TOKEN], env, size=(100, 30),
-                              cwd=tmp_path)
+        facilitator.wait_for("PMTUI_TOKEN=••••••••", timeout=30)
+        facilitator.wait_for("pmtui join", timeout=30)
+        assert TOKEN not in facilitator.text()  # the shared screen shows the command with the token hidden
+        [join_line] = [line for line in readme_blocks() if line.startswith("PMTUI_TOKEN=T pmtui join")]
+        assert "--token" not in join_line
+        note_taker = Terminal([PMTUI, "join", url, "--name", "Lee"], {**env, "PMTUI_TOKEN": TOKEN},
+                              size=(100, 30), cwd=tmp_path)
         note_taker.wait_for("·  Checkout errors", timeout=30)  # the phase line ends with the title
         facilitator.wait_for("Lee", timeout=30)
         assert note_taker.quit() == 0, note_taker.text()[-600:]
@@ -191,7 +189,4 @@ def test_a_shared_meeting_served_and_joined(env, tmp_path):
         for terminal in (note_taker, facilitator):
             if terminal is not None:
                 terminal.close()
-        if serve is not None:
-            serve.terminate()
-            serve.communicate(timeout=10)
     assert "Traceback" not in facilitator.text() + note_taker.text()

@@ -56,3 +56,4 @@ async def test_a_change_the_outbox_cannot_take_comes_back_refused(room, monkeypa
 async def test_probe_knows_a_room_by_its_welcome(room):
     assert await probe(room.url, TOKEN) == ("ok", "")
     assert await probe(room.url, TOKEN + "x") == ("refused", "wrong room token")
+    assert await probe(room.url, f" {TOKEN}\n") == ("ok", "")  # trimmed

@@ -290,7 +290,8 @@ async def test_watchers_see_note_takers_come_and_go(room):
     await client.stop()
     await until(lambda: seen[-1] == [])
     unwatch()
-    assert "pmtui join http://127.0.0.1:" in room.server.join_command and TOKEN in room.server.join_command
+    shown = room.server.join_command(reveal=True)
+    assert "pmtui join http://127.0.0.1:" in shown and f"PMTUI_TOKEN={TOKEN} " in shown
 
 
 async def test_acks_wait_until_the_change_is_on_disk(room):

@@ -2,8 +2,9 @@
 
 Each folder has an environment variable that overrides the platform's
 default (tests and portable setups use them): meetings ``$PMTUI_DATA_DIR``,
-configuration (agendas, word lists) ``$PMTUI_CONFIG_DIR``, note-takers'
-outboxes ``$PMTUI_OUTBOX_DIR``, notices of shared rooms ``$PMTUI_ROOMS_DIR``.
+configuration (agendas, word lists, ``config.toml``) ``$PMTUI_CONFIG_DIR``,
+note-takers' outboxes ``$PMTUI_OUTBOX_DIR``, the join tokens of shared
+meetings ``$PMTUI_ROOMS_DIR``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def config_dir() -> Path:
     return _from_env(CONFIG_DIR_ENV) or platformdirs.user_config_path(APP)
 
 
+def config_file() -> Path:
+    """The settings file (TOML; the room's limits are its ``[room]`` table)."""
+    return config_dir() / "config.toml"
+
+
 def user_agenda_dir() -> Path:
     """Where the user's own agendas go."""
     return config_dir() / "agendas"
@@ -66,7 +72,7 @@ def outbox_dir(explicit: str | Path | None = None) -> Path:
 
 
 def rooms_dir() -> Path:
-    """Where notices of shared rooms live: ``$PMTUI_ROOMS_DIR``, else the user state dir."""
+    """Where the join tokens of shared meetings live: ``$PMTUI_ROOMS_DIR``, else the user state dir."""
     return _from_env(ROOMS_DIR_ENV) or platformdirs.user_state_path(APP) / "rooms"
 
 

@@ -1,4 +1,4 @@
-"""``python -m pmtui.cli``: the ``pmtui`` command where only the interpreter is known (``pmtui serve``'s browsers)."""
+"""``python -m pmtui.cli``: the ``pmtui`` command where only the interpreter is known (no console script)."""
 
 from . import main
 

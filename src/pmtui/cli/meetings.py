@@ -172,23 +172,25 @@ def facilitator_options(command):
 @click.argument("meeting")
 @facilitator_options
 @user_errors
-def run(meeting, bell, high_contrast, export_dir, share, host, port, token, data_dir):
+def run(meeting, bell, high_contrast, export_dir, data_dir, **sharing):
     """Run MEETING (id, id prefix or title slug) as the facilitator."""
     from ..tui.app import make_app
 
+    room = room_config(**sharing)
     run_app(make_app(resolve_data_dir(data_dir), meeting, bell=bell, export_dir=export_dir,
-                     high_contrast=high_contrast, room=room_config(share, host, port, token)))
+                     high_contrast=high_contrast, room=room))
 
 
 @click.command()
 @facilitator_options
 @user_errors
-def demo(bell, high_contrast, export_dir, share, host, port, token, data_dir):
+def demo(bell, high_contrast, export_dir, data_dir, **sharing):
     """Open a built-in example meeting (in a temporary data dir unless --data-dir)."""
     from ..demo import create_demo
     from ..tui.app import make_app
 
+    room = room_config(**sharing)
     folder = resolve_data_dir(data_dir or Path(tempfile.mkdtemp(prefix="pmtui-demo-")))
     meeting_id = create_demo(folder)
     run_app(make_app(folder, meeting_id, bell=bell, export_dir=export_dir, high_contrast=high_contrast,
-                     room=room_config(share, host, port, token)))
+                     room=room))

@@ -1,66 +1,117 @@
-"""The commands of the live note-taker room: ``join`` and ``serve``, and the sharing options of ``run``.
+"""The commands of the live note-taker room: ``join``, the sharing options of ``run``, and ``serve`` (disabled).
 
-* :func:`share_options`: a decorator that adds ``--share/--host/--port/--token``
-  to ``run`` and ``demo``; :func:`room_config` turns their values into a
-  :class:`RoomConfig` (or None when not sharing) for the app.
-* ``serve`` starts ``python -m pmtui.cli join ROOM`` for each browser.
+* :func:`share_options`: a decorator that adds ``--share`` and the room's
+  options to ``run`` and ``demo``; :func:`room_config` turns their values into
+  a :class:`RoomConfig` (or None when not sharing) for the app.
+* The token never needs to be on a command line, where every local user sees
+  it (``ps``): ``--token-file PATH`` or ``$PMTUI_TOKEN`` carry it instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import secrets
-import shlex
-import socket
 import sys
+from pathlib import Path
 
 import click
 
-from ..room.config import DEFAULT_SHARE_PORT, RoomConfig
+from ..room.config import DEFAULT_SHARE_PORT, RoomConfig, client_tls_context, is_loopback, tls_context
+from ..room.limits import LimitError, load_limits, parse_limit_options
+from ..room.tokens import TokenError, check_token, read_token_file
 from .common import fail
 
 TOKEN_ENV = "PMTUI_TOKEN"
-DEFAULT_SERVE_PORT = 8000
+
+
+def _given_token(token: str | None, token_file: Path | None, *, weak: bool = False) -> str | None:
+    """The token from --token, --token-file or $PMTUI_TOKEN (in that order), checked and trimmed; None if none."""
+    if token is not None and token_file is not None:
+        fail("give the token once: --token or --token-file, not both")
+    try:
+        if token_file is not None:
+            return check_token(read_token_file(token_file), weak=weak, where=f"the token in {token_file}")
+        if token is not None:
+            return check_token(token, weak=weak)
+        if os.environ.get(TOKEN_ENV, "").strip():
+            return check_token(os.environ[TOKEN_ENV], weak=weak, where=f"${TOKEN_ENV}")
+    except TokenError as exc:
+        fail(str(exc))
+    return None
 
 
 # --- sharing a meeting (options of `pmtui run`) -------------------------------------------
 
 
 def share_options(command):
-    """Add --share, --host, --port and --token to a click command (e.g. ``run``)."""
-    command = click.option("--token", envvar=TOKEN_ENV, show_envvar=True,
-                           help="Join token for note-takers (default: a random one, shown on screen).")(command)
-    command = click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_SHARE_PORT,
-                           show_default=True, help="Port of the note-taker room (0 picks a free one).")(command)
-    command = click.option("--host", default="127.0.0.1", show_default=True,
-                           help="Address to listen on; 0.0.0.0 lets other machines join.")(command)
-    command = click.option("--share", is_flag=True,
-                           help="Let note-takers join live from their machines (pmtui join).")(command)
+    """Add --share and the room's options (address, token, TLS, limits) to a click command (e.g. ``run``)."""
+    for option in reversed((
+        click.option("--share", is_flag=True, help="Let note-takers join live from their machines (pmtui join)."),
+        click.option("--host", default="127.0.0.1", show_default=True,
+                     help="Address to listen on; 0.0.0.0 lets other machines join (use --tls-cert/--tls-key)."),
+        click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_SHARE_PORT, show_default=True,
+                     help="Port of the note-taker room (0 picks a free one)."),
+        click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path),
+                     help=f"Read the join token from this file (or set ${TOKEN_ENV}); default: the meeting's "
+                          "kept token, else a random one."),
+        click.option("--token", help=f"The join token (visible to other users in 'ps': prefer --token-file or "
+                                     f"${TOKEN_ENV})."),
+        click.option("--weak-token", is_flag=True, help="Accept a token shorter than 16 characters."),
+        click.option("--new-token", is_flag=True, help="Replace the meeting's kept join token with a new random one."),
+        click.option("--public-url", help="The address note-takers use, when it is not http(s)://HOST:PORT."),
+        click.option("--tls-cert", type=click.Path(dir_okay=False, path_type=Path),
+                     help="PEM certificate: the room speaks https (with --tls-key)."),
+        click.option("--tls-key", type=click.Path(dir_okay=False, path_type=Path),
+                     help="The certificate's PEM private key."),
+        click.option("--room-limit", multiple=True, metavar="NAME=VALUE",
+                     help="Change a room limit (max_connections, max_per_address, auth_timeout, token_failures, "
+                          "failure_window, lockout, heartbeat); also the [room] table of config.toml."),
+    )):
+        command = option(command)
     return command
 
 
-def room_config(share: bool, host: str = "127.0.0.1", port: int = DEFAULT_SHARE_PORT,
-                token: str | None = None) -> RoomConfig | None:
-    """The sharing settings from ``run``'s options; None without --share."""
+def room_config(share: bool, host: str = "127.0.0.1", port: int = DEFAULT_SHARE_PORT, token: str | None = None,
+                token_file: Path | None = None, weak_token: bool = False, new_token: bool = False,
+                public_url: str | None = None, tls_cert: Path | None = None, tls_key: Path | None = None,
+                room_limit: tuple[str, ...] = ()) -> RoomConfig | None:
+    """The sharing settings from ``run``'s options; None without --share (one-line errors exit 2)."""
     if not share:
         return None
-    return RoomConfig(host=host, port=port, token=token or secrets.token_urlsafe(16))
+    from ..paths import config_file
+
+    given = _given_token(token, token_file, weak=weak_token)
+    if new_token and given:
+        fail(f"--new-token makes a random token: leave out --token, --token-file and ${TOKEN_ENV}")
+    if (tls_cert is None) != (tls_key is None):
+        fail("--tls-cert and --tls-key go together: give both, or neither")
+    try:
+        tls = tls_context(tls_cert, tls_key) if tls_cert is not None else None
+        limits = load_limits(config_file(), parse_limit_options(room_limit))
+    except (ValueError, LimitError) as exc:
+        fail(str(exc))
+    if tls is None and not is_loopback(host):
+        click.echo(f"pmtui: warning: sharing on {host} without --tls-cert/--tls-key: the join token and every note "
+                   "travel as plain text on the network", err=True)
+    return RoomConfig(host=host, port=port, token=given or "", new_token=new_token, public_url=public_url, tls=tls,
+                      limits=limits)
 
 
 # --- joining ----------------------------------------------------------------------------------
 
 
-def _check_room(url: str, token: str) -> None:
+def _check_room(url: str, token: str, tls) -> None:
     from ..room.client import probe, ws_url
 
     try:
         ws_url(url)
     except ValueError as exc:
         fail(str(exc))
-    result, detail = asyncio.run(probe(url, token))
+    result, detail = asyncio.run(probe(url, token, tls=tls))
     if result == "refused":
-        fail(f"the facilitator at {url} refused the token: check --token (or ${TOKEN_ENV}) with the facilitator")
+        fail(f"the facilitator at {url} refused the token: {detail}; check it with the facilitator")
+    if result == "unreachable" and "certificate" in detail.lower():
+        fail(f"cannot trust the certificate of {url}: {detail}; pass the facilitator's CA file with --cafile", 1)
     if result == "unreachable":
         fail(f"cannot reach the meeting at {url}: {detail}; is the facilitator running 'pmtui run MEETING --share'?", 1)
 
@@ -68,96 +119,49 @@ def _check_room(url: str, token: str) -> None:
 @click.command()
 @click.argument("url")
 @click.option("--name", help="Your name, shown next to what you add (asked in the app when not given).")
-@click.option("--token", envvar=TOKEN_ENV, show_envvar=True, help="The join token the facilitator's screen shows.")
-def join(url, name, token):
+@click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Read the join token from this file (or set ${TOKEN_ENV}).")
+@click.option("--token", help=f"The join token (visible to other users in 'ps': prefer ${TOKEN_ENV} or --token-file).")
+@click.option("--cafile", type=click.Path(dir_okay=False, path_type=Path),
+              help="PEM certificate(s) to trust for an https:// room (e.g. the facilitator's own).")
+def join(url, name, token_file, token, cafile):
     """Join a shared meeting at URL as a note-taker (add events, observations, whys)."""
     from ..room.outbox import Outbox, OutboxError
     from ..room.protocol import ProtocolError, check_name
 
+    token = _given_token(token, token_file, weak=True)  # the facilitator decides what is strong enough
     if not token:
-        fail(f"a token is needed: pmtui join {url} --token TOKEN (the facilitator's screen shows it)")
+        fail(f"a token is needed: {TOKEN_ENV}=TOKEN pmtui join {url} (the facilitator's screen shows it)")
+    try:
+        tls = client_tls_context(cafile)
+    except ValueError as exc:
+        fail(str(exc))
     if name is not None:
         try:
             name = check_name(name)
         except ProtocolError as exc:
             fail(f"--name: {exc}")
-    _check_room(url, token)
+    _check_room(url, token, tls)
     if name is not None:
         try:  # fail early, before the full-screen app, if this name is already joined here
             Outbox.for_room(url, name).close()
         except OutboxError as exc:
             fail(str(exc))
 
+    from ..room.client import RoomClient
     from ..tui.notetaker import NoteTakerApp
 
-    app = NoteTakerApp(url, token, name=name)
+    app = NoteTakerApp(url, token, name=name, client=RoomClient(url, token, tls=tls))
     app.run()
     if app.return_code:
         sys.exit(app.return_code)
 
 
-# --- serving the note-taker app to browsers ------------------------------------------------------
+# --- the browser route, disabled -----------------------------------------------------------------
 
 
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
-def serve_command(room: str) -> str:
-    """The shell command textual-serve runs per browser (the token travels in the environment)."""
-    return f"{shlex.quote(sys.executable)} -m pmtui.cli join {shlex.quote(room)}"
-
-
-def _shared_room(room: str | None, token: str | None) -> tuple[str, str]:
-    """The room and token to serve: as given, else the meeting shared from this machine."""
-    from ..room.outbox import room_key
-    from ..room.registry import shared_rooms
-
-    if room and token:
-        return room, token
-    here = shared_rooms()
-    if room:  # the token of that address, when its facilitator runs here
-        match = [r for r in here if room_key(r.url) == room_key(room)]
-        if not match:
-            fail(f"a token is needed: pmtui serve --room {room} --token TOKEN")
-        return room, match[0].token
-    if not here:
-        fail("no meeting is shared from this machine: start 'pmtui run MEETING --share' first, "
-              "or give the facilitator's address: pmtui serve --room URL --token TOKEN")
-    if len(here) > 1:
-        listed = "; ".join(f"{r.title or 'untitled'} at {r.url}" for r in here)
-        fail(f"{len(here)} meetings are shared from this machine ({listed}): pick one with --room URL")
-    return here[0].url, token or here[0].token
-
-
-@click.command()
-@click.option("--room", "room", help="The meeting's address, as 'pmtui join' takes it "
-                                     "(default: the meeting shared from this machine).")
-@click.option("--token", envvar=TOKEN_ENV, show_envvar=True,
-              help="The meeting's join token (default: that of the meeting shared from this machine).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address for browsers (0.0.0.0: everyone).")
-@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_SERVE_PORT, show_default=True,
-              help="Web port (0 picks a free one).")
-@click.option("--public-url", help="The address browsers use, when it differs from http://HOST:PORT.")
-def serve(room, token, host, port, public_url):
-    """Serve the note-taker app to web browsers, for people without pmtui installed.
-
-    On the facilitator's machine, plain 'pmtui serve' serves the meeting that
-    'pmtui run MEETING --share' shares. Anyone who can open the page joins the
-    meeting: keep --host on 127.0.0.1 unless the network is the team's own.
-    """
-    from textual_serve.server import Server
-
-    room, token = _shared_room(room, token)
-    _check_room(room, token)
-    if port == 0:
-        port = _free_port(host)
-    from ..room.server import display_host
-
-    os.environ[TOKEN_ENV] = token  # inherited by each browser's 'join' process; not on its command line
-    public_url = (public_url or f"http://{display_host(host)}:{port}").rstrip("/")
-    server = Server(serve_command(room), host=host, port=port, title="pmtui note-taker", public_url=public_url)
-    click.echo(f"Note-takers can open {public_url} in a browser to join {room}")
-    server.serve()
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+def serve():
+    """Disabled: browser joining returns with the room's own web page."""
+    fail("'pmtui serve' is disabled: browser joining returns with the room's own web page; "
+         "note-takers use 'pmtui join' meanwhile")

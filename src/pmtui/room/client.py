@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
@@ -49,6 +49,9 @@ from .protocol import (
     client_message_data,
     dumps,
 )
+
+if TYPE_CHECKING:
+    import ssl
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -215,10 +218,13 @@ class RoomClient:
         backoff_base: float = BACKOFF_BASE,
         backoff_cap: float = BACKOFF_CAP,
         connect_timeout: float = 5.0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.url = url
         self.ws_url = ws_url(url)
-        self.token = token
+        self.token = token.strip()
+        self.tls = tls
+        """How an https:// room's certificate is checked (None: against the system's CAs)."""
         self.name = name
         self.outbox: Outbox | None = None
         self.on_update = on_update
@@ -418,15 +424,16 @@ class RoomClient:
                     ws = await http.ws_connect(
                         self.ws_url,
                         headers={"Authorization": f"Bearer {self.token}"},
+                        ssl=self.tls if self.tls is not None else True,
                         heartbeat=self.heartbeat,
                         max_msg_size=CLIENT_MAX_MSG,
                         timeout=aiohttp.ClientWSTimeout(ws_close=2.0),
                     )
                 except aiohttp.WSServerHandshakeError as exc:
-                    if exc.status == 401:
-                        self._set_state(ConnectionState("refused", "wrong room token: ask the facilitator for --token"))
+                    if exc.status in (401, 403):
+                        self._set_state(ConnectionState("refused", _refused(exc.status)))
                         return
-                    reason = f"HTTP {exc.status}"
+                    reason = _refused(exc.status) if exc.status == 429 else f"HTTP {exc.status}"
                 except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                     reason = _describe(exc)
                 else:
@@ -561,7 +568,18 @@ def _describe(exc: BaseException) -> str:
     return text.splitlines()[0][:80]
 
 
-async def probe(url: str, token: str, *, timeout: float = 5.0) -> tuple[str, str]:
+def _refused(status: int) -> str:
+    """What the room's refusal with HTTP ``status`` means for the note-taker."""
+    if status == 401:
+        return "wrong room token: ask the facilitator for the join command"
+    if status == 403:
+        return "the room does not accept this origin"
+    if status == 429:
+        return "too many wrong tokens from this address: wait a minute"
+    return f"HTTP {status}"
+
+
+async def probe(url: str, token: str, *, timeout: float = 5.0, tls: ssl.SSLContext | None = None) -> tuple[str, str]:
     """Check a room once: ('ok', ''), ('refused', why) for a bad token, or ('unreachable', why)."""
     try:
         address = ws_url(url)
@@ -570,8 +588,8 @@ async def probe(url: str, token: str, *, timeout: float = 5.0) -> tuple[str, str
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     try:
         async with aiohttp.ClientSession(timeout=client_timeout) as http:
-            async with http.ws_connect(address, headers={"Authorization": f"Bearer {token}"},
-                                       max_msg_size=CLIENT_MAX_MSG) as ws:
+            async with http.ws_connect(address, headers={"Authorization": f"Bearer {token.strip()}"},
+                                       ssl=tls if tls is not None else True, max_msg_size=CLIENT_MAX_MSG) as ws:
                 message = await ws.receive(timeout=timeout)
                 if message.type != aiohttp.WSMsgType.TEXT:
                     return "unreachable", "the room closed the connection"
@@ -583,8 +601,8 @@ async def probe(url: str, token: str, *, timeout: float = 5.0) -> tuple[str, str
                     return "unreachable", "that address does not look like a pmtui room"
                 return "ok", ""
     except aiohttp.WSServerHandshakeError as exc:
-        if exc.status == 401:
-            return "refused", "wrong room token"
+        if exc.status in (401, 403, 429):
+            return "refused", _refused(exc.status).split(":")[0]
         return "unreachable", f"HTTP {exc.status} (is that the address pmtui shows?)"
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         return "unreachable", _describe(exc)

@@ -11,9 +11,16 @@ Usage (inside a running event loop, e.g. a Textual app's ``on_mount``)::
 
     server = RoomServer(session, host="127.0.0.1", port=8765, token=None)
     await server.start()        # raises RoomError if the port is taken
-    print(server.join_command)  # pmtui join http://127.0.0.1:8765 --token ...
+    print(server.join_command(reveal=True))  # PMTUI_TOKEN=... pmtui join http://127.0.0.1:8765
     ...
     await server.stop()
+
+Before anything of the meeting is sent, the door (:mod:`pmtui.room.guard`)
+holds: at most so many connections in total and per address; a connection
+that has not shown the token within ``auth_timeout`` is closed; a browser
+page's Origin must be the room's own; wrong tokens lock their address out
+for a while. Joined connections are pinged (``heartbeat``) and closed when
+the pings go unanswered (a half-open or silent peer).
 """
 
 from __future__ import annotations
@@ -23,12 +30,14 @@ import ipaddress
 import logging
 import math
 import secrets
+import shlex
 import socket
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import assert_never
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, assert_never
+from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -36,14 +45,21 @@ from ..changes import Change, Entity, Op
 from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line
 from ..session import MeetingSession, ValidationError
 from . import protocol
+from .guard import Doorman, TokenFailures
+from .limits import RoomLimits
 from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, dumps
+from .tokens import new_token, store_token
+
+if TYPE_CHECKING:
+    import ssl
+
+    from aiohttp.web_protocol import RequestHandler
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 DEFAULT_PORT = 8765
 TOKEN_ENV = "PMTUI_TOKEN"
-MAX_CLIENTS = 200
 MAX_QUEUED = 5000
 """A note-taker that falls this many messages behind is disconnected (it reconnects with a fresh snapshot)."""
 
@@ -130,6 +146,104 @@ def display_host(host: str) -> str:
     return host
 
 
+def _plain_answer(status: int, reason: str, text: str) -> bytes:
+    """A whole HTTP response, for a connection refused before aiohttp reads its request."""
+    body = text.encode()
+    return (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+
+
+def _peer_address(transport: asyncio.BaseTransport) -> str:
+    peer = transport.get_extra_info("peername")
+    return str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+
+
+class _Door(web.Server):
+    """aiohttp's connection manager, admitting connections against the caps and timing their authentication.
+
+    When the room is full, a new connection pushes out the oldest one that has
+    not shown the token yet: silent connections then cannot keep a real
+    note-taker out, whose join takes milliseconds from connect to token.
+    """
+
+    def __init__(self, handler, *, doorman: Doorman, auth_timeout: float, **kwargs) -> None:
+        super().__init__(handler, **kwargs)
+        self.doorman = doorman
+        self.auth_timeout = auth_timeout
+        self._addresses: dict[RequestHandler, str] = {}
+        self._waiting: dict[RequestHandler, tuple[asyncio.Transport, asyncio.TimerHandle]] = {}
+        """Connections not authenticated yet, oldest first, with their deadlines."""
+
+    def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
+        address = _peer_address(transport)
+        if self.doorman.full and self._waiting and self.doorman.has_room_for(address):
+            self._drop(next(iter(self._waiting)))
+        refusal = self.doorman.admit(address)
+        if refusal is not None:  # closed at once (its file descriptor is free again), its request never read
+            transport.pause_reading()
+            transport.write(_plain_answer(503, "Service Unavailable", f"{refusal}; try again later\n"))
+            # after aiohttp's handler task has started (it needs the manager it is given now)
+            asyncio.get_running_loop().call_soon(transport.close)
+            return
+        super().connection_made(handler, transport)
+        self._addresses[handler] = address
+        deadline = asyncio.get_running_loop().call_later(self.auth_timeout, self._drop, handler)
+        self._waiting[handler] = (transport, deadline)
+
+    def authenticated(self, handler: RequestHandler) -> None:
+        """The connection showed the right token: it may stay past the deadline."""
+        waiting = self._waiting.pop(handler, None)
+        if waiting is not None:
+            waiting[1].cancel()
+
+    def _drop(self, handler: RequestHandler) -> None:
+        """Close a connection that has not authenticated (its deadline passed, or the room is full)."""
+        transport, deadline = self._waiting.pop(handler)
+        deadline.cancel()
+        address = self._addresses.pop(handler, None)
+        if address is not None:
+            self.doorman.leave(address)  # now: its place is free before the socket's close is processed
+        transport.abort()  # not close(): a peer that reads nothing would keep a closing socket open
+
+    def connection_lost(self, handler: RequestHandler, exc: BaseException | None = None) -> None:
+        address = self._addresses.pop(handler, None)
+        if address is not None:
+            self.doorman.leave(address)
+        self.authenticated(handler)
+        super().connection_lost(handler, exc)
+
+
+class _Site(web.TCPSite):
+    """A TCP site whose TLS handshakes must finish within the authentication deadline too."""
+
+    def __init__(self, runner: web.BaseRunner, host: str, port: int, *, tls: ssl.SSLContext | None,
+                 handshake_timeout: float) -> None:
+        super().__init__(runner, host, port, ssl_context=tls)
+        self.handshake_timeout = handshake_timeout
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)
+        extra = {"ssl_handshake_timeout": self.handshake_timeout} if self._ssl_context is not None else {}
+        self._server = await asyncio.get_running_loop().create_server(
+            self._runner.server, self._host, self._port, ssl=self._ssl_context, backlog=self._backlog, **extra)
+
+
+def _origin(url: str) -> str | None:
+    """``scheme://host:port`` of ``url``, lower-cased with the default port spelled out; None if it has none."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port or (443 if scheme == 'https' else 80)}"
+
+
 class RoomServer:
     """Share a running meeting with note-takers over a token-protected WebSocket."""
 
@@ -140,18 +254,32 @@ class RoomServer:
         host: str = "127.0.0.1",
         port: int = DEFAULT_PORT,
         token: str | None = None,
-        heartbeat: float = 10.0,
+        heartbeat: float | None = None,
+        limits: RoomLimits | None = None,
+        public_url: str | None = None,
+        tls: ssl.SSLContext | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.session = session
         self.host = host
         self.port = port
-        self.token = token or secrets.token_urlsafe(16)
-        self.heartbeat = heartbeat
+        self.token = (token or "").strip() or new_token()
+        limits = limits or RoomLimits()
+        self.limits = limits = limits if heartbeat is None else replace(limits, heartbeat=heartbeat)
+        self.heartbeat = limits.heartbeat
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.tls = tls
         self.error: str | None = None
         self.running = False
+        self.alerts: deque[str] = deque(maxlen=5)
+        """The latest warnings for the facilitator (locked-out addresses, a token that cannot be kept)."""
+        self.on_alert: Callable[[str], None] | None = None
+        self.failures = TokenFailures(clock, limit=limits.token_failures, window=limits.failure_window,
+                                      lockout=limits.lockout)
+        self._door: _Door | None = None
         self._clients: set[_Client] = set()
         self._watchers: list[Callable[[RoomServer], None]] = []
-        self._runner: web.AppRunner | None = None
+        self._runner: web.BaseRunner | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._acks: deque[_PendingAck] = deque()
         self._ack_wakeup: asyncio.Event | None = None
@@ -165,13 +293,44 @@ class RoomServer:
 
     @property
     def url(self) -> str:
-        """The address note-takers join, e.g. ``http://127.0.0.1:8765``."""
-        return f"http://{display_host(self.host)}:{self.port}"
+        """The address note-takers join, e.g. ``http://127.0.0.1:8765`` (``--public-url`` when given)."""
+        if self.public_url:
+            return self.public_url
+        return f"{'https' if self.tls else 'http'}://{display_host(self.host)}:{self.port}"
 
-    @property
-    def join_command(self) -> str:
-        """The command a note-taker types to join."""
-        return f"pmtui join {self.url} --token {self.token}"
+    def join_command(self, *, reveal: bool = False) -> str:
+        """The shell command a note-taker types to join, the token hidden unless ``reveal``.
+
+        The token goes in the environment, not on the command line, where
+        every user of the note-taker's machine could read it (``ps``).
+        """
+        token = shlex.quote(self.token) if reveal else "•" * 8
+        return f"PMTUI_TOKEN={token} pmtui join {shlex.quote(self.url)}"
+
+    def rotate_token(self) -> str | None:
+        """Replace the join token with a new random one and keep it; a one-line problem keeping it, or None.
+
+        People already in the room stay; anyone joining needs the new command.
+        """
+        self.token = new_token()
+        problem = None
+        try:
+            store_token(self.session.meeting.id, self.token)
+        except OSError as exc:
+            problem = f"the new join token cannot be kept ({exc.strerror or exc}); a restart will need another"
+        self._notify()
+        return problem
+
+    def alert(self, text: str) -> None:
+        """Tell the facilitator about something that needs their eye (shown in the room's box and notified)."""
+        log.info("%s", text)
+        self.alerts.append(text)
+        if self.on_alert is not None:
+            try:
+                self.on_alert(text)
+            except Exception:
+                log.exception("room alert listener failed")
+        self._notify()
 
     @property
     def peers(self) -> list[Peer]:
@@ -196,12 +355,13 @@ class RoomServer:
         """Listen on host:port (port 0 picks a free one); raises RoomError when it cannot."""
         if self.running:
             return
-        app = web.Application(client_max_size=protocol.TRANSPORT_MAX_BYTES)
-        app.router.add_get("/", self._index)
-        app.router.add_get("/ws", self._websocket)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
+        limits = self.limits
+        self._door = _Door(self._route, doorman=Doorman(total=limits.max_connections,
+                                                       per_address=limits.max_per_address),
+                           auth_timeout=limits.auth_timeout, access_log=None)
+        runner = web.ServerRunner(self._door, handle_signals=False, shutdown_timeout=2.0)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
+        site = _Site(runner, self.host, self.port, tls=self.tls, handshake_timeout=limits.auth_timeout)
         try:
             await site.start()
         except OSError as exc:
@@ -249,31 +409,70 @@ class RoomServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self._door = None
         self._clients.clear()
         self._notify()
 
     # --- HTTP -----------------------------------------------------------------------
 
-    async def _index(self, request: web.Request) -> web.Response:
-        return web.Response(text="pmtui meeting room: join with  pmtui join URL --name NAME --token TOKEN\n")
+    async def _route(self, request: web.BaseRequest) -> web.StreamResponse:
+        if request.method not in ("GET", "HEAD"):
+            return web.Response(status=405, text="the room answers GET only\n", headers={"Allow": "GET"})
+        if request.path == "/ws":
+            return await self._websocket(request)
+        if request.path == "/":
+            return await self._index(request)
+        return web.Response(status=404, text="not found: note-takers join with 'pmtui join'\n")
 
-    def _authorized(self, request: web.Request) -> bool:
+    async def _index(self, request: web.BaseRequest) -> web.Response:
+        return web.Response(text="pmtui meeting room: join with  PMTUI_TOKEN=TOKEN pmtui join URL --name NAME\n")
+
+    def _authorized(self, request: web.BaseRequest) -> bool:
         header = request.headers.get("Authorization", "")
         if header[:7].lower() == "bearer ":
             supplied = header[7:].strip()
         else:
-            supplied = request.query.get("token")
+            supplied = request.query.get("token", "").strip()
         if not supplied:
             return False
         return secrets.compare_digest(supplied.encode("utf-8", "replace"), self.token.encode("utf-8"))
 
-    async def _websocket(self, request: web.Request) -> web.StreamResponse:
-        # The token is checked before the upgrade: nothing about the meeting is sent before.
+    def _origin_allowed(self, request: web.BaseRequest) -> bool:
+        """No Origin (not a browser: ``pmtui join``), or the room's own (its scheme and Host, or --public-url)."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True
+        own = {_origin(f"{request.scheme}://{request.host}")}
+        if self.public_url:
+            own.add(_origin(self.public_url))
+        return _origin(origin) in own - {None}
+
+    def _refusal(self, request: web.BaseRequest) -> web.Response | None:
+        """Why ``request`` may not join, as the answer to give, or None when it may (the token was right)."""
+        if not self._origin_allowed(request):
+            return web.Response(status=403, text="this page's origin may not join the room\n")
+        address = request.remote or "?"
+        locked = self.failures.locked_for(address)
+        if locked:
+            return web.Response(status=429, text="too many wrong tokens: wait and try again\n",
+                                headers={"Retry-After": str(math.ceil(locked))})
         if not self._authorized(request):
+            if self.failures.failed(address):
+                self.alert(f"{address}: {self.limits.token_failures} wrong join tokens; "
+                           f"refused for {self.limits.lockout:g} s")
             return web.Response(status=401, text="wrong or missing room token\n",
                                 headers={"WWW-Authenticate": 'Bearer realm="pmtui"'})
-        if not self.running or len(self._clients) >= MAX_CLIENTS:
-            return web.Response(status=503, text="the room is full or closing\n")
+        if not self.running:
+            return web.Response(status=503, text="the room is closing\n")
+        return None
+
+    async def _websocket(self, request: web.BaseRequest) -> web.StreamResponse:
+        # Checked before the upgrade: nothing about the meeting is sent before.
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
+        if self._door is not None:
+            self._door.authenticated(request.protocol)
         ws = web.WebSocketResponse(max_msg_size=protocol.TRANSPORT_MAX_BYTES, heartbeat=self.heartbeat,
                                    compress=False, timeout=2.0)
         await ws.prepare(request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -55,7 +54,6 @@ class PmtuiApp(App):
         super().__init__()
         self.room_config = room
         self.room_server = None
-        self._room_notice: Path | None = None
         self.data_dir = data_dir
         self.now = now
         self.bell_enabled = bell
@@ -136,23 +134,23 @@ class PmtuiApp(App):
         self.exit()
 
     async def _start_room(self) -> None:
-        from ..room.registry import SharedRoom, announce
         from ..room.server import RoomError
 
         self.room_server = server = self.room_config.server(self.session)
+        for alert in server.alerts:
+            self._room_alert(alert)
+        server.on_alert = self._room_alert
         try:
             await server.start()
         except RoomError as exc:
             self.notify(str(exc), severity="error", timeout=15)
-            return
-        self._room_notice = announce(SharedRoom(server.url, server.token, self.session.meeting.incident.title,
-                                                os.getpid()))
+
+    def _room_alert(self, text: str) -> None:
+        """The room needs the facilitator's eye (an address locked out after wrong tokens, plain text)."""
+        self.notify(text, title="Room", severity="warning", timeout=10)
 
     async def on_unmount(self) -> None:
         if self.room_server is not None:
-            from ..room.registry import withdraw
-
-            withdraw(self._room_notice)
             await self.room_server.stop()
         self._loop = None
         release()

@@ -248,3 +248,5 @@ class MeetingScreen(Screen):
         yield SystemCommand("Edit incident details", "Title, severity, services, times, impact (f6)",
                             self.action_edit_incident)
         yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)
+        for status in self.query("#room-status"):
+            yield from status.commands()

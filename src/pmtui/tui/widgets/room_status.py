@@ -8,14 +8,21 @@ It follows the :class:`~pmtui.room.server.RoomServer` through ``server.watch``
 and redraws when note-takers come, go or add something: at once, then at most
 every :data:`REDRAW_EVERY` seconds while changes keep coming (twenty
 note-takers typing at once would otherwise redraw it for every event).
+
+The facilitator's screen is usually shared (and recorded), so the join
+command shows the token hidden; "Show join token" reveals it for
+:data:`REVEAL_SECONDS`, "Copy join command" puts it on the facilitator's own
+clipboard (OSC 52) without showing it.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.app import SystemCommand
 
 from .text_line import TextLine
 
@@ -23,6 +30,7 @@ if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs i
     from ...room.server import RoomServer
 
 REDRAW_EVERY = 0.25
+REVEAL_SECONDS = 30.0
 
 
 class RoomStatus(TextLine):
@@ -33,12 +41,17 @@ class RoomStatus(TextLine):
     RoomStatus.-error { color: $error; }
     """
 
-    def __init__(self, server: RoomServer, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, server: RoomServer, *, id: str | None = None, classes: str | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__("", id=id, classes=classes)
         self.server = server
+        self.clock = clock
+        self.revealed_until = 0.0
         self._unwatch = None
         self._drawn_at = 0.0
         self._timer = None
+        self._hide_timer = None
+        self._unlock_timer = None
 
     def on_mount(self) -> None:
         self._unwatch = self.server.watch(lambda _server: self._server_changed())
@@ -73,7 +86,12 @@ class RoomStatus(TextLine):
         named = [p for p in peers if p.name]
         text.append(f"Note-takers ({len(named)})\n", style="bold")
         text.append("Join with:\n", style="italic")
-        text.append(f"pmtui join {server.url}\n--token {server.token}\n")
+        revealed = self.token_revealed
+        text.append(server.join_command(reveal=revealed).replace(" pmtui join ", " \\\npmtui join \\\n") + "\n")
+        if not revealed:
+            text.append("(token hidden: ctrl+p Show join token)\n", style="dim")
+        for address in server.failures.locked():
+            text.append(f"⚠ {address} locked out: wrong tokens\n", style="bold red")
         for peer in named:
             text.append("● ", style="green")
             text.append(peer.name or "")
@@ -87,6 +105,43 @@ class RoomStatus(TextLine):
             text.append("nobody yet", style="dim")
         return text
 
+    @property
+    def token_revealed(self) -> bool:
+        """Whether the join command shows the token now."""
+        return self.clock() < self.revealed_until
+
+    def reveal_token(self, seconds: float = REVEAL_SECONDS) -> None:
+        """Show the token in the join command for ``seconds``, then hide it again."""
+        self.revealed_until = self.clock() + seconds
+        if self._hide_timer is not None:
+            self._hide_timer.stop()
+        self._hide_timer = self.set_timer(seconds, self.show)
+        self.show()
+
+    def copy_join_command(self) -> None:
+        """Put the whole join command (token included) on the facilitator's clipboard, without showing it."""
+        self.app.copy_to_clipboard(self.server.join_command(reveal=True))
+        self.app.notify("Join command copied (token included): paste it to the note-takers privately",
+                        title="Room", timeout=6)
+
+    def new_token(self) -> None:
+        """Rotate the join token (people already in the room stay)."""
+        problem = self.server.rotate_token()
+        self.revealed_until = 0.0
+        self.app.notify(problem or "New join token: people already in the room stay; "
+                        "anyone joining needs the new command", title="Room",
+                        severity="warning" if problem else "information", timeout=8)
+        self.show()
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """The room's commands for the palette (ctrl+p)."""
+        yield SystemCommand("Show join token", f"Show the token in the join command for {REVEAL_SECONDS:.0f} s "
+                            "(mind who sees the shared screen)", self.reveal_token)
+        yield SystemCommand("Copy join command", "Copy the join command with its token to your clipboard",
+                            self.copy_join_command)
+        yield SystemCommand("New join token", "Replace the room's token; people already in the room stay",
+                            self.new_token)
+
     def show(self) -> None:
         """Redraw from the server's current state (a layout pass only when the text's shape changed)."""
         if self._timer is not None:
@@ -95,3 +150,9 @@ class RoomStatus(TextLine):
         self._drawn_at = time.monotonic()
         self.set_class(bool(self.server.error), "-error")
         self.show_text(self.render_text())
+        if self._unlock_timer is not None:
+            self._unlock_timer.stop()
+            self._unlock_timer = None
+        locked = self.server.failures.locked()
+        if locked:  # drawn again when the first lockout ends, to take its line away
+            self._unlock_timer = self.set_timer(min(locked.values()) + 0.05, self.show)
