@@ -14,7 +14,7 @@ from ..model import MILESTONES, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_incident
 from ..store import list_meetings
-from .common import data_dir_option, fail, load_meeting, run_app, user_errors
+from .common import data_dir_option, fail, load_meeting, report_release, run_app, user_errors
 from .room import room_config, share_options
 
 TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES if name != "impact_start"}}
@@ -100,6 +100,7 @@ def import_(meeting, file, data_dir):
                  "then 'pmtui export' before importing again")
     finally:
         session.close()
+        report_release(session)
     click.echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'.")
 
 
