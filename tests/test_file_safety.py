@@ -64,6 +64,69 @@ def descriptions(path: Path) -> list[str]:
         return [e.description for e in from_data(Meeting, file.load()).events]
 
 
+# --- export -o ----------------------------------------------------------------------------------
+
+
+def _spellings(data: Path, meeting_id: str) -> dict[str, Path]:
+    alias = data.parent / "alias"
+    alias.symlink_to(data, target_is_directory=True)
+    return {
+        "the meeting file": data / f"{meeting_id}.json",
+        "through ..": data / "missing" / ".." / f"{meeting_id}.json",
+        "through a linked folder": alias / f"{meeting_id}.json",
+        "its lock file": data / f"{meeting_id}.json.lock",
+        "a new file beside it": data / "notes.md",
+    }
+
+
+@pytest.mark.parametrize("flags", [(), ("--force", "--parents")])
+def test_export_is_never_written_into_the_meetings_folder(data, meeting, flags):
+    meeting_id, path = meeting
+    before = path.read_bytes()
+    for what, target in _spellings(data, meeting_id).items():
+        line = refused("export", meeting_id, "-o", target, *flags, "--data-dir", data)
+        assert "inside the meetings folder" in line and "-o" in line, what
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in data.iterdir()) == [path.name]  # no export, no lock file, no 'missing' folder
+    MeetingSession.open(data, meeting_id).close()  # still a meeting, still free
+
+
+def test_export_onto_an_existing_file_needs_force(data, meeting, tmp_path):
+    meeting_id, _ = meeting
+    out = tmp_path / "postmortem.md"
+    out.write_text("my own notes")
+    line = refused("export", meeting_id, "-o", out, "--data-dir", data)
+    assert str(out) in line and "already exists" in line and "--force" in line
+    assert out.read_text() == "my own notes"
+    code, stdout, _ = pmtui("export", meeting_id, "-o", out, "--force", "--data-dir", data)
+    assert code == 0 and str(out) in stdout and out.read_text().startswith("# Checkout errors")
+
+
+def test_export_into_a_missing_folder_needs_parents(data, meeting, tmp_path):
+    meeting_id, _ = meeting
+    out = tmp_path / "new" / "folder" / "postmortem.md"
+    line = refused("export", meeting_id, "-o", out, "--data-dir", data)
+    assert str(out.parent) in line and "does not exist" in line and "--parents" in line
+    assert not (tmp_path / "new").exists()
+
+
+def test_export_never_writes_through_a_link(data, meeting, tmp_path):
+    meeting_id, _ = meeting
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    out = tmp_path / "postmortem.md"
+    out.symlink_to(victim)
+    for flags in ((), ("--force",)):
+        line = refused("export", meeting_id, "-o", out, *flags, "--data-dir", data)
+        assert "symbolic link" in line and str(out) in line
+    assert victim.read_text() == "keep me" and out.is_symlink()
+
+
+def test_force_and_parents_without_a_file_are_refused(data, meeting):
+    line = refused("export", meeting[0], "--force", "--data-dir", data)
+    assert "-o" in line
+
+
 # --- a meeting file that is a symbolic link -----------------------------------------------------------
 
 
