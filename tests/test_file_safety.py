@@ -198,6 +198,16 @@ def test_a_meeting_file_replaced_by_a_link_while_open_is_not_replaced_back(data,
     assert path.is_symlink() and elsewhere.read_bytes() == before
 
 
+def test_a_linked_library_cache_folder_is_not_written_through(data, meeting, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (data / ".pmtui-cache").symlink_to(elsewhere, target_is_directory=True)
+    os.utime(meeting[1], (0, 0))  # settled long ago: cached on main
+    library = load_library(data)
+    assert [m.id for m in library.meetings] == [meeting[0]] and not library.errors
+    assert list(elsewhere.iterdir()) == []
+
+
 # --- lock files --------------------------------------------------------------------------------
 
 

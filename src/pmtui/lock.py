@@ -98,7 +98,7 @@ class FileLock:
 def holder(path: Path) -> str:
     """Who holds the lock at ``path``, as its file says."""
     try:
-        fd = os.open(path, os.O_RDONLY | NO_FOLLOW)
+        fd = os.open(path, os.O_RDONLY | NON_BLOCK | NO_FOLLOW)
     except OSError:
         return "pid unknown"
     try:
