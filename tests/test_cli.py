@@ -269,9 +269,9 @@ def test_export_to_a_file(env, data, filled, tmp_path):
     assert out.read_text() == ok(pmtui(env, "export", filled, data_dir=data))
 
 
-def test_export_creates_missing_folders(env, data, filled, tmp_path):
+def test_export_creates_missing_folders_when_asked(env, data, filled, tmp_path):
     out = tmp_path / "new" / "folder" / "pm.md"
-    ok(pmtui(env, "export", filled, "-o", out, data_dir=data))
+    ok(pmtui(env, "export", filled, "-o", out, "--parents", data_dir=data))
     assert out.read_text().startswith("# DB outage")
 
 

@@ -119,6 +119,7 @@ def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
 
     assert pmtui(env, "export", meeting_id).startswith(f"# {TITLE} (SEV2)")
     out = tmp_path / "out"
+    out.mkdir()  # export -o creates no folder unless --parents
     for fmt, suffix in (("markdown", "md"), ("json", "json"), ("actions-csv", "csv"), ("github", "sh")):
         assert pmtui(env, "export", meeting_id, "-o", out / f"pm.{suffix}", "--format", fmt, "--minutes") \
             == f"Wrote {out / f'pm.{suffix}'}\n"

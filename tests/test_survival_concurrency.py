@@ -94,14 +94,16 @@ def test_a_second_pmtui_run_is_refused_naming_the_holder(tmp_path):
 
 def test_two_exports_to_one_file_at_once_both_succeed_and_leave_it_whole(tmp_path):
     env = environment()
-    meeting_id = meeting_with(tmp_path, 1500)
+    data = tmp_path / "data"  # exports may not go inside the data dir
+    data.mkdir()
+    meeting_id = meeting_with(data, 1500)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     target = out_dir / "same.md"
-    with MeetingFile.open(tmp_path / f"{meeting_id}.json", write=False) as file:
+    with MeetingFile.open(data / f"{meeting_id}.json", write=False) as file:
         expected = render(from_data(Meeting, file.load()), "markdown")
-    for _ in range(2):
-        runs = [subprocess.Popen([PMTUI, "export", meeting_id, "-o", target, "--data-dir", tmp_path], env=env,
+    for _ in range(2):  # --force: the second round replaces the first round's file
+        runs = [subprocess.Popen([PMTUI, "export", meeting_id, "-o", target, "--force", "--data-dir", data], env=env,
                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(2)]
         for run in runs:

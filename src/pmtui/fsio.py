@@ -1,13 +1,17 @@
-"""Writing files whole, with one durability rule for every file pmtui writes."""
+"""Writing files whole, with one durability rule for every file pmtui writes, and reading them without links."""
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+NON_BLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO planted in a file's place must not hang
+LINK_REFUSED = "it is a symbolic link, which pmtui neither follows nor replaces"
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -> None:
@@ -23,8 +27,16 @@ def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -
     existing file and needs no rename (a rescue copy, written when renames in
     the meeting's folder fail). On failure the temp file is removed, the
     target is untouched and the OSError passes through. Text is written as UTF-8.
+
+    Links: the temp file is made by :func:`tempfile.mkstemp`, which opens it
+    with ``O_CREAT | O_EXCL | O_NOFOLLOW``, so a file or symbolic link planted
+    at its name makes it pick another name and is never written through. A
+    target that is a symbolic link is refused (OSError ELOOP) rather than
+    replaced by a regular file (nor is a link ever written through).
     """
     path = Path(path)
+    if path.is_symlink():
+        raise OSError(errno.ELOOP, LINK_REFUSED, str(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
@@ -42,6 +54,25 @@ def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -
         except OSError:
             pass  # renamed: nothing left to remove
     fsync_folder(path.parent)
+
+
+def read_no_follow(path: str | Path) -> bytes:
+    """The bytes of the regular file at ``path``, opened without following a symbolic link in its place.
+
+    A link raises OSError ELOOP whose strerror says so (BSDs answer EMLINK),
+    anything but a regular file (a FIFO, a folder) OSError EINVAL; other
+    errors pass through as they are.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | NO_FOLLOW | NON_BLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) or Path(path).is_symlink():
+            raise OSError(errno.ELOOP, LINK_REFUSED, str(path)) from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file", str(path))
+        return handle.read()
 
 
 def fsync_folder(folder: str | Path) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .fsio import atomic_write
+from .fsio import atomic_write, read_no_follow
 from .heap import bulk_load
 from .model import SCHEMA_VERSION, Meeting, from_data
 from .store import LIST_TABLES, MeetingFile, StoreError, meeting_from
@@ -116,7 +116,7 @@ def _meeting_files(folder: Path) -> list[tuple[str, Identity]]:
             for entry in entries:
                 if entry.name.endswith(".json") and not entry.name.startswith("."):
                     try:
-                        st = entry.stat()
+                        st = entry.stat(follow_symlinks=False)  # a link is read (and refused) by the store
                     except FileNotFoundError:
                         continue  # deleted meanwhile
                     found.append((entry.name, (st.st_ino, st.st_size, st.st_mtime_ns)))
@@ -165,7 +165,8 @@ class _Cache:
         self.folder = folder
         self.digests = digests
         self.names = (*parts, *digests)
-        self.entries = {name: _read_cache(folder / f"{name}.json") for name in self.names}
+        self.usable = not folder.is_symlink()  # in a shared data dir it could lead writes anywhere: not used
+        self.entries = {name: _read_cache(folder / f"{name}.json") if self.usable else {} for name in self.names}
         self.seen: set[str] = set()
         self.changed = False
 
@@ -191,7 +192,7 @@ class _Cache:
     def save(self) -> None:
         """Write the cache files if anything changed; a failure only costs speed."""
         gone = any(set(entries) - self.seen for entries in self.entries.values())
-        if not (self.changed or gone):
+        if not (self.usable and (self.changed or gone)):
             return
         settled = (time.time() - SETTLE_SECONDS) * 1e9
         try:
@@ -210,7 +211,7 @@ def _cache_header() -> dict[str, Any]:
 def _read_cache(path: Path) -> dict[str, list]:
     """The entries of a cache file; empty when it is missing, damaged or from another version."""
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_no_follow(path))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("header") != _cache_header() or not isinstance(data.get("entries"), dict):

@@ -5,7 +5,8 @@ is one of these: ``flock`` on POSIX, ``msvcrt.locking`` on Windows. The lock
 file holds ``<pid> <host>`` so a refusal can say who holds it; it is opened
 with ``O_NOFOLLOW`` where the system has it, so a symbolic link planted in its
 place is refused rather than followed (and the file it points to is never
-truncated). The ``filelock`` package is not used: it truncates the lock file
+truncated), and so is anything but a regular file with one name (a FIFO, a
+device, a hard link to another file). The ``filelock`` package is not used: it truncates the lock file
 on open, follows symbolic links and records no holder.
 """
 
@@ -13,15 +14,16 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 from pathlib import Path
+
+from .fsio import NO_FOLLOW, NON_BLOCK
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
     import msvcrt
-
-_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class LockHeldError(Exception):
@@ -62,10 +64,16 @@ class FileLock:
                 raise
             os.close(fd)  # the previous holder removed this file meanwhile; lock the new one
 
-    def release(self) -> None:
-        """Remove the lock file (if it is still ours) and unlock; idempotent."""
+    def release(self) -> str | None:
+        """Unlock and remove the lock file (if it is still ours); idempotent.
+
+        Closing the file gives up the lock, whatever else happens. A lock file
+        that cannot be removed (its folder became read-only) is only a stale
+        name, reused by the next holder: it is returned as one line to report,
+        never raised, so that quitting goes on.
+        """
         if self._fd is None:
-            return
+            return None
         fd, self._fd = self._fd, None
         if fcntl is None:  # pragma: no cover - Windows cannot remove an open file
             os.close(fd)
@@ -73,18 +81,24 @@ class FileLock:
                 self.path.unlink()
             except OSError:
                 pass
-            return
+            return None
         try:
             if _same_file(fd, self.path):
                 self.path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            return (f"cannot remove the lock file {self.path} ({exc.strerror or exc}); it blocks no one: "
+                    f"delete it once {self.path.parent} is writable again")
         finally:
             os.close(fd)
+        return None
 
 
 def holder(path: Path) -> str:
     """Who holds the lock at ``path``, as its file says."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW)
+        fd = os.open(path, os.O_RDONLY | NON_BLOCK | NO_FOLLOW)
     except OSError:
         return "pid unknown"
     try:
@@ -98,13 +112,20 @@ def holder(path: Path) -> str:
 
 def _open(path: Path) -> int:
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | NON_BLOCK | NO_FOLLOW, 0o600)
     except OSError as exc:
         if path.is_symlink():
             raise LockFileError(f"lock file {path} is a symbolic link, which pmtui never follows; "
                                 "remove the link and try again") from None
         raise LockFileError(f"cannot create lock file {path}: {exc.strerror or exc}; "
                             f"check that {path.parent} is writable") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        os.close(fd)
+        what = "is not a regular file" if not stat.S_ISREG(st.st_mode) else "has other names (hard links)"
+        raise LockFileError(f"lock file {path} {what}, so pmtui will not write to it; "
+                            "remove it and try again")
+    return fd
 
 
 def _try_lock(fd: int) -> bool:

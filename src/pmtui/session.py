@@ -152,6 +152,7 @@ class MeetingSession:
         self.file = file
         self.saver = saver
         self.now = now
+        self.release_problem: str | None = None  # set by close(): the lock file could not be removed
         self.clock = MeetingClock([p.minutes for p in self.agenda.phases], meeting.clock, now)
         self._subscribers: list[Subscriber] = []
         self._closed = False
@@ -220,22 +221,31 @@ class MeetingSession:
         """Block until every change so far is on disk (False on timeout)."""
         return self.saver.flush(timeout) if self.saver else True
 
-    def close(self) -> bool:
+    def close(self, on_unsaved: Callable[[Meeting], object] | None = None) -> bool:
         """Save what is pending (and the phase times so far) and release the file.
 
-        Returns False when some changes could not be written (the disk is failing).
+        Returns False when some changes could not be written (the disk is
+        failing); ``on_unsaved`` (writing a rescue copy) is then called with the
+        meeting while this process still holds the lock, and the lock is
+        released even if it raises. A lock file that cannot be removed (the
+        folder became read-only) is kept in :attr:`release_problem`, one line
+        to report, never raised: the last entry must reach the rescue copy.
         """
         saved = True
         if self._closed:
             return saved
         self._closed = True
-        if self.saver:
-            if self.clock.running:  # the phase times moved on since the last change
-                self._sync_phases()
-                self.saver.save_now()
-            saved = self.saver.close()
-        if self.file:
-            self.file.close()
+        try:
+            if self.saver:
+                if self.clock.running:  # the phase times moved on since the last change
+                    self._sync_phases()
+                    self.saver.save_now()
+                saved = self.saver.close()
+            if not saved and on_unsaved is not None:
+                on_unsaved(self.meeting)
+        finally:
+            if self.file:
+                self.release_problem = self.file.close()
         return saved
 
     # --- subscribers ---------------------------------------------------------

@@ -66,5 +66,12 @@ def run_app(app) -> None:
         if rescue is not None:
             click.echo(f"pmtui: could not save {app.session.file.path} (the disk kept failing); the whole meeting "
                        f"is in {rescue}: copy it over that file once the disk works", err=True)
+        report_release(app.session)
     if rescue is not None:
         sys.exit(2)
+
+
+def report_release(session) -> None:
+    """Say on stderr (one line) that a closed session's lock file was left behind, if it was."""
+    if session is not None and session.release_problem:
+        click.echo(f"pmtui: {session.release_problem}", err=True)

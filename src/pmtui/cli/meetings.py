@@ -14,7 +14,7 @@ from ..model import MILESTONES, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_incident
 from ..store import list_meetings
-from .common import data_dir_option, fail, load_meeting, run_app, user_errors
+from .common import data_dir_option, fail, load_meeting, report_release, run_app, user_errors
 from .room import room_config, share_options
 
 TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES if name != "impact_start"}}
@@ -100,31 +100,41 @@ def import_(meeting, file, data_dir):
                  "then 'pmtui export' before importing again")
     finally:
         session.close()
+        report_release(session)
     click.echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'.")
 
 
 @click.command()
 @click.argument("meeting")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of stdout.")
+              help="Write to this file instead of stdout (never inside the data dir).")
+@click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
+@click.option("--parents", is_flag=True, help="Create the -o file's missing folders.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "actions-csv", "github"]), default="markdown",
               show_default=True)
 @click.option("--minutes", is_flag=True, help="Append the meeting minutes (markdown).")
 @data_dir_option
 @user_errors
-def export(meeting, output, fmt, minutes, data_dir):
+def export(meeting, output, force, parents, fmt, minutes, data_dir):
     """Export a meeting: Markdown post-mortem, JSON, action items CSV, or a 'gh issue create' script."""
     from ..export import render
-    from ..export.files import write_text_atomic
+    from ..export.files import OutputPathError, check_output_path, write_text_atomic
 
     folder = resolve_data_dir(data_dir)
+    if output is None and (force or parents):
+        fail("--force and --parents are about the file of -o; add -o PATH or leave them out")
+    if output is not None:
+        try:
+            check_output_path(output, folder, force=force, parents=parents)
+        except OutputPathError as exc:
+            fail(str(exc))
     loaded = load_meeting(folder, meeting)
     text = render(loaded, fmt, minutes=minutes, related_titles=_related_titles(folder, loaded))
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
-        write_text_atomic(output, text)
+        write_text_atomic(output, text, parents=parents)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}; choose another path with -o")
     click.echo(f"Wrote {output}")

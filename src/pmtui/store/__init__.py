@@ -7,7 +7,14 @@ running meeting, ``listing`` finding meetings in a folder and ``rescue`` the
 copy written elsewhere when the disk fails.
 """
 
-from .errors import MeetingLockedError, MeetingNotFoundError, NewerSchemaError, NotAMeetingError, StoreError
+from .errors import (
+    LinkedMeetingError,
+    MeetingLockedError,
+    MeetingNotFoundError,
+    NewerSchemaError,
+    NotAMeetingError,
+    StoreError,
+)
 from .listing import MeetingSummary, list_meetings, resolve_meeting
 from .meeting_file import LOCK_SUFFIX, MeetingFile, meeting_from, read_meeting
 from .rescue import RESCUE_PREFIX, write_rescue_copy
@@ -21,6 +28,7 @@ __all__ = [
     "LOCK_SUFFIX",
     "RESCUE_PREFIX",
     "VALUE_TABLES",
+    "LinkedMeetingError",
     "MeetingFile",
     "MeetingLockedError",
     "MeetingNotFoundError",

@@ -15,6 +15,10 @@ class NotAMeetingError(StoreError):
     """The file is not valid JSON, is truncated, or is not a pmtui meeting."""
 
 
+class LinkedMeetingError(StoreError):
+    """The meeting file is a symbolic link, which pmtui neither follows nor replaces."""
+
+
 class NewerSchemaError(StoreError):
     """The file was written by a newer pmtui."""
 

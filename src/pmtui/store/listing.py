@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import MeetingNotFoundError, StoreError
 from .meeting_file import safe_id
-from .storage import damaged, validated_tables
+from .storage import damaged, read_meeting_bytes, validated_tables
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,7 @@ _SUMMARY_FIELDS = ("id", "title", "slug", "severity", "created", "status", "upda
 
 
 def _summary(path: Path) -> MeetingSummary:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}; check its permissions") from None
-    _, meta = validated_tables(path, raw)
+    _, meta = validated_tables(path, read_meeting_bytes(path))
     missing = [k for k in _SUMMARY_FIELDS if not isinstance(meta.get(k), str)]
     if missing:
         raise damaged(path, f"_meta lacks {', '.join(missing)}")

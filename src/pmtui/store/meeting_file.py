@@ -8,6 +8,7 @@ Files that are not valid meetings are reported, never touched.
 from __future__ import annotations
 
 import operator
+import os
 import re
 import threading
 from pathlib import Path
@@ -51,7 +52,7 @@ class MeetingFile:
         path = Path(data_dir) / f"{meeting_id}.json"
         file = cls(path, _writer_lock(path, meeting_id))
         try:
-            if path.exists():
+            if os.path.lexists(path):  # a dangling link too: it is never replaced
                 raise StoreError(f"meeting {meeting_id} already exists at {path}; open it instead of creating it")
             remove_stale_temps(path)
             file.save(data)
@@ -117,11 +118,13 @@ class MeetingFile:
                     db.table(name).insert_multiple(documents[kept:])
             self._saved = tables
 
-    def close(self) -> None:
-        """Release the writer lock, if held; idempotent."""
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+    def close(self) -> str | None:
+        """Release the writer lock, if held; idempotent.
+
+        Never raises: a lock file that cannot be removed is returned as one line to report (see FileLock.release).
+        """
+        lock, self._lock = self._lock, None
+        return lock.release() if lock is not None else None
 
     def __enter__(self) -> MeetingFile:
         return self

@@ -11,6 +11,7 @@ and a meeting has thirteen tables).
 
 from __future__ import annotations
 
+import errno
 import json
 import operator
 from collections.abc import Iterator
@@ -22,9 +23,9 @@ from typing import Any
 from tinydb.middlewares import Middleware
 from tinydb.storages import Storage
 
-from ..fsio import atomic_write
+from ..fsio import atomic_write, read_no_follow
 from ..model import SCHEMA_VERSION
-from .errors import MeetingNotFoundError, NewerSchemaError, NotAMeetingError, StoreError
+from .errors import LinkedMeetingError, MeetingNotFoundError, NewerSchemaError, NotAMeetingError, StoreError
 from .tables import APP
 
 Tables = dict[str, dict[str, Any]]
@@ -57,13 +58,7 @@ class MeetingStorage(Storage):
 
     def read(self) -> Tables:
         """The tables of the file, validated; raises StoreError for anything but a readable meeting."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            raise MeetingNotFoundError(f"no meeting file {self.path}; run 'pmtui list' to see meetings") from None
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}; check its permissions") from None
-        return validated_tables(self.path, raw)[0]
+        return validated_tables(self.path, read_meeting_bytes(self.path))[0]
 
     def write(self, data: Tables) -> None:
         """Replace the file with ``data`` (compact JSON) durably; OSErrors pass through."""
@@ -181,6 +176,25 @@ def untouched(path: Path) -> str:
 def damaged(path: Path, detail: str) -> NotAMeetingError:
     """The error for a meeting file whose JSON has the wrong shape."""
     return NotAMeetingError(f"{path} is a damaged pmtui meeting ({detail}); {untouched(path)}")
+
+
+def read_meeting_bytes(path: Path) -> bytes:
+    """The bytes of the meeting file ``path``, which must be a regular file and not a symbolic link.
+
+    A link is refused, not followed: the file it names may be anyone's, and a
+    save would replace the link by a regular file. Every refusal is one line.
+    """
+    try:
+        return read_no_follow(path)
+    except FileNotFoundError:
+        raise MeetingNotFoundError(f"no meeting file {path}; run 'pmtui list' to see meetings") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LinkedMeetingError(f"{path} is a symbolic link, which pmtui neither follows nor replaces; it was "
+                                     f"left untouched: put the meeting file itself in {path.parent}") from None
+        if exc.errno == errno.EINVAL:
+            raise NotAMeetingError(f"{path} is not a regular file; {untouched(path)}") from None
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}; check its permissions") from None
 
 
 def validated_tables(path: Path, raw: bytes) -> tuple[Tables, dict]:

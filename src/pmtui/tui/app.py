@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from ..heap import release, settle
-from ..model import to_data
+from ..model import Meeting, to_data
 from ..room.config import RoomConfig
 from ..session import MeetingSession
 from ..store import SaveStatus, StoreError, write_rescue_copy
@@ -118,11 +118,18 @@ class PmtuiApp(App):
         """Save everything pending and release the meeting file.
 
         When the disk keeps failing, the meeting goes to a rescue copy instead
-        and its path is returned (raises StoreError when even that fails).
+        (written before the lock is released) and its path is returned (raises
+        StoreError when even that fails). A lock file left behind is in the
+        session's ``release_problem``.
         """
-        if self.session is None or self.session.close():
+        rescued: list[Path] = []
+
+        def rescue(meeting: Meeting) -> None:
+            rescued.append(write_rescue_copy(to_data(meeting)))
+
+        if self.session is None or self.session.close(rescue):
             return None
-        return write_rescue_copy(to_data(self.session.meeting))
+        return rescued[0]
 
     async def action_quit(self) -> None:
         """Quit; while saving fails, only when asked twice (the meeting then goes to a rescue copy)."""
