@@ -218,7 +218,8 @@ async def facilitator_main(args: argparse.Namespace) -> None:
     data_dir.mkdir()
     outbox_dir = work / "outbox"
     meeting_id = seed_meeting(data_dir, args.seed_events)
-    config = RoomConfig(host="127.0.0.1", port=0, token=TOKEN)
+    # the burst measures latency, not the per-note-taker limit: raise it past the burst
+    config = RoomConfig(host="127.0.0.1", port=0, token=TOKEN, entry_rate=max(20, args.burst))
     probe = Probe(None)
     print(f"pmtui room benchmark: {args.clients} note-takers in {args.procs} processes, "
           f"{args.seed_events} events already in the meeting, {os.cpu_count()} CPUs")

@@ -10,17 +10,20 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, OptionList
 
 from pmtui.room import identity
 from pmtui.room.client import Rejected, RoomClient, new_change_id
+from pmtui.room.config import RoomConfig
 from pmtui.room.names import name_key
 from pmtui.room.outbox import Outbox
 from pmtui.room.protocol import Refused, dumps
+from pmtui.tui.app import make_app
 from pmtui.tui.notetaker.app import NoteTakerApp
 from pmtui.tui.notetaker.dialogs import NameScreen
+from pmtui.tui.screens.note_takers import RemoveNoteTakerDialog
 from test_room_notetaker import _type
-from test_room_support import TOKEN, reload, room, until  # noqa: F401 (fixture)
+from test_room_support import TOKEN, new_meeting, reload, room, until  # noqa: F401 (fixture)
 
 
 @asynccontextmanager
@@ -304,3 +307,36 @@ async def test_a_made_up_or_malformed_key_is_only_a_new_person(room):
         assert answer["type"] == "error" and "key" in answer["message"]
         assert (await hello(ws, "Zed", "y" * 40))["author"] == identity.author_id("y" * 40)
 
+
+
+async def test_the_facilitator_removes_a_note_taker_from_the_palette(tmp_path):
+    meeting_id = new_meeting(tmp_path)
+    app = make_app(tmp_path, meeting_id, room=RoomConfig(port=0, token=TOKEN))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(lambda: app.room_server is not None and app.room_server.running, what="the room")
+        url = app.room_server.url
+        clients = [RoomClient(url, TOKEN, name=name, outbox=Outbox.for_room(url, name, tmp_path / "outbox"))
+                   for name in ("Lee", "Bo")]
+        for client in clients:
+            await client.start()
+        try:
+            await joined(*clients)
+            command = next(c for c in app.get_system_commands(app.screen) if c.title == "Remove note-taker")
+            command.callback()
+            await pilot.pause()
+            assert isinstance(app.screen, RemoveNoteTakerDialog)
+            options = app.screen.query_one(OptionList)
+            assert [str(options.get_option_at_index(i).prompt).split()[0] for i in range(options.option_count)] \
+                == ["Lee", "Bo"]
+            await pilot.press("down", "enter")  # Bo
+            await until(lambda: clients[1].state.status == "refused", what="Bo to be sent away")
+            await pilot.pause()
+            assert not isinstance(app.screen, RemoveNoteTakerDialog)
+            assert [p.name for p in app.room_server.peers if p.name] == ["Lee"]
+            assert app.session.meeting.removed_note_takers == [clients[1].identity]
+            assert "removed" in list(app._notifications)[-1].message
+        finally:
+            for client in clients:
+                await client.stop()
+                client.outbox.close()
+    app.close_session()

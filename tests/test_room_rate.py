@@ -141,3 +141,9 @@ async def test_the_room_never_accepts_more_than_twenty_a_second_and_holds_back_w
 
 async def test_the_default_is_twenty_a_second(room):
     assert room.server.entry_rate == 20
+
+
+def test_the_facilitators_room_config_sets_the_limit(room):
+    from pmtui.room.config import RoomConfig
+
+    assert RoomConfig(entry_rate=5).server(room.session).entry_rate == 5
