@@ -220,8 +220,10 @@ async def facilitator_main(args: argparse.Namespace) -> None:
     outbox_dir = work / "outbox"
     os.environ["PMTUI_ROOMS_DIR"] = str(work / "rooms")  # the meeting's join token is kept here, not in yours
     meeting_id = seed_meeting(data_dir, args.seed_events)
-    # every note-taker connects from 127.0.0.1: the per-address cap is raised for them
-    config = RoomConfig(host="127.0.0.1", port=0, token=TOKEN, limits=RoomLimits(max_per_address=args.clients + 10))
+    # every note-taker connects from 127.0.0.1: the per-address cap is raised for them; the burst measures
+    # latency, not the per-note-taker limit: the entry rate is raised past it
+    config = RoomConfig(host="127.0.0.1", port=0, token=TOKEN,
+                        limits=RoomLimits(max_per_address=args.clients + 10, entry_rate=max(20, args.burst)))
     probe = Probe(None)
     print(f"pmtui room benchmark: {args.clients} note-takers in {args.procs} processes, "
           f"{args.seed_events} events already in the meeting, {os.cpu_count()} CPUs")

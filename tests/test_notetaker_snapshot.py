@@ -15,6 +15,9 @@ from pmtui.tui.notetaker.app import NoteTakerApp
 from test_room_support import TOKEN
 from test_view_timeline import FIXED, demo
 
+ANA = "a1" * 16
+"""Ana's room identity (the author id the room stores with her entries)."""
+
 
 class ReplayClient(RoomClient):
     """A client that plays one recorded welcome instead of connecting."""
@@ -25,6 +28,7 @@ class ReplayClient(RoomClient):
 
     async def start(self) -> None:
         self._receive(parse_server_message(json.dumps(self._recorded)))
+        self.identity = ANA  # as the room's "joined" says
         self._set_state(ConnectionState("connected"))
 
     async def stop(self) -> None:
@@ -55,10 +59,10 @@ def welcome_with_own_entries(tmp_path) -> dict:
     for n, (time, text) in enumerate([("14:44:00", "Ana pastes the pool errors into the channel"),
                                       ("14:47:30", "Pool size found in the v2.31 diff")]):
         welcome["events"].append({"id": f"{n:032x}", "time": f"2026-11-17T{time}+00:00", "description": text,
-                                  "actor": "ana", "evidence": "", "author": "Ana",
+                                  "actor": "ana", "evidence": "", "author": "Ana", "author_id": ANA,
                                   "decision_point": False})
     welcome["observations"].append({"id": "f" * 32, "kind": "went_poorly", "text": "No alert on pool exhaustion",
-                                     "author": "Ana"})
+                                     "author": "Ana", "author_id": ANA})
     return welcome
 
 

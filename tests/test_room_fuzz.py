@@ -85,7 +85,7 @@ class LoopThread:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     async def _start(self) -> RoomServer:
-        server = RoomServer(self.session, port=0, token=TOKEN)
+        server = RoomServer(self.session, port=0, token=TOKEN, entry_rate=1_000_000)  # the fuzzer sends fast
         await server.start()
         self.http = aiohttp.ClientSession()
         self.ws = await self.http.ws_connect(f"http://127.0.0.1:{server.port}/ws",

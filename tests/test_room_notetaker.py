@@ -121,7 +121,7 @@ async def test_without_a_name_the_app_asks_for_it_then_joins(room):
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, NameScreen)
-        await until(lambda: app.client.connected)  # the meeting shows behind the question
+        await until(lambda: app.client.room.incident is not None)  # the meeting shows behind the question
         await pilot.press("enter")
         assert "empty" in str(app.screen.query_one("#nt-name-error", Label).render())
         app.screen.query_one("#nt-name-input", Input).value = "Dana"

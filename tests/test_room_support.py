@@ -66,8 +66,8 @@ class Room:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start_server(self) -> RoomServer:
-        self.server = RoomServer(self.session, port=self.port, token=TOKEN, heartbeat=2.0)
+    async def start_server(self, **options) -> RoomServer:
+        self.server = RoomServer(self.session, port=self.port, token=TOKEN, heartbeat=2.0, **options)
         await self.server.start()
         self.port = self.server.port
         return self.server

@@ -21,6 +21,8 @@ from pmtui.room.protocol import (
 from pmtui.room.view import NotesView, NotYours, typed_text
 
 MINE, THEIRS = "a" * 32, "b" * 32
+IDENTITIES = {"ana": "d" * 32, "Lee": "e" * 32}
+"""The room identity (author id) of each note-taker in these tests."""
 
 
 class Notes:
@@ -29,6 +31,7 @@ class Notes:
     def __init__(self, name: str | None = "ana") -> None:
         self.room = RoomState()
         self.name = name
+        self.identity = IDENTITIES.get(name or "")
         self.outbox: list = []
 
     @property
@@ -48,7 +51,7 @@ class Notes:
 
 def event(event_id: str, time: str, description: str, author: str, actor: str = "") -> dict:
     return {"id": event_id, "time": f"2026-03-14T{time}+00:00", "description": description, "actor": actor,
-            "evidence": "", "author": author, "decision_point": False}
+            "evidence": "", "author": author, "author_id": IDENTITIES.get(author, ""), "decision_point": False}
 
 
 def welcome(*events: dict, observations: tuple = (), chain: dict | None = None) -> dict:
@@ -103,7 +106,8 @@ def test_pending_observations_and_whys_show_until_stored(notes):
 
 def test_pending_edits_show_as_typed_and_removals_struck_through(notes):
     notes.hear(type="events", events=[event(MINE, "14:37:00", "checkout errors", "ana")])
-    notes.hear(type="observation", observation={"id": "c" * 32, "kind": "went_well", "text": "paging", "author": "ana"})
+    notes.hear(type="observation", observation={"id": "c" * 32, "kind": "went_well", "text": "paging", "author": "ana",
+                                                "author_id": IDENTITIES["ana"]})
     view = NotesView(notes)
     edit = view.read_line("14:38 checkout errors start | api", editing=MINE)
     moved = view.read_line("! paging at all", editing="c" * 32)
@@ -160,6 +164,10 @@ def test_only_own_entries_give_a_line_to_edit(notes):
         view.own_line(THEIRS)
     with pytest.raises(NotYours, match="ana's entry"):  # same name, but not added from a note-taker app
         view.own_line("short1")
+    impostor = dict(event("c" * 32, "14:41:00", "added by another ana", "ana"), author_id="f" * 32)
+    notes.hear(type="event", event=impostor)
+    with pytest.raises(NotYours, match="ana's entry"):  # same name, another identity
+        view.own_line("c" * 32)
     added = AddObservation(new_change_id(), "went_well", "fast page")
     notes.outbox.append(added)
     assert view.own_line(added.id) == "+ fast page"
@@ -174,5 +182,6 @@ def test_a_typed_line_is_refused_here_with_a_reason(notes):
     with pytest.raises(ProtocolError, match="too long"):
         view.read_line("+ " + "x" * 3000)
     with pytest.raises(QuickEntryError, match="observation's text"):
-        notes.hear(type="observation", observation={"id": MINE, "kind": "lucky", "text": "t", "author": "ana"})
+        notes.hear(type="observation", observation={"id": MINE, "kind": "lucky", "text": "t", "author": "ana",
+                                                    "author_id": IDENTITIES["ana"]})
         view.read_line("!", editing=MINE)

@@ -105,6 +105,7 @@ class TimelineEvent:
     decision_point: bool = False
     id: str = field(default_factory=new_id)
     created: datetime = field(default_factory=utcnow)
+    author_id: str = ""  # the room identity of the note-taker who added it ("" when typed on the facilitator's screen)
 
 
 @dataclass
@@ -115,6 +116,7 @@ class Observation:
     text: str
     author: str = ""
     id: str = field(default_factory=new_id)
+    author_id: str = ""  # the room identity of the note-taker who added it
 
 
 @dataclass
@@ -124,6 +126,7 @@ class Why:
     text: str
     author: str = ""
     id: str = field(default_factory=new_id)
+    author_id: str = ""  # the room identity of the note-taker who added it
 
 
 @dataclass
@@ -222,6 +225,8 @@ class Meeting:
     related: list[str] = field(default_factory=list)
     dismissed_findings: list[str] = field(default_factory=list)
     included_optional: list[str] = field(default_factory=list)
+    removed_note_takers: list[str] = field(default_factory=list)
+    """Room identities (author ids) the facilitator removed from the room: refused when they come back."""
 
     @property
     def facilitator(self) -> str:

@@ -405,10 +405,14 @@ class MeetingSession:
         evidence: str = "",
         *,
         author: str = "",
+        author_id: str = "",
         decision_point: bool = False,
         id: str | None = None,
     ) -> TimelineEvent | None:
-        """Add a timeline event; returns None if ``id`` was applied before."""
+        """Add a timeline event; returns None if ``id`` was applied before.
+
+        ``author_id`` is the room identity of the note-taker who sent it (what ownership is checked against).
+        """
         moment = self.parse_time(time) if isinstance(time, str) else time
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone(self.meeting.incident.tz))
@@ -419,6 +423,7 @@ class MeetingSession:
             evidence=evidence.strip(),
             author=author,
             decision_point=decision_point,
+            author_id=author_id,
         )
         if self._seen(id):
             return None
@@ -479,10 +484,12 @@ class MeetingSession:
 
     # --- observations --------------------------------------------------------
 
-    def add_observation(self, kind: str, text: str, *, author: str = "", id: str | None = None) -> Observation | None:
+    def add_observation(self, kind: str, text: str, *, author: str = "", author_id: str = "",
+                        id: str | None = None) -> Observation | None:
         """Add what went well / poorly / where we got lucky."""
         observation = Observation(
-            _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"), author
+            _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"), author,
+            author_id=author_id,
         )
         if self._seen(id):
             return None
@@ -522,10 +529,11 @@ class MeetingSession:
         self._commit(Entity.CHAIN, Op.ADDED, chain.id, author)
         return chain
 
-    def add_why(self, chain_id: str, text: str, *, author: str = "", id: str | None = None) -> Why | None:
+    def add_why(self, chain_id: str, text: str, *, author: str = "", author_id: str = "",
+                id: str | None = None) -> Why | None:
         """Add the next answer to a chain's "why?"."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = Why(_require(text, "the answer"), author)
+        why = Why(_require(text, "the answer"), author, author_id=author_id)
         if self._seen(id):
             return None
         if id:
@@ -712,6 +720,12 @@ class MeetingSession:
         """Show every dismissed guidance finding again."""
         self.meeting.dismissed_findings.clear()
         self._commit(Entity.FINDING, Op.CHANGED)
+
+    def remove_note_taker(self, author_id: str) -> None:
+        """Keep the room identity ``author_id`` out of this meeting's room from now on (their entries stay)."""
+        if author_id and author_id not in self.meeting.removed_note_takers:
+            self.meeting.removed_note_takers.append(author_id)
+            self._commit(Entity.MEETING, Op.CHANGED)
 
     def set_status(self, status: str) -> None:
         """Mark the meeting 'active' or 'ended'."""

@@ -10,5 +10,8 @@
   (written by one worker thread, never on the event loop).
 * :mod:`pmtui.room.view` — :class:`~pmtui.room.view.NotesView`, what a note-taker sees:
   the room merged with their changes still on their way (drawn by ``pmtui.tui.notetaker``).
+* :mod:`pmtui.room.identity`, :mod:`pmtui.room.names`, :mod:`pmtui.room.rate` — who a
+  note-taker is (the key the room issues, the author id stored), when two display names
+  are one name, and how many changes a note-taker may send a second.
 """
 

@@ -7,6 +7,14 @@ applies each change id once, so re-sending never doubles anything.
 
 The client reconnects by itself with exponential backoff (0.5 s doubling,
 capped at 5 s, with jitter) and reports its :class:`ConnectionState`.
+
+Who the note-taker is: the hello carries the identity key the room issued on
+the first join (kept in the outbox file), and changes are sent only once the
+room has said ``joined``. A name the room refuses comes back as a
+:class:`~pmtui.room.protocol.Refused` update; :meth:`RoomClient.rename` tries
+another on the same connection, taking the pending changes along. When the
+room says "slow down" the client waits as long as it is told and sends the
+held change and those after it again, in order.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
-from . import protocol
+from . import identity, protocol
 from .outbox import Outbox
 from .protocol import (
     Ack,
@@ -36,15 +44,18 @@ from .protocol import (
     EventRemoved,
     EventsChanged,
     IncidentChanged,
+    Joined,
     ObservationChanged,
     ObservationRemoved,
     ProtocolError,
+    Refused,
     RoomChain,
     RoomClock,
     RoomEvent,
     RoomIncident,
     RoomObservation,
     ServerMessage,
+    SlowDown,
     Welcome,
     client_message_data,
     dumps,
@@ -60,6 +71,8 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 5.0
 CLIENT_MAX_MSG = 64 * 1024 * 1024
 OUTBOX_FLUSH_DELAY = 0.05
+MAX_RETRY_AFTER = 60.0
+"""The longest "slow down" this client waits, whatever the room says."""
 
 
 def ws_url(url: str) -> str:
@@ -159,7 +172,7 @@ class RoomState:
                 self.set_clock(message.clock)
             case IncidentChanged():
                 self.incident = message.incident
-            case Ack() | Error() | Bye():
+            case Joined() | Refused() | SlowDown() | Ack() | Error() | Bye():
                 pass
             case _:
                 assert_never(message)
@@ -191,7 +204,7 @@ class Notice:
 
 
 RoomUpdate = (Welcome | EventsChanged | EventRemoved | ObservationChanged | ObservationRemoved | ChainChanged
-              | ClockChanged | IncidentChanged | Bye | Acked | Rejected | Notice)
+              | ClockChanged | IncidentChanged | Bye | Joined | Refused | Acked | Rejected | Notice)
 """What a :class:`RoomClient` tells its listener: the room's news, and what became of this note-taker's changes."""
 
 Listener = Callable[[RoomUpdate], None]
@@ -219,7 +232,9 @@ class RoomClient:
         backoff_cap: float = BACKOFF_CAP,
         connect_timeout: float = 5.0,
         tls: ssl.SSLContext | None = None,
+        sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
+        """``sleep`` waits out a "slow down" (tests pass one that moves a fake clock)."""
         self.url = url
         self.ws_url = ws_url(url)
         self.token = token.strip()
@@ -235,11 +250,17 @@ class RoomClient:
         self.connect_timeout = connect_timeout
         self.room = RoomState()
         self.state = ConnectionState("connecting")
+        self.identity: str | None = None  # this note-taker's author id, known from the key in the outbox
+        self._sleep = sleep
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._pending: dict[str, ClientMessage] = {}
         self._on_disk: set[str] = set()
         self._sent: set[str] = set()
-        self._greeted = False
+        self._welcomed = False  # on this connection
+        self._greeted = False  # the hello is sent on this connection
+        self._joined = False  # ... and accepted: changes may go
+        self._refused = False  # sent away for good: no more reconnecting
+        self._resume: asyncio.Task | None = None  # waiting out a "slow down"
         self._pump_lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -277,6 +298,7 @@ class RoomClient:
             self._task = None
         for task in list(self._background):
             task.cancel()
+        self._unhold()
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_outbox()
@@ -297,7 +319,7 @@ class RoomClient:
 
     @property
     def connected(self) -> bool:
-        """Whether the facilitator's welcome arrived on the current connection."""
+        """Whether the room accepted this note-taker on the current connection."""
         return self.state.status == "connected"
 
     # --- adding things -------------------------------------------------------------------
@@ -308,9 +330,47 @@ class RoomClient:
         self._use_outbox(outbox)
         self._schedule_pump()
 
+    def rename(self, name: str, outbox: Outbox) -> None:
+        """Join under another name (the room refused the last one), with ``outbox``, that name's outbox.
+
+        The changes still pending move to the new outbox (written before they are
+        sent), and the old outbox is closed once empty. The new name's outbox
+        brings its own identity key, if it has one.
+        """
+        old, moving = self.outbox, [m for m in self.pending if m.id not in outbox]
+        self.name = protocol.check_name(name)
+        self._pending = {}
+        self._on_disk = set()
+        self._use_outbox(outbox)
+        for message in moving:
+            self._pending[message.id] = message
+        ids = [m.id for m in moving]
+
+        def move() -> None:
+            for message in moving:
+                outbox.add(client_message_data(message))
+            if old is not None and old is not outbox:
+                for change_id in ids:
+                    old.remove(change_id, defer=True)
+                old.close()
+
+        def moved(done: asyncio.Future) -> None:
+            exc = None if done.cancelled() else done.exception()
+            if exc is None:
+                self._on_disk.update(i for i in ids if i in self._pending)
+                self._schedule_pump()
+            else:
+                reason = getattr(exc, "strerror", None) or exc
+                self._emit(Notice(f"cannot move your pending changes to the outbox {outbox.path}: {reason}"))
+
+        self._greeted = False
+        self._in_worker(move).add_done_callback(moved)
+        self._schedule_pump()
+
     def _use_outbox(self, outbox: Outbox) -> None:
         """Take the outbox's entries (from an earlier run) as pending and on disk, in their order."""
         self.outbox = outbox
+        self.identity = identity.author_id(outbox.key) if outbox.key else None
         for data in outbox:
             try:
                 message = protocol.read_client_message(data)
@@ -358,9 +418,9 @@ class RoomClient:
         """Queue the removal of an event or observation this note-taker added."""
         return self._queue({"type": "remove", "item": item})
 
-    def owns(self, item: str, author: str) -> bool:
-        """Whether this note-taker may edit or remove the entry ``item`` written by ``author``."""
-        return self.name is not None and protocol.owns(self.name, item, author)
+    def owns(self, item: str, author_id: str) -> bool:
+        """Whether this note-taker may edit or remove the entry ``item`` added by identity ``author_id``."""
+        return protocol.owns(self.identity, item, author_id)
 
     def _queue(self, message: dict[str, Any]) -> ClientMessage:
         """Check ``message`` (with a new id) and submit it; ProtocolError with a one-line reason."""
@@ -440,6 +500,8 @@ class RoomClient:
                     try:
                         if await self._converse(ws):
                             attempt = 0
+                        if self._refused:
+                            return
                     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                         log.debug("connection lost: %s", exc)
                     finally:
@@ -465,7 +527,8 @@ class RoomClient:
         """Read one connection until it ends; True if the facilitator welcomed us."""
         self._ws = ws
         self._sent = set()
-        self._greeted = False
+        self._welcomed = self._greeted = self._joined = False
+        self._unhold()  # a new connection holds nothing back
         welcomed = False
         async for frame in ws:
             if frame.type == aiohttp.WSMsgType.TEXT:
@@ -476,8 +539,7 @@ class RoomClient:
                     continue
                 self._receive(message)
                 if isinstance(message, Welcome):
-                    welcomed = True
-                    self._set_state(ConnectionState("connected"))
+                    welcomed = self._welcomed = True
                     self._schedule_pump()
             elif frame.type == aiohttp.WSMsgType.ERROR:
                 break
@@ -486,6 +548,15 @@ class RoomClient:
     def _receive(self, message: ServerMessage) -> None:
         """Follow one facilitator message: the room's news goes to the state, acks and refusals to the outbox."""
         match message:
+            case Joined():
+                self._joined_as(message)
+            case Refused():
+                self._set_state(ConnectionState("refused", message.message))
+                if message.reason != "name":
+                    self._refused = True  # removed, or replaced by another window: do not come back
+                self._emit(message)
+            case SlowDown():
+                self._hold(message.ref, min(MAX_RETRY_AFTER, message.retry_after))
             case Ack():
                 self._emit(Acked(message.ref, self._forget(message.ref), message.duplicate))
             case Error():
@@ -494,6 +565,47 @@ class RoomClient:
             case _:
                 self.room.apply(message)
                 self._emit(message)
+
+    def _joined_as(self, message: Joined) -> None:
+        """The room accepted the hello: keep a newly issued key on disk first, then send the changes."""
+        ws, outbox = self._ws, self.outbox
+
+        def go(done: asyncio.Future | None = None) -> None:
+            exc = None if done is None or done.cancelled() else done.exception()
+            if exc is not None:
+                reason = getattr(exc, "strerror", None) or exc
+                self._emit(Notice(f"cannot keep your identity in the outbox {outbox.path}: {reason}; "
+                                  "after a restart you would join as someone new"))
+            if self._ws is not ws:
+                return
+            self.identity = message.author
+            self._joined = True
+            self._set_state(ConnectionState("connected"))
+            self._emit(message)
+            self._schedule_pump()
+
+        if message.key is not None and outbox is not None:
+            self._in_worker(outbox.set_key, message.key).add_done_callback(go)
+        else:
+            go()
+
+    def _hold(self, ref: str, wait: float) -> None:
+        """Told to slow down: send nothing for ``wait`` seconds, then ``ref`` and everything after it again."""
+        ids = list(self._pending)
+        if ref in ids:
+            self._sent.difference_update(ids[ids.index(ref):])
+        self._unhold()
+        self._resume = asyncio.get_running_loop().create_task(self._wait_out(wait))
+
+    async def _wait_out(self, wait: float) -> None:
+        await self._sleep(wait)
+        self._resume = None
+        self._schedule_pump()
+
+    def _unhold(self) -> None:
+        if self._resume is not None:
+            self._resume.cancel()
+            self._resume = None
 
     def _forget(self, ref: str) -> ClientMessage | None:
         """Drop an acknowledged or refused change; the file is rewritten once per burst of acks."""
@@ -538,14 +650,20 @@ class RoomClient:
         """
         async with self._pump_lock:
             ws = self._ws
-            if ws is None or ws.closed or not self.connected or self.name is None or self.outbox is None:
+            if ws is None or ws.closed or not self._welcomed or self.name is None or self.outbox is None:
                 return
             try:
                 if not self._greeted:
-                    await ws.send_str(dumps({"type": "hello", "name": self.name}))
+                    hello = {"type": "hello", "name": self.name, "version": protocol.PROTOCOL_VERSION}
+                    if self.outbox.key:
+                        hello["key"] = self.outbox.key
                     self._greeted = True
+                    await ws.send_str(dumps(hello))
+                    return  # the changes follow the room's "joined"
+                if not self._joined:
+                    return
                 for message in self.pending:
-                    if self._ws is not ws:
+                    if self._ws is not ws or self._resume is not None:
                         return
                     if message.id in self._sent or message.id not in self._pending:
                         continue

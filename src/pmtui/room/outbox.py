@@ -5,6 +5,10 @@ is rewritten with :func:`pmtui.fsio.atomic_write` on every change, so a
 killed process or a power cut leaves either the old or the new list, never
 half of one. A lock (:mod:`pmtui.lock`) stops two ``pmtui join`` processes
 with the same name and meeting from sharing one outbox.
+
+The file also keeps the note-taker's room identity key (:mod:`pmtui.room.identity`),
+so a restart joins as the same person. Like every file :func:`~pmtui.fsio.atomic_write`
+writes, it is readable by its user only, in a folder made for its user only.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 from ..fsio import atomic_write
 from ..lock import FileLock, LockFileError, LockHeldError
 from ..paths import OUTBOX_DIR_ENV, outbox_dir
+from .identity import KEY_PATTERN
 
 FORMAT_VERSION = 1
 
@@ -55,11 +60,12 @@ class Outbox:
         self.url = url
         self.name = name
         self.recovered: Path | None = None
+        self.key: str | None = None  # the room identity key, once the room issued one
         self._file_lock: FileLock | None = None
         self._entries: dict[str, dict] = {}
         self._dirty = False
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise OutboxError(f"cannot create the outbox folder {path.parent}: {exc.strerror or exc}; "
                               f"set {OUTBOX_DIR_ENV} to a writable folder") from None
@@ -116,6 +122,15 @@ class Outbox:
                 self._save()
         return entry
 
+    def set_key(self, key: str) -> None:
+        """Keep the identity key the room issued (written at once: a restart must join as the same person)."""
+        previous, self.key = self.key, key
+        try:
+            self._save()
+        except OSError:
+            self.key = previous
+            raise
+
     @property
     def dirty(self) -> bool:
         """Whether removals are waiting for :meth:`flush`."""
@@ -166,9 +181,11 @@ class Outbox:
             self.recovered = aside
             return
         self._entries = {e["id"]: e for e in entries}
+        key = data.get("key")
+        self.key = key if isinstance(key, str) and KEY_PATTERN.fullmatch(key) else None
 
     def _save(self) -> None:
-        data = {"version": FORMAT_VERSION, "url": self.url, "name": self.name,
+        data = {"version": FORMAT_VERSION, "url": self.url, "name": self.name, "key": self.key,
                 "entries": list(self._entries.values())}
         atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
         self._dirty = False

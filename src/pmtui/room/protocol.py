@@ -5,7 +5,8 @@ Every WebSocket frame is one JSON object with a ``"type"``.
 Note-taker -> facilitator (validated by :func:`parse_client_message`; nothing
 else is accepted, so a note-taker cannot move the agenda)::
 
-    {"type": "hello", "name": "alice"}                                # once, before any change
+    {"type": "hello", "name": "alice", "key": KEY}                    # once, before any change; KEY
+                                                                      # only once the room issued one
     {"type": "add_event", "id": ID, "line": "14:37 errors | bob | grafana"}
     {"type": "add_event", "id": ID, "time": "14:37", "description": "...",
      "actor": "...", "evidence": "..."}                              # actor/evidence optional
@@ -21,6 +22,13 @@ id; ``edit`` and ``remove`` name such an ``ITEM``, and the facilitator refuses
 them for anything the note-taker did not add themselves (see :func:`owns`).
 An edit sets the whole entry, so one sent again gives the same result.
 
+The room answers a hello with ``joined`` (with a new ``key`` when none was
+given: the note-taker keeps it, see :mod:`pmtui.room.identity`) or ``refused``;
+a note-taker sends changes only once joined. Changes beyond the room's rate
+get ``slow_down``: the room ignores that connection's changes until the one
+named comes again, and the note-taker sends it and those after it again once
+``retry_after`` seconds have passed, so nothing is lost and nothing overtakes.
+
 Facilitator -> note-taker (built by the helpers below; read into typed messages by
 :func:`parse_server_message`, one dataclass per kind, ``event`` and ``events`` both as
 :class:`EventsChanged`)::
@@ -31,6 +39,11 @@ Facilitator -> note-taker (built by the helpers below; read into typed messages 
     chain                                       the current (most recent) Five Whys chain
     clock                                       phase and clock state (phase change, pause, extend)
     incident                                    title, time zone, date
+    joined    {"type": "joined", "name": "...", "author": AUTHOR_ID, "key": KEY}  the hello is accepted
+              (``key`` only when the room issued a new one)
+    refused   {"type": "refused", "reason": "name" | "removed" | "replaced", "message": "..."}
+              "name": say hello again with another name; the others end this connection for good
+    slow_down {"type": "slow_down", "ref": ID, "retry_after": seconds}   send ID and what follows again later
     ack       {"type": "ack", "ref": ID, "duplicate": bool}   the change is on disk
     error     {"type": "error", "ref": ID or null, "message": "..."}
     bye       {"type": "bye", "message": "..."}   the facilitator stopped sharing
@@ -47,8 +60,9 @@ from datetime import date, datetime
 from typing import Any
 
 from ..model import OBSERVATION_KINDS, Observation, TimelineEvent, WhyChain
+from .identity import KEY_PATTERN
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 MAX_MESSAGE_BYTES = 16 * 1024
 """The largest message a note-taker may send; bigger ones get an error reply."""
 TRANSPORT_MAX_BYTES = 64 * 1024
@@ -85,9 +99,10 @@ class ProtocolError(ValueError):
 
 @dataclass(frozen=True)
 class Hello:
-    """A note-taker says who they are (the author of what they add)."""
+    """A note-taker says who they are: the name shown, and the key the room issued them (None the first time)."""
 
     name: str
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,13 +155,15 @@ class RemoveEntry:
 ClientMessage = Hello | AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry
 
 
-def owns(name: str, entry_id: str, author: str) -> bool:
-    """Whether note-taker ``name`` may edit or remove the entry: they added it from a note-taker app.
+def owns(identity: str | None, entry_id: str, author_id: str) -> bool:
+    """Whether the note-taker with room identity ``identity`` may edit or remove the entry: they added it.
 
-    Entries made on the facilitator's screen have short ids (never a change id),
-    so a note-taker who joins with the facilitator's name still cannot touch them.
+    The check is on the identity (an author id, see :mod:`pmtui.room.identity`),
+    never on the display name. Entries made on the facilitator's screen, and
+    entries stored before note-takers had identities, have no author id, so no
+    note-taker can touch them; the facilitator can.
     """
-    return author == name and ID_PATTERN.fullmatch(entry_id) is not None
+    return bool(identity) and author_id == identity and ID_PATTERN.fullmatch(entry_id) is not None
 
 
 def clean_text(value: str, what: str, limit: int, *, required: bool = True, single_line: bool = True) -> str:
@@ -172,6 +189,12 @@ def check_name(value: object) -> str:
     if not isinstance(value, str):
         raise ProtocolError(f"'name' must be a string, not {_json_type(value)}")
     return clean_text(value, "the name", MAX_NAME)
+
+
+def _key(field: str, value: object) -> str:
+    if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
+        raise ProtocolError(f"'{field}' must be the key this room issued (22 to 128 letters, digits, '-' or '_')")
+    return value
 
 
 def _json_type(value: object) -> str:
@@ -236,7 +259,7 @@ def _version(field: str, value: object) -> int:
 
 # field name -> (validator, required)
 _SCHEMAS: dict[str, dict[str, tuple[Callable[[str, object], Any], bool]]] = {
-    "hello": {"name": (lambda f, v: check_name(v), True), "version": (_version, False)},
+    "hello": {"name": (lambda f, v: check_name(v), True), "key": (_key, False), "version": (_version, False)},
     "add_event": {
         "id": (_change_id, True),
         "line": (_string(MAX_LINE), False),
@@ -314,7 +337,7 @@ def read_client_message(data: dict) -> ClientMessage:
         except ProtocolError as exc:
             raise ProtocolError(str(exc), ref) from None
     if kind == "hello":
-        return Hello(values["name"])
+        return Hello(values["name"], values.get("key"))
     if kind == "add_event":
         has_line = "line" in values
         has_fields = "time" in values or "description" in values
@@ -379,13 +402,15 @@ def event_data(event: TimelineEvent) -> dict:
         "actor": event.actor,
         "evidence": event.evidence,
         "author": event.author,
+        "author_id": event.author_id,
         "decision_point": event.decision_point,
     }
 
 
 def observation_data(observation: Observation) -> dict:
     """An observation as sent to note-takers."""
-    return {"id": observation.id, "kind": observation.kind, "text": observation.text, "author": observation.author}
+    return {"id": observation.id, "kind": observation.kind, "text": observation.text, "author": observation.author,
+            "author_id": observation.author_id}
 
 
 def chain_data(chain: WhyChain | None) -> dict | None:
@@ -396,7 +421,7 @@ def chain_data(chain: WhyChain | None) -> dict | None:
         "id": chain.id,
         "problem": chain.problem,
         "author": chain.author,
-        "whys": [{"id": w.id, "text": w.text, "author": w.author} for w in chain.whys],
+        "whys": [{"id": w.id, "text": w.text, "author": w.author, "author_id": w.author_id} for w in chain.whys],
         "root_cause": None if chain.root_cause is None else {"text": chain.root_cause.text,
                                                              "category": chain.root_cause.category},
     }
@@ -405,6 +430,24 @@ def chain_data(chain: WhyChain | None) -> dict | None:
 def ack(ref: str, *, duplicate: bool = False) -> dict:
     """The change ``ref`` is stored (on disk); the note-taker may forget it."""
     return {"type": "ack", "ref": ref, "duplicate": duplicate}
+
+
+def joined(name: str, author: str, key: str | None = None) -> dict:
+    """The hello is accepted: the note-taker is ``author`` in this room (``key`` when newly issued)."""
+    message = {"type": "joined", "name": name, "author": author}
+    if key is not None:
+        message["key"] = key
+    return message
+
+
+def refused(reason: str, message: str) -> dict:
+    """A hello refused ("name"), or a note-taker sent away ("removed", "replaced")."""
+    return {"type": "refused", "reason": reason, "message": message}
+
+
+def slow_down(ref: str, retry_after: float) -> dict:
+    """Too many changes: send ``ref`` and everything after it again in ``retry_after`` seconds."""
+    return {"type": "slow_down", "ref": ref, "retry_after": round(retry_after, 3)}
 
 
 def error(message: str, ref: str | None = None) -> dict:
@@ -426,6 +469,7 @@ class RoomEvent:
     evidence: str
     author: str
     decision_point: bool = False
+    author_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -436,6 +480,7 @@ class RoomObservation:
     kind: str
     text: str
     author: str
+    author_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -445,6 +490,7 @@ class RoomWhy:
     id: str
     text: str
     author: str
+    author_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -552,6 +598,31 @@ class IncidentChanged:
 
 
 @dataclass(frozen=True)
+class Joined:
+    """The room accepted the hello: this note-taker is ``author``; ``key`` is set when it was just issued."""
+
+    name: str
+    author: str
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The room refused the hello's name ("name": pick another), or sent this note-taker away for good."""
+
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SlowDown:
+    """Too many changes: the room ignores this connection's changes until ``ref`` comes again."""
+
+    ref: str
+    retry_after: float
+
+
+@dataclass(frozen=True)
 class Ack:
     """The change ``ref`` is on the facilitator's disk."""
 
@@ -575,7 +646,7 @@ class Bye:
 
 
 ServerMessage = (Welcome | EventsChanged | EventRemoved | ObservationChanged | ObservationRemoved | ChainChanged
-                 | ClockChanged | IncidentChanged | Ack | Error | Bye)
+                 | ClockChanged | IncidentChanged | Joined | Refused | SlowDown | Ack | Error | Bye)
 
 
 class _Fields:
@@ -626,19 +697,20 @@ class _Fields:
 def _room_event(data: object) -> RoomEvent:
     f = _Fields(data, "an event")
     return RoomEvent(f.text("id"), f.moment("time"), f.text("description"), f.text("actor", ""),
-                     f.text("evidence", ""), f.text("author", ""), f.flag("decision_point", False))
+                     f.text("evidence", ""), f.text("author", ""), f.flag("decision_point", False),
+                     f.text("author_id", ""))
 
 
 def _room_observation(data: object) -> RoomObservation:
     f = _Fields(data, "an observation")
-    return RoomObservation(f.text("id"), f.text("kind"), f.text("text"), f.text("author", ""))
+    return RoomObservation(f.text("id"), f.text("kind"), f.text("text"), f.text("author", ""), f.text("author_id", ""))
 
 
 def _room_chain(data: object) -> RoomChain | None:
     if data is None:
         return None
     f = _Fields(data, "a Five Whys chain")
-    whys = tuple(RoomWhy(w.text("id"), w.text("text"), w.text("author", ""))
+    whys = tuple(RoomWhy(w.text("id"), w.text("text"), w.text("author", ""), w.text("author_id", ""))
                  for w in (_Fields(why, "a why") for why in f.items("whys")))
     root = None if f.data.get("root_cause") is None else _Fields(f.data["root_cause"], "a root cause")
     root_cause = None if root is None else RoomRootCause(root.text("text"), root.text("category", ""))
@@ -678,6 +750,13 @@ def _read_server_message(f: _Fields) -> ServerMessage:
             return ClockChanged(_room_clock(f.data.get("clock")))
         case "incident":
             return IncidentChanged(_room_incident(f.data.get("incident")))
+        case "joined":
+            key = f.data.get("key")
+            return Joined(f.text("name"), f.text("author"), key if isinstance(key, str) else None)
+        case "refused":
+            return Refused(f.text("reason", ""), f.text("message", ""))
+        case "slow_down":
+            return SlowDown(f.text("ref"), max(0.0, f.number("retry_after")))
         case "ack":
             return Ack(f.text("ref"), f.flag("duplicate", False))
         case "error":

@@ -7,6 +7,14 @@ announces the change; the server broadcasts a small delta for it to every
 note-taker, and acknowledges the change to its sender once the saver has
 written it to disk.
 
+Who a note-taker is: their hello names them and carries the key the room
+issued them (:mod:`pmtui.room.identity`); entries are stored with the key's
+author id and only that identity may change them. A display name belongs to
+one identity in the room (see :meth:`RoomServer._name_refusal`); the same
+identity connecting again replaces its old connection. Each identity may send
+at most ``entry_rate`` changes a second (:mod:`pmtui.room.rate`); beyond that
+it is told to slow down and sends them again, so nothing is lost.
+
 Usage (inside a running event loop, e.g. a Textual app's ``on_mount``)::
 
     server = RoomServer(session, host="127.0.0.1", port=8765, token=None)
@@ -44,10 +52,12 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from ..changes import Change, Entity, Op
 from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line
 from ..session import MeetingSession, ValidationError
-from . import protocol
+from . import identity, protocol
 from .guard import Doorman, TokenFailures
 from .limits import RoomLimits
+from .names import name_key, reserved_refusal
 from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, dumps
+from .rate import RateLimit
 from .tokens import new_token, store_token
 
 if TYPE_CHECKING:
@@ -76,6 +86,7 @@ class Peer:
     address: str
     connected_at: float = field(default_factory=time.time)
     added: int = 0
+    author: str | None = None  # the room identity (author id), once the hello is accepted
 
 
 @dataclass
@@ -95,6 +106,7 @@ class _Client:
         self.queue: asyncio.Queue[str | None] = asyncio.Queue()
         self.closing = False
         self.writer: asyncio.Task | None = None
+        self.held: str | None = None  # told to slow down: changes are ignored until this one comes again
 
     def send(self, data: str) -> None:
         if self.closing:
@@ -255,17 +267,20 @@ class RoomServer:
         port: int = DEFAULT_PORT,
         token: str | None = None,
         heartbeat: float | None = None,
+        entry_rate: int | None = None,
         limits: RoomLimits | None = None,
         public_url: str | None = None,
         tls: ssl.SSLContext | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``heartbeat``, ``entry_rate``: instead of ``limits``' own; ``clock`` times the limits (tests inject one)."""
         self.session = session
         self.host = host
         self.port = port
         self.token = (token or "").strip() or new_token()
         limits = limits or RoomLimits()
         self.limits = limits = limits if heartbeat is None else replace(limits, heartbeat=heartbeat)
+        self.limits = limits = limits if entry_rate is None else replace(limits, entry_rate=entry_rate)
         self.heartbeat = limits.heartbeat
         self.public_url = public_url.rstrip("/") if public_url else None
         self.tls = tls
@@ -288,6 +303,10 @@ class RoomServer:
         self._event_ids: set[str] = set()
         self._incident_date: str | None = None
         self._outgoing: dict[str, dict] = {}
+        self.entry_rate = limits.entry_rate
+        self._rate_clock = clock
+        self._rates: dict[str, RateLimit] = {}
+        self._name_authors: dict[str, set[str]] = {}  # name key -> identities that signed entries with that name
 
     # --- what the facilitator sees -----------------------------------------------
 
@@ -374,6 +393,7 @@ class RoomServer:
         self.error = None
         self.running = True
         self._event_ids = {e.id for e in self.session.meeting.events}
+        self._name_authors = _entry_names(self.session.meeting)
         self._events_json = None
         self._incident_date = self.session.incident_date().isoformat()
         self._ack_wakeup = asyncio.Event()
@@ -509,17 +529,22 @@ class RoomServer:
             client.send(dumps(protocol.error(str(exc), exc.ref)))
             return
         if isinstance(message, Hello):
-            if client.peer.name is not None and client.peer.name != message.name:
-                client.send(dumps(protocol.error(f"you joined as {client.peer.name!r}; reconnect to change your name")))
-                return
-            client.peer.name = message.name
-            self._notify()
+            self._hello(client, message)
             return
-        if client.peer.name is None:
+        author = client.peer.author
+        if author is None or client.peer.name is None:
             client.send(dumps(protocol.error("say hello with your name before adding anything", message.id)))
             return
+        if client.held is not None and message.id != client.held:
+            return  # sent before it heard "slow down": it comes again after the held change
+        wait = self._rate(author).take()
+        if wait > 0:
+            client.held = message.id
+            client.send(dumps(protocol.slow_down(message.id, wait)))
+            return
+        client.held = None
         try:
-            result = self._apply(client.peer.name, message)
+            result = self._apply(client.peer.name, author, message)
         except (ValidationError, QuickEntryError) as exc:
             client.send(dumps(protocol.error(str(exc), message.id)))
             return
@@ -531,13 +556,92 @@ class RoomServer:
             return
         if result is not None and not isinstance(message, (EditEntry, RemoveEntry)):
             client.peer.added += 1
+            self._name_authors.setdefault(name_key(client.peer.name), set()).add(author)
             self._notify()
         self._acks.append(_PendingAck(client, message.id, result is None, self._save_target()))
         if self._ack_wakeup is not None:
             self._ack_wakeup.set()
 
-    def _apply(self, author: str, message: AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry) -> object:
-        """Apply a note-taker's change; None when its id was applied before (raises ValidationError)."""
+    # --- who note-takers are ----------------------------------------------------------------
+
+    def _hello(self, client: _Client, hello: Hello) -> None:
+        """Accept a note-taker as the identity of their key (issuing one to a newcomer), or refuse the name."""
+        if client.peer.author is not None:
+            if name_key(hello.name) != name_key(client.peer.name or ""):
+                client.send(dumps(protocol.error(f"you joined as {client.peer.name!r}; reconnect to change your name")))
+            return
+        key = hello.key or identity.new_key()
+        author = identity.author_id(key)
+        if author in self.session.meeting.removed_note_takers:
+            client.send(dumps(protocol.refused("removed", "the facilitator removed you from this room; "
+                                                          "ask them if you should be in it")))
+            client.finish()
+            return
+        problem = self._name_refusal(hello.name, author)
+        if problem is not None:
+            client.send(dumps(protocol.refused("name", problem)))  # the connection stays: they may pick another
+            return
+        for other in [c for c in self._clients if c is not client and c.peer.author == author]:
+            other.send(dumps(protocol.refused("replaced", "you joined this room again from another window; "
+                                                           "this one is closed")))
+            other.finish()
+            self._clients.discard(other)
+        client.peer.name, client.peer.author = hello.name, author
+        self._forget_idle_rates()
+        client.send(dumps(protocol.joined(hello.name, author, None if hello.key else key)))
+        self._notify()
+
+    def _name_refusal(self, name: str, author: str) -> str | None:
+        """Why identity ``author`` may not use ``name`` here (one line), or None.
+
+        A name is another's while another identity is connected with it, and for
+        good once another identity signed an entry of this meeting with it: the
+        screens and the export show the name next to the entry, so two people
+        behind one name could no longer be told apart. A name only held by a
+        connection is free again when that note-taker leaves without adding
+        anything. Entries stored before identities existed hold no name.
+        """
+        reserved = reserved_refusal(name, self.session.meeting.facilitator)
+        if reserved is not None:
+            return reserved
+        key = name_key(name)
+        connected = any(c.peer.author not in (None, author) and name_key(c.peer.name or "") == key
+                        for c in self._clients)
+        if connected or self._name_authors.get(key, set()) - {author}:
+            return f"the name {name!r} is taken in this room by another note-taker; join with another name"
+        return None
+
+    def _rate(self, author: str) -> RateLimit:
+        limit = self._rates.get(author)
+        if limit is None:
+            limit = self._rates[author] = RateLimit(self.entry_rate, clock=self._rate_clock)
+        return limit
+
+    def _forget_idle_rates(self) -> None:
+        """Drop the limits of identities that are gone and quiet (a newcomer per hello must not grow the dict)."""
+        present = {c.peer.author for c in self._clients}
+        for author in [a for a, limit in self._rates.items() if a not in present and limit.idle()]:
+            del self._rates[author]
+
+    def remove_note_taker(self, author: str) -> None:
+        """Send the note-taker with identity ``author`` away and refuse that identity from now on.
+
+        The refusal is kept in the meeting, so it holds after a restart; their
+        entries stay. Anyone with the join token can still come in as someone
+        new: rotate the token to keep a person out.
+        """
+        self.session.remove_note_taker(author)
+        for client in [c for c in self._clients if c.peer.author == author]:
+            client.send(dumps(protocol.refused("removed", "the facilitator removed you from this room")))
+            client.finish()
+            self._clients.discard(client)
+        self._notify()
+
+    # --- applying changes --------------------------------------------------------------------
+
+    def _apply(self, name: str, author: str,
+               message: AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry) -> object:
+        """Apply a change of note-taker ``name`` (identity ``author``); None when its id was applied before."""
         session = self.session
         if isinstance(message, (EditEntry, RemoveEntry)):
             return self._change_own(author, message)
@@ -545,11 +649,11 @@ class RoomServer:
             if message.line is not None:
                 entry = self._event_entry(message.line)
                 return session.add_event(entry.time, entry.description, entry.actor, entry.evidence,
-                                         author=author, id=message.id)
+                                         author=name, author_id=author, id=message.id)
             return session.add_event(message.time, message.description, message.actor, message.evidence,
-                                     author=author, id=message.id)
+                                     author=name, author_id=author, id=message.id)
         if isinstance(message, AddObservation):
-            return session.add_observation(message.kind, message.text, author=author, id=message.id)
+            return session.add_observation(message.kind, message.text, author=name, author_id=author, id=message.id)
         chains = session.meeting.chains
         if message.chain_id is not None:
             chain = next((c for c in chains if c.id == message.chain_id), None)
@@ -559,7 +663,7 @@ class RoomServer:
             chain = chains[-1]
         else:
             raise ValidationError("no Five Whys chain has been started yet: the facilitator starts one first")
-        return session.add_why(chain.id, message.text, author=author, id=message.id)
+        return session.add_why(chain.id, message.text, author=name, author_id=author, id=message.id)
 
     def _change_own(self, author: str, message: EditEntry | RemoveEntry) -> object:
         session, meeting = self.session, self.session.meeting
@@ -571,7 +675,10 @@ class RoomServer:
             if isinstance(message, RemoveEntry):
                 return None  # gone already: removed before (the ack was lost) or by the facilitator
             raise ValidationError("that entry is gone: the facilitator removed it")
-        if not protocol.owns(author, entry.id, entry.author):
+        if not protocol.owns(author, entry.id, entry.author_id):
+            if entry.author and not entry.author_id and protocol.ID_PATTERN.fullmatch(entry.id):
+                raise ValidationError(f"that entry of {entry.author}'s was stored before note-takers had room "
+                                      "identities: the facilitator can change it")
             whose = f"{entry.author}'s" if entry.author else "the facilitator's"
             raise ValidationError(f"that is {whose} entry: note-takers change only what they added themselves")
         if isinstance(message, RemoveEntry):
@@ -766,3 +873,13 @@ class RoomServer:
             "chain": protocol.chain_data(meeting.chains[-1] if meeting.chains else None),
         })
         return f'{head[:-1]},"events":{self._events_json}}}'
+
+
+def _entry_names(meeting) -> dict[str, set[str]]:
+    """Name key -> the identities that signed entries of ``meeting`` with that name (entries from note-takers)."""
+    names: dict[str, set[str]] = {}
+    whys = (why for chain in meeting.chains for why in chain.whys)
+    for entry in (*meeting.events, *meeting.observations, *whys):
+        if entry.author_id:
+            names.setdefault(name_key(entry.author), set()).add(entry.author_id)
+    return names

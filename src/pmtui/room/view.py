@@ -43,6 +43,7 @@ class Notebook(Protocol):
 
     room: RoomState
     name: str | None
+    identity: str | None  # this note-taker's author id in the room (None before the room issued one)
 
     @property
     def pending(self) -> list[ClientMessage]: ...
@@ -311,8 +312,8 @@ class NotesView:
         notes, room = self.notes, self.notes.room
         added = self.pending_add(item)
         stored = room.events.get(item) or room.observations.get(item)
-        author = (stored.author if stored is not None else "") if added is None else (notes.name or "")
-        if notes.name is None or not protocol.owns(notes.name, item, author):
+        if added is None and (stored is None or not protocol.owns(notes.identity, item, stored.author_id)):
+            author = stored.author if stored is not None else ""
             whose = f"{author}'s" if author else "the facilitator's"
             raise NotYours(f"That is {whose} entry: you can change only what you added.")
         change = self.changes().get(item)

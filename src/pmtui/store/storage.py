@@ -6,7 +6,7 @@ StoreError and is never modified) and writes through
 :func:`pmtui.fsio.atomic_write`. :class:`Transaction` is the middleware that
 turns the table operations of one load or save into one read and one write
 of the file (TinyDB rewrites the whole database for every table operation,
-and a meeting has thirteen tables).
+and a meeting has fourteen tables).
 """
 
 from __future__ import annotations

@@ -24,8 +24,9 @@ LIST_TABLES = (
     "related",
     "dismissed_findings",
     "included_optional",
+    "removed_note_takers",
 )
-VALUE_TABLES = frozenset({"decisions", "related", "dismissed_findings", "included_optional"})
+VALUE_TABLES = frozenset({"decisions", "related", "dismissed_findings", "included_optional", "removed_note_takers"})
 RETIRED_TABLES = ("decisions",)
 """Tables older files may hold: read, then folded into today's fields by :func:`pmtui.model.upgrade`."""
 

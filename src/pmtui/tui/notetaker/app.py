@@ -1,7 +1,8 @@
 """``pmtui join``: the note-taker's app, a compact client of the facilitator's room.
 
 It opens the note-taker's outbox once the name is known (asked for when not
-given), starts the :class:`~pmtui.room.client.RoomClient`, and hands what the
+given, and again when the room refuses it: the name is another note-taker's),
+starts the :class:`~pmtui.room.client.RoomClient`, and hands what the
 client reports to the :class:`~.screen.NoteTakerScreen` as messages, so every
 update is drawn on the screen's own turn.
 """
@@ -16,8 +17,9 @@ from textual.app import App
 from ...heap import release
 from ...room import protocol
 from ...room.client import ConnectionState, RoomClient, RoomUpdate
+from ...room.names import name_key
 from ...room.outbox import Outbox, OutboxError
-from ...room.protocol import ProtocolError
+from ...room.protocol import ProtocolError, Refused
 from .dialogs import NameScreen
 from .screen import ConnectionChanged, NoteTakerScreen, RoomUpdated
 
@@ -67,17 +69,25 @@ class NoteTakerApp(App):
         await self.client.start()
 
     def _use_name(self, value: str) -> str | None:
-        """Open the outbox for ``value``; a one-line problem, or None when it worked."""
-        if self.outbox is not None:
-            return None  # already joined (a second Enter on the name box)
+        """Open the outbox for ``value`` (instead of the refused one's); a one-line problem, or None when it worked."""
         try:
             name = protocol.check_name(value)
+            if self.outbox is not None and name_key(name) == name_key(self.client.name or ""):
+                return "the room refused that name: type another"
             outbox = Outbox.for_room(self.url, name, self.outbox_dir)
         except (ProtocolError, OutboxError) as exc:
             return str(exc)
+        if self.outbox is None:
+            self.client.introduce(name, outbox)
+        else:
+            self.client.rename(name, outbox)  # moves what is pending, and closes the old outbox
         self.outbox = outbox
-        self.client.introduce(name, outbox)
         return None
+
+    async def _ask_name_again(self, problem: str) -> None:
+        """The room refused the name: ask for another, the problem shown under the box."""
+        if not isinstance(self.screen, NameScreen):
+            await self.push_screen(NameScreen(self._use_name, problem), self._named)
 
     def _named(self, name: str | None) -> None:
         screen = self.notes
@@ -85,6 +95,8 @@ class NoteTakerApp(App):
         screen.entry.focus_input()
 
     def _update(self, update: RoomUpdate) -> None:
+        if isinstance(update, Refused) and update.reason == "name":
+            self.call_later(self._ask_name_again, update.message)
         if self._notes is not None:
             self._notes.post_message(RoomUpdated(update))
 

@@ -15,26 +15,31 @@ from ...room import protocol
 
 
 class NameScreen(ModalScreen[str]):
-    """Ask the note-taker for the name shown next to what they add."""
+    """Ask the note-taker for the name shown next to what they add (again, with ``problem``, when refused)."""
 
     BINDINGS = [Binding("escape", "app.quit", "Quit")]
     AUTO_FOCUS = "#nt-name-input"
 
-    def __init__(self, check: Callable[[str], str | None]) -> None:
+    def __init__(self, check: Callable[[str], str | None], problem: str = "") -> None:
         super().__init__()
         self._check = check
+        self._problem = problem
+        self._done = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="nt-name-box"):
             yield Label("Join the post-mortem as a note-taker", id="nt-name-title")
             yield Label("Your name is shown next to everything you add.", classes="nt-muted")
             yield Input(placeholder="Your name", max_length=protocol.MAX_NAME, id="nt-name-input")
-            yield Label("", id="nt-name-error")
+            yield Label(f"✗ {self._problem}" if self._problem else "", id="nt-name-error", markup=False)
 
     @on(Input.Submitted, "#nt-name-input")
     def _submitted(self, event: Input.Submitted) -> None:
+        if self._done:
+            return  # a second Enter while the screen closes
         problem = self._check(event.value)
         if problem:
             self.query_one("#nt-name-error", Label).update(f"✗ {problem}")
             return
+        self._done = True
         self.dismiss(event.value.strip())

@@ -42,9 +42,11 @@ from ...room.protocol import (
     EventRemoved,
     EventsChanged,
     IncidentChanged,
+    Joined,
     ObservationChanged,
     ObservationRemoved,
     ProtocolError,
+    Refused,
     Welcome,
 )
 from ...room.view import EventRow, NotesView, NotYours, ObservationRow, typed_text
@@ -239,6 +241,10 @@ class NoteTakerScreen(Screen):
                 self.notify(update.message, severity="warning", timeout=6)
             case Bye():
                 self._notice = Text("the facilitator stopped sharing; waiting for them to come back")
+            case Joined():
+                self._notice = Text()
+            case Refused():
+                self._notice = Text(f"✗ {update.message}", style="bold")
             case _:
                 assert_never(update)
         self._show_status()

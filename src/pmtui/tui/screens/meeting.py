@@ -229,6 +229,27 @@ class MeetingScreen(Screen):
 
         self.app.push_screen(AttendeesDialog(self.session))
 
+    def action_remove_note_taker(self) -> None:
+        """Pick a connected note-taker and remove them from the room (their entries stay)."""
+        from .note_takers import RemoveNoteTakerDialog
+
+        server = self.app.room_server
+        peers = [p for p in server.peers if p.author is not None]
+        if not peers:
+            self.notify("No note-taker is connected.", timeout=4)
+            return
+
+        def chosen(author: str | None) -> None:
+            if not author:
+                return
+            name = next(p.name for p in peers if p.author == author)
+            server.remove_note_taker(author)  # also when they left meanwhile: they stay out
+            self.notify(f"{name} is removed from the room and cannot join again as themselves; anyone with "
+                        "the join token can still join as someone new: give the room a new token to keep them out.",
+                        timeout=10)
+
+        self.app.push_screen(RemoveNoteTakerDialog(peers), chosen)
+
     def commands(self) -> Iterator[SystemCommand]:
         """The facilitator's commands for the palette (ctrl+p)."""
         running = self.session.clock.running
@@ -250,3 +271,7 @@ class MeetingScreen(Screen):
         yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)
         for status in self.query("#room-status"):
             yield from status.commands()
+        server = getattr(self.app, "room_server", None)
+        if server is not None and server.running:
+            yield SystemCommand("Remove note-taker", "Send a note-taker away; they cannot join again as themselves",
+                                self.action_remove_note_taker)
