@@ -145,5 +145,6 @@ async def test_the_default_is_twenty_a_second(room):
 
 def test_the_facilitators_room_config_sets_the_limit(room):
     from pmtui.room.config import RoomConfig
+    from pmtui.room.limits import RoomLimits
 
-    assert RoomConfig(entry_rate=5).server(room.session).entry_rate == 5
+    assert RoomConfig(limits=RoomLimits(entry_rate=5)).server(room.session).entry_rate == 5

@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .rate import DEFAULT_ENTRY_RATE
+
 
 class LimitError(ValueError):
     """A limit is set wrongly (the message is one line and names where)."""
@@ -34,6 +36,8 @@ class RoomLimits:
     """Seconds an address is answered 429 (its tokens unchecked) after too many wrong ones."""
     heartbeat: float = 10.0
     """Seconds between pings on a joined connection; one not answered within half of it closes the connection."""
+    entry_rate: int = DEFAULT_ENTRY_RATE
+    """Changes (adds, edits, removals) one note-taker may send per second; more wait and are sent again."""
 
     def with_settings(self, settings: dict[str, object], where: str) -> RoomLimits:
         """These limits with ``settings`` (name -> value) applied; LimitError naming ``where`` when one is wrong."""
