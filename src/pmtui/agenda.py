@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from .paths import user_agenda_dir
+from .text import clean
 
 PHASE_KINDS = ("safety", "follow_ups", "timeline", "observations", "five_whys", "actions", "review", "notes")
 DEFAULT_AGENDA = "standard-90"
 
 _AGENDA_KEYS = ("name", "description", "phases")
 _PHASE_KEYS = ("id", "title", "minutes", "kind", "prompts", "guidance", "optional")
+_MULTILINE_KEYS = ("description", "guidance")
 
 
 class AgendaError(Exception):
@@ -170,6 +172,7 @@ def _text(table: dict[str, Any], key: str, where: str, *, required: bool = False
     value = table[key]
     if not isinstance(value, str):
         raise _Invalid(f"{where} has {key} = {_shown(value)}, which is not text; put it in quotes")
+    value = clean(value, multiline=key in _MULTILINE_KEYS)  # an agenda is a file: see pmtui.text
     if not allow_empty and not value.strip():
         raise _Invalid(f"{where} has an empty {key!r}; fill it in")
     return value
@@ -192,7 +195,7 @@ def _prompts(table: dict[str, Any], where: str) -> tuple[str, ...]:
         raise _Invalid(
             f"{where} has prompts = {_shown(value)}; use a list of quoted strings such as [\"...\", \"...\"]"
         )
-    return tuple(value)
+    return tuple(clean(prompt) for prompt in value)
 
 
 def _shown(value: Any, limit: int = 40) -> str:
