@@ -172,7 +172,8 @@ def _text(table: dict[str, Any], key: str, where: str, *, required: bool = False
     value = table[key]
     if not isinstance(value, str):
         raise _Invalid(f"{where} has {key} = {_shown(value)}, which is not text; put it in quotes")
-    value = clean(value, multiline=key in _MULTILINE_KEYS)  # an agenda is a file: see pmtui.text
+    if key != "kind":  # an agenda is a file: its text is cleaned (pmtui.text); a kind is one of PHASE_KINDS
+        value = clean(value, multiline=key in _MULTILINE_KEYS)
     if not allow_empty and not value.strip():
         raise _Invalid(f"{where} has an empty {key!r}; fill it in")
     return value
