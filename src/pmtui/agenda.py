@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .paths import user_agenda_dir
-from .text import clean
+from .text import clean, for_terminal
 
 PHASE_KINDS = ("safety", "follow_ups", "timeline", "observations", "five_whys", "actions", "review", "notes")
 DEFAULT_AGENDA = "standard-90"
@@ -33,7 +33,7 @@ class AgendaError(Exception):
     def __init__(self, problem: str, path: Path | None = None) -> None:
         self.problem = problem
         self.path = path
-        super().__init__(f"{path}: {problem}" if path is not None else problem)
+        super().__init__(for_terminal(f"{path}: {problem}" if path is not None else problem))  # a path as found
 
 
 @dataclass(frozen=True)

@@ -388,7 +388,7 @@ class MeetingSession:
 
     def add_attendee(self, name: str, role: str = "responder") -> Attendee:
         """Add a person to the meeting with their role."""
-        attendee = Attendee(_require(name, "the attendee's name", "name"), _choice(role, ROLES, "role"))
+        attendee = Attendee(_require(name, "the attendee's name", "person"), _choice(role, ROLES, "role"))
         self.meeting.attendees.append(attendee)
         self._commit(Entity.ATTENDEE, Op.ADDED, attendee.id)
         return attendee
@@ -420,7 +420,7 @@ class MeetingSession:
             description=_require(description, "the event description", "description"),
             actor=_text(actor, "the actor", "actor"),
             evidence=_text(evidence, "the evidence", "evidence"),
-            author=_text(author, "the author", "name"),
+            author=_text(author, "the author", "person"),
             decision_point=decision_point,
         )
         if self._seen(id):
@@ -489,7 +489,7 @@ class MeetingSession:
         """Add what went well / poorly / where we got lucky."""
         observation = Observation(
             _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"),
-            _text(author, "the author", "name"),
+            _text(author, "the author", "person"),
         )
         if self._seen(id):
             return None
@@ -524,7 +524,7 @@ class MeetingSession:
 
     def start_chain(self, problem: str, *, author: str = "") -> WhyChain:
         """Start a Five Whys chain from a problem statement."""
-        chain = WhyChain(_require(problem, "the problem statement"), author=_text(author, "the author", "name"))
+        chain = WhyChain(_require(problem, "the problem statement"), author=_text(author, "the author", "person"))
         self.meeting.chains.append(chain)
         self._commit(Entity.CHAIN, Op.ADDED, chain.id, author)
         return chain
@@ -532,7 +532,7 @@ class MeetingSession:
     def add_why(self, chain_id: str, text: str, *, author: str = "", id: str | None = None) -> Why | None:
         """Add the next answer to a chain's "why?"."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = Why(_require(text, "the answer"), _text(author, "the author", "name"))
+        why = Why(_require(text, "the answer"), _text(author, "the author", "person"))
         if self._seen(id):
             return None
         if id:
@@ -573,7 +573,7 @@ class MeetingSession:
         """Add a contributing factor with its fishbone category."""
         factor = ContributingFactor(
             _require(text, "the contributing factor"), _choice(category, FISHBONE_CATEGORIES, "category"),
-            _text(author, "the author", "name"),
+            _text(author, "the author", "person"),
         )
         self.meeting.factors.append(factor)
         self._commit(Entity.FACTOR, Op.ADDED, factor.id, author)
@@ -600,7 +600,7 @@ class MeetingSession:
         priority = _choice(priority or "medium", PRIORITIES, "priority")
         item = ActionItem(
             description=_require(description, "the action", "description"),
-            owner=_text(owner, "the owner", "owner"),
+            owner=_text(owner, "the owner", "person"),
             priority=priority,
             due=self._due(due) or default_due(priority, self.today()),
             success_criteria=_text(success_criteria, "the success criteria", "success_criteria"),
@@ -627,8 +627,10 @@ class MeetingSession:
                 value = [_choice(k, ACTION_KINDS, "type") for k in value]
             elif name == "root_cause_id":
                 value = self._chain_id(value)
-            elif name in ("owner", "success_criteria"):
-                value = _text(value, f"the {name.replace('_', ' ')}", name)
+            elif name == "owner":
+                value = _text(value, "the owner", "person")
+            elif name == "success_criteria":
+                value = _text(value, "the success criteria", name)
             else:
                 raise ValidationError(f"unknown action item field {name!r}")
             updates[name] = value
@@ -685,7 +687,7 @@ class MeetingSession:
         updates = {}
         for name, value in fields.items():
             if name == "document_owner":
-                updates[name] = _text(value, "the document owner", "owner")
+                updates[name] = _text(value, "the document owner", "person")
             elif name in ("publication_date", "follow_up_date"):
                 updates[name] = self._due(value)
             else:

@@ -26,7 +26,7 @@ import re
 from typing import Any
 
 LIMITS: dict[str, int] = {
-    "name": 40,  # a person: attendee, note-taker, author
+    "name": 40,  # a note-taker's name in the room
     "title": 200,
     "time": 64,
     "line": 2000,  # one quick-entry line
@@ -34,7 +34,7 @@ LIMITS: dict[str, int] = {
     "actor": 200,
     "evidence": 1000,
     "text": 2000,  # an observation, a why, a problem, a root cause, a contributing factor
-    "owner": 200,
+    "person": 200,  # an attendee, an author, an action's owner, the document owner
     "success_criteria": 1000,
     "status_note": 1000,
     "service": 200,
@@ -59,7 +59,11 @@ _BIDI_CHARS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\
 
 
 class TextError(ValueError):
-    """Typed text that is refused; the message is one line naming the field."""
+    """Typed text that is refused; the message is one line naming the field, ``problem`` without what to do."""
+
+    def __init__(self, problem: str, remedy: str) -> None:
+        super().__init__(f"{problem}; {remedy}")
+        self.problem = problem
 
 
 def clean(value: str, *, multiline: bool = False) -> str:
@@ -83,11 +87,11 @@ def check(value: str, what: str, field: str) -> str:
     """
     limit = LIMITS[field]
     if len(value) > limit:
-        raise TextError(f"{what} is too long ({len(value)} characters; at most {limit})")
+        raise TextError(f"{what} is too long ({len(value)} characters; at most {limit})", "shorten it")
     multiline = field in MULTILINE
     found = (_UNSAFE_IN_LINES if multiline else _UNSAFE).search(value.replace("\t", " "))
     if found is not None:
-        raise TextError(f"{what} {_kind(found.group())}; remove it and try again")
+        raise TextError(f"{what} {_kind(found.group())}", "remove it and try again")
     return value.strip() if multiline else value.replace("\t", " ").strip()
 
 
