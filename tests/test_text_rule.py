@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import json
 import os
 import re
@@ -22,13 +21,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line
+from helpers import FIXED_EPOCH, create_meeting
 from pmtui.agenda import load_agenda
 from pmtui.analysis.blameless import load_lexicon, scan
 from pmtui.cli import main
 from pmtui.demo import demo_meeting
 from pmtui.importer import ImportError_, read_events
-from pmtui.model import Incident, Meeting, TimelineEvent
+from pmtui.model import Incident, Meeting
 from pmtui.room import protocol
 from pmtui.room.protocol import ProtocolError
 from pmtui.session import MeetingSession, ValidationError, new_incident

@@ -7,6 +7,7 @@ control character in them is one the terminal would obey.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
 from textual import events
 from textual.widgets import TextArea
 
@@ -133,7 +134,8 @@ async def test_notes_pasted_with_a_code_are_refused_and_their_lines_stay(tmp_pat
         area.focus()
         app.post_message(events.Paste("line one\x1b[2J\nline two"))
         await pilot.pause()
-        assert area.text == "" and "the pasted text holds a control character (U+001B); nothing was pasted" in notices(app)
+        assert area.text == ""
+        assert "the pasted text holds a control character (U+001B); nothing was pasted" in notices(app)
         app.post_message(events.Paste("line one\r\nline two\tend"))
         await pilot.pause()
         assert area.text == "line one\nline two\tend" == app.session.meeting.notes["all"]
@@ -141,7 +143,7 @@ async def test_notes_pasted_with_a_code_are_refused_and_their_lines_stay(tmp_pat
     app.close_session()
 
 
-async def test_the_note_takers_screen_draws_no_code_even_from_a_facilitator_that_sends_them(room):  # noqa: F811
+async def test_the_note_takers_screen_draws_no_code_even_from_a_facilitator_that_sends_them(room):
     hostile = "".join(ATTACKS.values())
     room.session.meeting.events.append(  # straight into memory: a facilitator that does not clean
         TimelineEvent(datetime(2026, 3, 14, 14, 37, tzinfo=UTC), f"db down {hostile} {MARKUP}", hostile,
