@@ -29,7 +29,7 @@ class NameScreen(ModalScreen[str]):
             yield Label("Join the post-mortem as a note-taker", id="nt-name-title")
             yield Label("Your name is shown next to everything you add.", classes="nt-muted")
             yield Input(placeholder="Your name", max_length=protocol.MAX_NAME, id="nt-name-input")
-            yield Label("", id="nt-name-error")
+            yield Label("", id="nt-name-error", markup=False)
 
     @on(Input.Submitted, "#nt-name-input")
     def _submitted(self, event: Input.Submitted) -> None:
