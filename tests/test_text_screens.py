@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from textual import events
-from textual.widgets import TextArea
+from textual.widgets import Label, TextArea
 
 from helpers import FixedClock, create_meeting, paste_line, screen_text, until
 from pmtui.model import Incident, TimelineEvent
@@ -17,6 +17,7 @@ from pmtui.session import MeetingSession
 from pmtui.tui.app import make_app
 from pmtui.tui.notetaker.app import NoteTakerApp
 from pmtui.tui.screens.actions_board import ActionsBoardScreen
+from pmtui.tui.screens.event_dialogs import EditEventDialog
 from pmtui.tui.screens.home import HomeScreen
 from pmtui.tui.screens.stats import StatsScreen
 from pmtui.tui.views.notes import NotesView
@@ -158,3 +159,20 @@ async def test_the_note_takers_screen_draws_no_code_even_from_a_facilitator_that
         assert app.notes.entry.input.value == ""
         assert_screen_plain(app, "note-taker after a refused paste")
 
+
+
+async def test_a_refusal_quoting_typed_markup_shows_it_as_typed(tmp_path):
+    """The edit dialog's error quotes the typed time: read as markup, ``[/]`` raised and ``[bold]`` vanished."""
+    meeting = hostile_meeting()
+    meeting.clock.phase_index = 1
+    app = make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("down", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, EditEventDialog)
+        await pilot.press("end", "ctrl+u")
+        await paste_line(pilot, "[bold]zqb[/] [/]")
+        assert app.screen is dialog and dialog.has_class("-error")
+        assert "cannot read time '[bold]zqb[/] [/]'" in str(dialog.query_one(".dialog-error", Label).render())
+        assert_screen_plain(app, "edit dialog")
+    app.close_session()
