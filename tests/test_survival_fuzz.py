@@ -22,6 +22,7 @@ from pmtui.entry_grammar import QuickEntryError, parse_event_line
 from pmtui.importer import ImportError_, read_events
 from pmtui.model import Incident, Meeting
 from pmtui.session import MeetingSession, ValidationError
+from pmtui.text import clean
 from pmtui.timeparse import TimeFormatError, parse_time, zone
 
 DAY = date(2026, 3, 14)
@@ -29,8 +30,11 @@ BERLIN = zone("Europe/Berlin")
 START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-# Text a person might type in a field: anything but the field separator and line breaks.
-field_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="|\r\n"), max_size=30)
+# Text a person might type in a field: anything but the field separator and what pmtui.text's rule refuses
+# (control characters, line breaks among them, bidi controls and invisible characters: see pmtui/text.py).
+REFUSED = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u2060\ufeff"
+field_text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="|" + REFUSED),
+                     max_size=30)
 clock_times = st.tuples(st.integers(0, 23), st.integers(0, 59), st.one_of(st.none(), st.integers(0, 59)))
 
 
@@ -148,21 +152,26 @@ row = st.fixed_dictionaries({
 })
 
 
+def _cell(text: str) -> str:
+    """A cell as the importer keeps it: control, bidi and invisible characters removed (pmtui.text), stripped."""
+    return clean(text).strip()
+
+
 def _valid(entry: dict) -> bool:
     try:
-        parse_time(entry["time"], "UTC", DAY)
+        parse_time(_cell(entry["time"]), "UTC", DAY)
     except TimeFormatError:
         return False
-    return bool(entry["description"].strip())
+    return bool(_cell(entry["description"]))
 
 
 def _check_rows(rows: list[dict], result) -> None:
     if rows and all(_valid(r) for r in rows):
         assert not isinstance(result, ImportError_), result
         assert [(e.description, e.actor, e.evidence) for e in result] == [
-            (r["description"].strip(), r["actor"].strip(), r["evidence"].strip()) for r in rows
+            (_cell(r["description"]), _cell(r["actor"]), _cell(r["evidence"])) for r in rows
         ]
-        assert [e.time for e in result] == [parse_time(r["time"], "UTC", DAY) for r in rows]
+        assert [e.time for e in result] == [parse_time(_cell(r["time"]), "UTC", DAY) for r in rows]
     else:
         assert isinstance(result, ImportError_)
         if rows:  # one problem per bad row

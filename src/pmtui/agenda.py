@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from .paths import user_agenda_dir
+from .text import clean, for_terminal
 
 PHASE_KINDS = ("safety", "follow_ups", "timeline", "observations", "five_whys", "actions", "review", "notes")
 DEFAULT_AGENDA = "standard-90"
 
 _AGENDA_KEYS = ("name", "description", "phases")
 _PHASE_KEYS = ("id", "title", "minutes", "kind", "prompts", "guidance", "optional")
+_MULTILINE_KEYS = ("description", "guidance")
 
 
 class AgendaError(Exception):
@@ -31,7 +33,7 @@ class AgendaError(Exception):
     def __init__(self, problem: str, path: Path | None = None) -> None:
         self.problem = problem
         self.path = path
-        super().__init__(f"{path}: {problem}" if path is not None else problem)
+        super().__init__(for_terminal(f"{path}: {problem}" if path is not None else problem))  # a path as found
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ def _text(table: dict[str, Any], key: str, where: str, *, required: bool = False
     value = table[key]
     if not isinstance(value, str):
         raise _Invalid(f"{where} has {key} = {_shown(value)}, which is not text; put it in quotes")
+    if key != "kind":  # an agenda is a file: its text is cleaned (pmtui.text); a kind is one of PHASE_KINDS
+        value = clean(value, multiline=key in _MULTILINE_KEYS)
     if not allow_empty and not value.strip():
         raise _Invalid(f"{where} has an empty {key!r}; fill it in")
     return value
@@ -192,7 +196,7 @@ def _prompts(table: dict[str, Any], where: str) -> tuple[str, ...]:
         raise _Invalid(
             f"{where} has prompts = {_shown(value)}; use a list of quoted strings such as [\"...\", \"...\"]"
         )
-    return tuple(value)
+    return tuple(clean(prompt) for prompt in value)
 
 
 def _shown(value: Any, limit: int = 40) -> str:

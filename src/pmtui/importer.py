@@ -1,4 +1,9 @@
-"""Read timeline events from a CSV or JSON file, all rows or none."""
+"""Read timeline events from a CSV or JSON file, all rows or none.
+
+Control, bidi and invisible characters in a cell are removed, never a reason
+to refuse the file (:mod:`pmtui.text`): an export from a log tool may hold
+colour codes, and a crafted one may hold a terminal's escape codes.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .model import TimelineEvent
+from .text import LIMITS, clean
 from .timeparse import TimeFormatError, parse_time
 
 COLUMNS = ("time", "description", "actor", "evidence")
@@ -97,7 +103,11 @@ def _event(row: object, tz: str, on: date | None, author: str) -> TimelineEvent:
     values = {k: row.get(k) if row.get(k) is not None else "" for k in COLUMNS}
     if not all(isinstance(v, str) for v in values.values()):
         raise ValueError("every field must be text")
-    if not values["description"].strip():
+    values = {k: clean(v).strip() for k, v in values.items()}
+    for name, value in values.items():
+        if len(value) > LIMITS[name]:
+            raise ValueError(f"{name} is too long ({len(value)} characters; at most {LIMITS[name]}): shorten it")
+    if not values["description"]:
         raise ValueError("description is empty")
     try:
         moment = parse_time(values["time"], tz, on)
@@ -105,8 +115,8 @@ def _event(row: object, tz: str, on: date | None, author: str) -> TimelineEvent:
         raise ValueError(str(exc)) from None
     return TimelineEvent(
         time=moment,
-        description=values["description"].strip(),
-        actor=values["actor"].strip(),
-        evidence=values["evidence"].strip(),
+        description=values["description"],
+        actor=values["actor"],
+        evidence=values["evidence"],
         author=author,
     )

@@ -42,7 +42,7 @@ SETTLE_SECONDS = 2.0
 Digest = Callable[[Meeting], str]
 
 _CORE = "core"
-_CACHE_FORMAT = 2  # 2: meetings read through model.upgrade (old decisions in the review notes)
+_CACHE_FORMAT = 3  # 2: meetings read through model.upgrade (old decisions in the review notes); 3: text cleaned
 _SHAPE_ERRORS = (LookupError, TypeError, ValueError, AttributeError)
 _log = logging.getLogger(__name__)
 

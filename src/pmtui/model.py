@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from .text import clean_data
+
 SCHEMA_VERSION = 1
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
@@ -252,6 +254,13 @@ def upgrade(data: dict) -> dict:
     points) may hold a separate list of decisions taken in the meeting; each
     becomes a line of a paragraph in the review phase's notes, which the
     minutes show, so none is lost and none needs a field of its own.
+
+    Files written before :mod:`pmtui.text`'s rule may hold control, bidi or
+    invisible characters (an old import): they are removed here, where every
+    reader of a meeting file passes (the facilitator's session, export,
+    search, the library and its cache), so nothing downstream, on screen, in
+    the room or on a terminal, ever sees them. The file keeps them until the
+    meeting next changes.
     """
     decisions = [text for text in data.pop("decisions", ()) if text.strip()]
     if decisions:
@@ -260,7 +269,7 @@ def upgrade(data: dict) -> dict:
         earlier = notes.get(OLD_DECISIONS_PHASE, "").rstrip()
         notes[OLD_DECISIONS_PHASE] = f"{earlier}\n\n{paragraph}" if earlier else paragraph
         data["notes"] = notes
-    return data
+    return clean_data(data)
 
 
 # --- JSON-ready conversion -------------------------------------------------

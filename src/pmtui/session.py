@@ -43,6 +43,7 @@ from .model import (
     to_data,
 )
 from .store import MeetingFile, SaveStatus, SessionSaver, meeting_from, resolve_meeting
+from .text import TextError, check
 from .timeparse import TimeFormatError, parse_date, parse_time, zone
 
 
@@ -60,11 +61,21 @@ class ValidationError(ValueError):
 
 Subscriber = Callable[[Change], None]
 
-_INCIDENT_TEXT = ("title", "summary", "users_affected", "slo_impact", "detection_method")
+_INCIDENT_TEXT = {"summary": ("the summary", "summary"), "users_affected": ("users affected", "detail"),
+                  "slo_impact": ("the SLO impact", "detail"), "detection_method": ("the detection method", "detail")}
+"""The incident's free-text fields: how a refusal names each, and its kind in ``pmtui.text.LIMITS``."""
 
 
-def _require(value: str, what: str) -> str:
-    text = (value or "").strip()
+def _text(value: object, what: str, field: str) -> str:
+    """Typed text under :mod:`pmtui.text`'s rule (stripped), or a one-line ValidationError."""
+    try:
+        return check("" if value is None else str(value), what, field)
+    except TextError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _require(value: object, what: str, field: str = "text") -> str:
+    text = _text(value, what, field)
     if not text:
         raise ValidationError(f"{what} is empty: type some text first")
     return text
@@ -97,7 +108,7 @@ def severity_name(value: object) -> str:
 def split_services(value: str | Iterable[str]) -> list[str]:
     """The affected services from a comma separated line (or a list), blanks dropped."""
     parts = value.split(",") if isinstance(value, str) else [str(v) for v in value]
-    return [part.strip() for part in parts if part.strip()]
+    return [text for part in parts if (text := _text(part, "a service name", "service"))]
 
 
 def new_incident(
@@ -123,7 +134,7 @@ def new_incident(
 
     sev = checked("severity", lambda: severity_name(severity))
     tz = checked("tz", lambda: _zone_name((tz or "").strip() or "UTC"))
-    incident = Incident(title="", severity=sev, tz=tz, services=split_services(services))
+    incident = Incident(title="", severity=sev, tz=tz, services=checked("services", lambda: split_services(services)))
     day = None
     for name in MILESTONES:
         text = (times or {}).get(name)
@@ -131,7 +142,7 @@ def new_incident(
             moment = checked(name, lambda text=text, day=day: parse_time(text, tz, day))
             day = day or moment.astimezone(zone(tz)).date()
             setattr(incident, name, moment)
-    incident.title = checked("title", lambda: _require(title, "the incident title"))
+    incident.title = checked("title", lambda: _require(title, "the incident title", "title"))
     return incident
 
 
@@ -184,7 +195,7 @@ class MeetingSession:
         """
         agenda = resolve_agenda(agenda_ref)
         _choice(incident.severity, SEVERITIES, "severity")
-        _require(incident.title, "the incident title")
+        _require(incident.title, "the incident title", "title")
         _zone_name(incident.tz)
         agenda_name = str(agenda.source.resolve()) if _is_path(agenda_ref) else agenda.name
         meeting = Meeting(incident=incident, agenda=agenda_name)
@@ -366,7 +377,7 @@ class MeetingSession:
             if name == "severity":
                 value = severity_name(value)
             elif name == "title":
-                value = _require(str(value), "the incident title")
+                value = _require(value, "the incident title", "title")
             elif name == "tz":
                 value = _zone_name(value)
             elif name == "services":
@@ -374,7 +385,9 @@ class MeetingSession:
             elif name in MILESTONES:
                 typed = isinstance(value, str) and value.strip()
                 value = self.parse_time(value, updates.get("tz")) if typed else (value or None)
-            elif name not in _INCIDENT_TEXT:
+            elif name in _INCIDENT_TEXT:
+                value = _text(value, *_INCIDENT_TEXT[name])
+            else:
                 raise ValidationError(f"unknown incident field {name!r}")
             updates[name] = value
         for name, value in updates.items():
@@ -385,7 +398,7 @@ class MeetingSession:
 
     def add_attendee(self, name: str, role: str = "responder") -> Attendee:
         """Add a person to the meeting with their role."""
-        attendee = Attendee(_require(name, "the attendee's name"), _choice(role, ROLES, "role"))
+        attendee = Attendee(_require(name, "the attendee's name", "person"), _choice(role, ROLES, "role"))
         self.meeting.attendees.append(attendee)
         self._commit(Entity.ATTENDEE, Op.ADDED, attendee.id)
         return attendee
@@ -418,10 +431,10 @@ class MeetingSession:
             moment = moment.replace(tzinfo=zone(self.meeting.incident.tz))
         event = TimelineEvent(
             time=moment,
-            description=_require(description, "the event description"),
-            actor=actor.strip(),
-            evidence=evidence.strip(),
-            author=author,
+            description=_require(description, "the event description", "description"),
+            actor=_text(actor, "the actor", "actor"),
+            evidence=_text(evidence, "the evidence", "evidence"),
+            author=_text(author, "the author", "person"),
             decision_point=decision_point,
             author_id=author_id,
         )
@@ -447,7 +460,10 @@ class MeetingSession:
         if "time" in changes and isinstance(changes["time"], str):
             changes["time"] = self.parse_time(changes["time"])
         if "description" in changes:
-            changes["description"] = _require(str(changes["description"]), "the event description")
+            changes["description"] = _require(changes["description"], "the event description", "description")
+        for name in ("actor", "evidence"):
+            if name in changes:
+                changes[name] = _text(changes[name], f"the {name}", name)
         allowed = {"time", "description", "actor", "evidence", "decision_point"}
         unknown = [name for name in changes if name not in allowed]
         if unknown:
@@ -488,8 +504,8 @@ class MeetingSession:
                         id: str | None = None) -> Observation | None:
         """Add what went well / poorly / where we got lucky."""
         observation = Observation(
-            _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"), author,
-            author_id=author_id,
+            _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"),
+            _text(author, "the author", "person"), author_id=author_id,
         )
         if self._seen(id):
             return None
@@ -524,7 +540,7 @@ class MeetingSession:
 
     def start_chain(self, problem: str, *, author: str = "") -> WhyChain:
         """Start a Five Whys chain from a problem statement."""
-        chain = WhyChain(_require(problem, "the problem statement"), author=author)
+        chain = WhyChain(_require(problem, "the problem statement"), author=_text(author, "the author", "person"))
         self.meeting.chains.append(chain)
         self._commit(Entity.CHAIN, Op.ADDED, chain.id, author)
         return chain
@@ -533,7 +549,7 @@ class MeetingSession:
                 id: str | None = None) -> Why | None:
         """Add the next answer to a chain's "why?"."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = Why(_require(text, "the answer"), author, author_id=author_id)
+        why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id)
         if self._seen(id):
             return None
         if id:
@@ -573,7 +589,8 @@ class MeetingSession:
     def add_factor(self, text: str, category: str, *, author: str = "") -> ContributingFactor:
         """Add a contributing factor with its fishbone category."""
         factor = ContributingFactor(
-            _require(text, "the contributing factor"), _choice(category, FISHBONE_CATEGORIES, "category"), author
+            _require(text, "the contributing factor"), _choice(category, FISHBONE_CATEGORIES, "category"),
+            _text(author, "the author", "person"),
         )
         self.meeting.factors.append(factor)
         self._commit(Entity.FACTOR, Op.ADDED, factor.id, author)
@@ -599,11 +616,11 @@ class MeetingSession:
         """Add an action item; the due date defaults from the priority."""
         priority = _choice(priority or "medium", PRIORITIES, "priority")
         item = ActionItem(
-            description=_require(description, "the action"),
-            owner=owner.strip(),
+            description=_require(description, "the action", "description"),
+            owner=_text(owner, "the owner", "person"),
             priority=priority,
             due=self._due(due) or default_due(priority, self.today()),
-            success_criteria=success_criteria.strip(),
+            success_criteria=_text(success_criteria, "the success criteria", "success_criteria"),
             kinds=[_choice(k, ACTION_KINDS, "type") for k in kinds],
             root_cause_id=self._chain_id(root_cause_id),
             created=self._moment(),
@@ -618,7 +635,7 @@ class MeetingSession:
         updates = {}
         for name, value in fields.items():
             if name == "description":
-                value = _require(str(value), "the action")
+                value = _require(value, "the action", "description")
             elif name == "priority":
                 value = _choice(str(value), PRIORITIES, "priority")
             elif name == "due":
@@ -627,8 +644,10 @@ class MeetingSession:
                 value = [_choice(k, ACTION_KINDS, "type") for k in value]
             elif name == "root_cause_id":
                 value = self._chain_id(value)
-            elif name in ("owner", "success_criteria"):
-                value = str(value).strip()
+            elif name == "owner":
+                value = _text(value, "the owner", "person")
+            elif name == "success_criteria":
+                value = _text(value, "the success criteria", name)
             else:
                 raise ValidationError(f"unknown action item field {name!r}")
             updates[name] = value
@@ -646,6 +665,7 @@ class MeetingSession:
     def set_action_status(self, action_id: str, status: str, note: str = "") -> None:
         """Mark an action item open or done, with a timestamp."""
         item = self._find(self.meeting.actions, action_id, "action item")
+        note = _text(note, "the note", "status_note")
         item.status = _choice(status, ACTION_STATUSES, "status")
         item.status_changed = self._moment()
         item.status_note = note
@@ -675,6 +695,7 @@ class MeetingSession:
 
     def set_note(self, phase_id: str, text: str) -> None:
         """Keep the free-text notes of a phase."""
+        _text(text, "the notes", "note")  # refused or not; kept as typed, spaces and all (the editor holds them)
         self.meeting.notes[phase_id] = text
         self._commit(Entity.NOTE, Op.CHANGED, phase_id)
 
@@ -683,7 +704,7 @@ class MeetingSession:
         updates = {}
         for name, value in fields.items():
             if name == "document_owner":
-                updates[name] = str(value).strip()
+                updates[name] = _text(value, "the document owner", "person")
             elif name in ("publication_date", "follow_up_date"):
                 updates[name] = self._due(value)
             else:

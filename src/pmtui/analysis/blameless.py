@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..paths import config_dir
+from ..text import clean
 
 RULES: dict[str, tuple[str, str]] = {
     "human-error": (
@@ -96,7 +97,8 @@ def load_lexicon(user_file: Path | None = None) -> Lexicon:
     merged = {table: dict(keys) for table, keys in _shipped_tables().items()}
     for table, keys in _read_user_file(path).items():
         for key, words in keys.items():
-            merged[table][key] = merged[table][key] + tuple(w.strip() for w in words)
+            merged[table][key] = merged[table][key] + tuple(
+                word for w in words if (word := clean(w).strip()))  # a file: see pmtui.text
     return Lexicon(merged)
 
 

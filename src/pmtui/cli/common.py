@@ -19,15 +19,26 @@ from ..importer import ImportError_
 from ..model import Meeting
 from ..session import ValidationError
 from ..store import StoreError, read_meeting, resolve_meeting
+from ..text import for_terminal
 from ..timeparse import TimeFormatError
 
 USER_ERRORS = (AgendaError, ImportError_, StoreError, TimeFormatError, ValidationError)
 """The errors a user can cause: reported as one line, never as a traceback."""
 
 
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for every line a command prints: through :func:`pmtui.text.for_terminal`.
+
+    Meetings are cleaned when read, but lines also carry file names, typed
+    arguments and the lines of files being linted; none of them reaches the
+    terminal as a control code, whatever it holds.
+    """
+    click.echo(for_terminal(message), err=err, nl=nl)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Say what went wrong on one stderr line and exit (2: bad input, 1: the other end is unreachable)."""
-    click.echo(f"pmtui: {message}", err=True)
+    echo(f"pmtui: {message}", err=True)
     sys.exit(code)
 
 
@@ -64,7 +75,7 @@ def run_app(app) -> None:
     finally:
         rescue = app.close_session()
         if rescue is not None:
-            click.echo(f"pmtui: could not save {app.session.file.path} (the disk kept failing); the whole meeting "
+            echo(f"pmtui: could not save {app.session.file.path} (the disk kept failing); the whole meeting "
                        f"is in {rescue}: copy it over that file once the disk works", err=True)
         report_release(app.session)
     if rescue is not None:

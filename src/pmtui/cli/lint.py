@@ -12,7 +12,7 @@ from ..analysis.blameless import LexiconError, load_lexicon
 from ..analysis.findings import Finding
 from ..lint import LintInputError, Source, sources
 from ..store import StoreError
-from .common import data_dir_option, fail
+from .common import data_dir_option, echo, fail
 
 
 def _as_json(source: Source, finding: Finding) -> dict:
@@ -49,8 +49,8 @@ def lint(targets: tuple[str, ...], as_json: bool, data_dir: Path | None) -> None
     except (LexiconError, LintInputError, StoreError) as exc:
         fail(str(exc))
     if as_json:
-        click.echo(json.dumps([_as_json(s, f) for s, f in found], indent=2, ensure_ascii=False))
+        echo(json.dumps([_as_json(s, f) for s, f in found], indent=2, ensure_ascii=False))
     else:
         for source, finding in found:
-            click.echo(f'{source.location(finding)}: {finding.rule}: {finding.message} ("{finding.excerpt}")')
+            echo(f'{source.location(finding)}: {finding.rule}: {finding.message} ("{finding.excerpt}")')
     sys.exit(1 if found else 0)

@@ -14,7 +14,7 @@ from ..model import MILESTONES, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_incident
 from ..store import list_meetings
-from .common import data_dir_option, fail, load_meeting, report_release, run_app, user_errors
+from .common import data_dir_option, echo, fail, load_meeting, report_release, run_app, user_errors
 from .room import room_config, share_options
 
 TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES if name != "impact_start"}}
@@ -51,9 +51,9 @@ def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated,
         follow_ups = has_open_actions(folder)
     session = MeetingSession.create(folder, incident, agenda_ref, follow_ups=follow_ups)
     session.close()
-    click.echo(f"Created meeting '{incident.title}' ({incident.severity}, agenda {session.agenda.name}).")
-    click.echo(f"Start it with: pmtui run {session.meeting.id}")
-    click.echo(session.meeting.id)
+    echo(f"Created meeting '{incident.title}' ({incident.severity}, agenda {session.agenda.name}).")
+    echo(f"Start it with: pmtui run {session.meeting.id}")
+    echo(session.meeting.id)
 
 
 @click.command(name="list")
@@ -64,19 +64,19 @@ def list_(as_json, data_dir):
     """List the meetings in the data dir, newest first."""
     summaries, errors = list_meetings(resolve_data_dir(data_dir))
     for error in errors:
-        click.echo(f"pmtui: skipped: {error}", err=True)
+        echo(f"pmtui: skipped: {error}", err=True)
     if as_json:
         rows = [
             {"id": s.id, "title": s.title, "slug": s.slug, "severity": s.severity, "created": s.created,
              "status": s.status, "updated": s.updated, "path": str(s.path)}
             for s in summaries
         ]
-        click.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
         return
     if not summaries:
-        click.echo("No meetings yet. Create one with: pmtui new \"Incident title\"")
+        echo("No meetings yet. Create one with: pmtui new \"Incident title\"")
     for s in summaries:
-        click.echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<7} {s.title}")
+        echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<7} {s.title}")
 
 
 @click.command(name="import")
@@ -92,7 +92,7 @@ def import_(meeting, file, data_dir):
             events = read_events(file, tz=session.meeting.incident.tz, on=session.incident_date())
         except ImportError_ as exc:
             for problem in exc.problems:
-                click.echo(f"pmtui: {file}: {problem}", err=True)
+                echo(f"pmtui: {file}: {problem}", err=True)
             fail(f"{file}: {len(exc.problems)} bad row(s); nothing was imported")
         count = session.import_events(events)
         if not session.flush(10):
@@ -101,7 +101,7 @@ def import_(meeting, file, data_dir):
     finally:
         session.close()
         report_release(session)
-    click.echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'.")
+    echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'.")
 
 
 @click.command()
@@ -131,13 +131,13 @@ def export(meeting, output, force, parents, fmt, minutes, data_dir):
     loaded = load_meeting(folder, meeting)
     text = render(loaded, fmt, minutes=minutes, related_titles=_related_titles(folder, loaded))
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        echo(text, nl=not text.endswith("\n"))
         return
     try:
         write_text_atomic(output, text, parents=parents)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}; choose another path with -o")
-    click.echo(f"Wrote {output}")
+    echo(f"Wrote {output}")
 
 
 def _related_titles(folder: Path, meeting: Meeting) -> dict[str, str]:
@@ -154,14 +154,14 @@ def agendas(check):
     """List the agendas you can use, or validate one with --check FILE."""
     if check is not None:
         agenda = load_agenda(check)
-        click.echo(f"{check}: OK — '{agenda.name}', {len(agenda.phases)} phases, {agenda.total_minutes:g} minutes")
+        echo(f"{check}: OK — '{agenda.name}', {len(agenda.phases)} phases, {agenda.total_minutes:g} minutes")
         return
     found, errors = available_agendas()
     for agenda in found:
         extra = f" (+{agenda.optional_minutes:g} optional)" if agenda.optional_minutes else ""
-        click.echo(f"{agenda.name:<20} {agenda.total_minutes:>4g} min{extra}  {agenda.description}")
+        echo(f"{agenda.name:<20} {agenda.total_minutes:>4g} min{extra}  {agenda.description}")
     for error in errors:
-        click.echo(f"pmtui: skipped: {error}", err=True)
+        echo(f"pmtui: skipped: {error}", err=True)
 
 
 def facilitator_options(command):

@@ -33,7 +33,7 @@ from ..tracking import (
     select,
     write_status,
 )
-from .common import data_dir_option, fail, load_meeting, user_errors
+from .common import data_dir_option, echo, fail, load_meeting, user_errors
 
 MATCHES_SHOWN = 5
 """Matching passages shown per meeting by ``pmtui search`` (``--json`` has all)."""
@@ -46,7 +46,7 @@ def today() -> date:
 
 def _report_skipped(library: Library) -> None:
     for error in library.errors:
-        click.echo(f"pmtui: skipped: {error}", err=True)
+        echo(f"pmtui: skipped: {error}", err=True)
 
 
 def _fit(text: str, width: int) -> str:
@@ -88,10 +88,10 @@ def actions(ctx, which, owner, as_json, data_dir):
             "actions": [_action_data(a, day) for a in shown],
             "figures": _figures_data(figures),
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     _print_actions(shown, which, day)
-    click.echo()
+    echo()
     _print_figures(figures)
 
 
@@ -133,14 +133,14 @@ def _figures_data(figures: CompletionFigures) -> dict:
 
 def _print_actions(shown: list[TrackedAction], which: str, day: date) -> None:
     if not shown:
-        click.echo({"open": "No open action items.", "overdue": "No overdue action items.",
+        echo({"open": "No open action items.", "overdue": "No overdue action items.",
                     "all": "No action items yet."}[which])
         return
-    click.echo(f"{'ID':<10}{'PRIORITY':<10}{'DUE':<12}{'OVERDUE':>8}  {'OWNER':<16}{'ACTION':<44}  MEETING")
+    echo(f"{'ID':<10}{'PRIORITY':<10}{'DUE':<12}{'OVERDUE':>8}  {'OWNER':<16}{'ACTION':<44}  MEETING")
     for action in shown:
         item, meeting = action.item, action.meeting
         late = action.overdue_days(day)
-        click.echo(
+        echo(
             f"{item.id:<10}{item.priority:<10}{item.due.isoformat() if item.due else '—':<12}"
             f"{f'{late}d' if late else '':>8}  {_fit(item.owner or 'unassigned', 15):<16}"
             f"{_fit(('✓ ' if item.status == 'done' else '') + item.description, 44):<44}  "
@@ -150,12 +150,12 @@ def _print_actions(shown: list[TrackedAction], which: str, day: date) -> None:
 
 def _print_figures(figures: CompletionFigures) -> None:
     days = (figures.today - figures.start).days + 1
-    click.echo(f"Completion over the last {days} days ({figures.start} – {figures.today}; items due or created then)")
-    click.echo(f"  {'':<10}{'DONE':<16}{'MEAN DAYS TO CLOSE':<20}OVERDUE NOW")
+    echo(f"Completion over the last {days} days ({figures.start} – {figures.today}; items due or created then)")
+    echo(f"  {'':<10}{'DONE':<16}{'MEAN DAYS TO CLOSE':<20}OVERDUE NOW")
     for label, c in (("all", figures.total), *figures.by_priority.items()):
         done = f"{c.done}/{c.counted}" + (f" ({c.rate:.0%})" if c.rate is not None else "")
         mean = "—" if c.mean_days_to_close is None else f"{c.mean_days_to_close:.1f}"
-        click.echo(f"  {label:<10}{done:<16}{mean:<20}{c.overdue}")
+        echo(f"  {label:<10}{done:<16}{mean:<20}{c.overdue}")
 
 
 @actions.command()
@@ -196,11 +196,11 @@ def _set_status(data_dir: Path | None, ref: str, status: str, note: str) -> None
     found = find_action(library, ref)
     item, meeting = found.item, found.meeting
     if item.status == status:
-        click.echo(f"{item.id} is already {status}: “{item.description}” (meeting {meeting.id}); nothing changed.")
+        echo(f"{item.id} is already {status}: “{item.description}” (meeting {meeting.id}); nothing changed.")
         return
     write_status(folder, found, status, note)
     what = "Done" if status == "done" else "Open again"
-    click.echo(f"{what}: “{item.description}” ({item.id}, meeting {meeting.id} '{meeting.incident.title}').")
+    echo(f"{what}: “{item.description}” ({item.id}, meeting {meeting.id} '{meeting.incident.title}').")
 
 
 # --- search -------------------------------------------------------------------------
@@ -223,11 +223,11 @@ def search(words, as_json, data_dir):
     _report_skipped(library)
     hits = search_library(library, text)
     if as_json:
-        click.echo(json.dumps([_hit_data(h) for h in hits], indent=2, ensure_ascii=False))
+        echo(json.dumps([_hit_data(h) for h in hits], indent=2, ensure_ascii=False))
         return
     for hit in hits:
         _print_hit(hit)
-    click.echo(f"{len(hits)} meeting{'' if len(hits) == 1 else 's'} match “{' '.join(search_words(text))}”.")
+    echo(f"{len(hits)} meeting{'' if len(hits) == 1 else 's'} match “{' '.join(search_words(text))}”.")
 
 
 def _hit_data(hit: SearchHit) -> dict:
@@ -241,13 +241,13 @@ def _meeting_data(meeting: Meeting) -> dict:
 
 def _print_hit(hit: SearchHit) -> None:
     meeting = hit.meeting
-    click.echo(f"{meeting.id}  {meeting.created.date()}  {meeting.incident.severity}  {meeting.incident.title}")
+    echo(f"{meeting.id}  {meeting.created.date()}  {meeting.incident.severity}  {meeting.incident.title}")
     width = max(len(m.where) for m in hit.matches[:MATCHES_SHOWN])
     for match in hit.matches[:MATCHES_SHOWN]:
-        click.echo(f"    {match.where:<{width}}  {match.excerpt}")
+        echo(f"    {match.where:<{width}}  {match.excerpt}")
     if len(hit.matches) > MATCHES_SHOWN:
-        click.echo(f"    … and {len(hit.matches) - MATCHES_SHOWN} more")
-    click.echo()
+        echo(f"    … and {len(hit.matches) - MATCHES_SHOWN} more")
+    echo()
 
 
 # --- stats --------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def stats(since, as_json, data_dir):
     _report_skipped(library)
     figures = incident_stats(library, start)
     if as_json:
-        click.echo(json.dumps(_stats_data(figures), indent=2, ensure_ascii=False))
+        echo(json.dumps(_stats_data(figures), indent=2, ensure_ascii=False))
         return
     _print_stats(figures)
 
@@ -302,24 +302,24 @@ def _stats_data(s: IncidentStats) -> dict:
 
 def _print_stats(s: IncidentStats) -> None:
     scope = f"since {s.since}" if s.since else "all time"
-    click.echo(f"{s.incidents} incident{'' if s.incidents == 1 else 's'} ({scope})")
+    echo(f"{s.incidents} incident{'' if s.incidents == 1 else 's'} ({scope})")
     for heading, counts in (("By severity", s.by_severity), ("By root cause (incidents)", s.by_root_cause),
                             ("Contributing factors by category", s.factors)):
-        click.echo(f"\n{heading}")
+        echo(f"\n{heading}")
         for key, count in counts.items():
-            click.echo(f"  {key:<22}{count:>5}")
-    click.echo()
+            echo(f"  {key:<22}{count:>5}")
+    echo()
     for label, d in (("Time to detect", s.time_to_detect), ("Time to resolve", s.time_to_resolve)):
-        click.echo(f"{label:<17}mean {format_duration(d.mean):<8} median {format_duration(d.median):<8} "
+        echo(f"{label:<17}mean {format_duration(d.mean):<8} median {format_duration(d.median):<8} "
                    f"({d.count} incident{'' if d.count == 1 else 's'} with the times)")
     if not s.recurring:
-        click.echo("\nNo recurring root causes (3 or more incidents with the same category).")
+        echo("\nNo recurring root causes (3 or more incidents with the same category).")
         return
-    click.echo("\nRecurring root causes")
+    echo("\nRecurring root causes")
     for r in s.recurring:
-        click.echo(f"  {r.category}: {len(r.meetings)} incidents")
+        echo(f"  {r.category}: {len(r.meetings)} incidents")
         for m in r.meetings:
-            click.echo(f"    {m.id}  {m.created.date()}  {m.incident.title}")
+            echo(f"    {m.id}  {m.created.date()}  {m.incident.title}")
 
 
 # --- related ------------------------------------------------------------------------
@@ -349,7 +349,7 @@ def related(meeting, other, remove, data_dir):
     if not saved:
         raise StoreError(f"cannot save {session.file.path}; the change may be lost: check the disk and run this again")
     this = f"{session.meeting.id} '{session.meeting.incident.title}'"
-    click.echo(f"Unlinked {label} from {this}." if remove else f"Linked {label} to {this}.")
+    echo(f"Unlinked {label} from {this}." if remove else f"Linked {label} to {this}.")
 
 
 def _other(folder: Path, ref: str, linked: list[str]) -> tuple[str, str]:

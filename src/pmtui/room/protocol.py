@@ -53,13 +53,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from ..model import OBSERVATION_KINDS, Observation, TimelineEvent, WhyChain
+from ..text import LIMITS, TextError, clean
+from ..text import check as check_text
 from .identity import KEY_PATTERN
 
 PROTOCOL_VERSION = 2
@@ -68,18 +69,17 @@ MAX_MESSAGE_BYTES = 16 * 1024
 TRANSPORT_MAX_BYTES = 64 * 1024
 """aiohttp's ``max_msg_size`` on the server: beyond this the socket is closed (1009)."""
 
-MAX_NAME = 40
-MAX_LINE = 2000
-MAX_TIME = 64
-MAX_DESCRIPTION = 1000
-MAX_ACTOR = 200
-MAX_EVIDENCE = 1000
-MAX_TEXT = 2000
+MAX_NAME = LIMITS["name"]
+MAX_LINE = LIMITS["line"]
+MAX_TIME = LIMITS["time"]
+MAX_DESCRIPTION = LIMITS["description"]
+MAX_ACTOR = LIMITS["actor"]
+MAX_EVIDENCE = LIMITS["evidence"]
+MAX_TEXT = LIMITS["text"]
 MAX_CHAIN_ID = 64
 
 ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 _ENTRY_ID_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,64}")
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 OBSERVATION_PREFIXES = {"+": "went_well", "-": "went_poorly", "!": "lucky"}
 """What a note-taker types before an observation: ``+ went well``, ``- went poorly``, ``! lucky``."""
@@ -166,19 +166,14 @@ def owns(identity: str | None, entry_id: str, author_id: str) -> bool:
     return bool(identity) and author_id == identity and ID_PATTERN.fullmatch(entry_id) is not None
 
 
-def clean_text(value: str, what: str, limit: int, *, required: bool = True, single_line: bool = True) -> str:
-    """``value`` stripped, or ProtocolError: too long, empty, or with control characters."""
+def clean_text(value: str, what: str, limit: int, *, required: bool = True) -> str:
+    """``value`` stripped, or ProtocolError: too long, empty, or against :mod:`pmtui.text`'s rule."""
     if len(value) > limit:
         raise ProtocolError(f"{what} is too long ({len(value)} characters; at most {limit})")
-    for ch in value:
-        category = unicodedata.category(ch)
-        if category == "Cs":
-            raise ProtocolError(f"{what} holds an invalid character (a lone surrogate)")
-        if category == "Cc" and not (ch in "\t" or (ch in "\n" and not single_line)):
-            raise ProtocolError(f"{what} holds a control character (U+{ord(ch):04X})")
-        if ch in _BIDI_CONTROLS:
-            raise ProtocolError(f"{what} holds a text-direction control character (U+{ord(ch):04X})")
-    text = value.replace("\t", " ").strip()
+    try:
+        text = check_text(value, what, "line")
+    except TextError as exc:
+        raise ProtocolError(str(exc)) from None
     if required and not text:
         raise ProtocolError(f"{what} is empty")
     return text
@@ -666,7 +661,7 @@ class _Fields:
         return value
 
     def text(self, key: str, default: str | None = None) -> str:
-        return self._get(key, str, default)
+        return clean(self._get(key, str, default))  # whatever the facilitator's file held, see pmtui.text
 
     def number(self, key: str) -> float:
         return float(self._get(key, (int, float), None))

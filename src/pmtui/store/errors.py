@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from ..text import for_terminal
+
 
 class StoreError(Exception):
-    """A meeting file problem; ``str()`` is one line saying what to do."""
+    """A meeting file problem; ``str()`` is one line saying what to do.
+
+    The message names files and references as found (a file name may hold
+    anything but ``/``), so it passes :func:`pmtui.text.for_terminal`: every
+    screen and command shows it as it is.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(for_terminal(message))
 
 
 class MeetingLockedError(StoreError):

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..text import clean
 from .errors import MeetingNotFoundError, StoreError
 from .meeting_file import safe_id
 from .storage import damaged, read_meeting_bytes, validated_tables
@@ -36,7 +37,7 @@ def _summary(path: Path) -> MeetingSummary:
     missing = [k for k in _SUMMARY_FIELDS if not isinstance(meta.get(k), str)]
     if missing:
         raise damaged(path, f"_meta lacks {', '.join(missing)}")
-    return MeetingSummary(path=path, **{k: meta[k] for k in _SUMMARY_FIELDS})
+    return MeetingSummary(path=path, **{k: clean(meta[k]) for k in _SUMMARY_FIELDS})  # shown as read, see model.upgrade
 
 
 def list_meetings(data_dir: Path) -> tuple[list[MeetingSummary], list[StoreError]]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -18,6 +18,7 @@ from ..room.config import RoomConfig
 from ..session import MeetingSession
 from ..store import SaveStatus, StoreError, write_rescue_copy
 from .messages import ExportFinished, SaveStatusChanged
+from .plain import PlainApp
 
 HIGH_CONTRAST = Theme(
     name="pmtui-high-contrast",
@@ -35,7 +36,7 @@ HIGH_CONTRAST = Theme(
 )
 
 
-class PmtuiApp(App):
+class PmtuiApp(PlainApp):
     """The facilitator's app: a home screen, then the meeting screen."""
 
     CSS_PATH = "pmtui.tcss"

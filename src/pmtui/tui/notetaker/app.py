@@ -12,19 +12,18 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from textual.app import App
-
 from ...heap import release
 from ...room import protocol
 from ...room.client import ConnectionState, RoomClient, RoomUpdate
 from ...room.names import name_key
 from ...room.outbox import Outbox, OutboxError
 from ...room.protocol import ProtocolError, Refused
+from ..plain import PlainApp
 from .dialogs import NameScreen
 from .screen import ConnectionChanged, NoteTakerScreen, RoomUpdated
 
 
-class NoteTakerApp(App):
+class NoteTakerApp(PlainApp):
     """``pmtui join``: a compact app for adding to the facilitator's meeting from another machine."""
 
     CSS_PATH = "../pmtui.tcss"

@@ -171,7 +171,7 @@ class NoteTakerScreen(Screen):
     def _show_connection(self, state: ConnectionState) -> None:
         label = self.query_one("#nt-connection", TextLine)
         mark = {"connected": "●", "refused": "✗", "stopped": "■"}.get(state.status, "◌")
-        label.show_text(f"{mark} {state.describe()}")
+        label.show_text(Text(f"{mark} {state.describe()}"))  # may quote the facilitator or the network: text
         for status in ("connected", "reconnecting", "refused", "connecting"):
             label.set_class(state.status == status, f"-{status}")
 

@@ -65,7 +65,7 @@ class EditActionDialog(ModalScreen[bool]):
                     control = Input(self._initial[name], placeholder=_PLACEHOLDERS.get(name, ""), compact=True,
                                     id=f"edit-{name.replace('_', '-')}")
                 yield Horizontal(Label(label, classes="field-label"), control, classes="field-row")
-            yield Label("", id="edit-error", classes="dialog-error")
+            yield Label("", id="edit-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", compact=True, id="edit-save")
                 yield Button("Cancel", compact=True, id="edit-cancel")

@@ -60,9 +60,9 @@ def action_cells(action: TrackedAction, today: date) -> tuple:
         Text(item.priority, style=_PRIORITY_STYLES.get(item.priority, "")),
         item.due.isoformat() if item.due else "—",
         Text(f"{late}d", style="bold red") if late else "",
-        item.owner or Text("unassigned", style="italic yellow"),
+        Text(item.owner) if item.owner else Text("unassigned", style="italic yellow"),
         Text(("✓ " if done else "") + item.description, style="strike dim" if done else ""),
-        f"{action.meeting.id} {action.meeting.incident.title}",
+        Text(f"{action.meeting.id} {action.meeting.incident.title}"),
     )
 
 

@@ -64,7 +64,7 @@ class EditEventDialog(ModalScreen[bool]):
                 with Horizontal(classes="field"):
                     yield Label(title)
                     yield Input(self.initial[name], id=f"event-{name}", compact=True)
-            yield Label("", classes="dialog-error")
+            yield Label("", classes="dialog-error", markup=False)
             yield Label("Enter saves · Escape cancels · Tab next field", classes="dialog-help")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)

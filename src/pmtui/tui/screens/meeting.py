@@ -54,7 +54,7 @@ class MeetingScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("", id="incident-title")
-            yield Label("", id="save-status")
+            yield Label("", id="save-status", markup=False)
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 yield ClockPanel(id="clock")

@@ -97,11 +97,11 @@ class ActionsView(PhaseView):
         return (
             Text(item.priority, style=_PRIORITY_STYLES.get(item.priority, "")),
             description,
-            item.owner or Text("unassigned", style="italic yellow"),
+            Text(item.owner) if item.owner else Text("unassigned", style="italic yellow"),
             item.due.isoformat() if item.due else "—",
-            item.success_criteria or "—",
+            Text(item.success_criteria or "—"),  # people's text: a Text, never read as markup
             "".join(flag if kind in item.kinds else "·" for kind, flag in KIND_FLAGS.items()),
-            self._root_cause_text(item) or "—",
+            Text(self._root_cause_text(item) or "—"),
             Text("done", style="green") if done else "open",
             grade_text(self._score(item)),
         )

@@ -32,7 +32,7 @@ class PhaseView(Vertical):
             heading.append(f" — {self.phase.guidance}", style="italic")
         yield Static(heading, classes="phase-heading")
         if self.phase.prompts:
-            yield Static("\n".join(f"• {p}" for p in self.phase.prompts), classes="phase-prompts")
+            yield Static("\n".join(f"• {p}" for p in self.phase.prompts), classes="phase-prompts", markup=False)
         yield from self.compose_body()
 
     def compose_body(self) -> ComposeResult:

@@ -103,7 +103,7 @@ def factor_prompt(text: str, flag_style: str | None = None) -> Table:
     grid = Table.grid()
     grid.add_column(width=4)
     grid.add_column(ratio=1)
-    grid.add_row(Text(f"  {MARKER}", style=flag_style) if flag_style else "  •", text)
+    grid.add_row(Text(f"  {MARKER}", style=flag_style) if flag_style else "  •", Text(text))
     return grid
 
 

@@ -64,11 +64,11 @@ class ReviewView(PhaseView):
                 yield Label(label, classes="review-label")
                 placeholder = "who publishes it" if name == "document_owner" else _DATE_HINT
                 yield Input(self._stored(name), placeholder=placeholder, compact=True, id=field_id)
-        yield Label("", id="review-error")
+        yield Label("", id="review-error", markup=False)
         with Horizontal(id="review-export-line"):
             yield Button("Export Markdown", id="review-export", compact=True)
             yield Label("ctrl+s also exports", id="review-export-hint")
-        yield Label("", id="review-exported")
+        yield Label("", id="review-exported", markup=False)
         with Vertical(id="review-main"):
             with VerticalScroll(id="review-scroll"):
                 yield Markdown(id="review-document")
