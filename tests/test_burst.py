@@ -1,0 +1,91 @@
+"""Adding an entry costs O(1) or O(log n) in the meeting's size: nothing walks the whole timeline per add.
+
+The timeline is swapped for a list that counts how often it is walked; a burst of adds may walk it a
+few times in all (a snapshot, the gap rows, the hints), never once per add. How long a burst of
+10,000 entries holds the facilitator's loop is measured in benchmarks/burst.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from helpers import FixedClock, create_meeting
+from pmtui.agenda import resolve_agenda
+from pmtui.entry_grammar import parse_event_line
+from pmtui.model import Incident, Meeting, TimelineEvent
+from pmtui.session import MeetingSession
+from pmtui.tui.app import make_app
+from pmtui.tui.views.timeline import TimelineView
+
+FIXED = 1_795_000_000.0
+START = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
+ADDS = 200
+
+
+class CountedTimeline(list):
+    """Timeline events that count the walks over all of them (``for``, ``min``, ``sorted``…)."""
+
+    walks = 0
+
+    def __iter__(self):
+        self.walks += 1
+        return super().__iter__()
+
+
+def seeded(count: int) -> Meeting:
+    """A meeting whose incident has no start or detection time, so its date comes from the events."""
+    meeting = Meeting(Incident("Checkout errors"), id="burst001", created=START)
+    meeting.events = [TimelineEvent(START + timedelta(seconds=7 * i), f"seeded {i}", id=f"s{i}") for i in range(count)]
+    meeting.clock.phase_index = 1
+    return meeting
+
+
+def count_walks(meeting: Meeting) -> CountedTimeline:
+    meeting.events = timeline = CountedTimeline(meeting.events)
+    return timeline
+
+
+def test_a_typed_line_is_added_without_walking_the_timeline():
+    session = MeetingSession(seeded(2000), resolve_agenda("standard-90"))
+    session.incident_date()  # the earliest event is found once
+    timeline = count_walks(session.meeting)
+    for n in range(ADDS):
+        line = f"{8 + n % 3}:{n % 60:02d} entry {n} | lee"  # some earlier than every event so far
+        entry = parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date())
+        event = session.add_event(entry.time, entry.description, entry.actor, author="Lee", id=f"c{n}")
+        assert session.find_event(event.id) is event
+        session.parse_time("10:00")
+    assert timeline.walks == 0
+    assert session.incident_date() == min(e.time for e in session.meeting.events).date()
+
+
+def test_the_earliest_event_follows_edits_and_deletions():
+    session = MeetingSession(seeded(3), resolve_agenda("standard-90"))
+    assert session.incident_date() == START.date()
+    earlier = session.add_event(START - timedelta(days=1), "the day before")
+    assert session.incident_date() == (START - timedelta(days=1)).date()
+    session.update_event(earlier.id, time=START + timedelta(days=2))
+    assert session.incident_date() == START.date()
+    for event_id in ("s0", "s1", "s2"):
+        session.delete_event(event_id)
+    assert session.incident_date() == (START + timedelta(days=2)).date()
+
+
+async def test_a_burst_of_adds_walks_the_timeline_a_few_times_not_once_per_add(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path, seeded(2000)), now=FixedClock(FIXED))
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(TimelineView)
+            view.guidance.check_now()
+            await pilot.pause()
+            timeline = count_walks(app.session.meeting)
+            for n in range(ADDS):
+                app.session.add_event(START + timedelta(seconds=7 * n + 3), f"note-taker entry {n}",
+                                      author="Lee", id=f"c{n}")
+            await pilot.pause()
+            assert view.table.row_count == 2000 + ADDS
+            view.guidance.check_now()
+            assert timeline.walks <= 10, f"{timeline.walks} walks over the timeline for {ADDS} adds"
+    finally:
+        app.close_session()
