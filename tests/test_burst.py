@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from helpers import FixedClock, create_meeting
 from pmtui.agenda import resolve_agenda
 from pmtui.entry_grammar import parse_event_line
-from pmtui.model import Incident, Meeting, TimelineEvent
+from pmtui.model import Incident, Meeting, TimelineEvent, to_data
 from pmtui.session import MeetingSession
 from pmtui.tui.app import make_app
 from pmtui.tui.views.timeline import TimelineView
@@ -89,3 +89,40 @@ async def test_a_burst_of_adds_walks_the_timeline_a_few_times_not_once_per_add(t
             assert timeline.walks <= 10, f"{timeline.walks} walks over the timeline for {ADDS} adds"
     finally:
         app.close_session()
+
+
+def test_snapshots_follow_the_timeline_through_adds_edits_deletions_and_imports(tmp_path):
+    session = MeetingSession.create(tmp_path, Incident("Checkout errors"))
+    try:
+        saver = session.saver
+        session.defer_saves(lambda snapshot: None)  # snapshots are taken by hand below
+
+        def add(n: int) -> TimelineEvent:
+            return session.add_event(START + timedelta(minutes=n), f"entry {n}", author="Lee", id=f"c{n}")
+
+        def saved_events() -> list:
+            return saver.data()["events"]
+
+        for n in range(5):
+            add(n)
+        assert saved_events() == to_data(session.meeting.events)
+        timeline = count_walks(session.meeting)
+        for n in range(5, 50):
+            add(n)
+        saved = saved_events()
+        assert timeline.walks == 0  # the new events' saved forms were appended
+        assert saved == to_data(session.meeting.events)
+        session.delete_event("c3")
+        add(50)
+        assert saved_events() == to_data(session.meeting.events)
+        session.update_event("c7", description="entry seven, reworded")
+        add(51)
+        assert saved_events() == to_data(session.meeting.events)
+        session.import_events([TimelineEvent(START, "imported", id="i1")])
+        add(52)
+        assert saved_events() == to_data(session.meeting.events)
+        session.meeting.events.append(TimelineEvent(START, "put in by hand", id="h1"))
+        add(53)
+        assert saved_events() == to_data(session.meeting.events)
+    finally:
+        session.close()

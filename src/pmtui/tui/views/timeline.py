@@ -33,7 +33,7 @@ COLUMNS = (Column("Time", "time"), Column("Event", "event"), Column("Actor", "ac
 CLIP = {"event": 60, "actor": 14, "evidence": 24, "author": 12}
 GAP_PREFIX = "gap:"
 _EVENT_RANK, _GAP_RANK = 1, 0
-ROW_SLICE = 0.015
+ROW_SLICE = 0.005
 """Seconds of row updates per event-loop pass: a burst of thousands of entries (a room, a script)
 reaches the table over several passes instead of holding the loop until the last one."""
 ROW_PAUSE = 0.005

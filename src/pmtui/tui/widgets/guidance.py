@@ -43,7 +43,7 @@ MARKER = "⚑"
 CHECK_DELAY = 0.3
 """Seconds a change waits before the hints are checked again (changes in between join it)."""
 
-SCAN_SLICE = 0.015
+SCAN_SLICE = 0.005
 """Seconds of scanning new texts per event-loop pass: a burst of thousands of new entries is checked
 over several passes, each text once, and never holds the loop much longer than a frame."""
 SCAN_PAUSE = 0.005
@@ -320,9 +320,10 @@ class GuidancePanel(Vertical):
             text = texts[work.index]
             key = (text.item, text.field)
             cached = cache.get(key)
-            if cached is None or cached[0] != text.text:
-                if deadline is not None and time.perf_counter() >= deadline:
-                    return False
+            stale = cached is None or cached[0] != text.text
+            if deadline is not None and (stale or work.index % 256 == 0) and time.perf_counter() >= deadline:
+                return False
+            if stale:
                 findings = text_findings(text.text, where=text.where, item=text.item, field=text.field,
                                          lexicon=work.lexicon)
             else:
