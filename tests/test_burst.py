@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from helpers import FixedClock, create_meeting
 from pmtui.agenda import resolve_agenda
+from pmtui.analysis.metrics import TimelineOrder, timeline_gaps
 from pmtui.entry_grammar import parse_event_line
 from pmtui.model import Incident, Meeting, TimelineEvent, to_data
 from pmtui.session import MeetingSession
@@ -126,3 +130,24 @@ def test_snapshots_follow_the_timeline_through_adds_edits_deletions_and_imports(
         assert saved_events() == to_data(session.meeting.events)
     finally:
         session.close()
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["add", "move", "delete"]), st.integers(0, 30), st.integers(0, 120)),
+                max_size=60))
+def test_the_gaps_kept_as_events_come_move_and_go_are_the_gaps_of_the_whole_timeline(operations):
+    events = [TimelineEvent(START + timedelta(minutes=15 * i), "seed", id=f"s{i}") for i in range(3)]
+    order = TimelineOrder(events)
+    for step, (op, pick, minutes) in enumerate(operations):
+        moment = START + timedelta(minutes=minutes)
+        if op == "add" or not events:
+            events.append(TimelineEvent(moment, "new", id=f"e{step}"))
+            order.place(events[-1].id, moment)
+        elif op == "move":
+            event = events[pick % len(events)]
+            event.time = moment
+            order.place(event.id, moment)
+        else:
+            order.remove(events.pop(pick % len(events)).id)
+        expected = {gap.before_id: gap for gap in timeline_gaps(events)}
+        assert {e.id: order.gap_before(e.id) for e in events} == {e.id: expected.get(e.id) for e in events}

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.theme import Theme
 
-from ...analysis.metrics import TimelineGap, timeline_gaps
+from ...analysis.metrics import TimelineGap, TimelineOrder, timeline_gaps
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
@@ -95,6 +95,8 @@ class TimelineView(PhaseView):
         self._multi_day = False
         self._waiting: OrderedDict[str, bool] = OrderedDict()  # changed event ids -> reveal the row once shown
         self._rows_due = False
+        self._order = TimelineOrder()
+        self._gaps_moved: set[str] = set()  # ids of events whose gap before them may have changed
 
     def compose_body(self) -> ComposeResult:
         yield IncidentMetricsBar(self.session, id="timeline-metrics")
@@ -158,6 +160,8 @@ class TimelineView(PhaseView):
         """Fill the table from scratch (on mount and after an import)."""
         events = self.session.meeting.sorted_events()
         self._count_days(events)
+        self._order = TimelineOrder(self.session.meeting.events)
+        self._gaps_moved.clear()
         self._gaps.clear()
         self.table.load((event.id, *self._event_row(event)) for event in events)
         self._sync_gaps()
@@ -170,7 +174,7 @@ class TimelineView(PhaseView):
     def _update_rows(self) -> None:
         """Bring the rows of changed events up to date for up to :data:`ROW_SLICE`; the rest after a pause.
 
-        Each row costs O(log n) in the table; the gap rows and the counts follow once all rows are in.
+        Each row costs O(log n) in the table, and so does each gap row next to it, once all rows are in.
         """
         table = self.table
         multi_day = self._multi_day
@@ -180,8 +184,10 @@ class TimelineView(PhaseView):
             event = self._event(event_id)
             self._track_day(event_id, event)
             if event is None:
+                self._gaps_moved |= self._order.remove(event_id) | {event_id}
                 table.remove_row(event_id)
                 continue
+            self._gaps_moved |= self._order.place(event_id, event.time)
             table.set_row(event.id, *self._event_row(event))
             if reveal and not table.has_focus:
                 table.reveal(event.id)
@@ -191,8 +197,22 @@ class TimelineView(PhaseView):
             self.set_timer(ROW_PAUSE, self._update_rows)
             return
         self._rows_due = False
-        self._sync_gaps()
+        self._sync_gaps_near()
         self._show_summary()
+
+    def _sync_gaps_near(self) -> None:
+        """Add, update or remove the gap rows before the events that moved (see :class:`TimelineOrder`)."""
+        for event_id in self._gaps_moved:
+            key = f"{GAP_PREFIX}{event_id}"
+            gap = self._order.gap_before(event_id)
+            if gap is None:
+                if self._gaps.pop(key, None) is not None:
+                    self.table.remove_row(key)
+            elif self._gaps.get(key) != gap:
+                after, before = self._event(gap.after_id), self._event(event_id)
+                self.table.set_row(key, *self._gap_row(gap, after, before))
+                self._gaps[key] = gap
+        self._gaps_moved.clear()
 
     def _resync_all(self) -> None:
         """Re-render every row (time zone, milestones, date display or theme changed)."""
