@@ -321,7 +321,7 @@ def test_github_script_issues_survive_shell_quoting():
         meeting.actions[0].description + "\n\n- Priority: high\n- Owner: @priya-n\n- Due: 2026-12-10")
     assert "- Root cause: Configuration for all environments lives in one file" in body
     assert "action item" in body and meeting.actions[0].id in body
-    assert "Don't 'trust' $(rm -rf /) or `this`;\nsecond line" in option_values(issues[1], "--body")[0]
+    assert "Don't 'trust' $(rm -rf /) or \\`this\\`;\nsecond line" in option_values(issues[1], "--body")[0]
 
 
 def test_github_script_names_owners_to_assign_by_hand_and_skips_done_items():

@@ -6,7 +6,8 @@ import re
 import shlex
 
 from ..model import ActionItem, Meeting
-from .tables import one_line
+from .escape import Markdown, escape
+from .tables import list_item, one_line
 
 LABEL = "post-mortem"
 TITLE_LIMIT = 256
@@ -69,21 +70,23 @@ def github_script(meeting: Meeting) -> str:
 
 
 def _body(meeting: Meeting, item: ActionItem, cause: str | None) -> str:
-    rows = [
-        item.description.strip(),
-        "",
-        f"- Priority: {item.priority}",
-        f"- Owner: {one_line(item.owner) or 'unassigned'}",
-        f"- Due: {item.due.isoformat() if item.due else 'no due date'}",
+    """The issue's Markdown body; GitHub renders it, so every typed field is escaped (see :mod:`.escape`)."""
+    facts = [
+        ("Priority", item.priority),
+        ("Owner", one_line(item.owner) or "unassigned"),
+        ("Due", item.due.isoformat() if item.due else "no due date"),
+        ("Done when", one_line(item.success_criteria)),
+        ("Type", ", ".join(item.kinds)),
+        ("Root cause", one_line(cause or "")),
     ]
-    if item.success_criteria.strip():
-        rows.append(f"- Done when: {one_line(item.success_criteria)}")
-    if item.kinds:
-        rows.append(f"- Type: {', '.join(item.kinds)}")
-    if cause:
-        rows.append(f"- Root cause: {one_line(cause)}")
-    rows += ["", f"From the post-mortem “{one_line(meeting.incident.title)}” "
-                 f"({meeting.incident.severity}, meeting {meeting.id}, action item {item.id})."]
+    rows = [
+        escape(item.description),
+        "",
+        *(list_item("-", Markdown("{}: {}").format(label, value)) for label, value in facts if value),
+        "",
+        Markdown("From the post-mortem “{}” ({}, meeting {}, action item {}).").format(
+            one_line(meeting.incident.title), meeting.incident.severity, meeting.id, item.id),
+    ]
     return "\n".join(rows)
 
 

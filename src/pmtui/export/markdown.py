@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from urllib.parse import quote
 
 from ..analysis.checklist import quality_checklist
 from ..analysis.metrics import incident_metrics
@@ -20,18 +21,18 @@ from ..model import (
     TimelineEvent,
 )
 from ..timeparse import format_duration, local
+from .escape import Markdown, escape
 from .minutes import render_minutes
 from .tables import heading, list_item, one_line, table
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C"})
-_LINK_TEXT_UNSAFE = re.compile(r"([\\\[\]])")
+_URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C", "<": "%3C", ">": "%3E"})
 _CHART_POINTS = ("impact_start", "detected", "mitigated", "resolved")
 _CHART_PHASES = ("detection", "mitigation", "recovery")
 _OBSERVATIONS_EMPTY = {
-    "went_well": "_Nothing was recorded as going well._",
-    "went_poorly": "_Nothing was recorded as going poorly._",
-    "lucky": "_No lucky breaks were recorded._",
+    "went_well": Markdown("_Nothing was recorded as going well._"),
+    "went_poorly": Markdown("_Nothing was recorded as going poorly._"),
+    "lucky": Markdown("_No lucky breaks were recorded._"),
 }
 _ROOT_CAUSE_WIDTH = 60
 
@@ -45,13 +46,15 @@ def render_postmortem(
 ) -> str:
     """The post-mortem document; every section is present, empty ones say so.
 
+    Every field a person typed renders as its text (see :mod:`.escape`).
+
     ``related_titles`` maps related meeting ids to their titles; ``today``
     (default: the current date) decides which open action items are overdue.
     With ``minutes`` the meeting minutes are appended as a last section.
     """
     incident = meeting.incident
     sections = [
-        ("Incident summary", incident.summary.strip() or "_No summary was written._"),
+        ("Incident summary", escape(incident.summary) or Markdown("_No summary was written._")),
         ("Incident metadata", _metadata(meeting)),
         ("Impact assessment", _impact(incident)),
         ("Timeline", _timeline(meeting)),
@@ -64,32 +67,32 @@ def render_postmortem(
     ]
     created = local(meeting.created, incident.tz).date()
     parts = [
-        heading(1, f"{incident.title} ({incident.severity})"),
-        f"Post-mortem · {created.isoformat()} · {meeting.status}",
+        heading(1, Markdown("{} ({})").format(incident.title, incident.severity)),
+        Markdown("Post-mortem · {} · {}").format(created.isoformat(), meeting.status),
     ]
     document = _document_line(meeting)
     if document:
         parts.append(document)
-    parts += [f"## {name}\n\n{body}" for name, body in sections]
+    parts += [f"{heading(2, name)}\n\n{body}" for name, body in sections]
     if minutes:
         parts.append(render_minutes(meeting, level=2).strip())
     return "\n\n".join(parts) + "\n"
 
 
-def _document_line(meeting: Meeting) -> str:
+def _document_line(meeting: Meeting) -> Markdown:
     fields = [
         ("Document owner", one_line(meeting.document_owner)),
         ("Published", meeting.publication_date),
         ("Follow-up review", meeting.follow_up_date),
     ]
-    return " · ".join(f"{label}: {value}" for label, value in fields if value)
+    return Markdown(" · ").join(Markdown("{}: {}").format(label, value) for label, value in fields if value)
 
 
 def _when(moment: datetime | None, tz: str) -> str:
     return local(moment, tz).strftime("%Y-%m-%d %H:%M:%S %Z") if moment else "unknown"
 
 
-def _metadata(meeting: Meeting) -> str:
+def _metadata(meeting: Meeting) -> Markdown:
     incident = meeting.incident
     commanders = [a.name for a in meeting.attendees if a.role == "incident commander"]
     rows = [
@@ -108,7 +111,7 @@ def _duration(seconds: float | None) -> str:
     return "unknown" if seconds is None else format_duration(seconds)
 
 
-def _impact(incident: Incident) -> str:
+def _impact(incident: Incident) -> Markdown:
     metrics = incident_metrics(incident)
     rows = [
         ["Users affected", incident.users_affected or "—"],
@@ -119,10 +122,10 @@ def _impact(incident: Incident) -> str:
         ["Time to resolve", _duration(metrics.time_to_resolve)],
         ["Total duration", _duration(metrics.duration)],
     ]
-    return table(["Measure", "Value"], rows) + "\n\n" + _impact_chart(incident)
+    return Markdown(f"{table(['Measure', 'Value'], rows)}\n\n{_impact_chart(incident)}")
 
 
-def _impact_chart(incident: Incident) -> str:
+def _impact_chart(incident: Incident) -> Markdown:
     """A Mermaid gantt chart of the incident phases; no user text goes into it."""
     known = [
         (index, getattr(incident, name))
@@ -130,7 +133,7 @@ def _impact_chart(incident: Incident) -> str:
         if getattr(incident, name) is not None
     ]
     if len(known) < 2:
-        return (
+        return Markdown(
             "_The incident times are incomplete: a chart of the impact needs at least two of "
             "impact start, detected, mitigated and resolved._"
         )
@@ -146,17 +149,17 @@ def _impact_chart(incident: Incident) -> str:
         name = " and ".join(_CHART_PHASES[first:last]).capitalize()
         lines.append(f"    {name} : {_chart_time(start, incident.tz)}, {_chart_time(end, incident.tz)}")
     lines.append("```")
-    return "\n".join(lines)
+    return Markdown("\n".join(lines))
 
 
 def _chart_time(moment: datetime, tz: str) -> str:
     return local(moment, tz).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _timeline(meeting: Meeting) -> str:
+def _timeline(meeting: Meeting) -> Markdown:
     events = meeting.sorted_events()
     if not events:
-        return "_No timeline events were recorded._"
+        return Markdown("_No timeline events were recorded._")
     tz = meeting.incident.tz or "UTC"
     times = [local(e.time, tz) for e in events]
     one_day = len({t.date() for t in times}) == 1
@@ -167,7 +170,7 @@ def _timeline(meeting: Meeting) -> str:
         [t.strftime(fmt), _event_text(e, milestones), e.actor, _evidence(e.evidence), e.author]
         for e, t in zip(events, times)
     ]
-    return note + "\n\n" + table(["Time", "Event", "Actor", "Evidence", "Author"], rows)
+    return Markdown("{}\n\n{}").format(note, table(["Time", "Event", "Actor", "Evidence", "Author"], rows))
 
 
 def _milestones(incident: Incident) -> dict[datetime, list[str]]:
@@ -179,58 +182,64 @@ def _milestones(incident: Incident) -> dict[datetime, list[str]]:
     return labels
 
 
-def _event_text(event: TimelineEvent, milestones: dict[datetime, list[str]]) -> str:
-    parts = []
+def _event_text(event: TimelineEvent, milestones: dict[datetime, list[str]]) -> Markdown:
+    parts: list[object] = []
     if event.decision_point:
-        parts.append("**Decision:**")
-    parts.append(event.description.strip())
+        parts.append(Markdown("**Decision:**"))
+    parts.append(event.description)
     if event.time in milestones:
-        parts.append(f"_(milestone: {', '.join(milestones[event.time])})_")
-    return " ".join(parts)
+        parts.append(Markdown("_(milestone: {})_").format(", ".join(milestones[event.time])))
+    return Markdown(" ").join(parts)
 
 
 def _evidence(text: str) -> str:
+    """An evidence URL as a link (its destination percent-encoded where Markdown would read it), else text."""
     url = text.strip()
     if _URL.fullmatch(url):
-        return f"[link]({url.translate(_URL_UNSAFE)})"
+        return Markdown(f"[link]({url.translate(_URL_UNSAFE)})")
     return text
 
 
-def _root_causes(meeting: Meeting) -> str:
+def _root_causes(meeting: Meeting) -> Markdown:
     if not meeting.chains:
-        return "_No root cause analysis was recorded._"
+        return Markdown("_No root cause analysis was recorded._")
     blocks = []
     for number, chain in enumerate(meeting.chains, 1):
-        whys = "\n".join(list_item(f"{i}.", f"Why? {why.text.strip()}") for i, why in enumerate(chain.whys, 1))
+        whys = Markdown("\n").join(
+            list_item(f"{i}.", Markdown("Why? {}").format(why.text)) for i, why in enumerate(chain.whys, 1)
+        )
         cause = chain.root_cause
         blocks += [
-            heading(3, f"{number}. {chain.problem}"),
-            whys or "_No whys were recorded._",
-            f"**Root cause** ({cause.category}): {cause.text.strip()}" if cause else "_No root cause identified yet._",
+            heading(3, Markdown("{}. {}").format(number, chain.problem)),
+            whys or Markdown("_No whys were recorded._"),
+            Markdown("**Root cause** ({}): {}").format(cause.category, cause.text)
+            if cause
+            else Markdown("_No root cause identified yet._"),
         ]
-    return "\n\n".join(blocks)
+    return Markdown("\n\n").join(blocks)
 
 
-def _bullets(items: list[tuple[str, str]]) -> str:
+def _bullets(items: list[tuple[str, str]]) -> Markdown:
     """Bullets of text, each followed by its author in parentheses when known."""
-    return "\n".join(
-        list_item("-", f"{text.strip()} ({one_line(author)})" if author.strip() else text) for text, author in items
+    return Markdown("\n").join(
+        list_item("-", Markdown("{} ({})").format(text, one_line(author)) if author.strip() else text)
+        for text, author in items
     )
 
 
-def _factors(meeting: Meeting) -> str:
+def _factors(meeting: Meeting) -> Markdown:
     if not meeting.factors:
-        return "_No contributing factors were recorded._"
+        return Markdown("_No contributing factors were recorded._")
     categories = dict.fromkeys([*FISHBONE_CATEGORIES, *(f.category for f in meeting.factors)])
     blocks = []
     for category in categories:
         items = [(f.text, f.author) for f in meeting.factors if f.category == category]
         if items:
             blocks += [heading(3, category.capitalize()), _bullets(items)]
-    return "\n\n".join(blocks)
+    return Markdown("\n\n").join(blocks)
 
 
-def _observations(meeting: Meeting, kind: str) -> str:
+def _observations(meeting: Meeting, kind: str) -> Markdown:
     items = [(o.text, o.author) for o in meeting.observations if o.kind == kind]
     return _bullets(items) if items else _OBSERVATIONS_EMPTY[kind]
 
@@ -240,9 +249,9 @@ def _action_order(action: ActionItem) -> tuple:
     return (rank, action.due is None, action.due or date.min)
 
 
-def _actions(meeting: Meeting, today: date) -> str:
+def _actions(meeting: Meeting, today: date) -> Markdown:
     if not meeting.actions:
-        return "_No action items were agreed._"
+        return Markdown("_No action items were agreed._")
     causes = {c.id: c.root_cause.text for c in meeting.chains if c.root_cause}
     rows = []
     for a in sorted(meeting.actions, key=_action_order):
@@ -250,7 +259,7 @@ def _actions(meeting: Meeting, today: date) -> str:
         rows.append([
             a.priority,
             a.description,
-            a.owner or "_unassigned_",
+            a.owner or Markdown("_unassigned_"),
             a.due.isoformat() if a.due else "—",
             a.success_criteria,
             ", ".join(a.kinds),
@@ -266,16 +275,15 @@ def _shorten(text: str) -> str:
     return line if len(line) <= _ROOT_CAUSE_WIDTH else line[: _ROOT_CAUSE_WIDTH - 1].rstrip() + "…"
 
 
-def _checklist(meeting: Meeting) -> str:
+def _checklist(meeting: Meeting) -> Markdown:
     rows = [[item.name, "✅" if item.passed else "❌", item.reason] for item in quality_checklist(meeting)]
     return table(["Item", "Passed", "Reason"], rows)
 
 
-def _related(meeting: Meeting, titles: dict[str, str]) -> str:
+def _related(meeting: Meeting, titles: dict[str, str]) -> Markdown:
     if not meeting.related:
-        return "_No related incidents were linked._"
-    return "\n".join(f"- [{_link_text(titles.get(i) or i)}]({i}.md)" for i in meeting.related)
-
-
-def _link_text(text: str) -> str:
-    return _LINK_TEXT_UNSAFE.sub(r"\\\1", one_line(text))
+        return Markdown("_No related incidents were linked._")
+    return Markdown("\n").join(
+        list_item("-", Markdown("[{}]({})").format(one_line(titles.get(i) or i), Markdown(quote(f"{i}.md"))))
+        for i in meeting.related
+    )

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from ..model import Meeting
 from ..timeparse import local
+from .escape import Markdown
 from .tables import heading, list_item, one_line, table
 
 
 def render_minutes(meeting: Meeting, *, level: int = 1) -> str:
-    """The minutes as Markdown; ``level`` is the title's heading level (2 to nest them)."""
-    title = meeting.incident.title
+    """The minutes as Markdown; ``level`` is the title's heading level (2 to nest them).
+
+    Every field a person typed renders as its text (see :mod:`.escape`).
+    """
     created = local(meeting.created, meeting.incident.tz).date()
     facts = [
-        f"- **Date:** {created.isoformat()}",
-        f"- **Facilitator:** {one_line(meeting.facilitator) or '_not recorded_'}",
+        list_item("-", Markdown("**Date:** {}").format(created.isoformat())),
+        list_item("-", Markdown("**Facilitator:** {}").format(
+            one_line(meeting.facilitator) or Markdown("_not recorded_"))),
     ]
     parts = [
-        heading(level, f"Meeting minutes: {title}"),
+        heading(level, Markdown("Meeting minutes: {}").format(meeting.incident.title)),
         "\n".join(facts),
         heading(level + 1, "Attendees"),
         _attendees(meeting),
@@ -32,57 +36,58 @@ def render_minutes(meeting: Meeting, *, level: int = 1) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _attendees(meeting: Meeting) -> str:
+def _attendees(meeting: Meeting) -> Markdown:
     if not meeting.attendees:
-        return "_No attendees were recorded._"
+        return Markdown("_No attendees were recorded._")
     return table(["Name", "Role"], [[a.name, a.role] for a in meeting.attendees])
 
 
-def _phases(meeting: Meeting) -> str:
+def _phases(meeting: Meeting) -> Markdown:
     if not meeting.phases:
-        return "_No agenda phases were timed._"
+        return Markdown("_No agenda phases were timed._")
     rows = [_phase_row(p.title, p.planned_minutes, p.actual_seconds) for p in meeting.phases]
     planned = sum(p.planned_minutes for p in meeting.phases)
     actual = sum(p.actual_seconds for p in meeting.phases)
-    rows.append(_phase_row("**Total**", planned, actual))
+    rows.append(_phase_row(Markdown("**Total**"), planned, actual))
     return table(["Phase", "Planned (min)", "Actual (min)", "Difference"], rows)
 
 
-def _phase_row(title: str, planned: float, actual_seconds: float) -> list[str]:
+def _phase_row(title: str, planned: float, actual_seconds: float) -> list[object]:
     actual = round(actual_seconds / 60, 1)
     return [title, f"{planned:g}", f"{actual:.1f}", f"{actual - planned:+.1f}"]
 
 
-def _decisions(meeting: Meeting) -> str:
+def _decisions(meeting: Meeting) -> Markdown:
     tz = meeting.incident.tz
     items = [
-        f"{local(e.time, tz):%Y-%m-%d %H:%M} (during the incident) — {e.description.strip()}"
+        list_item("-", Markdown("{} (during the incident) — {}").format(f"{local(e.time, tz):%Y-%m-%d %H:%M}",
+                                                                         e.description))
         for e in meeting.sorted_events()
         if e.decision_point
     ]
-    if not items:
-        return "_No decisions were recorded._"
-    return "\n".join(list_item("-", item) for item in items)
+    return Markdown("\n").join(items) if items else Markdown("_No decisions were recorded._")
 
 
-def _notes(meeting: Meeting) -> str:
+def _notes(meeting: Meeting) -> Markdown:
     """Each phase's notes (the decisions of older files among them, see ``model.upgrade``), in agenda order."""
     titles = {p.phase_id: p.title for p in meeting.phases}
     order = [*titles, *sorted(set(meeting.notes) - set(titles))]
     items = [
-        list_item("-", f"**{one_line(titles.get(phase, phase))}:** {meeting.notes[phase].strip()}")
+        list_item("-", Markdown("**{}:** {}").format(one_line(titles.get(phase, phase)), meeting.notes[phase]))
         for phase in order
         if meeting.notes.get(phase, "").strip()
     ]
-    return "\n".join(items) if items else "_No notes were taken._"
+    return Markdown("\n").join(items) if items else Markdown("_No notes were taken._")
 
 
-def _actions(meeting: Meeting) -> str:
+def _actions(meeting: Meeting) -> Markdown:
     if not meeting.actions:
-        return "_No action items were agreed._"
-    lines = [
-        f"- {one_line(a.description)} — {one_line(a.owner) or 'unassigned'} — "
-        f"{a.due.isoformat() if a.due else 'no due date'}"
+        return Markdown("_No action items were agreed._")
+    return Markdown("\n").join(
+        list_item("-", Markdown("{} — {} — {}").format(
+            one_line(a.description),
+            one_line(a.owner) or Markdown("unassigned"),
+            a.due.isoformat() if a.due else Markdown("no due date"),
+        ))
         for a in meeting.actions
-    ]
-    return "\n".join(lines)
+    )

@@ -1,31 +1,27 @@
-"""Markdown building blocks that user text cannot break: GFM tables, list items, headings."""
+"""Markdown building blocks that user text cannot break: GFM tables, list items, headings.
+
+Each takes a person's text as a plain ``str`` (escaped here, see :mod:`.escape`) or the exporter's
+own :class:`~.escape.Markdown`.
+"""
 
 from __future__ import annotations
 
-import re
-
-_PIPE = re.compile(r"(\\*)\|")
+from .escape import Markdown, escape, escape_line
 
 
-def cell(text: object) -> str:
-    """``text`` made safe for one GFM table cell.
-
-    Surrounding whitespace is dropped, line breaks become ``<br>`` and pipes
-    are escaped; backslashes right before a pipe are doubled first, so the
-    text reads the same once rendered.
-    """
-    joined = "<br>".join(str(text).strip().splitlines())
-    return _PIPE.sub(lambda m: m[1] * 2 + "\\|", joined)
+def cell(text: object) -> Markdown:
+    """``text`` made safe for one GFM table cell: one line, pipes and every other special escaped."""
+    return escape_line(text)
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
+def table(headers: list[object], rows: list[list[object]]) -> Markdown:
     """A GFM table; every header and cell goes through :func:`cell`."""
-    lines = [_row(headers), _row(["---"] * len(headers))]
+    lines = [_row(headers), _row([Markdown("---")] * len(headers))]
     lines += [_row(r) for r in rows]
-    return "\n".join(lines)
+    return Markdown("\n".join(lines))
 
 
-def _row(cells: list[str]) -> str:
+def _row(cells: list[object]) -> str:
     return "| " + " | ".join(cell(c) for c in cells) + " |"
 
 
@@ -34,17 +30,17 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def heading(level: int, text: str) -> str:
+def heading(level: int, text: object) -> Markdown:
     """An ATX heading; a trailing ``#`` in ``text`` is kept, not read as closing."""
-    line = one_line(text)
+    line = escape_line(text)
     if line.endswith("#"):
         line = line[:-1] + "\\#"
-    return f"{'#' * level} {line}"
+    return Markdown(f"{'#' * level} {line}")
 
 
-def list_item(marker: str, text: str) -> str:
-    """A list item (``-`` or ``1.``) whose extra lines stay inside the item."""
-    lines = text.strip().splitlines() or [""]
+def list_item(marker: str, text: object) -> Markdown:
+    """A list item (``-`` or ``1.``) whose extra lines and paragraphs stay inside the item."""
+    lines = escape(text).split("\n")
     pad = " " * (len(marker) + 1)
-    rest = [pad + line if line.strip() else "" for line in lines[1:]]
-    return "\n".join([f"{marker} {lines[0]}", *rest])
+    rest = [pad + line if line else "" for line in lines[1:]]
+    return Markdown("\n".join([f"{marker} {lines[0]}", *rest]))

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import Meeting, to_data
+from ..model import Meeting, TimelineEvent, to_data
 from .meeting_file import MeetingFile
 
 _log = logging.getLogger(__name__)
@@ -173,15 +173,24 @@ class SessionSaver(Saver):
         self._schedule: Callable[[Callable[[], None]], object] | None = None
         self._snapshot_due = False
         self._event_data: dict[str, dict] = {}
+        self._event_list: list[dict] | None = None  # saved forms in the timeline's order, while only adds came
+        self._added: list[TimelineEvent] = []
 
     def defer(self, schedule: Callable[[Callable[[], None]], object]) -> None:
         """Take one snapshot per ``schedule`` call (e.g. ``loop.call_soon``) instead of one per change."""
         self._schedule = schedule
 
-    def changed(self, event_id: str | None = None) -> None:
-        """Note that the meeting changed (and event ``event_id``, whose saved form is rebuilt)."""
+    def changed(self, event_id: str | None = None, *, added: TimelineEvent | None = None) -> None:
+        """Note that the meeting changed (and event ``event_id``, whose saved form is rebuilt).
+
+        ``added`` is an event appended to the timeline: the next snapshot appends its saved form to the
+        list kept from the last one instead of walking every event.
+        """
         if event_id is not None:
             self._event_data.pop(event_id, None)
+            self._event_list = None
+        if added is not None:
+            self._added.append(added)
         if self._snapshot_due or self._stopping:
             return
         if self._schedule is None:
@@ -206,11 +215,25 @@ class SessionSaver(Saver):
                 cache[event.id] = to_data(event)
 
     def data(self) -> dict:
-        """The meeting as data; unchanged events reuse their saved form (never mutate the result)."""
+        """The meeting as data; unchanged events reuse their saved form (never mutate the result).
+
+        While events are only added, the list of saved forms grows by the new ones (O(1) per event);
+        an edit, a deletion, an import or a timeline changed by hand rebuilds it from the timeline.
+        """
         data = to_data(dataclasses.replace(self.meeting, events=[]))
-        self.prepare()
+        events, added, listed = self.meeting.events, self._added, self._event_list
         cache = self._event_data
-        data["events"] = [cache[e.id] for e in self.meeting.events]
+        if listed is None or len(listed) + len(added) != len(events) or (added and events[-1] is not added[-1]):
+            self.prepare()
+            listed = [cache[e.id] for e in events]
+        else:
+            for event in added:
+                if event.id not in cache:
+                    cache[event.id] = to_data(event)
+                listed.append(cache[event.id])
+        added.clear()
+        self._event_list = listed
+        data["events"] = list(listed)
         return data
 
     def cached_events(self) -> set[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import time
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import assert_never
@@ -14,7 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.theme import Theme
 
-from ...analysis.metrics import TimelineGap, timeline_gaps
+from ...analysis.metrics import TimelineGap, TimelineOrder, timeline_gaps
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
@@ -32,6 +33,11 @@ COLUMNS = (Column("Time", "time"), Column("Event", "event"), Column("Actor", "ac
 CLIP = {"event": 60, "actor": 14, "evidence": 24, "author": 12}
 GAP_PREFIX = "gap:"
 _EVENT_RANK, _GAP_RANK = 1, 0
+ROW_SLICE = 0.005
+"""Seconds of row updates per event-loop pass: a burst of thousands of entries (a room, a script)
+reaches the table over several passes instead of holding the loop until the last one."""
+ROW_PAUSE = 0.005
+"""Seconds the loop gets between two slices of row updates."""
 
 
 Row = tuple[tuple[Text, ...], tuple[datetime, int]]
@@ -87,7 +93,10 @@ class TimelineView(PhaseView):
         self._day_of: dict[str, date] = {}  # event id -> its date in the incident's zone
         self._days: Counter[date] = Counter()
         self._multi_day = False
-        self._gaps_due = False
+        self._waiting: OrderedDict[str, bool] = OrderedDict()  # changed event ids -> reveal the row once shown
+        self._rows_due = False
+        self._order = TimelineOrder()
+        self._gaps_moved: set[str] = set()  # ids of events whose gap before them may have changed
 
     def compose_body(self) -> ComposeResult:
         yield IncidentMetricsBar(self.session, id="timeline-metrics")
@@ -135,8 +144,13 @@ class TimelineView(PhaseView):
     def _events_changed(self, change: Change) -> None:
         match change.op:
             case Op.ADDED | Op.CHANGED | Op.DELETED:
-                self._event_changed(change)
+                reveal = change.op is Op.ADDED and change.author == self._author  # the facilitator's own entry
+                self._waiting[change.id] = self._waiting.get(change.id, False) or reveal
+                if not self._rows_due:  # once for a burst of changes (e.g. many note-takers at once)
+                    self._rows_due = True
+                    self.screen.call_later(self._update_rows)
             case Op.IMPORTED:
+                self._waiting.clear()  # the reload reads every event
                 self._reload()
                 self._show_summary()
             case _:
@@ -146,6 +160,8 @@ class TimelineView(PhaseView):
         """Fill the table from scratch (on mount and after an import)."""
         events = self.session.meeting.sorted_events()
         self._count_days(events)
+        self._order = TimelineOrder(self.session.meeting.events)
+        self._gaps_moved.clear()
         self._gaps.clear()
         self.table.load((event.id, *self._event_row(event)) for event in events)
         self._sync_gaps()
@@ -155,28 +171,48 @@ class TimelineView(PhaseView):
         """Who the facilitator's own entries are by."""
         return self.session.meeting.facilitator or "facilitator"
 
-    def _event_changed(self, change: Change) -> None:
+    def _update_rows(self) -> None:
+        """Bring the rows of changed events up to date for up to :data:`ROW_SLICE`; the rest after a pause.
+
+        Each row costs O(log n) in the table, and so does each gap row next to it, once all rows are in.
+        """
         table = self.table
-        event = self._event(change.id)
         multi_day = self._multi_day
-        self._track_day(change.id, event)
-        if event is None:
-            table.remove_row(change.id)
-        else:
+        deadline = time.perf_counter() + ROW_SLICE
+        while self._waiting and time.perf_counter() < deadline:
+            event_id, reveal = self._waiting.popitem(last=False)
+            event = self._event(event_id)
+            self._track_day(event_id, event)
+            if event is None:
+                self._gaps_moved |= self._order.remove(event_id) | {event_id}
+                table.remove_row(event_id)
+                continue
+            self._gaps_moved |= self._order.place(event_id, event.time)
             table.set_row(event.id, *self._event_row(event))
+            if reveal and not table.has_focus:
+                table.reveal(event.id)
         if self._multi_day != multi_day:
             self._resync_all()
-            self._show_summary()
-        elif not self._gaps_due:  # once for a burst of changes (e.g. many note-takers at once)
-            self._gaps_due = True
-            self.screen.call_later(self._gaps_and_summary)
-        if change.op is Op.ADDED and not table.has_focus and change.author == self._author:
-            table.reveal(change.id)  # the facilitator's own entry: show it
-
-    def _gaps_and_summary(self) -> None:
-        self._gaps_due = False
-        self._sync_gaps()
+        if self._waiting:
+            self.set_timer(ROW_PAUSE, self._update_rows)
+            return
+        self._rows_due = False
+        self._sync_gaps_near()
         self._show_summary()
+
+    def _sync_gaps_near(self) -> None:
+        """Add, update or remove the gap rows before the events that moved (see :class:`TimelineOrder`)."""
+        for event_id in self._gaps_moved:
+            key = f"{GAP_PREFIX}{event_id}"
+            gap = self._order.gap_before(event_id)
+            if gap is None:
+                if self._gaps.pop(key, None) is not None:
+                    self.table.remove_row(key)
+            elif self._gaps.get(key) != gap:
+                after, before = self._event(gap.after_id), self._event(event_id)
+                self.table.set_row(key, *self._gap_row(gap, after, before))
+                self._gaps[key] = gap
+        self._gaps_moved.clear()
 
     def _resync_all(self) -> None:
         """Re-render every row (time zone, milestones, date display or theme changed)."""
@@ -196,9 +232,10 @@ class TimelineView(PhaseView):
     @on(GuidancePanel.Updated)
     def _hints_moved(self, message: GuidancePanel.Updated) -> None:
         """Put the hint marker on (or take it off) the rows whose hints changed."""
-        for event in self.session.meeting.events:
-            if event.id in message.items and event.id in self.table:
-                self.table.set_row(event.id, *self._event_row(event))
+        for item in message.items:
+            event = self._event(item)
+            if event is not None and item in self.table:
+                self.table.set_row(item, *self._event_row(event))
 
     @on(GuidancePanel.Selected)
     def _hint_chosen(self, message: GuidancePanel.Selected) -> None:
@@ -281,7 +318,7 @@ class TimelineView(PhaseView):
         self._multi_day = len(self._days) > 1
 
     def _event(self, event_id: str | None) -> TimelineEvent | None:
-        return next((e for e in self.session.meeting.events if e.id == event_id), None)
+        return self.session.find_event(event_id)
 
     def _show_summary(self) -> None:
         """Refresh the metrics line and the event and gap counts."""

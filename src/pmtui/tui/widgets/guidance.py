@@ -6,8 +6,9 @@ to the session; they never change what people typed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, assert_never
 
 from rich.text import Text
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # pmtui.analysis is imported when hints are first checked, af
     from ...analysis.blameless import Lexicon
     from ...analysis.checklist import CheckItem
     from ...analysis.depth import DepthFlag
-    from ...analysis.findings import Finding
+    from ...analysis.findings import Finding, MeetingText
     from ...analysis.guidance import Review
 
 MARKER = "⚑"
@@ -41,6 +42,12 @@ MARKER = "⚑"
 
 CHECK_DELAY = 0.3
 """Seconds a change waits before the hints are checked again (changes in between join it)."""
+
+SCAN_SLICE = 0.005
+"""Seconds of scanning new texts per event-loop pass: a burst of thousands of new entries is checked
+over several passes, each text once, and never holds the loop much longer than a frame."""
+SCAN_PAUSE = 0.005
+"""Seconds the loop gets between two slices of one check."""
 
 LIST_LIMIT = 50
 """At most this many hints are listed at a time (the count covers all); dismissing one brings the next in."""
@@ -220,6 +227,7 @@ class GuidancePanel(Vertical):
         self._flagged: frozenset[tuple[str, str]] = frozenset()
         self._flagged_items: frozenset[str] = frozenset()
         self._cache: dict[tuple[str, str], tuple[str, list[Finding]]] = {}
+        self._pass: _Pass | None = None
         self._lexicon: Lexicon | None = None
         self._stale = scope is not None
         self._timer: Timer | None = None
@@ -279,15 +287,17 @@ class GuidancePanel(Vertical):
             self.call_after_refresh(self._check_due)  # the view is painted first, then its hints
 
     def check_now(self) -> None:
-        """Check the texts of the scope's items now; unchanged texts are not scanned again."""
+        """Check the texts of the scope's items now, all at once; unchanged texts are not scanned again."""
         if self._scope is None:
             return
+        self._stop_timer()
+        self._start_pass()
+        self._scan(budget=None)
+
+    def _start_pass(self) -> None:
         from ...analysis.blameless import default_lexicon
         from ...analysis.findings import meeting_texts
 
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
         self._stale = False
         meeting = self.session.meeting
         lexicon = default_lexicon()[0]
@@ -295,33 +305,59 @@ class GuidancePanel(Vertical):
             self._cache.clear()
             self._lexicon = lexicon
         ids = set(self._scope(meeting))
-        cache: dict[tuple[str, str], tuple[str, list[Finding]]] = {}
-        found: list[Finding] = []
-        for text in meeting_texts(meeting):
-            if text.item not in ids:
-                continue
+        self._pass = _Pass(lexicon, [text for text in meeting_texts(meeting) if text.item in ids])
+
+    def _scan(self, *, budget: float | None) -> bool:
+        """Go on with the check for up to ``budget`` seconds of scanning (None: to the end); True when done.
+
+        What is scanned goes into the cache at once, so a check that starts over loses no work.
+        """
+        work = self._pass
+        assert work is not None
+        deadline = None if budget is None else time.perf_counter() + budget
+        cache, texts = self._cache, work.texts
+        while work.index < len(texts):
+            text = texts[work.index]
             key = (text.item, text.field)
-            cached = self._cache.get(key)
-            if cached is None or cached[0] != text.text:
+            cached = cache.get(key)
+            stale = cached is None or cached[0] != text.text
+            if deadline is not None and (stale or work.index % 256 == 0) and time.perf_counter() >= deadline:
+                return False
+            if stale:
                 findings = text_findings(text.text, where=text.where, item=text.item, field=text.field,
-                                         lexicon=lexicon)
+                                         lexicon=work.lexicon)
             else:
                 findings = cached[1]
                 if findings and findings[0].where != text.where:
                     findings = [replace(f, where=text.where) for f in findings]
-            cache[key] = (text.text, findings)
-            found += findings
-        self._cache = cache
-        self._set_findings(tuple(found), 0)
+            cache[key] = work.seen[key] = (text.text, findings)
+            work.found += findings
+            work.index += 1
+        self._pass = None
+        self._cache = work.seen
+        self._set_findings(tuple(work.found), 0)
+        return True
 
     def show(self, findings: Iterable[Finding], dismissed: int) -> None:
         """Show ``findings`` (undismissed) and the count of those dismissed before."""
         self._set_findings(tuple(findings), dismissed)
 
     def _check_due(self) -> None:
-        self._timer = None
-        if self._stale and self._on_screen():
-            self.check_now()
+        """Check in slices of :data:`SCAN_SLICE`; changes made meanwhile get a check of their own after it."""
+        self._stop_timer()
+        if self._pass is None:
+            if not (self._stale and self._on_screen()):
+                return
+            self._start_pass()
+        if not self._scan(budget=SCAN_SLICE):
+            self._timer = self.set_timer(SCAN_PAUSE, self._check_due)
+        elif self._stale and self._on_screen():
+            self._timer = self.set_timer(CHECK_DELAY, self._check_due)
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def _on_screen(self) -> bool:
         return all(node.display for node in self.ancestors if isinstance(node, Widget))
@@ -443,3 +479,14 @@ class GuidancePanel(Vertical):
         finding = next((f for f in self._visible if f.key == event.option.id), None)
         if finding is not None:
             self.post_message(self.Selected(self, item_field(finding)[0]))
+
+
+@dataclass
+class _Pass:
+    """One check of a panel's texts in progress: where it is and what it found so far."""
+
+    lexicon: Lexicon
+    texts: list[MeetingText]
+    index: int = 0
+    found: list[Finding] = field(default_factory=list)
+    seen: dict[tuple[str, str], tuple[str, list[Finding]]] = field(default_factory=dict)
