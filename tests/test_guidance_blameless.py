@@ -18,6 +18,7 @@ from pmtui.analysis.blameless import (
     shipped_lexicon,
     user_lexicon_path,
 )
+from pmtui.analysis.depth import names_person
 from pmtui.analysis.findings import finding_key, meeting_findings, meeting_texts, text_findings
 from pmtui.model import (
     ActionItem,
@@ -30,9 +31,11 @@ from pmtui.model import (
     Why,
     WhyChain,
 )
+from systemic_answers import SYSTEMIC_ANSWERS
 
 SENTENCES = Path(__file__).parent / "data" / "blame_sentences.tsv"
 THRESHOLD = 0.85
+HELD_OUT_THRESHOLD = 0.90
 
 
 def rules(text: str) -> list[str]:
@@ -60,6 +63,9 @@ def excerpts(text: str) -> list[tuple[str, str]]:
         ("Lucy dropped the wrong table.", "blame-person"),
         ("The intern accidentally truncated the table.", "blame-person"),
         ("Steve pushed the hotfix without running the tests.", "blame-person"),
+        ("Priya pushed a bad config.", "blame-person"),
+        ("We never tested the regex for CPU use.", "blame-person"),
+        ("We failed to notice the leak because we were busy.", "blame-person"),
         ("The wrong config was deployed by Dave.", "blame-person"),
         ("The on-call should have paged the commander.", "hindsight"),
         ("We should've rolled back sooner.", "hindsight"),
@@ -107,6 +113,11 @@ def test_rule_finds_blame(text, rule):
         "The operator's console shows both clusters in the same colour.",
         "The team did not have a way to test failover.",
         "Nobody was paged because the alert routed to an old channel.",
+        "The engineer pushed the bad rule to every server at once.",
+        "The release captain shipped the faulty build through the normal pipeline.",
+        "We had no canary stage, so we never tested the rule on live traffic.",
+        "There was no owner for restore drills, so we missed the broken backups.",
+        *SYSTEMIC_ANSWERS,
         "",
     ],
 )
@@ -171,8 +182,9 @@ def test_scan_never_fails_and_hits_do_not_overlap(text):
 
 
 def _labelled() -> dict[str, list[tuple[bool, str]]]:
-    parts: dict[str, list[tuple[bool, str]]] = {"development": [], "held-out": []}
-    part = "development"
+    """The labelled sentences by part: the first part tunes the checker, the part after "# held-out" tests it."""
+    parts: dict[str, list[tuple[bool, str]]] = {"tuning": [], "held-out": []}
+    part = "tuning"
     for line in SENTENCES.read_text(encoding="utf-8").splitlines():
         if line.startswith("# held-out"):
             part = "held-out"
@@ -184,11 +196,12 @@ def _labelled() -> dict[str, list[tuple[bool, str]]]:
     return parts
 
 
-def _precision_recall(rows: list[tuple[bool, str]]) -> tuple[float, float, list[str]]:
+def _precision_recall(rows: list[tuple[bool, str]], blames) -> tuple[float, float, list[str]]:
+    """Precision and recall of ``blames(sentence)`` with blame as the positive class, and the sentences it got wrong."""
     tp = fp = fn = 0
     wrong = []
     for blameful, sentence in rows:
-        found = bool(scan(sentence, shipped_lexicon()))
+        found = bool(blames(sentence))
         tp += blameful and found
         fp += found and not blameful
         fn += blameful and not found
@@ -197,18 +210,33 @@ def _precision_recall(rows: list[tuple[bool, str]]) -> tuple[float, float, list[
     return tp / ((tp + fp) or 1), tp / ((tp + fn) or 1), wrong
 
 
-def test_labelled_sentences_precision_and_recall():
+CHECKERS = {
+    "blameless checker": lambda sentence: scan(sentence, shipped_lexicon()),
+    "depth check": lambda sentence: names_person(sentence, [], shipped_lexicon()),
+}
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+def test_labelled_sentences_precision_and_recall(checker):
     parts = _labelled()
-    everything = parts["development"] + parts["held-out"]
-    assert len(everything) >= 150
+    everything = parts["tuning"] + parts["held-out"]
+    assert len(everything) >= 300 and len(parts["held-out"]) >= 100
     blameful = sum(b for b, _ in everything)
     assert 0.4 <= blameful / len(everything) <= 0.6
     for name, rows in [*parts.items(), ("all", everything)]:
-        precision, recall, _ = _precision_recall(rows)
-        print(f"\nblameless checker, {name} ({len(rows)} sentences): precision {precision:.3f}, recall {recall:.3f}")
-    precision, recall, wrong = _precision_recall(everything)
+        precision, recall, _ = _precision_recall(rows, CHECKERS[checker])
+        print(f"\n{checker}, {name} ({len(rows)} sentences): precision {precision:.3f}, recall {recall:.3f}")
+    precision, recall, wrong = _precision_recall(parts["held-out"], CHECKERS[checker])
+    assert precision >= HELD_OUT_THRESHOLD, wrong
+    assert recall >= HELD_OUT_THRESHOLD, wrong
+    precision, recall, wrong = _precision_recall(everything, CHECKERS[checker])
     assert precision >= THRESHOLD, wrong
     assert recall >= THRESHOLD, wrong
+
+
+def test_labelled_set_holds_the_systemic_answers_of_issue_13():
+    labelled = dict((sentence, blameful) for blameful, sentence in _labelled()["tuning"])
+    assert all(labelled[answer] is False for answer in SYSTEMIC_ANSWERS)
 
 
 # --- word lists --------------------------------------------------------------------------

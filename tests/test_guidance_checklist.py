@@ -8,6 +8,7 @@ import pytest
 
 from pmtui.analysis import guidance
 from pmtui.analysis.checklist import quality_checklist, severity_policy
+from pmtui.export.markdown import render_postmortem
 from pmtui.model import (
     ActionItem,
     ContributingFactor,
@@ -19,6 +20,7 @@ from pmtui.model import (
     Why,
     WhyChain,
 )
+from systemic_answers import SYSTEMIC_ANSWERS
 
 
 def at(hour: int, minute: int = 0, day: int = 14) -> datetime:
@@ -115,6 +117,17 @@ def test_root_causes_not_systemic(meeting, change, reason):
     change(meeting)
     passed, text = checks(meeting)["Root causes are systemic"]
     assert not passed and text.startswith(reason)
+
+
+@pytest.mark.parametrize("cause", SYSTEMIC_ANSWERS)
+def test_systemic_answers_with_a_role_we_or_nobody_pass_and_export_ticked(meeting, cause):
+    meeting.chains[0].whys = [Why(answer) for answer in SYSTEMIC_ANSWERS]
+    meeting.chains[0].root_cause = RootCause(cause, "process gap")
+    result = checks(meeting)
+    assert result["Root causes are systemic"] == (True, "The chain reaches a systemic root cause with an action.")
+    assert result["Blameless"] == (True, "No blame or hindsight phrasing found.")
+    [row] = [line for line in render_postmortem(meeting).splitlines() if "Root causes are systemic" in line]
+    assert "✅" in row and "❌" not in row
 
 
 def test_contributing_factors(meeting):

@@ -7,6 +7,7 @@ import pytest
 from pmtui.analysis.blameless import shipped_lexicon
 from pmtui.analysis.depth import depth_flags, names_person, reads_like_symptom
 from pmtui.model import ActionItem, Attendee, Incident, Meeting, RootCause, Why, WhyChain
+from systemic_answers import SYSTEMIC_ANSWERS
 
 SYSTEMIC = "Config changes skip CI validation"
 
@@ -82,6 +83,43 @@ def test_root_cause_that_reads_like_a_symptom(cause):
 def test_systemic_root_cause_is_not_a_symptom(cause):
     assert not reads_like_symptom(cause)
     assert rules(meeting_with(chain(cause=cause))) == []
+
+
+@pytest.mark.parametrize("cause", SYSTEMIC_ANSWERS)
+def test_systemic_answer_with_a_role_we_or_nobody_is_not_a_person_cause(cause):
+    assert names_person(cause, ["Priya"], shipped_lexicon()) is None
+    assert rules(meeting_with(chain(cause=cause))) == []
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        "The on-call engineer had no runbook for a regional failover",
+        "The database team owns forty services with four engineers",
+        "We had no alert on replication lag",
+        "No one was responsible for restore drills",
+        "Engineers could not tell from the alert which service was affected",
+    ],
+)
+def test_a_role_or_nobody_alone_is_not_blame(cause):
+    assert names_person(cause, [], shipped_lexicon()) is None
+
+
+@pytest.mark.parametrize(
+    ("cause", "why"),
+    [
+        ("Dave forgot to renew the certificate", "names a person's error ('Dave forgot')"),
+        ("The engineer should have checked it", "judges a person with hindsight ('engineer should have checked')"),
+        ("Bob was careless with the command", "judges a person's care ('careless')"),
+        ("We never tested the regex for CPU use", "names a person's error ('We never tested')"),
+        ("@dave ran the script", "names a person ('@dave')"),
+        ("A change by priya", "names a person ('priya')"),
+    ],
+)
+def test_the_person_cause_flag_says_why(cause, why):
+    assert names_person(cause, ["Priya"], shipped_lexicon()) == why
+    [flag] = depth_flags(meeting_with(chain(cause=cause)), shipped_lexicon())
+    assert flag.message == f"The root cause {why}; keep asking why: what let this happen?"
 
 
 def test_names_person_checks_attendee_names():

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from helpers import create_meeting
 from pmtui.cli.lint import lint
-from pmtui.model import Incident, Meeting, Observation, TimelineEvent, to_data
+from pmtui.model import Incident, Meeting, Observation, RootCause, TimelineEvent, Why, WhyChain, to_data
 from pmtui.store import MeetingFile
+from systemic_answers import SYSTEMIC_ANSWERS
 
 DRAFT = """# Checkout outage
 
@@ -126,6 +127,19 @@ def test_meeting_by_reference_reports_where_and_leaves_out_dismissed(data_dir, m
     result = run("--json", path)
     assert result.exit_code == 1
     assert [r["where"] for r in json.loads(result.output)] == ["timeline 14:37"]
+
+
+def test_meeting_whose_whys_are_systemic_answers_is_clean(data_dir, tmp_path):
+    chain = WhyChain(
+        "The database was lost",
+        whys=[Why(answer) for answer in SYSTEMIC_ANSWERS],
+        root_cause=RootCause(SYSTEMIC_ANSWERS[0], "process gap"),
+    )
+    create_meeting(data_dir, Meeting(Incident("Database outage", tz="UTC"), id="5y5tem1c", chains=[chain]))
+    result = run("5y5tem1c", "--data-dir", data_dir)
+    assert (result.exit_code, result.output) == (0, "")
+    draft = write(tmp_path, "whys.md", "\n\n".join(f"- {answer}" for answer in SYSTEMIC_ANSWERS))
+    assert (run(draft).exit_code, run(draft).output) == (0, "")
 
 
 def test_data_dir_from_the_environment(data_dir, meeting, monkeypatch):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Meeting, WhyChain
-from .blameless import Lexicon, default_lexicon, opens_with_person, scan
+from .blameless import Lexicon, default_lexicon, scan
 
 MIN_WHYS = 3
 
@@ -42,14 +42,35 @@ def reads_like_symptom(text: str) -> bool:
     return bool(_SYMPTOM.search(text)) and not _SYSTEMIC.search(text)
 
 
-def names_person(text: str, attendees: list[str], lexicon: Lexicon) -> bool:
-    """Whether ``text`` makes a person the cause.
+_HANDLE_FIRST = re.compile(r"\s*(@[\w.-]*\w)")
 
-    That is: blame phrasing, a role, pronoun or @handle as its subject, or an attendee's name.
+_PERSON_REASONS = {
+    "human-error": "stops at human error",
+    "blame-person": "names a person's error",
+    "hindsight": "judges a person with hindsight",
+    "passive-actor": "hides who acted",
+    "judgement-word": "judges a person's care",
+}
+"""Blameless rule -> what it says about a root cause, for the depth flag's message."""
+
+
+def names_person(text: str, attendees: list[str], lexicon: Lexicon) -> str | None:
+    """Why ``text`` makes a person the cause ("names a person's error ('Dave forgot')"), or None.
+
+    That is: blame or hindsight phrasing, an @handle as its subject, or an
+    attendee's name. A role, "we" or "nobody" alone is not blame: "Nobody owned
+    backup testing" names a gap in ownership, which is a systemic answer.
     """
-    if scan(text, lexicon) or opens_with_person(text, lexicon):
-        return True
-    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I) for name in attendees if name.strip())
+    hits = scan(text, lexicon)
+    if hits:
+        first = hits[0]
+        return f"{_PERSON_REASONS[first.rule]} ('{' '.join(text[first.start : first.end].split())}')"
+    if handle := _HANDLE_FIRST.match(text):
+        return f"names a person ('{handle[1]}')"
+    for name in attendees:
+        if name.strip() and (found := re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I)):
+            return f"names a person ('{found[0]}')"
+    return None
 
 
 def chain_flags(chain: WhyChain, number: int, meeting: Meeting, lexicon: Lexicon) -> list[DepthFlag]:
@@ -67,8 +88,8 @@ def chain_flags(chain: WhyChain, number: int, meeting: Meeting, lexicon: Lexicon
     cause = chain.root_cause
     if cause is None or not cause.text.strip():
         return flags
-    if names_person(cause.text, [a.name for a in meeting.attendees], lexicon):
-        flags.append(flag("person-cause", "The root cause names a person; keep asking why: what let this happen?"))
+    if why := names_person(cause.text, [a.name for a in meeting.attendees], lexicon):
+        flags.append(flag("person-cause", f"The root cause {why}; keep asking why: what let this happen?"))
     elif reads_like_symptom(cause.text):
         flags.append(flag("symptom-cause", "The root cause reads like a symptom; keep asking why it happened."))
     if not any(a.root_cause_id == chain.id for a in meeting.actions):
