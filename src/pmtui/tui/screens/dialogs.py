@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Select, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from ...agenda import Agenda
@@ -18,6 +18,7 @@ from ...model import MILESTONE_LABELS, MILESTONES, ROLES, SEVERITIES
 from ...session import MeetingSession, ValidationError
 from ...timeparse import local
 from ..messages import SessionChanged
+from ..widgets.list_table import ListTable
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="cancel_dialog")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -194,7 +195,7 @@ class IncidentDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class AttendeeTable(DataTable):
+class AttendeeTable(ListTable):
     """The attendees, one row each (keyed by attendee id)."""
 
     BINDINGS = [Binding("delete,x", "screen.remove_attendee", "Remove", id="remove_attendee")]

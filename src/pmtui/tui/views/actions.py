@@ -20,6 +20,7 @@ from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
 from ..screens.dialogs import ConfirmDialog
 from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
+from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
@@ -69,7 +70,7 @@ class ActionsView(PhaseView):
 
     def compose_body(self) -> ComposeResult:
         yield QuickEntry(ACTION_HINT, _HINT, id="action-entry")
-        yield DataTable(id="action-table", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="action-notes")
         yield Static("", id="action-detail")
         yield self.guidance
