@@ -289,7 +289,8 @@ class MeetingSession:
 
     def _sync_phases(self) -> None:
         self.meeting.phases = [
-            PhaseRecord(p.id, p.title, p.minutes, round(self.clock.phase_elapsed(i), 1))
+            PhaseRecord(p.id, p.title, p.minutes, round(self.clock.phase_elapsed(i), 1),
+                        round(self.clock.extended(i) / 60, 2))
             for i, p in enumerate(self.agenda.phases)
         ]
 
