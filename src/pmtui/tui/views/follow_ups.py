@@ -194,7 +194,7 @@ class FollowUpsView(PhaseView):
         verb = "Close" if status == "done" else "Reopen"
         meeting = action.meeting
         question = f"{verb} “{action.item.description}” in meeting {meeting.id} ({meeting.incident.title})?"
-        detail = ("This changes that earlier meeting's file, not this meeting; ctrl+z here puts it back.")
+        detail = f"Meeting {meeting.id}'s file changes; ctrl+z here undoes it."
 
         def answered(yes: bool | None) -> None:
             if yes:
