@@ -23,7 +23,7 @@ from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
-_HINT = "A line here is a note of this meeting · ↓ the items · Enter on an item closes or reopens it (asks first)"
+_HINT = "Lines are notes · ↓ items · Enter: close/reopen, asks"
 
 
 class FollowUpsView(PhaseView):
