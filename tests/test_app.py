@@ -96,6 +96,48 @@ async def test_pause_extend_and_previous_phase(tmp_path, meeting_id):
     app.close_session()
 
 
+async def test_an_extension_shows_in_the_agenda_the_go_to_list_the_clock_and_the_minutes(tmp_path, meeting_id):
+    from textual.widgets import OptionList
+
+    from pmtui.export.minutes import render_minutes
+
+    clock = FixedClock()
+    app = make_app(tmp_path, meeting_id, now=clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        await pilot.press("ctrl+t", "ctrl+n")  # timeline: 25 minutes
+        await pilot.press("ctrl+o")
+        clock.advance(minutes=27)
+        screen.tick()
+        await pilot.pause()
+        agenda = str(screen.query_one(AgendaList).render_line(1).text)
+        assert "25+5m" in agenda
+        meeting_line = _text(app, "#meeting-clock")
+        # the 5-minute first phase was skipped (5 ahead); 27 of the timeline's 25+5 is not behind
+        assert "27:00 / 95:00  -05:00 ahead" in meeting_line
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert prompts[1].startswith("2. ") and "(25+5 min)" in prompts[1] and "(5 min)" in prompts[0]
+        await pilot.press("escape")
+        await pilot.press("ctrl+n")
+        phases = render_minutes(app.session.snapshot())
+        assert "| Timeline reconstruction | 25+5 | 27.0 | -3.0 |" in phases and "| **Total** | 90+5 |" in phases
+    app.close_session()
+
+
+async def test_go_to_phase_takes_the_phase_number(tmp_path, meeting_id):
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+g", "4", "enter")
+        await pilot.pause()
+        assert app.session.clock.phase_index == 3
+        await pilot.press("ctrl+g", "9", "2", "enter")  # no phase 9: the 2 starts again
+        await pilot.pause()
+        assert app.session.clock.phase_index == 1
+    app.close_session()
+
+
 async def test_meeting_clock_warns_five_minutes_before_the_scheduled_end(tmp_path, meeting_id):
     clock = FixedClock()
     app = make_app(tmp_path, meeting_id, now=clock)

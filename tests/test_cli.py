@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pmtui.cli import main
+from pmtui.model import Incident
 from pmtui.session import MeetingSession
 
 PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
@@ -124,6 +125,45 @@ def test_data_dir_from_the_environment(env, data):
     assert [r["id"] for r in json.loads(ok(pmtui(env, "list", "--json")))] == [meeting_id]
     other = data.parent / "other"
     assert json.loads(ok(pmtui(env, "list", "--json", data_dir=other))) == []
+
+
+def test_data_dir_before_the_command_works_for_every_command(env, data, tmp_path):
+    """``pmtui --data-dir DIR COMMAND`` (as ``pmtui --help`` shows it) wins over $PMTUI_DATA_DIR."""
+    env["PMTUI_DATA_DIR"] = str(tmp_path / "elsewhere")
+    before = ["--data-dir", str(data)]
+    meeting_id = ok(pmtui(env, *before, "new", "Group option outage")).strip().splitlines()[-1]
+    assert (data / f"{meeting_id}.json").is_file() and not (tmp_path / "elsewhere").exists()
+    assert [r["id"] for r in json.loads(ok(pmtui(env, *before, "list", "--json")))] == [meeting_id]
+    events = tmp_path / "events.csv"
+    events.write_text("time,description\n2026-11-17 14:37,errors start\n")
+    assert "Imported 1 event(s)" in ok(pmtui(env, *before, "import", meeting_id, events))
+    assert json.loads(ok(pmtui(env, *before, "export", meeting_id, "--format", "json")))["id"] == meeting_id
+    assert ok(pmtui(env, *before, "lint", meeting_id)) is not None
+    assert "errors start" in ok(pmtui(env, *before, "search", "errors"))
+    assert "1 incident" in ok(pmtui(env, *before, "stats"))
+    ok(pmtui(env, *before, "actions"))
+    other = data.parent / "other"
+    assert json.loads(ok(pmtui(env, *before, "list", "--json", data_dir=other))) == [], "the command's own wins"
+
+
+def test_data_dir_before_the_command_reaches_the_home_screen_and_run(data, tmp_path, monkeypatch):
+    import pmtui.cli
+    import pmtui.cli.meetings
+
+    opened = []
+
+    def run_app(app) -> None:
+        opened.append(app.data_dir)
+        app.close_session()
+
+    for module in (pmtui.cli, pmtui.cli.meetings):
+        monkeypatch.setattr(module, "run_app", run_app)
+    MeetingSession.create(data, Incident("Home outage")).close()
+    runner = CliRunner(env={"PMTUI_DATA_DIR": str(tmp_path / "elsewhere")})
+    assert runner.invoke(main, ["--data-dir", str(data)]).exit_code == 0
+    done = runner.invoke(main, ["--data-dir", str(data), "run", "home-outage"])
+    assert done.exit_code == 0, done.output
+    assert opened == [data, data]
 
 
 def test_list_of_an_empty_data_dir(env, data):

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from helpers import FixedClock
-from pmtui.clock import MeetingClock, PhaseStatus, format_delta, format_remaining
+from pmtui.clock import MeetingClock, PhaseStatus, format_delta, format_planned, format_remaining
 from pmtui.model import ClockState
 
 T0 = 1_700_000_000.0
@@ -196,11 +196,19 @@ def test_extend_five_minutes_and_one_minute(fake):
     assert clock.state.extended == [360.0, 0.0, 0.0]
 
 
-def test_extension_does_not_change_the_meeting_plan(fake):
+def test_an_extension_is_part_of_the_meeting_plan(fake):
     clock = started(fake)
     clock.extend(300)
-    assert clock.meeting_planned() == 50 * 60
-    assert clock.phase_start_offsets() == [0.0, 1500.0, 2100.0]
+    assert clock.meeting_planned() == 55 * 60
+    assert clock.phase_start_offsets() == [0.0, 1800.0, 2400.0]
+    assert clock.extended() == 300 and clock.extended(1) == 0
+    assert clock.snapshot().extended == (300.0, 0.0, 0.0)
+
+
+def test_format_planned_shows_extensions():
+    assert format_planned(25) == "25"
+    assert format_planned(25, 300) == "25+5"
+    assert format_planned(7.5, 90) == "7.5+1.5"
 
 
 @pytest.mark.parametrize("seconds", [0, -60, float("nan"), float("inf")])
@@ -334,12 +342,16 @@ def test_schedule_delta_ahead(fake):
     assert format_delta(clock.schedule_delta()) == "-04:00"
 
 
-def test_schedule_delta_ignores_extensions(fake):
+def test_schedule_delta_counts_against_the_extended_plan(fake):
     clock = started(fake)
     clock.extend(300)
     fake.advance(27 * 60)
     assert clock.overrun() == 0
-    assert clock.schedule_delta() == 120
+    assert clock.schedule_delta() == 0
+    fake.advance(4 * 60)  # 31 minutes of 25+5
+    assert clock.schedule_delta() == 60
+    clock.next()
+    assert clock.schedule_delta() == 60
 
 
 def test_phase_start_offsets(fake):

@@ -461,6 +461,14 @@ def test_minutes(meeting):
     assert "- Add dashboard — unassigned — 2026-03-25" in agreed
 
 
+def test_minutes_show_extensions_in_the_plan(meeting):
+    meeting.phases[1].extended_minutes = 5
+    meeting.phases[1].actual_seconds = 1740
+    phases = tables(render_minutes(meeting))[1]
+    assert phases[2] == ["Timeline", "25+5", "29.0", "-1.0"]
+    assert phases[4] == ["Total", "50+5", "52.5", "-2.5"]
+
+
 def test_empty_minutes():
     text = render_minutes(Meeting(Incident("Empty")))
     for sentence in [

@@ -24,6 +24,7 @@ from pmtui.tui.screens.actions_board import ActionsBoardScreen
 from pmtui.tui.screens.home import HomeScreen
 from pmtui.tui.screens.stats import StatsScreen
 from pmtui.tui.views.follow_ups import FollowUpsView
+from pmtui.tui.widgets.quick_entry import QuickEntry
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +211,9 @@ class FollowUpsApp(App):
         yield FollowUpsView(self.session, FOLLOW_UPS, id="phase-0")
 
     def on_mount(self) -> None:
-        self.query_one(FollowUpsView).on_phase_shown()
+        view = self.query_one(FollowUpsView)
+        self.session.subscribe(view.on_session_change)  # as the meeting screen hands changes to its views
+        view.on_phase_shown()
 
 
 @pytest.fixture
@@ -233,7 +236,7 @@ async def test_follow_ups_list_earlier_open_items_same_service_first(data_dir, s
         assert str(view.query_one("#follow-up-summary", Static).content) == (
             "5 open items from earlier meetings · 3 overdue · 1 about the same services"
             " · ⚠ 1 unreadable file(s) skipped: see pmtui list")
-        assert app.focused is table
+        assert app.focused is view.query_one(QuickEntry).input
 
 
 async def test_follow_ups_close_and_reopen_in_the_other_meeting(data_dir, session):
@@ -242,14 +245,14 @@ async def test_follow_ups_close_and_reopen_in_the_other_meeting(data_dir, sessio
         await settle(app, pilot)
         view = app.query_one(FollowUpsView)
         table = view.query_one(DataTable)
-        await pilot.press("d")
+        await pilot.press("down", "enter", "y")
         await settle(app, pilot)
         item = find_action(load_library(data_dir, TRACKING_PARTS), "a050").item
         assert item.status == "done"
         assert item.status_note == "closed in the follow-up review of m29 (Cache stampede after deploy #29)"
         assert str(table.get_row("m05/a050")[5]) == "✓ Action a050 of meeting 5"
         assert "· 1 closed now" in shown(view.query_one("#follow-up-summary", Static))
-        await pilot.press("d")
+        await pilot.press("enter", "y")
         await settle(app, pilot)
         assert status(data_dir, "a050") == "open"
         await pilot.press("r")
@@ -263,13 +266,79 @@ async def test_follow_ups_report_a_locked_meeting(data_dir, session):
         await settle(app, pilot)
         seen = notifications(app)
         table = app.query_one(FollowUpsView).query_one(DataTable)
+        table.focus()
         await select_row(pilot, table, "m14/a141")
         with MeetingFile.open(data_dir / "m14.json", write=True):
-            await pilot.press("d")
+            await pilot.press("enter", "y")
             await settle(app, pilot)
         assert seen[-1][1] == "error" and seen[-1][0].startswith("meeting m14 is open in another pmtui")
         assert status(data_dir, "a141") == "open"
         assert str(table.get_row("m14/a141")[5]) == "Action a141 of meeting 14"
+
+
+def item(data_dir: Path, item_id: str):
+    return find_action(load_library(data_dir, TRACKING_PARTS), item_id).item
+
+
+async def test_follow_ups_typed_letters_are_a_note_never_a_command(data_dir, session):
+    """Text with d, r, y in it goes to the entry line as a note of this meeting; no earlier item changes."""
+    app = FollowUpsApp(data_dir, session)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        before = item(data_dir, "a050")
+        await pilot.press(*"discussed: ready by friday, yes", "enter")
+        await pilot.press(*"d d r y", "enter")
+        await settle(app, pilot)
+        assert session.meeting.notes["follow-ups"] == "discussed: ready by friday, yes\nd d r y"
+        assert "discussed: ready by friday, yes · d d r y" in shown(app.query_one("#follow-up-notes", Static))
+        assert item(data_dir, "a050") == before
+
+
+async def test_follow_ups_closing_asks_and_names_the_other_meeting(data_dir, session):
+    app = FollowUpsApp(data_dir, session)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        question = str(app.screen.query_one("#confirm-question").content)
+        assert question.startswith("Close “") and "in meeting m05 (" in question
+        assert app.screen.query_one("#confirm-dialog").border_title == "Close in meeting m05?"
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert status(data_dir, "a050") == "open"
+
+
+async def test_follow_ups_undo_puts_the_other_meeting_back(data_dir, session):
+    app = FollowUpsApp(data_dir, session)
+    seen = notifications(app)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(FollowUpsView).query_one(DataTable)
+        before = item(data_dir, "a050")
+        await pilot.press("down", "enter", "y")
+        await settle(app, pilot)
+        assert item(data_dir, "a050").status == "done"
+        assert seen[-1][0].startswith("Closed in meeting m05 (") and seen[-1][0].endswith("ctrl+z undoes")
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert item(data_dir, "a050") == before
+        assert str(table.get_row("m05/a050")[5]) == "Action a050 of meeting 5"
+        assert seen[-1][0].startswith("Undone in meeting m05 (") and seen[-1][1] == "information"
+
+
+async def test_follow_ups_quick_changes_to_one_meeting_never_blame_another_pmtui(data_dir, session):
+    """Two changes of one earlier meeting in flight at once: both land, one after the other."""
+    app = FollowUpsApp(data_dir, session)
+    seen = notifications(app)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        view = app.query_one(FollowUpsView)
+        first, second = (view.items[key] for key in ("m26/a260", "m26/a261"))
+        view._change(first, "done")
+        view._change(second, "done")
+        await settle(app, pilot)
+        assert [severity for _, severity in seen] == ["information", "information"]
+        assert status(data_dir, "a260") == status(data_dir, "a261") == "done"
 
 
 AGENDA = """

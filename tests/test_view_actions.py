@@ -207,17 +207,52 @@ async def test_flags_toggle_with_1_2_3(tmp_path):
         await pilot.press("1", "3")
         await pilot.pause()
         assert app.session.meeting.actions[2].kinds == ["prevents recurrence", "improves response"]
-        assert row_cells(view, item_id)[5] == "R·X"
+        assert row_cells(view, item_id)[5] == "prev resp"
         await pilot.press("1", "2")
         await pilot.pause()
         assert app.session.meeting.actions[2].kinds == ["improves detection", "improves response"]
-        assert row_cells(view, item_id)[5] == "·DX"
+        assert row_cells(view, item_id)[5] == "det resp"
         assert "improves detection, improves response" in screen_text(app)
         await pilot.press("escape")
         assert app.focused is view.query_one(QuickEntry).input
         await pilot.press("1")
         assert view.query_one(QuickEntry).input.value == "1", "digits are text in the entry line"
         assert app.session.meeting.actions[2].kinds == ["improves detection", "improves response"]
+    app.close_session()
+
+
+async def test_the_type_column_says_the_types_in_words(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await show_phase(app, pilot, PHASE, ActionsView)
+        item_id = await select_row(app, pilot, view, 2)
+        assert row_cells(view, item_id)[5] == "—"
+        await pilot.press("1", "2", "3")
+        await pilot.pause()
+        assert row_cells(view, item_id)[5] == "prev det resp", "abbreviated while the table would not fit"
+        await pilot.resize_terminal(220, 45)
+        await pilot.pause()
+        assert row_cells(view, item_id)[5] == "prevent detect respond"
+        table = view.query_one(DataTable)
+        assert table.columns["type"].width == len("prevent detect respond")
+        assert table.cursor_row == 2, "the cursor stays on its item"
+    app.close_session()
+
+
+async def test_home_and_end_go_to_the_first_and_last_item(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await show_phase(app, pilot, PHASE, ActionsView)
+        await select_row(app, pilot, view, 0)
+        table = view.query_one(DataTable)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("pagedown")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("pageup")
+        assert table.cursor_row == 0
     app.close_session()
 
 

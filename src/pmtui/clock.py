@@ -51,6 +51,7 @@ class ClockSnapshot:
     schedule_delta: float
     elapsed: tuple[float, ...]
     planned: tuple[float, ...]
+    extended: tuple[float, ...]
     start_offsets: tuple[float, ...]
 
 
@@ -180,8 +181,12 @@ class MeetingClock:
         return sum(self._elapsed(self._now()))
 
     def meeting_planned(self) -> float:
-        """The agenda's planned seconds, without extensions."""
-        return sum(self._planned)
+        """The meeting's planned seconds: the agenda's plus every extension (an extension is part of the plan)."""
+        return sum(self._planned) + sum(self.state.extended)
+
+    def extended(self, index: int | None = None) -> float:
+        """Seconds phase ``index`` (the current one by default) was extended by."""
+        return self.state.extended[self.phase_index if index is None else self._check(index)]
 
     def meeting_remaining(self) -> float:
         """Planned seconds left for the whole meeting; negative when over."""
@@ -192,14 +197,14 @@ class MeetingClock:
         return self._meeting_warning(self.meeting_remaining())
 
     def schedule_delta(self) -> float:
-        """Seconds behind the original plan (positive) or ahead (negative)."""
+        """Seconds behind the plan, extensions included (positive), or ahead of it (negative)."""
         return self._delta(self._elapsed(self._now()))
 
     def phase_start_offsets(self) -> list[float]:
-        """Seconds from the meeting's start at which each phase is planned to begin."""
+        """Seconds from the meeting's start at which each phase is planned to begin, extensions included."""
         offsets = [0.0]
-        for planned in self._planned[:-1]:
-            offsets.append(offsets[-1] + planned)
+        for index in range(self.phase_count - 1):
+            offsets.append(offsets[-1] + self.phase_planned(index))
         return offsets
 
     def snapshot(self) -> ClockSnapshot:
@@ -228,6 +233,7 @@ class MeetingClock:
             schedule_delta=self._delta(elapsed),
             elapsed=tuple(elapsed),
             planned=tuple(self.phase_planned(i) for i in range(self.phase_count)),
+            extended=tuple(self.state.extended),
             start_offsets=tuple(self.phase_start_offsets()),
         )
 
@@ -271,8 +277,9 @@ class MeetingClock:
 
     def _delta(self, elapsed: list[float]) -> float:
         i = self.phase_index
-        before = sum(e - p for e, p in zip(elapsed[:i], self._planned[:i]))
-        return before + max(0.0, elapsed[i] - self._planned[i])
+        planned = [self.phase_planned(index) for index in range(i + 1)]
+        before = sum(e - p for e, p in zip(elapsed[:i], planned[:i]))
+        return before + max(0.0, elapsed[i] - planned[i])
 
 
 def format_delta(seconds: float) -> str:
@@ -280,6 +287,12 @@ def format_delta(seconds: float) -> str:
     if abs(seconds) <= ON_TIME_SECONDS:
         return "on time"
     return ("+" if seconds > 0 else "-") + format_clock(seconds)
+
+
+def format_planned(minutes: float, extended_seconds: float = 0.0) -> str:
+    """Planned minutes with what extensions added: '25', or '25+5' after a five-minute extension."""
+    extra = extended_seconds / 60
+    return f"{minutes:g}+{extra:g}" if extra > 0 else f"{minutes:g}"
 
 
 def format_remaining(seconds: float) -> str:

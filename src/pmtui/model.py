@@ -186,6 +186,8 @@ class PhaseRecord:
     title: str
     planned_minutes: float
     actual_seconds: float = 0.0
+    extended_minutes: float = 0.0
+    """Minutes the phase was extended by during the meeting (ctrl+o), on top of ``planned_minutes``."""
 
 
 @dataclass

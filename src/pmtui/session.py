@@ -61,6 +61,9 @@ class ValidationError(ValueError):
 
 Subscriber = Callable[[Change], None]
 
+NOW = object()
+"""The time a change is made (the default of :meth:`MeetingSession.set_action_status`'s ``at``)."""
+
 _INCIDENT_TEXT = {"summary": ("the summary", "summary"), "users_affected": ("users affected", "detail"),
                   "slo_impact": ("the SLO impact", "detail"), "detection_method": ("the detection method", "detail")}
 """The incident's free-text fields: how a refusal names each, and its kind in ``pmtui.text.LIMITS``."""
@@ -291,7 +294,8 @@ class MeetingSession:
 
     def _sync_phases(self) -> None:
         self.meeting.phases = [
-            PhaseRecord(p.id, p.title, p.minutes, round(self.clock.phase_elapsed(i), 1))
+            PhaseRecord(p.id, p.title, p.minutes, round(self.clock.phase_elapsed(i), 1),
+                        round(self.clock.extended(i) / 60, 2))
             for i, p in enumerate(self.agenda.phases)
         ]
 
@@ -707,12 +711,13 @@ class MeetingSession:
         item.kinds = [k for k in ACTION_KINDS if (k in item.kinds) != (k == kind)]
         self._commit(Entity.ACTION, Op.CHANGED, action_id)
 
-    def set_action_status(self, action_id: str, status: str, note: str = "") -> None:
-        """Mark an action item open or done, with a timestamp."""
+    def set_action_status(self, action_id: str, status: str, note: str = "", *, at: datetime | None | object = NOW
+                          ) -> None:
+        """Mark an action item open or done, with a timestamp (``at``: the one it had, when undoing)."""
         item = self._find(self.meeting.actions, action_id, "action item")
         note = _text(note, "the note", "status_note")
         item.status = _choice(status, ACTION_STATUSES, "status")
-        item.status_changed = self._moment()
+        item.status_changed = self._moment() if at is NOW else at
         item.status_note = note
         self._commit(Entity.ACTION, Op.CHANGED, action_id)
 

@@ -5,7 +5,8 @@ meeting should review first."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from pathlib import Path
@@ -91,19 +92,41 @@ def find_action(library: Library, ref: str) -> TrackedAction:
     raise ActionLookupError(f"no action item '{ref}' in any meeting; run 'pmtui actions --all' to see the ids")
 
 
-def write_status(data_dir: Path, action: TrackedAction, status: str, note: str = "") -> None:
-    """Mark ``action`` 'open' or 'done' in its meeting's file, through a MeetingSession.
+def write_status(data_dir: Path, action: TrackedAction, status: str, note: str = "") -> TrackedAction:
+    """Mark ``action`` 'open' or 'done' in its meeting's file, through a MeetingSession; returns it as written.
 
     The meeting is locked only while this runs; when it is open in another
     pmtui, :class:`~pmtui.store.MeetingLockedError` says so and nothing changes.
+    Writes of this process to one meeting wait for each other, so a second
+    write never finds the first one's lock and blames "another pmtui".
     """
-    session = MeetingSession.open(data_dir, action.meeting.id)
-    try:
-        session.set_action_status(action.item.id, status, note.strip())
-    finally:
-        saved = session.close()
-    if not saved:
-        raise StoreError(f"cannot save {session.file.path}; the change may be lost: check the disk and try again")
+    return _write(data_dir, action, lambda s: s.set_action_status(action.item.id, status, note.strip()))
+
+
+def restore_status(data_dir: Path, action: TrackedAction) -> TrackedAction:
+    """Put back the status, its time and its note ``action.item`` holds (the undo of :func:`write_status`)."""
+    item = action.item
+    return _write(data_dir, action,
+                  lambda s: s.set_action_status(item.id, item.status, item.status_note, at=item.status_changed))
+
+
+_meeting_writes: dict[str, threading.Lock] = {}
+_meeting_writes_guard = threading.Lock()
+
+
+def _write(data_dir: Path, action: TrackedAction, change: Callable[[MeetingSession], None]) -> TrackedAction:
+    with _meeting_writes_guard:
+        turn = _meeting_writes.setdefault(action.meeting.id, threading.Lock())
+    with turn:
+        session = MeetingSession.open(data_dir, action.meeting.id)
+        try:
+            change(session)
+            written = next(a for a in session.meeting.actions if a.id == action.item.id)
+        finally:
+            saved = session.close()
+        if not saved:
+            raise StoreError(f"cannot save {session.file.path}; the change may be lost: check the disk and try again")
+        return TrackedAction(written, session.meeting)
 
 
 # --- completion figures -----------------------------------------------------------

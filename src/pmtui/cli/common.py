@@ -55,11 +55,28 @@ def user_errors(func):
     return wrapper
 
 
+def _typed_before(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """The --data-dir typed after this command, else the nearest one typed before it (``pmtui --data-dir X list``).
+
+    Every level also reads $PMTUI_DATA_DIR, which must not win over a folder typed on the line.
+    """
+    if ctx.get_parameter_source(param.name) is click.core.ParameterSource.COMMANDLINE:
+        return value
+    outer = ctx.parent
+    while outer is not None:
+        if outer.get_parameter_source(param.name) is click.core.ParameterSource.COMMANDLINE:
+            return outer.params[param.name]
+        outer = outer.parent
+    return value
+
+
 data_dir_option = click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="PMTUI_DATA_DIR",
-    help="Folder holding the meeting files (default: $PMTUI_DATA_DIR or your user data dir).",
+    callback=_typed_before,
+    help="Folder holding the meeting files (default: $PMTUI_DATA_DIR or your user data dir); "
+         "also accepted before the command: pmtui --data-dir DIR COMMAND.",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..clock import format_planned
 from ..model import Meeting
 from ..timeparse import local
 from .escape import Markdown
@@ -43,18 +44,20 @@ def _attendees(meeting: Meeting) -> Markdown:
 
 
 def _phases(meeting: Meeting) -> Markdown:
+    """Planned minutes (with extensions: '25+5'), actual minutes, and the difference from the plan as extended."""
     if not meeting.phases:
         return Markdown("_No agenda phases were timed._")
-    rows = [_phase_row(p.title, p.planned_minutes, p.actual_seconds) for p in meeting.phases]
+    rows = [_phase_row(p.title, p.planned_minutes, p.extended_minutes, p.actual_seconds) for p in meeting.phases]
     planned = sum(p.planned_minutes for p in meeting.phases)
+    extended = sum(p.extended_minutes for p in meeting.phases)
     actual = sum(p.actual_seconds for p in meeting.phases)
-    rows.append(_phase_row(Markdown("**Total**"), planned, actual))
+    rows.append(_phase_row(Markdown("**Total**"), planned, extended, actual))
     return table(["Phase", "Planned (min)", "Actual (min)", "Difference"], rows)
 
 
-def _phase_row(title: str, planned: float, actual_seconds: float) -> list[object]:
+def _phase_row(title: str, planned: float, extended: float, actual_seconds: float) -> list[object]:
     actual = round(actual_seconds / 60, 1)
-    return [title, f"{planned:g}", f"{actual:.1f}", f"{actual - planned:+.1f}"]
+    return [title, format_planned(planned, extended * 60), f"{actual:.1f}", f"{actual - planned - extended:+.1f}"]
 
 
 def _decisions(meeting: Meeting) -> Markdown:

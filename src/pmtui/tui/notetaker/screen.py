@@ -53,6 +53,7 @@ from ...room.view import EventRow, NotesView, NotYours, ObservationRow, typed_te
 from ...timeparse import TimeFormatError
 from ..screens.dialogs import ConfirmDialog
 from ..widgets.event_table import Column, EventTable
+from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from ..widgets.text_line import TextLine
 
@@ -113,7 +114,7 @@ class NoteTakerScreen(Screen):
             yield EventTable(TIMELINE_COLUMNS, id="nt-timeline")
             with Vertical(id="nt-side"):
                 yield Label("Observations", classes="nt-heading")
-                yield DataTable(id="nt-observations", cursor_type="row", show_header=False)
+                yield ListTable(id="nt-observations", cursor_type="row", show_header=False)
                 yield Label("Five Whys", classes="nt-heading")
                 yield Static("", id="nt-chain")
         yield TextLine("", id="nt-status")

@@ -30,6 +30,7 @@ from ...tracking import (
     select,
     write_status,
 )
+from ..widgets.list_table import ListTable
 
 WRITE_ERRORS = (StoreError, ValidationError, AgendaError)
 """What writing an item's status can refuse with, in one line."""
@@ -128,7 +129,7 @@ class ActionsBoardScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="board-filter")
-        yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="board-table", cursor_type="row", zebra_stripes=True)
         yield Static("Reading meetings…", id="board-detail", markup=False)
         yield Static("", id="board-figures", markup=False)
         yield Static("", id="board-errors", markup=False)

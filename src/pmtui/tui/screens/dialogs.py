@@ -2,41 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Select, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from ...agenda import Agenda
 from ...changes import Entity
+from ...clock import format_planned
 from ...model import MILESTONE_LABELS, MILESTONES, ROLES, SEVERITIES
 from ...session import MeetingSession, ValidationError
 from ...timeparse import local
 from ..messages import SessionChanged
+from ..widgets.list_table import ListTable
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="cancel_dialog")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 class JumpToPhaseDialog(ModalScreen[int | None]):
-    """Pick any agenda phase; dismisses with its index, or None on Escape."""
+    """Pick any agenda phase; dismisses with its index, or None on Escape.
+
+    The phases are numbered, and typing a number highlights that phase
+    (``2`` then Enter goes to the second; ``1`` ``2`` to the twelfth when there are that many).
+    """
 
     BINDINGS = [CANCEL]
 
-    def __init__(self, agenda: Agenda, current_index: int) -> None:
+    def __init__(self, agenda: Agenda, current_index: int, extended: Sequence[float] = ()) -> None:
         super().__init__()
         self.agenda = agenda
         self.current_index = current_index
+        self.extended = tuple(extended)
+        """Seconds each phase was extended by (shown as '25+5 min')."""
 
     def compose(self) -> ComposeResult:
         options = []
         for index, phase in enumerate(self.agenda.phases):
-            prompt = Text(f"{index + 1}. {phase.title} ({phase.minutes:g} min)")
+            extra = self.extended[index] if index < len(self.extended) else 0.0
+            prompt = Text(f"{index + 1}. {phase.title} ({format_planned(phase.minutes, extra)} min)")
             if index == self.current_index:
                 prompt.append("  ◀ now", style="bold")
             options.append(Option(prompt))
@@ -49,6 +60,23 @@ class JumpToPhaseDialog(ModalScreen[int | None]):
         phases = self.query_one(OptionList)
         phases.highlighted = self.current_index
         phases.focus()
+
+    _typed = ""
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character is None or not event.character.isdigit():
+            self._typed = ""
+            return
+        event.stop()
+        count = len(self.agenda.phases)
+        typed = self._typed + event.character
+        if not 1 <= int(typed) <= count:
+            typed = event.character
+        if 1 <= int(typed) <= count:
+            self._typed = typed
+            self.query_one(OptionList).highlighted = int(typed) - 1
+        else:
+            self._typed = ""
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -194,7 +222,7 @@ class IncidentDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class AttendeeTable(DataTable):
+class AttendeeTable(ListTable):
     """The attendees, one row each (keyed by attendee id)."""
 
     BINDINGS = [Binding("delete,x", "screen.remove_attendee", "Remove", id="remove_attendee")]

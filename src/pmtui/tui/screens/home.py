@@ -19,6 +19,7 @@ from ...library import has_open_actions
 from ...model import SEVERITIES
 from ...session import MeetingSession, ValidationError, new_incident
 from ...store import MeetingSummary, StoreError, list_meetings
+from ..widgets.list_table import ListTable
 from .dialogs import CANCEL, form_row
 
 
@@ -30,7 +31,7 @@ def _created(summary: MeetingSummary) -> str:
         return summary.created[:16]
 
 
-class MeetingTable(DataTable):
+class MeetingTable(ListTable):
     """The meetings, newest first, one row each (keyed by meeting id)."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", id="open_meeting")]

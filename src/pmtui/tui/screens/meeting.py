@@ -214,7 +214,8 @@ class MeetingScreen(Screen):
             if index is not None:
                 self.session.jump_to_phase(index)
 
-        self.app.push_screen(JumpToPhaseDialog(self.session.agenda, self.session.clock.phase_index), chosen)
+        self.app.push_screen(JumpToPhaseDialog(self.session.agenda, self.session.clock.phase_index,
+                                               self.session.clock.state.extended), chosen)
 
     def action_export(self) -> None:
         self.app.export_markdown()

@@ -20,11 +20,13 @@ from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
 from ..screens.dialogs import ConfirmDialog
 from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
+from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
-KIND_FLAGS = {"prevents recurrence": "R", "improves detection": "D", "improves response": "X"}
-"""One letter per action type, shown in the Type column in ACTION_KINDS order."""
+KIND_WORDS = {"prevents recurrence": ("prevent", "prev"), "improves detection": ("detect", "det"),
+              "improves response": ("respond", "resp")}
+"""Each action type as the Type column says it, in ACTION_KINDS order: the word, and its short form when narrow."""
 
 _PRIORITY_STYLES = {"critical": "bold red", "high": "bold yellow", "medium": "", "low": "dim"}
 _COLUMNS = (
@@ -33,7 +35,7 @@ _COLUMNS = (
     ("owner", "Owner", 12),
     ("due", "Due", 10),
     ("criteria", "Criteria", 20),
-    ("type", "Type", 4),
+    ("type", "Type", 4),  # the widest of its cells, see ActionsView._fit_type_column
     ("root_cause", "Root cause", 14),
     ("status", "Status", 6),
     ("quality", "Q", 1),
@@ -65,21 +67,61 @@ class ActionsView(PhaseView):
         super().__init__(session, phase, id=id)
         self._cells: dict[str, tuple] = {}
         """The cells each row shows now, by item id, to update only what changed."""
+        self._narrow = False
+        """Whether the Type column uses the short forms (the table would not fit its pane with the words)."""
+        self._type_width = 4
         self.guidance = GuidancePanel(session, _action_ids, id="action-guidance")
 
     def compose_body(self) -> ComposeResult:
         yield QuickEntry(ACTION_HINT, _HINT, id="action-entry")
-        yield DataTable(id="action-table", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="action-notes")
         yield Static("", id="action-detail")
         yield self.guidance
 
     def on_mount(self) -> None:
-        table = self._table
-        for key, label, width in _COLUMNS:
-            table.add_column(label, width=width, key=key)
+        self._narrow, self._type_width = self._type_shape()
+        self._add_columns()
         self._sync()
         self._show_notes()
+
+    def _add_columns(self) -> None:
+        table = self._table
+        for key, label, width in _COLUMNS:
+            table.add_column(label, width=self._type_width if key == "type" else width, key=key)
+
+    def on_resize(self) -> None:
+        self._fit_type_column()
+
+    def _type_shape(self) -> tuple[bool, int]:
+        """Whether the Type column must use short forms, and its width: its widest cell, words when they fit."""
+        actions = self.session.meeting.actions
+        widths = {narrow: max([4, *(len(self._kinds_text(a, narrow)) for a in actions)]) for narrow in (False, True)}
+        others = sum(width + 2 for key, _, width in _COLUMNS if key != "type") + 2
+        pane = self.size.width or self.app.size.width
+        narrow = others + widths[False] > pane
+        return narrow, widths[narrow]
+
+    def _fit_type_column(self) -> None:
+        """Redo the columns when the Type column's words or width must change (the cursor stays on its item)."""
+        shape = self._type_shape()
+        if shape == (self._narrow, self._type_width):
+            return
+        self._narrow, self._type_width = shape
+        table = self._table
+        row = table.cursor_row
+        table.clear(columns=True)
+        self._cells.clear()
+        self._add_columns()
+        self._sync()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _kinds_text(self, item: ActionItem, narrow: bool | None = None) -> str:
+        """The item's types in words ('prevent detect'), short ones when narrow; '—' for none."""
+        short = self._narrow if narrow is None else narrow
+        words = [pair[1 if short else 0] for kind, pair in KIND_WORDS.items() if kind in item.kinds]
+        return " ".join(words) or "—"
 
     @property
     def _table(self) -> DataTable:
@@ -100,7 +142,7 @@ class ActionsView(PhaseView):
             Text(item.owner) if item.owner else Text("unassigned", style="italic yellow"),
             item.due.isoformat() if item.due else "—",
             Text(item.success_criteria or "—"),  # people's text: a Text, never read as markup
-            "".join(flag if kind in item.kinds else "·" for kind, flag in KIND_FLAGS.items()),
+            self._kinds_text(item),
             Text(self._root_cause_text(item) or "—"),
             Text("done", style="green") if done else "open",
             grade_text(self._score(item)),
@@ -191,6 +233,7 @@ class ActionsView(PhaseView):
         match change.entity:
             case Entity.ACTION if change.id is not None:
                 self._show_notes()
+                self._fit_type_column()
                 item = next((a for a in self.session.meeting.actions if a.id == change.id), None)
                 if item is None:
                     self._remove(change.id)
@@ -199,6 +242,7 @@ class ActionsView(PhaseView):
                 self._show_detail()
             case Entity.ACTION | Entity.CHAIN:
                 self._show_notes()
+                self._fit_type_column()
                 self._sync()
             case Entity.ATTENDEE:  # a root cause naming an attendee is flagged in the notes
                 self._show_notes()

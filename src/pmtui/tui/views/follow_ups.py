@@ -3,36 +3,47 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ...agenda import Phase
+from ...changes import Change, Entity
 from ...library import load_library
-from ...model import utcnow
 from ...session import MeetingSession
 from ...store import StoreError
-from ...tracking import TRACKING_PARTS, TrackedAction, follow_up_items, shares_service, write_status
+from ...tracking import TRACKING_PARTS, TrackedAction, follow_up_items, restore_status, shares_service, write_status
 from ..screens.actions_board import ACTION_COLUMNS, WRITE_ERRORS, action_cells, action_detail, action_key
+from ..screens.dialogs import ConfirmDialog
+from ..widgets.list_table import ListTable
+from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
+
+_HINT = "Lines are notes · ↓ items · Enter: close/reopen, asks"
 
 
 class FollowUpsView(PhaseView):
-    """Open items of earlier meetings, those about the same services first; d closes or reopens one.
+    """Open items of earlier meetings, those about the same services first, and this phase's notes.
 
-    The list is read when the phase is shown (and with r); items closed here
-    stay listed, ticked, until the next reading. Changes go to the other
-    meetings' files through their own MeetingSession, off the event loop.
+    Typing goes to the entry line, as in every phase: a line is a note of this
+    meeting, never a command. Changing an item of an *earlier* meeting takes
+    Enter on its row in the table, then a yes; the change is named as one to
+    that meeting and ctrl+z puts it back. The list is read when the phase is
+    shown (and with r on the table); items closed here stay listed, ticked,
+    until the next reading. Changes go to the other meetings' files through
+    their own MeetingSession, one at a time, off the event loop.
     """
 
     BINDINGS = [
-        Binding("d", "toggle_done", "Done/open", id="follow_ups.toggle_done"),
+        Binding("down", "focus_table", "Items", id="follow_ups.focus_table", show=False),
+        Binding("escape", "focus_entry", "Note", id="follow_ups.focus_entry"),
+        Binding("enter", "toggle_done", "Close/reopen…", id="follow_ups.toggle_done"),
         Binding("r", "reload", "Reload", id="follow_ups.reload"),
+        Binding("ctrl+z", "undo", "Undo", id="follow_ups.undo"),
     ]
 
     def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
@@ -41,10 +52,15 @@ class FollowUpsView(PhaseView):
         """The items listed, by row key."""
         self.skipped = 0
         """How many files in the data dir are not readable meetings."""
+        self.undo_stack: list[TrackedAction] = []
+        """Each item changed here as it was before, the latest last."""
+        self._writes = asyncio.Lock()
 
     def compose_body(self) -> ComposeResult:
+        yield QuickEntry("A note for this meeting (Enter keeps it)", _HINT, id="follow-up-entry")
+        yield Static("", id="follow-up-notes", markup=False)
         yield Static("Reading earlier meetings…", id="follow-up-summary", markup=False)
-        yield DataTable(id="follow-up-table", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="follow-up-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="follow-up-detail")
 
     def on_mount(self) -> None:
@@ -52,14 +68,51 @@ class FollowUpsView(PhaseView):
         table.add_column("Same service", width=12, key="service")
         for key, label, width in ACTION_COLUMNS:
             table.add_column(label, width=width, key=key)
+        self._show_notes()
 
     def on_phase_shown(self) -> None:
-        self._table.focus()
+        super().on_phase_shown()
         self._load()
 
     @property
-    def _table(self) -> DataTable:
-        return self.query_one("#follow-up-table", DataTable)
+    def _table(self) -> ListTable:
+        return self.query_one("#follow-up-table", ListTable)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_table":
+            return self._table.row_count > 0 and not self._table.has_focus
+        if action in ("focus_entry", "toggle_done", "reload"):
+            return self._table.has_focus
+        if action == "undo":
+            return bool(self.undo_stack)
+        return True
+
+    def action_focus_table(self) -> None:
+        """From the entry line to the items."""
+        self._table.focus()
+
+    def action_focus_entry(self) -> None:
+        """Back to typing notes."""
+        self.query_one(QuickEntry).focus_input()
+
+    # --- notes -----------------------------------------------------------------
+
+    @on(QuickEntry.Submitted)
+    def _submitted(self, event: QuickEntry.Submitted) -> None:
+        event.stop()
+        kept = self.session.meeting.notes.get(self.phase.id, "")
+        line = event.value.strip()
+        self.attempt(event.entry, self.session.set_note, self.phase.id, f"{kept}\n{line}" if kept else line)
+
+    def on_session_change(self, change: Change) -> None:
+        if change.entity is Entity.NOTE and change.id == self.phase.id:
+            self._show_notes()
+
+    def _show_notes(self) -> None:
+        notes = self.session.meeting.notes.get(self.phase.id, "").strip()
+        widget = self.query_one("#follow-up-notes", Static)
+        widget.update("Notes: " + notes.replace("\n", " · ") if notes else "")
+        widget.display = bool(notes)
 
     # --- reading ---------------------------------------------------------------
 
@@ -120,34 +173,73 @@ class FollowUpsView(PhaseView):
         detail = self.query_one("#follow-up-detail", Static)
         detail.update(action_detail(action, self.session.today()) if action else "")
 
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(ListTable.RowHighlighted)
+    def _highlighted(self, event: ListTable.RowHighlighted) -> None:
         event.stop()
         self._show_detail()
 
-    # --- closing ---------------------------------------------------------------
+    @on(ListTable.RowSelected)
+    def _row_selected(self, event: ListTable.RowSelected) -> None:
+        event.stop()
+        self.action_toggle_done()
+
+    # --- changing an earlier meeting ------------------------------------------------
 
     def action_toggle_done(self) -> None:
-        """Close the highlighted item in its meeting (or reopen one closed here)."""
+        """Ask, then close the highlighted item in its own meeting (or reopen one closed)."""
         action = self._selected()
-        if action is not None:
-            self._write(action, "open" if action.item.status == "done" else "done")
+        if action is None:
+            return
+        status = "open" if action.item.status == "done" else "done"
+        verb = "Close" if status == "done" else "Reopen"
+        meeting = action.meeting
+        question = f"{verb} “{action.item.description}” in meeting {meeting.id} ({meeting.incident.title})?"
+        detail = f"Meeting {meeting.id}'s file changes; ctrl+z here undoes it."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._change(action, status)
+
+        self.app.push_screen(ConfirmDialog(question, title=f"{verb} in meeting {meeting.id}?", detail=detail),
+                             answered)
+
+    def action_undo(self) -> None:
+        """Put back the last item changed here, in its own meeting."""
+        if self.undo_stack:
+            self._undo(self.undo_stack.pop())
 
     @work(group="follow-ups-write")
-    async def _write(self, action: TrackedAction, status: str) -> None:
+    async def _change(self, action: TrackedAction, status: str) -> None:
         meeting = self.session.meeting
         note = f"closed in the follow-up review of {meeting.id} ({meeting.incident.title})" if status == "done" else ""
-        try:
-            await asyncio.to_thread(write_status, self.app.data_dir, action, status, note)
-        except WRITE_ERRORS as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+        written = await self._write(write_status, action, status, note)
+        if written is not None:
+            self.undo_stack.append(action)
+            what = "Closed" if status == "done" else "Reopened"
+            self.notify(f"{what} in meeting {action.meeting.id} ({action.meeting.incident.title}): "
+                        f"{action.item.description} · ctrl+z undoes", timeout=6)
+
+    @work(group="follow-ups-write")
+    async def _undo(self, before: TrackedAction) -> None:
+        if await self._write(restore_status, before) is None:
+            self.undo_stack.append(before)
             return
-        key = action_key(action)
-        item = replace(action.item, status=status, status_changed=utcnow(), status_note=note)
-        changed = TrackedAction(item, action.meeting)
-        self.items[key] = changed
-        for (column, *_), cell in zip((("service",), *ACTION_COLUMNS), self._cells(changed), strict=True):
-            self._table.update_cell(key, column, cell)
+        self.notify(f"Undone in meeting {before.meeting.id} ({before.meeting.incident.title}): "
+                    f"{before.item.description} is {before.item.status} again", timeout=6)
+
+    async def _write(self, write, action: TrackedAction, *args) -> TrackedAction | None:
+        """Run ``write`` on a thread, one at a time; show the item as written, or the refusal in one line."""
+        async with self._writes:
+            try:
+                written = await asyncio.to_thread(write, self.app.data_dir, action, *args)
+            except WRITE_ERRORS as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return None
+        key = action_key(written)
+        self.items[key] = written
+        if key in self._table.rows:
+            for (column, *_), cell in zip((("service",), *ACTION_COLUMNS), self._cells(written), strict=True):
+                self._table.update_cell(key, column, cell)
         self._summarize()
         self._show_detail()
-        self.notify(f"{'Closed' if status == 'done' else 'Open again'}: {action.item.description}", timeout=4)
+        return written

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 
 from ...changes import Change, Entity
 from ...entry_grammar import parse_attendee_line
 from ...model import Attendee
+from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
@@ -57,7 +58,7 @@ class Checklist(OptionList):
         self.action_toggle()
 
 
-class AttendeeTable(DataTable):
+class AttendeeTable(ListTable):
     """Who is in the meeting, one row per attendee keyed by its id."""
 
     BINDINGS = [Binding("delete,x", "remove", "Remove attendee", id="safety.remove_attendee")]

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Digits, ProgressBar, Static
 
 from ...agenda import Agenda
-from ...clock import ClockSnapshot, PhaseStatus, format_delta, format_remaining
+from ...clock import ClockSnapshot, PhaseStatus, format_delta, format_planned, format_remaining
 from ...timeparse import format_clock
 from .text_line import TextLine
 
@@ -80,7 +80,7 @@ class AgendaList(Static):
 
     def show(self, agenda: Agenda, snap: ClockSnapshot) -> None:
         """Render the agenda against the clock ``snap``; finished phases show actual minutes."""
-        key = (id(agenda), snap.phase_index, tuple(round(e / 60) for e in snap.elapsed))
+        key = (id(agenda), snap.phase_index, tuple(round(e / 60) for e in snap.elapsed), snap.extended)
         if key == self._shown:
             return
         self._shown = key
@@ -90,16 +90,17 @@ class AgendaList(Static):
         table.add_column(justify="right", no_wrap=True)
         for index, phase in enumerate(agenda.phases):
             actual = snap.elapsed[index] / 60
-            minutes = f"{phase.minutes:g}m"
+            planned = format_planned(phase.minutes, snap.extended[index])
+            minutes = f"{planned}m"
             if index < snap.phase_index:
                 mark, style = "✓", "dim"
-                minutes = f"{actual:.0f}/{phase.minutes:g}m"
+                minutes = f"{actual:.0f}/{planned}m"
             elif index == snap.phase_index:
                 mark, style = "▶", "bold reverse"
             else:
                 mark, style = " ", ""
                 if actual >= 0.5:
-                    minutes = f"{actual:.0f}/{phase.minutes:g}m"
+                    minutes = f"{actual:.0f}/{planned}m"
             done = index < snap.phase_index
             table.add_row(mark, Text(phase.title, style=style), Text(minutes, style="dim" if done else ""))
         self.update(table)
