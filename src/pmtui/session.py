@@ -172,6 +172,9 @@ class MeetingSession:
             | {o.id for o in meeting.observations}
             | {w.id for c in meeting.chains for w in c.whys}
         )
+        self._last_entry: dict[str, tuple[str, datetime]] = {}  # author key -> (event id, time) of their latest add
+        for event in meeting.events:
+            self._entered(event)
         self._sync_phases()
 
     # --- opening and closing ------------------------------------------------
@@ -347,10 +350,13 @@ class MeetingSession:
 
     # --- incident ------------------------------------------------------------
 
-    def parse_time(self, text: str, tz: str | None = None) -> datetime:
-        """Read a time typed in the meeting, on the incident's date and in ``tz`` (default: its zone)."""
+    def parse_time(self, text: str, tz: str | None = None, *, near: datetime | None = None) -> datetime:
+        """Read a time typed in the meeting in ``tz`` (default: its zone).
+
+        A clock-only time falls within 12 hours of ``near`` when given, else on the incident's date.
+        """
         try:
-            return parse_time(text, tz or self.meeting.incident.tz, self.incident_date())
+            return parse_time(text, tz or self.meeting.incident.tz, self.incident_date(), near=near)
         except TimeFormatError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -360,6 +366,24 @@ class MeetingSession:
     def today(self) -> date:
         """Today's date by the session's clock, in the incident's time zone."""
         return datetime.fromtimestamp(self.now(), zone(self.meeting.incident.tz)).date()
+
+    def reference_time(self, author: str = "", author_id: str = "") -> datetime | None:
+        """What a clock-only time typed by this person is read near, so times after midnight land on the next day.
+
+        Their previous entry in this meeting (by ``author_id``, else ``author``), else the impact start,
+        else the latest event; None in a meeting with neither (then the incident's date applies).
+        """
+        last = self._last_entry.get(author_id or author)
+        return last[1] if last is not None else self.first_reference()
+
+    def first_reference(self) -> datetime | None:
+        """What a person's first clock-only time is read near: the impact start, else the latest event."""
+        if self.meeting.incident.impact_start is not None:
+            return self.meeting.incident.impact_start
+        return max((e.time for e in self.meeting.events), default=None)
+
+    def _entered(self, event: TimelineEvent) -> None:
+        self._last_entry[event.author_id or event.author] = (event.id, event.time)
 
     def incident_date(self) -> date:
         """The day the incident started, in its time zone (today if unknown)."""
@@ -426,7 +450,7 @@ class MeetingSession:
 
         ``author_id`` is the room identity of the note-taker who sent it (what ownership is checked against).
         """
-        moment = self.parse_time(time) if isinstance(time, str) else time
+        moment = self.parse_time(time, near=self.reference_time(author, author_id)) if isinstance(time, str) else time
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone(self.meeting.incident.tz))
         event = TimelineEvent(
@@ -443,6 +467,7 @@ class MeetingSession:
         if id:
             event.id = id
         self.meeting.events.append(event)
+        self._entered(event)
         self._commit(Entity.EVENT, Op.ADDED, event.id, author)
         return event
 
@@ -450,6 +475,8 @@ class MeetingSession:
         """Add already validated events in one change; returns how many."""
         self.meeting.events.extend(events)
         self._applied.update(e.id for e in events)
+        for event in events:
+            self._entered(event)
         self._commit(Entity.EVENT, Op.IMPORTED)
         return len(events)
 
@@ -458,7 +485,7 @@ class MeetingSession:
         event = self._find(self.meeting.events, event_id, "event")
         changes = dict(fields)
         if "time" in changes and isinstance(changes["time"], str):
-            changes["time"] = self.parse_time(changes["time"])
+            changes["time"] = self.parse_time(changes["time"], near=event.time)  # a clock-only edit stays near
         if "description" in changes:
             changes["description"] = _require(changes["description"], "the event description", "description")
         for name in ("actor", "evidence"):
@@ -472,6 +499,8 @@ class MeetingSession:
             return None
         for name, value in changes.items():
             setattr(event, name, value)
+        if self._last_entry.get(event.author_id or event.author, ("",))[0] == event.id:
+            self._entered(event)
         self._commit(Entity.EVENT, Op.CHANGED, event_id)
         return event
 

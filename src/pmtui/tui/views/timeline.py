@@ -308,7 +308,8 @@ class TimelineView(PhaseView):
 
     def _add_event(self, line: str) -> TimelineEvent | None:
         session = self.session
-        entry = parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date())
+        entry = parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date(),
+                                 near=session.reference_time(self._author))
         return session.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=self._author)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

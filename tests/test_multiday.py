@@ -1,0 +1,189 @@
+"""An incident that crosses midnight: bare times land on the right day, typed, sent by a note-taker or imported."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pmtui.cli import main
+from pmtui.importer import read_events
+from pmtui.model import Incident
+from pmtui.session import MeetingSession
+from pmtui.timeparse import parse_time
+from test_room_support import room, until  # noqa: F401 (fixture)
+
+START = datetime(2017, 1, 31, 23, 27, tzinfo=UTC)
+
+
+def on(day: int, clock: str) -> datetime:
+    """A moment of the incident: ``day`` 31 is 2017-01-31, 1 is 2017-02-01."""
+    hour, minute = (int(p) for p in clock.split(":"))
+    return datetime(2017, 1 if day == 31 else 2, day, hour, minute, tzinfo=UTC)
+
+
+def new_session(data_dir: Path) -> MeetingSession:
+    session = MeetingSession.create(data_dir, Incident("Database outage", tz="UTC"), "standard-90")
+    session.update_incident(impact_start=START)
+    return session
+
+
+@pytest.fixture
+def session(tmp_path):
+    session = new_session(tmp_path)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+# --- the rule --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "near", "expected"), [
+    ("00:36", START, on(1, "00:36")),
+    ("23:50", on(1, "00:36"), on(31, "23:50")),
+    ("11:00", START, on(1, "11:00")),  # 11h33m after, not 12h27m before
+    ("12:00", on(1, "00:00"), on(1, "12:00")),  # a tie keeps the reference's day
+])
+def test_a_clock_time_takes_the_day_within_twelve_hours_of_the_reference(typed, near, expected):
+    assert parse_time(typed, "UTC", near=near) == expected
+
+
+def test_the_rule_works_in_the_incident_zone():
+    near = datetime(2017, 1, 31, 22, 27, tzinfo=UTC)  # 23:27 in Berlin
+    moment = parse_time("00:36", "Europe/Berlin", near=near)
+    assert moment == datetime(2017, 1, 31, 23, 36, tzinfo=UTC)  # 00:36 on Feb 1 in Berlin
+
+
+# --- typed on the facilitator's screen (the session command the view calls) --------------
+
+
+def test_typed_after_midnight_lands_on_the_next_day_and_a_backfill_goes_back(session):
+    author = "Alex Facilitator"
+    first = session.add_event("00:36", "replication lag alert", author=author)
+    backfill = session.add_event("23:50", "rm -rf on the wrong host", author=author)
+    after = session.add_event("00:40", "backups found empty", author=author)
+    assert (first.time, backfill.time, after.time) == (on(1, "00:36"), on(31, "23:50"), on(1, "00:40"))
+    assert [e.description for e in session.meeting.sorted_events()] == [
+        "rm -rf on the wrong host", "replication lag alert", "backups found empty"]
+
+
+def test_each_person_has_their_own_reference(session):
+    session.add_event("01:30", "alex at half past one", author="alex")
+    lee = session.add_event("23:40", "lee's first: near the impact start", author="lee")
+    assert lee.time == on(31, "23:40")
+    assert session.add_event("01:35", "alex again", author="alex").time == on(1, "01:35")
+
+
+def test_without_an_impact_start_the_latest_event_is_the_reference(tmp_path):
+    session = MeetingSession.create(tmp_path, Incident("Database outage", tz="UTC"), "standard-90")
+    try:
+        session.add_event(on(31, "23:10"), "logged by hand", author="alex")
+        assert session.add_event("00:05", "first of lee", author="lee").time == on(1, "00:05")
+    finally:
+        session.close()
+
+
+def test_the_reference_survives_reopening_the_meeting(tmp_path):
+    session = new_session(tmp_path)
+    session.add_event("00:36", "after midnight", author="alex")
+    session.close()
+    session = MeetingSession.open(tmp_path, session.meeting.id)
+    try:
+        assert session.add_event("01:10", "still the first", author="alex").time == on(1, "01:10")
+    finally:
+        session.close()
+
+
+def test_editing_a_time_stays_near_the_event(session):
+    event = session.add_event("00:36", "after midnight", author="alex")
+    session.update_event(event.id, time="00:38")
+    assert event.time == on(1, "00:38")
+    session.update_event(event.id, time="2017-02-01 01:00")
+    assert event.time == on(1, "01:00")
+
+
+async def test_the_facilitator_types_across_midnight_in_the_app(tmp_path):
+    from helpers import FixedClock, type_line
+    from pmtui.tui.app import make_app
+
+    session = new_session(tmp_path)
+    session.jump_to_phase(1)
+    meeting_id = session.meeting.id
+    session.close()
+    app = make_app(tmp_path, meeting_id, now=FixedClock(START.timestamp() + 86400))
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            for line in ("23:30 primary slows down", "00:36 replication stops", "23:50 backfilled: disk alert"):
+                await type_line(pilot, line)
+            times = {e.description: e.time for e in app.session.meeting.events}
+    finally:
+        app.close_session()
+    assert times == {"primary slows down": on(31, "23:30"), "replication stops": on(1, "00:36"),
+                     "backfilled: disk alert": on(31, "23:50")}
+
+
+# --- sent by a note-taker through a real room on loopback --------------------------------
+
+
+async def test_a_note_taker_types_across_midnight(room):
+    room.session.update_incident(impact_start=START)
+    client = await room.client("priya")
+    await until(lambda: client.connected and client._greeted, what="connected")
+    for line in ("00:36 replication stops", "23:50 backfilled: disk alert", "00:40 backups empty"):
+        client.add_event_line(line)
+    await until(lambda: not client.pending, what="acknowledged")
+    times = {e.description: e.time for e in room.session.meeting.events}
+    assert times == {"replication stops": on(1, "00:36"), "backfilled: disk alert": on(31, "23:50"),
+                     "backups empty": on(1, "00:40")}
+
+
+# --- imported --------------------------------------------------------------------------
+
+
+ROWS = [("23:30", "primary slows down"), ("00:36", "replication stops"), ("01:10", "restore starts"),
+        ("09:20", "restore at 50%"), ("18:14", "resolved")]
+EXPECTED = {"primary slows down": on(31, "23:30"), "replication stops": on(1, "00:36"),
+            "restore starts": on(1, "01:10"), "restore at 50%": on(1, "09:20"), "resolved": on(1, "18:14")}
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["oldest first", "newest first"])
+def test_import_crosses_midnight_in_either_order(tmp_path, order):
+    path = tmp_path / "events.csv"
+    path.write_text("time,description\n" + "".join(f"{t},{d}\n" for t, d in ROWS[::order]))
+    events = read_events(path, tz="UTC", near=START)
+    assert {e.description: e.time for e in events} == EXPECTED
+
+
+def cli(data_dir: Path, *args: str):
+    result = CliRunner().invoke(main, [*args, "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_import_twice_skips_what_is_there_unless_asked(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    session = new_session(data)
+    session.add_event(on(1, "00:36"), "replication   stops", author="alex")  # typed live, spaced differently
+    meeting_id = session.meeting.id
+    session.close()
+    path = tmp_path / "events.csv"
+    path.write_text("time,description\n" + "".join(f"{t},{d}\n" for t, d in ROWS))
+
+    assert "Imported 4 event(s) into 'Database outage', skipped 1 already present" in cli(
+        data, "import", meeting_id, str(path))
+    assert "Imported 0 event(s) into 'Database outage', skipped 5 already present" in cli(
+        data, "import", meeting_id, str(path))
+    assert "Imported 5 event(s) into 'Database outage'." in cli(
+        data, "import", meeting_id, str(path), "--allow-duplicates")
+    session = MeetingSession.open(data, meeting_id)
+    try:
+        assert len(session.meeting.events) == 10
+        assert {e.time for e in session.meeting.events} == set(EXPECTED.values())
+    finally:
+        session.close()
