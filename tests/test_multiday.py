@@ -187,3 +187,75 @@ def test_import_twice_skips_what_is_there_unless_asked(tmp_path):
         assert {e.time for e in session.meeting.events} == set(EXPECTED.values())
     finally:
         session.close()
+
+
+# --- in the app: gap fill, edits, what the rows and dialogs show ---------------------------
+
+
+def app_meeting(data_dir: Path, *events: tuple[datetime, str]) -> str:
+    """A meeting on the timeline phase whose impact starts at 23:27, with ``events`` (ids e0, e1…) by the facilitator."""
+    from helpers import create_meeting
+    from pmtui.model import Meeting, TimelineEvent
+
+    meeting = Meeting(Incident("Database outage", tz="UTC", impact_start=START), id="multi001")
+    meeting.events = [TimelineEvent(t, d, author="facilitator", id=f"e{i}") for i, (t, d) in enumerate(events)]
+    meeting.clock.phase_index = 1
+    return create_meeting(data_dir, meeting)
+
+
+def running(data_dir: Path, meeting_id: str):
+    from helpers import FixedClock
+    from pmtui.tui.app import make_app
+
+    return make_app(data_dir, meeting_id, now=FixedClock(START.timestamp() + 86400))
+
+
+def cell(app, key: str, column: str) -> str:
+    from pmtui.tui.views.timeline import TimelineView
+
+    return app.screen.query_one(TimelineView).table.get_cell(key, column).plain
+
+
+async def test_gap_fill_then_retyping_the_time_and_editing_it_in_the_dialog(tmp_path):
+    from textual.widgets import Input
+
+    from helpers import paste, paste_line
+    from pmtui.tui.screens.event_dialogs import EditEventDialog
+    from pmtui.tui.views.timeline import TimelineView
+
+    app = running(tmp_path, app_meeting(tmp_path, (START, "writes slow down"), (on(1, "12:40"), "restore at 50%")))
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(TimelineView)
+            assert view.table.keys == ["e0", "gap:e1", "e1"]
+            assert cell(app, "gap:e1", "event") == "13h13m gap: what happened between Jan 31 23:27 and Feb 01 12:40?"
+            await pilot.press("down", "down", "enter")
+            # 23:28 alone would be read near the facilitator's last entry (12:40 on Feb 1): the date is needed
+            assert view.entry.input.value == "2017-01-31 23:28"
+            await pilot.press(*["backspace"] * 5)  # the time, exactly
+            await paste_line(pilot, "23:50 disk alert on db1")
+            added = next(e for e in app.session.meeting.events if e.description == "disk alert on db1")
+            assert added.time == on(31, "23:50")
+            assert cell(app, added.id, "time") == "Jan 31 23:50:00"
+
+            view.table.focus()
+            view.table.reveal("e1")
+            await pilot.press("e")
+            dialog = app.screen
+            assert isinstance(dialog, EditEventDialog)
+            assert dialog.query_one("#event-time", Input).value == "2017-02-01 12:40:00"
+            await pilot.press("end", "ctrl+u")
+            await paste_line(pilot, "12:45")  # a bare time stays near the event it edits
+            assert not isinstance(app.screen, EditEventDialog)
+            event = next(e for e in app.session.meeting.events if e.id == "e1")
+            assert event.time == on(1, "12:45")
+
+            await pilot.press("e")
+            await pilot.press("end", "ctrl+u")
+            await paste(pilot, "2017-02-01 00:10")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert event.time == on(1, "00:10")
+    finally:
+        app.close_session()

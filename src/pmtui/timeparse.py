@@ -102,6 +102,12 @@ def local(moment: datetime, tz: str) -> datetime:
     return moment.astimezone(zone(tz))
 
 
+def format_on(moment: datetime, tz: str, home: date | None, clock: str = "%H:%M:%S") -> str:
+    """``moment`` in ``tz`` as a clock time, with its date in front when it is not on ``home`` (the incident's day)."""
+    shown = local(moment, tz)
+    return shown.strftime(clock if shown.date() == home else f"%b %d {clock}")
+
+
 def format_duration(seconds: float | None) -> str:
     """A compact duration: '1m45s', '23m', '2h05m', '3d4h'; '—' when unknown."""
     if seconds is None:

@@ -18,7 +18,7 @@ from ...analysis.metrics import TimelineGap, timeline_gaps
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
-from ...timeparse import format_duration, local
+from ...timeparse import format_duration, local, parse_time
 from ..widgets.event_table import Column, EventTable
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.metrics import IncidentMetricsBar
@@ -249,9 +249,23 @@ class TimelineView(PhaseView):
         minutes = round(gap.seconds / 60)
         length = f"{minutes} min" if minutes < 120 else format_duration(gap.seconds)
         tz = self.session.meeting.incident.tz
-        text = Text(f"{length} gap: what happened between {local(after.time, tz):%H:%M} "
-                    f"and {local(before.time, tz):%H:%M}?", style=style)
+        clock = "%b %d %H:%M" if self._multi_day else "%H:%M"
+        text = Text(f"{length} gap: what happened between {local(after.time, tz):{clock}} "
+                    f"and {local(before.time, tz):{clock}}?", style=style)
         return (Text("⋯", style=style), text, Text(), Text(), Text()), (before.time, _GAP_RANK)
+
+    def _typed_time(self, moment: datetime) -> str:
+        """``moment`` as the facilitator would type it: the bare HH:MM when that reads back as it, else with the date.
+
+        No space after it, so deleting the time with backspace leaves nothing of it behind.
+        """
+        session = self.session
+        tz = session.meeting.incident.tz
+        moment = local(moment, tz).replace(second=0, microsecond=0)
+        bare = f"{moment:%H:%M}"
+        if parse_time(bare, tz, session.incident_date(), near=session.reference_time(self._author)) == moment:
+            return bare
+        return f"{moment:%Y-%m-%d %H:%M}"
 
     def _milestones_at(self, moment: datetime) -> list[str]:
         incident = self.session.meeting.incident
@@ -382,8 +396,7 @@ class TimelineView(PhaseView):
         gap_start = self._event(self._gaps[key].after_id)
         if gap_start is None:
             return
-        moment = local(gap_start.time + timedelta(minutes=1), self.session.meeting.incident.tz)
         entry = self.entry
-        entry.input.value = moment.strftime("%Y-%m-%d %H:%M " if self._multi_day else "%H:%M ")
+        entry.input.value = self._typed_time(gap_start.time + timedelta(minutes=1))
         entry.focus_input()
         entry.input.cursor_position = len(entry.input.value)
