@@ -259,3 +259,28 @@ async def test_gap_fill_then_retyping_the_time_and_editing_it_in_the_dialog(tmp_
             assert event.time == on(1, "00:10")
     finally:
         app.close_session()
+
+
+# --- exported ----------------------------------------------------------------------------
+
+
+def test_the_export_lists_a_midnight_crossing_in_order_with_dates(session):
+    from pmtui.export import render
+
+    for typed in ("23:30 primary slows down", "00:36 replication stops", "23:50 disk alert (backfilled)",
+                  "01:10 restore starts"):
+        clock, text = typed.split(" ", 1)
+        session.add_event(clock, text, author="alex")
+    session.toggle_decision_point(next(e.id for e in session.meeting.events if e.description == "restore starts"))
+    session.update_incident(resolved=on(1, "18:14"))
+    document = render(session.snapshot(), "markdown", minutes=True)
+
+    assert "Times are in UTC, from 2017-01-31 to 2017-02-01." in document
+    rows = [line.split("|")[1].strip() + " " + line.split("|")[2].strip()
+            for line in document.splitlines() if line.startswith("| 2017-")]
+    assert rows == ["2017-01-31 23:30:00 primary slows down", "2017-01-31 23:50:00 disk alert (backfilled)",
+                    "2017-02-01 00:36:00 replication stops", "2017-02-01 01:10:00 **Decision:** restore starts"]
+    assert "2017-02-01 01:10 (during the incident) — restore starts" in document  # the minutes' decisions
+    assert "axisFormat %b %d %H:%M" in document
+    data = render(session.snapshot(), "json")
+    assert "2017-02-01T00:36:00+00:00" in data
