@@ -284,3 +284,20 @@ def test_the_export_lists_a_midnight_crossing_in_order_with_dates(session):
     assert "axisFormat %b %d %H:%M" in document
     data = render(session.snapshot(), "json")
     assert "2017-02-01T00:36:00+00:00" in data
+
+
+def test_the_note_takers_screen_places_a_pending_line_as_the_facilitator_will():
+    from test_room_view import Notes, welcome
+
+    from pmtui.room.view import NotesView
+
+    notes = Notes()
+    message = welcome()
+    message["incident"] = dict(message["incident"], date="2017-01-31", impact_start=START.isoformat())
+    notes.hear(**message)
+    view = NotesView(notes)
+    sent = [view.read_line(line) for line in ("00:36 replication stops", "23:50 disk alert (backfilled)")]
+    notes.outbox += sent
+    rows = {row.id: row for row in view.event_rows()}
+    assert [rows[m.id].moment for m in sent] == [on(1, "00:36"), on(31, "23:50")]
+    assert [rows[m.id].time for m in sent] == ["Feb 01 00:36", "23:50:00"]  # the date where it is not the incident's

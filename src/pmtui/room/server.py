@@ -860,6 +860,7 @@ class RoomServer:
             "severity": incident.severity,
             "tz": incident.tz,
             "date": self._incident_date or self.session.incident_date().isoformat(),
+            "impact_start": incident.impact_start.isoformat() if incident.impact_start else None,
         }
 
     def _welcome(self) -> str:

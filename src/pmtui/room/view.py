@@ -141,6 +141,7 @@ class NotesView:
     def __init__(self, notes: Notebook) -> None:
         self.notes = notes
         self._readings: dict[str, tuple[tuple[Any, ...], EventEntry | None]] = {}
+        self._last_typed: datetime | None = None  # this note-taker's latest event time, as the facilitator keeps it
 
     # --- typing ------------------------------------------------------------------------------
 
@@ -158,7 +159,9 @@ class NotesView:
             return protocol.read_client_message({"type": "edit", "id": change_id, "item": editing, "line": line})
         kind, text = protocol.split_entry(line)
         if kind == "event":
-            self._remember(change_id, self._read_event(text))
+            entry = self._read_event(text)
+            self._remember(change_id, entry)
+            self._last_typed = entry.time
             data: dict[str, Any] = {"type": "add_event", "line": text}
         elif kind == "why":
             chain = self.notes.room.chain
@@ -178,9 +181,16 @@ class NotesView:
         self._readings.pop(change_id, None)
 
     def _read_event(self, line: str) -> EventEntry:
-        """Read an event line in the meeting's time zone and day, as the facilitator will."""
+        """Read an event line as the facilitator will: in the meeting's zone, a clock-only time within 12 hours
+        of this note-taker's previous event (else of the impact start, else on the incident's day).
+
+        The facilitator's reading is the one stored; this one places the row until it arrives.
+        """
         incident = self.notes.room.incident
-        return parse_event_line(line, tz=incident.tz if incident else "UTC", on=incident.date if incident else None)
+        if incident is None:
+            return parse_event_line(line)
+        near = self._last_typed or incident.impact_start
+        return parse_event_line(line, tz=incident.tz, on=incident.date, near=near)
 
     def _context(self) -> tuple[Any, ...]:
         incident = self.notes.room.incident
