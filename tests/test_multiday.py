@@ -7,13 +7,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from textual.widgets import Input
 
+from helpers import FixedClock, create_meeting, paste, paste_line, type_line
 from pmtui.cli import main
+from pmtui.export import render
 from pmtui.importer import read_events
-from pmtui.model import Incident
+from pmtui.model import Incident, Meeting, TimelineEvent
+from pmtui.room.view import NotesView
 from pmtui.session import MeetingSession
 from pmtui.timeparse import parse_time
+from pmtui.tui.app import make_app
+from pmtui.tui.screens.event_dialogs import EditEventDialog
+from pmtui.tui.views.timeline import TimelineView
 from test_room_support import room, until  # noqa: F401 (fixture)
+from test_room_view import Notes, welcome
 
 START = datetime(2017, 1, 31, 23, 27, tzinfo=UTC)
 
@@ -107,9 +115,6 @@ def test_editing_a_time_stays_near_the_event(session):
 
 
 async def test_the_facilitator_types_across_midnight_in_the_app(tmp_path):
-    from helpers import FixedClock, type_line
-    from pmtui.tui.app import make_app
-
     session = new_session(tmp_path)
     session.jump_to_phase(1)
     meeting_id = session.meeting.id
@@ -193,10 +198,7 @@ def test_import_twice_skips_what_is_there_unless_asked(tmp_path):
 
 
 def app_meeting(data_dir: Path, *events: tuple[datetime, str]) -> str:
-    """A meeting on the timeline phase whose impact starts at 23:27, with ``events`` (ids e0, e1…) by the facilitator."""
-    from helpers import create_meeting
-    from pmtui.model import Meeting, TimelineEvent
-
+    """A meeting on the timeline phase, impact start 23:27, with ``events`` (ids e0, e1…) by the facilitator."""
     meeting = Meeting(Incident("Database outage", tz="UTC", impact_start=START), id="multi001")
     meeting.events = [TimelineEvent(t, d, author="facilitator", id=f"e{i}") for i, (t, d) in enumerate(events)]
     meeting.clock.phase_index = 1
@@ -204,25 +206,14 @@ def app_meeting(data_dir: Path, *events: tuple[datetime, str]) -> str:
 
 
 def running(data_dir: Path, meeting_id: str):
-    from helpers import FixedClock
-    from pmtui.tui.app import make_app
-
     return make_app(data_dir, meeting_id, now=FixedClock(START.timestamp() + 86400))
 
 
 def cell(app, key: str, column: str) -> str:
-    from pmtui.tui.views.timeline import TimelineView
-
     return app.screen.query_one(TimelineView).table.get_cell(key, column).plain
 
 
 async def test_gap_fill_then_retyping_the_time_and_editing_it_in_the_dialog(tmp_path):
-    from textual.widgets import Input
-
-    from helpers import paste, paste_line
-    from pmtui.tui.screens.event_dialogs import EditEventDialog
-    from pmtui.tui.views.timeline import TimelineView
-
     app = running(tmp_path, app_meeting(tmp_path, (START, "writes slow down"), (on(1, "12:40"), "restore at 50%")))
     try:
         async with app.run_test(size=(160, 45)) as pilot:
@@ -265,8 +256,6 @@ async def test_gap_fill_then_retyping_the_time_and_editing_it_in_the_dialog(tmp_
 
 
 def test_the_export_lists_a_midnight_crossing_in_order_with_dates(session):
-    from pmtui.export import render
-
     for typed in ("23:30 primary slows down", "00:36 replication stops", "23:50 disk alert (backfilled)",
                   "01:10 restore starts"):
         clock, text = typed.split(" ", 1)
@@ -287,10 +276,6 @@ def test_the_export_lists_a_midnight_crossing_in_order_with_dates(session):
 
 
 def test_the_note_takers_screen_places_a_pending_line_as_the_facilitator_will():
-    from test_room_view import Notes, welcome
-
-    from pmtui.room.view import NotesView
-
     notes = Notes()
     message = welcome()
     message["incident"] = dict(message["incident"], date="2017-01-31", impact_start=START.isoformat())

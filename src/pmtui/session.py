@@ -11,7 +11,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .agenda import Agenda, Phase, resolve_agenda
@@ -44,7 +44,7 @@ from .model import (
 )
 from .store import MeetingFile, SaveStatus, SessionSaver, meeting_from, resolve_meeting
 from .text import TextError, check
-from .timeparse import TimeFormatError, parse_date, parse_time, zone
+from .timeparse import TimeFormatError, is_clock_time, parse_date, parse_time, zone
 
 
 class ValidationError(ValueError):
@@ -121,9 +121,9 @@ def new_incident(
 ) -> Incident:
     """The incident of a new meeting from what a person typed (the ``pmtui new`` options, the home screen's form).
 
-    ``times`` maps milestones to typed times; a clock-only time ('14:38') falls on the day of the
-    first full time before it in milestone order, in the incident's zone. A refusal is a
-    :class:`ValidationError` whose ``field`` is 'severity', 'tz', 'title' or the milestone.
+    ``times`` maps milestones to typed times; a clock-only time ('14:38') is the first such time in the
+    incident's zone at or after the milestone before it (resolved 18:14 after a start at 23:27 is the next day).
+    A refusal is a :class:`ValidationError` whose ``field`` is 'severity', 'tz', 'title' or the milestone.
     """
 
     def checked(field: str, read: Callable[[], object]):
@@ -135,15 +135,23 @@ def new_incident(
     sev = checked("severity", lambda: severity_name(severity))
     tz = checked("tz", lambda: _zone_name((tz or "").strip() or "UTC"))
     incident = Incident(title="", severity=sev, tz=tz, services=checked("services", lambda: split_services(services)))
-    day = None
+    previous = None
     for name in MILESTONES:
         text = (times or {}).get(name)
         if text and text.strip():
-            moment = checked(name, lambda text=text, day=day: parse_time(text, tz, day))
-            day = day or moment.astimezone(zone(tz)).date()
-            setattr(incident, name, moment)
+            previous = checked(name, lambda text=text, previous=previous: _milestone_time(text, tz, previous))
+            setattr(incident, name, previous)
     incident.title = checked("title", lambda: _require(title, "the incident title", "title"))
     return incident
+
+
+def _milestone_time(text: str, tz: str, previous: datetime | None) -> datetime:
+    """Milestones come in order: a clock-only one is the first such time at or after the one before it."""
+    if previous is None or not is_clock_time(text):
+        return parse_time(text, tz)
+    day = previous.astimezone(zone(tz)).date()
+    moment = parse_time(text, tz, day)
+    return moment if moment >= previous else parse_time(text, tz, day + timedelta(days=1))
 
 
 class MeetingSession:
