@@ -125,11 +125,16 @@ async def test_the_facilitator_types_across_midnight_in_the_app(tmp_path):
             await pilot.pause()
             for line in ("23:30 primary slows down", "00:36 replication stops", "23:50 backfilled: disk alert"):
                 await type_line(pilot, line)
+            assert not list(app._notifications)
+            await type_line(pilot, "18:14 restored")  # 5h36m before 23:50, so on the 31st: the screen says so
             times = {e.description: e.time for e in app.session.meeting.events}
+            [notice] = app._notifications
     finally:
         app.close_session()
     assert times == {"primary slows down": on(31, "23:30"), "replication stops": on(1, "00:36"),
-                     "backfilled: disk alert": on(31, "23:50")}
+                     "backfilled: disk alert": on(31, "23:50"), "restored": on(31, "18:14")}
+    assert notice.message == ("18:14 went on Jan 31, before the impact start; for Feb 01 type 2017-02-01 18:14 "
+                              "(or edit it with Enter on its row)")
 
 
 # --- sent by a note-taker through a real room on loopback --------------------------------
@@ -220,7 +225,7 @@ async def test_gap_fill_then_retyping_the_time_and_editing_it_in_the_dialog(tmp_
             await pilot.pause()
             view = app.screen.query_one(TimelineView)
             assert view.table.keys == ["e0", "gap:e1", "e1"]
-            assert cell(app, "gap:e1", "event") == "13h13m gap: what happened between Jan 31 23:27 and Feb 01 12:40?"
+            assert cell(app, "gap:e1", "event") == "13h13m gap: what happened between 23:27 and Feb 01 12:40?"
             await pilot.press("down", "down", "enter")
             # 23:28 alone would be read near the facilitator's last entry (12:40 on Feb 1): the date is needed
             assert view.entry.input.value == "2017-01-31 23:28"

@@ -18,7 +18,7 @@ from ...analysis.metrics import TimelineGap, timeline_gaps
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
-from ...timeparse import format_duration, local, parse_time
+from ...timeparse import format_duration, format_on, is_clock_time, local, parse_time
 from ..widgets.event_table import Column, EventTable
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.metrics import IncidentMetricsBar
@@ -248,10 +248,9 @@ class TimelineView(PhaseView):
         style = f"bold {self.app.theme_variables['warning']}"
         minutes = round(gap.seconds / 60)
         length = f"{minutes} min" if minutes < 120 else format_duration(gap.seconds)
-        tz = self.session.meeting.incident.tz
-        clock = "%b %d %H:%M" if self._multi_day else "%H:%M"
-        text = Text(f"{length} gap: what happened between {local(after.time, tz):{clock}} "
-                    f"and {local(before.time, tz):{clock}}?", style=style)
+        tz, home = self.session.meeting.incident.tz, self.session.incident_date()
+        text = Text(f"{length} gap: what happened between {format_on(after.time, tz, home, '%H:%M')} "
+                    f"and {format_on(before.time, tz, home, '%H:%M')}?", style=style)
         return (Text("⋯", style=style), text, Text(), Text(), Text()), (before.time, _GAP_RANK)
 
     def _typed_time(self, moment: datetime) -> str:
@@ -324,7 +323,18 @@ class TimelineView(PhaseView):
         session = self.session
         entry = parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date(),
                                  near=session.reference_time(self._author))
-        return session.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=self._author)
+        event = session.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=self._author)
+        start = session.meeting.incident.impact_start
+        if event is not None and start is not None and event.time < start and is_clock_time(line.split()[0]):
+            self._placed_before_start(event.time)
+        return event
+
+    def _placed_before_start(self, moment: datetime) -> None:
+        """A bare time read near the previous entry fell before the impact start: say how to type the day after."""
+        shown = local(moment, self.session.meeting.incident.tz)
+        later = shown + timedelta(days=1)
+        self.notify(f"{shown:%H:%M} went on {shown:%b %d}, before the impact start; for {later:%b %d} "
+                    f"type {later:%Y-%m-%d %H:%M} (or edit it with Enter on its row)", timeout=8)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_table":
