@@ -291,3 +291,18 @@ def test_the_note_takers_screen_places_a_pending_line_as_the_facilitator_will():
     rows = {row.id: row for row in view.event_rows()}
     assert [rows[m.id].moment for m in sent] == [on(1, "00:36"), on(31, "23:50")]
     assert [rows[m.id].time for m in sent] == ["Feb 01 00:36", "23:50:00"]  # the date where it is not the incident's
+
+
+def test_the_note_takers_edit_of_a_time_stays_near_the_event():
+    notes = Notes()
+    message = welcome()
+    message["incident"] = dict(message["incident"], date="2017-01-31", impact_start=START.isoformat())
+    message["events"] = [{"id": "a" * 32, "time": on(1, "00:36").isoformat(), "description": "replication stops",
+                          "actor": "", "evidence": "", "author": "ana", "author_id": notes.identity,
+                          "decision_point": False}]
+    notes.hear(**message)
+    view = NotesView(notes)
+    view.read_line("12:50 restore at 50%")  # this note-taker's last typed time is now 12:50 on Feb 1
+    edit = view.read_line("00:38 replication stops", editing="a" * 32)
+    notes.outbox.append(edit)
+    assert view.event_row("a" * 32).moment == on(1, "00:38")

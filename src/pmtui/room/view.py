@@ -153,7 +153,8 @@ class NotesView:
         change_id = new_change_id()
         if editing is not None:
             if self.is_event(editing):
-                self._remember(change_id, self._read_event(line))
+                stored = self.notes.room.events.get(editing)
+                self._remember(change_id, self._read_event(line, stored.time if stored else None))
             elif not protocol.observation_edit("went_well", line)[1]:
                 raise QuickEntryError("type the observation's text")
             return protocol.read_client_message({"type": "edit", "id": change_id, "item": editing, "line": line})
@@ -180,16 +181,17 @@ class NotesView:
         """The change is stored or refused: its reading is no longer needed."""
         self._readings.pop(change_id, None)
 
-    def _read_event(self, line: str) -> EventEntry:
+    def _read_event(self, line: str, near: datetime | None = None) -> EventEntry:
         """Read an event line as the facilitator will: in the meeting's zone, a clock-only time within 12 hours
-        of this note-taker's previous event (else of the impact start, else on the incident's day).
+        of ``near`` (the edited event), else of this note-taker's previous event, else of the impact start,
+        else on the incident's day.
 
         The facilitator's reading is the one stored; this one places the row until it arrives.
         """
         incident = self.notes.room.incident
         if incident is None:
             return parse_event_line(line)
-        near = self._last_typed or incident.impact_start
+        near = near or self._last_typed or incident.impact_start
         return parse_event_line(line, tz=incident.tz, on=incident.date, near=near)
 
     def _context(self) -> tuple[Any, ...]:
@@ -207,8 +209,9 @@ class NotesView:
         known = self._readings.get(message.id)
         if known is not None and known[0] == self._context():
             return known[1]
+        stored = self.notes.room.events.get(message.item) if isinstance(message, EditEntry) else None
         try:
-            entry: EventEntry | None = self._read_event(line)
+            entry: EventEntry | None = self._read_event(line, stored.time if stored else None)
         except (QuickEntryError, TimeFormatError):
             entry = None
         self._remember(message.id, entry)
