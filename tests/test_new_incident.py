@@ -58,3 +58,13 @@ def test_an_empty_title_is_refused():
     with pytest.raises(ValidationError, match="title is empty") as refused:
         new_incident("   ")
     assert refused.value.field == "title"
+
+
+def test_a_clock_only_milestone_is_the_first_such_time_after_the_one_before():
+    from pmtui.session import new_incident as make
+
+    incident = make("Database outage", times={"impact_start": "2017-01-31 23:27", "detected": "23:40",
+                                              "mitigated": "00:36", "resolved": "18:14"})
+    assert incident.detected == datetime(2017, 1, 31, 23, 40, tzinfo=UTC)
+    assert incident.mitigated == datetime(2017, 2, 1, 0, 36, tzinfo=UTC)
+    assert incident.resolved == datetime(2017, 2, 1, 18, 14, tzinfo=UTC)

@@ -60,10 +60,12 @@ def _fields(line: str, count: int) -> list[str]:
     return parts + [""] * (count - len(parts))
 
 
-def parse_event_line(line: str, *, tz: str = "UTC", on: date | None = None) -> EventEntry:
+def parse_event_line(
+    line: str, *, tz: str = "UTC", on: date | None = None, near: datetime | None = None
+) -> EventEntry:
     """Read ``TIME description | actor | evidence``.
 
-    TIME is ``HH:MM[:SS]`` (on ``on``), ``YYYY-MM-DD HH:MM[:SS]`` or ISO 8601.
+    TIME is ``HH:MM[:SS]`` (within 12 hours of ``near``, else on ``on``), ``YYYY-MM-DD HH:MM[:SS]`` or ISO 8601.
     """
     head, actor, evidence = _fields(line, 3)
     tokens = head.split(None, 1)
@@ -74,7 +76,7 @@ def parse_event_line(line: str, *, tz: str = "UTC", on: date | None = None) -> E
         more = rest.split(None, 1)
         time_text, rest = f"{time_text} {more[0]}", (more[1] if len(more) > 1 else "")
     try:
-        moment = parse_time(time_text, tz, on)
+        moment = parse_time(time_text, tz, on, near=near)
     except TimeFormatError:
         raise QuickEntryError(
             f"start with a time such as 14:37 or 2026-03-14 14:37 (got {time_text!r}): {TIMELINE_HINT}"

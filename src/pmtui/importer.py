@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .model import TimelineEvent
 from .text import LIMITS, clean
-from .timeparse import TimeFormatError, parse_time
+from .timeparse import TimeFormatError, is_clock_time, parse_time
 
 COLUMNS = ("time", "description", "actor", "evidence")
 MAX_BYTES = 20 * 1024 * 1024
@@ -32,8 +32,16 @@ class ImportError_(ValueError):
         super().__init__(f"{path}: {first}{more}; nothing was imported")
 
 
-def read_events(path: Path, *, tz: str = "UTC", on: date | None = None, author: str = "import") -> list[TimelineEvent]:
-    """Read every event in ``path`` (.csv or .json); raise ImportError_ if any row is bad."""
+def read_events(
+    path: Path, *, tz: str = "UTC", on: date | None = None, near: datetime | None = None, author: str = "import"
+) -> list[TimelineEvent]:
+    """Read every event in ``path`` (.csv or .json); raise ImportError_ if any row is bad.
+
+    A clock-only time falls within 12 hours of the row before it, so a log that crosses midnight lands on
+    two days. The rows before the first dated one are then moved by whole days so that the one nearest
+    ``near`` is within 12 hours of it (else they stay on ``on``): the first row of a log sorted newest first
+    is far from the impact start, its last is near it.
+    """
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
         raise ImportError_(path, ["unknown file type: use a .csv (time,description,actor,evidence) or a .json list"])
@@ -49,16 +57,38 @@ def read_events(path: Path, *, tz: str = "UTC", on: date | None = None, author: 
         raise ImportError_(path, ["the file is empty"])
     rows = _json_rows(path, text) if suffix == ".json" else _csv_rows(path, text)
     events, problems = [], []
+    previous, undated = near, None  # undated: how many rows come before the first dated one
     for where, row in rows:
         try:
-            events.append(_event(row, tz, on, author))
+            event = _event(row, tz, on, previous, author)
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
+            continue
+        if undated is None and not is_clock_time(clean(row["time"])):
+            undated = len(events)
+        events.append(event)
+        previous = event.time
     if problems:
         raise ImportError_(path, problems)
     if not events:
         raise ImportError_(path, ["no events found"])
+    if near is not None:
+        _move_near(events[:undated], near)
     return events
+
+
+def _move_near(events: list[TimelineEvent], near: datetime) -> None:
+    """Move ``events`` (times read one from the other) by the whole days that bring the nearest to ``near``."""
+    if not events:
+        return
+
+    def distance(days: int) -> float:
+        return min(abs((e.time + timedelta(days=days) - near).total_seconds()) for e in events)
+
+    shift = timedelta(days=min((-1, 0, 1), key=lambda days: (distance(days), abs(days))))
+    if shift:
+        for event in events:
+            event.time += shift
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[str, dict]]:
@@ -92,7 +122,7 @@ def _json_rows(path: Path, text: str) -> list[tuple[str, dict]]:
     return [(f"item {i + 1}", row) for i, row in enumerate(data)]
 
 
-def _event(row: object, tz: str, on: date | None, author: str) -> TimelineEvent:
+def _event(row: object, tz: str, on: date | None, near: datetime | None, author: str) -> TimelineEvent:
     if not isinstance(row, dict):
         raise ValueError("expected an object with time and description")
     if row.get("_extra"):
@@ -110,7 +140,7 @@ def _event(row: object, tz: str, on: date | None, author: str) -> TimelineEvent:
     if not values["description"]:
         raise ValueError("description is empty")
     try:
-        moment = parse_time(values["time"], tz, on)
+        moment = parse_time(values["time"], tz, on, near=near)
     except TimeFormatError as exc:
         raise ValueError(str(exc)) from None
     return TimelineEvent(
@@ -120,3 +150,19 @@ def _event(row: object, tz: str, on: date | None, author: str) -> TimelineEvent:
         evidence=values["evidence"],
         author=author,
     )
+
+
+def without_duplicates(
+    existing: list[TimelineEvent], events: list[TimelineEvent]
+) -> tuple[list[TimelineEvent], int]:
+    """``events`` less those already in ``existing`` (same moment, same description up to whitespace).
+
+    Importing the same file twice then adds nothing; returns the new events and how many were skipped.
+    """
+    present = {_same_event(e) for e in existing}
+    new = [e for e in events if _same_event(e) not in present]
+    return new, len(events) - len(new)
+
+
+def _same_event(event: TimelineEvent) -> tuple[datetime, str]:
+    return event.time, " ".join(event.description.split())

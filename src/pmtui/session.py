@@ -11,7 +11,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .agenda import Agenda, Phase, resolve_agenda
@@ -44,7 +44,7 @@ from .model import (
 )
 from .store import MeetingFile, SaveStatus, SessionSaver, meeting_from, resolve_meeting
 from .text import TextError, check
-from .timeparse import TimeFormatError, parse_date, parse_time, zone
+from .timeparse import TimeFormatError, is_clock_time, parse_date, parse_time, zone
 
 
 class ValidationError(ValueError):
@@ -124,9 +124,9 @@ def new_incident(
 ) -> Incident:
     """The incident of a new meeting from what a person typed (the ``pmtui new`` options, the home screen's form).
 
-    ``times`` maps milestones to typed times; a clock-only time ('14:38') falls on the day of the
-    first full time before it in milestone order, in the incident's zone. A refusal is a
-    :class:`ValidationError` whose ``field`` is 'severity', 'tz', 'title' or the milestone.
+    ``times`` maps milestones to typed times; a clock-only time ('14:38') is the first such time in the
+    incident's zone at or after the milestone before it (resolved 18:14 after a start at 23:27 is the next day).
+    A refusal is a :class:`ValidationError` whose ``field`` is 'severity', 'tz', 'title' or the milestone.
     """
 
     def checked(field: str, read: Callable[[], object]):
@@ -138,15 +138,23 @@ def new_incident(
     sev = checked("severity", lambda: severity_name(severity))
     tz = checked("tz", lambda: _zone_name((tz or "").strip() or "UTC"))
     incident = Incident(title="", severity=sev, tz=tz, services=checked("services", lambda: split_services(services)))
-    day = None
+    previous = None
     for name in MILESTONES:
         text = (times or {}).get(name)
         if text and text.strip():
-            moment = checked(name, lambda text=text, day=day: parse_time(text, tz, day))
-            day = day or moment.astimezone(zone(tz)).date()
-            setattr(incident, name, moment)
+            previous = checked(name, lambda text=text, previous=previous: _milestone_time(text, tz, previous))
+            setattr(incident, name, previous)
     incident.title = checked("title", lambda: _require(title, "the incident title", "title"))
     return incident
+
+
+def _milestone_time(text: str, tz: str, previous: datetime | None) -> datetime:
+    """Milestones come in order: a clock-only one is the first such time at or after the one before it."""
+    if previous is None or not is_clock_time(text):
+        return parse_time(text, tz)
+    day = previous.astimezone(zone(tz)).date()
+    moment = parse_time(text, tz, day)
+    return moment if moment >= previous else parse_time(text, tz, day + timedelta(days=1))
 
 
 class MeetingSession:
@@ -178,6 +186,9 @@ class MeetingSession:
         self._events_by_id = {e.id: e for e in meeting.events}
         self._first_event: datetime | None = None  # the earliest event's time, kept as events come and go
         self._first_event_known = False
+        self._last_entry: dict[str, tuple[str, datetime]] = {}  # author key -> (event id, time) of their latest add
+        for event in meeting.events:
+            self._entered(event)
         self._sync_phases()
 
     # --- opening and closing ------------------------------------------------
@@ -356,10 +367,13 @@ class MeetingSession:
 
     # --- incident ------------------------------------------------------------
 
-    def parse_time(self, text: str, tz: str | None = None) -> datetime:
-        """Read a time typed in the meeting, on the incident's date and in ``tz`` (default: its zone)."""
+    def parse_time(self, text: str, tz: str | None = None, *, near: datetime | None = None) -> datetime:
+        """Read a time typed in the meeting in ``tz`` (default: its zone).
+
+        A clock-only time falls within 12 hours of ``near`` when given, else on the incident's date.
+        """
         try:
-            return parse_time(text, tz or self.meeting.incident.tz, self.incident_date())
+            return parse_time(text, tz or self.meeting.incident.tz, self.incident_date(), near=near)
         except TimeFormatError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -369,6 +383,24 @@ class MeetingSession:
     def today(self) -> date:
         """Today's date by the session's clock, in the incident's time zone."""
         return datetime.fromtimestamp(self.now(), zone(self.meeting.incident.tz)).date()
+
+    def reference_time(self, author: str = "", author_id: str = "") -> datetime | None:
+        """What a clock-only time typed by this person is read near, so times after midnight land on the next day.
+
+        Their previous entry in this meeting (by ``author_id``, else ``author``), else the impact start,
+        else the latest event; None in a meeting with neither (then the incident's date applies).
+        """
+        last = self._last_entry.get(author_id or author)
+        return last[1] if last is not None else self.first_reference()
+
+    def first_reference(self) -> datetime | None:
+        """What a person's first clock-only time is read near: the impact start, else the latest event."""
+        if self.meeting.incident.impact_start is not None:
+            return self.meeting.incident.impact_start
+        return max((e.time for e in self.meeting.events), default=None)
+
+    def _entered(self, event: TimelineEvent) -> None:
+        self._last_entry[event.author_id or event.author] = (event.id, event.time)
 
     def incident_date(self) -> date:
         """The day the incident started, in its time zone (today if unknown).
@@ -466,7 +498,7 @@ class MeetingSession:
 
         ``author_id`` is the room identity of the note-taker who sent it (what ownership is checked against).
         """
-        moment = self.parse_time(time) if isinstance(time, str) else time
+        moment = self.parse_time(time, near=self.reference_time(author, author_id)) if isinstance(time, str) else time
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone(self.meeting.incident.tz))
         fields = {
@@ -486,6 +518,7 @@ class MeetingSession:
         self.meeting.events.append(event)
         self._events_by_id[event.id] = event
         self._event_times_changed(added=(event.time,))
+        self._entered(event)
         self._commit(Entity.EVENT, Op.ADDED, event.id, author)
         return event
 
@@ -495,6 +528,8 @@ class MeetingSession:
         self._applied.update(e.id for e in events)
         self._events_by_id.update((e.id, e) for e in events)
         self._event_times_changed(added=[e.time for e in events])
+        for event in events:
+            self._entered(event)
         self._commit(Entity.EVENT, Op.IMPORTED)
         return len(events)
 
@@ -503,7 +538,7 @@ class MeetingSession:
         event = self._event(event_id)
         changes = dict(fields)
         if "time" in changes and isinstance(changes["time"], str):
-            changes["time"] = self.parse_time(changes["time"])
+            changes["time"] = self.parse_time(changes["time"], near=event.time)  # a clock-only edit stays near
         if "description" in changes:
             changes["description"] = _require(changes["description"], "the event description", "description")
         for name in ("actor", "evidence"):
@@ -519,6 +554,8 @@ class MeetingSession:
             self._event_times_changed(added=(changes["time"],), removed=(event.time,))
         for name, value in changes.items():
             setattr(event, name, value)
+        if self._last_entry.get(event.author_id or event.author, ("",))[0] == event.id:
+            self._entered(event)
         self._commit(Entity.EVENT, Op.CHANGED, event_id)
         return event
 

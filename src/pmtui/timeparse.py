@@ -23,18 +23,21 @@ def zone(name: str) -> ZoneInfo:
         raise TimeFormatError(f"unknown time zone {name!r}: use an IANA name such as UTC or Europe/Berlin") from exc
 
 
-def parse_time(text: str, tz: str = "UTC", on: date | None = None) -> datetime:
+def parse_time(text: str, tz: str = "UTC", on: date | None = None, *, near: datetime | None = None) -> datetime:
     """Parse ``text`` into an aware datetime.
 
     Accepts ISO 8601 (an offset in the text wins), ``YYYY-MM-DD HH:MM[:SS]``
-    and ``HH:MM[:SS]``; the last is taken on the date ``on`` (today in ``tz``
-    when not given). Times without an offset are in ``tz``.
+    and ``HH:MM[:SS]``. A clock-only time takes the date that puts it within
+    12 hours of ``near`` (so 00:36 typed after 23:27 is the next day), else
+    the date ``on``, else today in ``tz``. Times without an offset are in ``tz``.
     """
     raw = text.strip()
     tzinfo = zone(tz)
     m = _CLOCK.match(raw)
     if m:
         hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+        if near is not None:
+            return _nearest(raw, hour, minute, second, near, tzinfo)
         day = on or datetime.now(tzinfo).date()
         return _build(raw, day.year, day.month, day.day, hour, minute, second, tzinfo)
     m = _FULL.match(raw)
@@ -48,6 +51,25 @@ def parse_time(text: str, tz: str = "UTC", on: date | None = None) -> datetime:
     if not _looks_iso(raw):
         raise TimeFormatError(f"cannot read time {raw!r}: use {ACCEPTED}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tzinfo)
+
+
+def is_clock_time(text: str) -> bool:
+    """Whether ``text`` is a bare ``HH:MM[:SS]``, a time without a date."""
+    return bool(_CLOCK.match(text.strip()))
+
+
+def _nearest(raw: str, hour: int, minute: int, second: int, near: datetime, tzinfo: ZoneInfo) -> datetime:
+    """The clock time ``hour:minute:second`` in ``tzinfo`` on the day that puts it closest to ``near``.
+
+    Of the day before, the day of and the day after ``near`` (in ``tzinfo``) one is always within 12 hours;
+    on a tie (exactly 12 hours) ``near``'s own day wins.
+    """
+    day = near.astimezone(tzinfo).date()
+    candidates = [
+        _build(raw, d.year, d.month, d.day, hour, minute, second, tzinfo)
+        for d in (day - timedelta(days=1), day, day + timedelta(days=1))
+    ]
+    return min(candidates, key=lambda moment: (abs((moment - near).total_seconds()), moment.date() != day))
 
 
 def _looks_iso(raw: str) -> bool:
@@ -78,6 +100,12 @@ def parse_date(text: str, today: date | None = None) -> date:
 def local(moment: datetime, tz: str) -> datetime:
     """``moment`` shown in the incident's time zone."""
     return moment.astimezone(zone(tz))
+
+
+def format_on(moment: datetime, tz: str, home: date | None, clock: str = "%H:%M:%S") -> str:
+    """``moment`` in ``tz`` as a clock time, with its date in front when it is not on ``home`` (the incident's day)."""
+    shown = local(moment, tz)
+    return shown.strftime(clock if shown.date() == home else f"%b %d {clock}")
 
 
 def format_duration(seconds: float | None) -> str:

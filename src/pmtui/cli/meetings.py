@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..agenda import available_agendas, load_agenda
-from ..importer import ImportError_, read_events
+from ..importer import ImportError_, read_events, without_duplicates
 from ..model import MILESTONES, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_incident
@@ -82,26 +82,37 @@ def list_(as_json, data_dir):
 @click.command(name="import")
 @click.argument("meeting")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--allow-duplicates", is_flag=True,
+              help="Also add events with the same time and description as one already in the timeline.")
 @data_dir_option
 @user_errors
-def import_(meeting, file, data_dir):
-    """Add timeline events from a CSV (time,description,actor,evidence) or JSON list."""
+def import_(meeting, file, allow_duplicates, data_dir):
+    """Add timeline events from a CSV (time,description,actor,evidence) or JSON list.
+
+    A bare HH:MM falls within 12 hours of the row before it (the first row: of the impact start).
+    Events already in the timeline are skipped unless --allow-duplicates.
+    """
     session = MeetingSession.open(resolve_data_dir(data_dir), meeting)
     try:
         try:
-            events = read_events(file, tz=session.meeting.incident.tz, on=session.incident_date())
+            events = read_events(file, tz=session.meeting.incident.tz, on=session.incident_date(),
+                                 near=session.first_reference())
         except ImportError_ as exc:
             for problem in exc.problems:
                 echo(f"pmtui: {file}: {problem}", err=True)
             fail(f"{file}: {len(exc.problems)} bad row(s); nothing was imported")
-        count = session.import_events(events)
+        skipped = 0
+        if not allow_duplicates:
+            events, skipped = without_duplicates(session.meeting.events, events)
+        count = session.import_events(events) if events else 0
         if not session.flush(10):
             fail(f"cannot save {session.file.path}; the import may be lost: check the disk, "
                  "then 'pmtui export' before importing again")
     finally:
         session.close()
         report_release(session)
-    echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'.")
+    also = f", skipped {skipped} already present (--allow-duplicates adds them)" if skipped else ""
+    echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'{also}.")
 
 
 @click.command()

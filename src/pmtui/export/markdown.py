@@ -142,7 +142,7 @@ def _impact_chart(incident: Incident) -> Markdown:
         "gantt",
         "    title Incident phases",
         "    dateFormat YYYY-MM-DDTHH:mm:ss",
-        "    axisFormat %H:%M",
+        "    axisFormat %H:%M" if _one_day([m for _, m in known], incident.tz) else "    axisFormat %b %d %H:%M",
         "    section Impact",
     ]
     for (first, start), (last, end) in zip(known, known[1:]):
@@ -150,6 +150,10 @@ def _impact_chart(incident: Incident) -> Markdown:
         lines.append(f"    {name} : {_chart_time(start, incident.tz)}, {_chart_time(end, incident.tz)}")
     lines.append("```")
     return Markdown("\n".join(lines))
+
+
+def _one_day(moments, tz: str) -> bool:
+    return len({local(m, tz).date() for m in moments}) == 1
 
 
 def _chart_time(moment: datetime, tz: str) -> str:
@@ -162,8 +166,9 @@ def _timeline(meeting: Meeting) -> Markdown:
         return Markdown("_No timeline events were recorded._")
     tz = meeting.incident.tz or "UTC"
     times = [local(e.time, tz) for e in events]
-    one_day = len({t.date() for t in times}) == 1
-    note = f"Times are in {tz}, on {times[0].date().isoformat()}." if one_day else f"Times are in {tz}."
+    one_day = times[0].date() == times[-1].date()
+    note = (f"Times are in {tz}, on {times[0].date().isoformat()}." if one_day
+            else f"Times are in {tz}, from {times[0].date().isoformat()} to {times[-1].date().isoformat()}.")
     fmt = "%H:%M:%S" if one_day else "%Y-%m-%d %H:%M:%S"
     milestones = _milestones(meeting.incident)
     rows = [

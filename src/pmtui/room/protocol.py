@@ -530,6 +530,7 @@ class RoomIncident:
     severity: str
     tz: str
     date: date | None
+    impact_start: datetime | None = None  # what a first clock-only time is read near (as the facilitator does)
 
 
 @dataclass(frozen=True)
@@ -681,6 +682,11 @@ class _Fields:
         except ValueError:
             raise ProtocolError(f"the facilitator sent {self.what} whose {key!r} is not an ISO time") from None
 
+    def optional_moment(self, key: str) -> datetime | None:
+        """An aware time, or None when missing, null or without an offset (an older or odd facilitator)."""
+        moment = self.moment(key) if self._get(key, (str, type(None)), None) else None
+        return moment if moment is not None and moment.tzinfo is not None else None
+
     def day(self, key: str) -> date | None:
         value = self._get(key, (str, type(None)), None)
         try:
@@ -720,7 +726,8 @@ def _room_clock(data: object) -> RoomClock:
 
 def _room_incident(data: object) -> RoomIncident:
     f = _Fields(data, "an incident")
-    return RoomIncident(f.text("title", ""), f.text("severity", ""), f.text("tz", "UTC") or "UTC", f.day("date"))
+    return RoomIncident(f.text("title", ""), f.text("severity", ""), f.text("tz", "UTC") or "UTC", f.day("date"),
+                        f.optional_moment("impact_start"))
 
 
 def _read_server_message(f: _Fields) -> ServerMessage:

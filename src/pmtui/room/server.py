@@ -44,6 +44,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, assert_never
 from urllib.parse import urlsplit
 
@@ -647,7 +648,7 @@ class RoomServer:
             return self._change_own(author, message)
         if isinstance(message, AddEvent):
             if message.line is not None:
-                entry = self._event_entry(message.line)
+                entry = self._event_entry(message.line, session.reference_time(name, author))
                 return session.add_event(entry.time, entry.description, entry.actor, entry.evidence,
                                          author=name, author_id=author, id=message.id)
             return session.add_event(message.time, message.description, message.actor, message.evidence,
@@ -686,15 +687,16 @@ class RoomServer:
                 return session.delete_event(entry.id, id=message.id) or None
             return session.delete_observation(entry.id, id=message.id) or None
         if event is not None:
-            line = self._event_entry(message.line)
+            line = self._event_entry(message.line, event.time)
             return session.update_event(event.id, time=line.time, description=line.description, actor=line.actor,
                                         evidence=line.evidence, id=message.id)
         kind, text = protocol.observation_edit(observation.kind, message.line)
         return session.update_observation(entry.id, text, kind=kind, id=message.id)
 
-    def _event_entry(self, line: str) -> EventEntry:
-        """Read a note-taker's typed event line on the incident's day and in its zone."""
-        return parse_event_line(line, tz=self.session.meeting.incident.tz, on=self.session.incident_date())
+    def _event_entry(self, line: str, near: datetime | None) -> EventEntry:
+        """Read a note-taker's event line in the incident's zone, a clock-only time within 12 hours of ``near``."""
+        session = self.session
+        return parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date(), near=near)
 
     def _save_target(self) -> int:
         """The saver version that holds everything applied so far (acks wait until it is on disk)."""
@@ -858,6 +860,7 @@ class RoomServer:
             "severity": incident.severity,
             "tz": incident.tz,
             "date": self._incident_date or self.session.incident_date().isoformat(),
+            "impact_start": incident.impact_start.isoformat() if incident.impact_start else None,
         }
 
     def _welcome(self) -> str:

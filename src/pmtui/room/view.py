@@ -141,6 +141,7 @@ class NotesView:
     def __init__(self, notes: Notebook) -> None:
         self.notes = notes
         self._readings: dict[str, tuple[tuple[Any, ...], EventEntry | None]] = {}
+        self._last_typed: datetime | None = None  # this note-taker's latest event time, as the facilitator keeps it
 
     # --- typing ------------------------------------------------------------------------------
 
@@ -152,13 +153,16 @@ class NotesView:
         change_id = new_change_id()
         if editing is not None:
             if self.is_event(editing):
-                self._remember(change_id, self._read_event(line))
+                stored = self.notes.room.events.get(editing)
+                self._remember(change_id, self._read_event(line, stored.time if stored else None))
             elif not protocol.observation_edit("went_well", line)[1]:
                 raise QuickEntryError("type the observation's text")
             return protocol.read_client_message({"type": "edit", "id": change_id, "item": editing, "line": line})
         kind, text = protocol.split_entry(line)
         if kind == "event":
-            self._remember(change_id, self._read_event(text))
+            entry = self._read_event(text)
+            self._remember(change_id, entry)
+            self._last_typed = entry.time
             data: dict[str, Any] = {"type": "add_event", "line": text}
         elif kind == "why":
             chain = self.notes.room.chain
@@ -177,10 +181,18 @@ class NotesView:
         """The change is stored or refused: its reading is no longer needed."""
         self._readings.pop(change_id, None)
 
-    def _read_event(self, line: str) -> EventEntry:
-        """Read an event line in the meeting's time zone and day, as the facilitator will."""
+    def _read_event(self, line: str, near: datetime | None = None) -> EventEntry:
+        """Read an event line as the facilitator will: in the meeting's zone, a clock-only time within 12 hours
+        of ``near`` (the edited event), else of this note-taker's previous event, else of the impact start,
+        else on the incident's day.
+
+        The facilitator's reading is the one stored; this one places the row until it arrives.
+        """
         incident = self.notes.room.incident
-        return parse_event_line(line, tz=incident.tz if incident else "UTC", on=incident.date if incident else None)
+        if incident is None:
+            return parse_event_line(line)
+        near = near or self._last_typed or incident.impact_start
+        return parse_event_line(line, tz=incident.tz, on=incident.date, near=near)
 
     def _context(self) -> tuple[Any, ...]:
         incident = self.notes.room.incident
@@ -197,8 +209,9 @@ class NotesView:
         known = self._readings.get(message.id)
         if known is not None and known[0] == self._context():
             return known[1]
+        stored = self.notes.room.events.get(message.item) if isinstance(message, EditEntry) else None
         try:
-            entry: EventEntry | None = self._read_event(line)
+            entry: EventEntry | None = self._read_event(line, stored.time if stored else None)
         except (QuickEntryError, TimeFormatError):
             entry = None
         self._remember(message.id, entry)

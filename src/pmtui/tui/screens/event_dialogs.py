@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from ...model import MILESTONE_LABELS, MILESTONES
 from ...session import MeetingSession, ValidationError
-from ...timeparse import local
+from ...timeparse import format_on, local
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -123,14 +123,14 @@ class MilestoneDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         incident = self.session.meeting.incident
-        tz = incident.tz
+        tz, home = incident.tz, self.session.incident_date()
         options = []
         for i, name in enumerate(MILESTONES, start=1):
             current = getattr(incident, name)
-            now = f"now {local(current, tz):%H:%M:%S}" if current else "not set"
+            now = f"now {format_on(current, tz, home)}" if current else "not set"
             options.append(Option(f"{i}  {MILESTONE_LABELS[name]:<13} ({now})", id=name))
         with Vertical():
-            yield Label(f"This event at {local(self.event.time, tz):%H:%M:%S} marks…", classes="dialog-title")
+            yield Label(f"This event at {format_on(self.event.time, tz, home)} marks…", classes="dialog-title")
             yield OptionList(*options)
             yield Label("Enter or 1–5 picks · Escape cancels", classes="dialog-help")
 

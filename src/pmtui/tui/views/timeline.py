@@ -19,7 +19,7 @@ from ...analysis.metrics import TimelineGap, TimelineOrder, timeline_gaps
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
-from ...timeparse import format_duration, local
+from ...timeparse import format_duration, format_on, is_clock_time, local, parse_time
 from ..widgets.event_table import Column, EventTable
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.metrics import IncidentMetricsBar
@@ -285,10 +285,23 @@ class TimelineView(PhaseView):
         style = f"bold {self.app.theme_variables['warning']}"
         minutes = round(gap.seconds / 60)
         length = f"{minutes} min" if minutes < 120 else format_duration(gap.seconds)
-        tz = self.session.meeting.incident.tz
-        text = Text(f"{length} gap: what happened between {local(after.time, tz):%H:%M} "
-                    f"and {local(before.time, tz):%H:%M}?", style=style)
+        tz, home = self.session.meeting.incident.tz, self.session.incident_date()
+        text = Text(f"{length} gap: what happened between {format_on(after.time, tz, home, '%H:%M')} "
+                    f"and {format_on(before.time, tz, home, '%H:%M')}?", style=style)
         return (Text("⋯", style=style), text, Text(), Text(), Text()), (before.time, _GAP_RANK)
+
+    def _typed_time(self, moment: datetime) -> str:
+        """``moment`` as the facilitator would type it: the bare HH:MM when that reads back as it, else with the date.
+
+        No space after it, so deleting the time with backspace leaves nothing of it behind.
+        """
+        session = self.session
+        tz = session.meeting.incident.tz
+        moment = local(moment, tz).replace(second=0, microsecond=0)
+        bare = f"{moment:%H:%M}"
+        if parse_time(bare, tz, session.incident_date(), near=session.reference_time(self._author)) == moment:
+            return bare
+        return f"{moment:%Y-%m-%d %H:%M}"
 
     def _milestones_at(self, moment: datetime) -> list[str]:
         incident = self.session.meeting.incident
@@ -345,8 +358,20 @@ class TimelineView(PhaseView):
 
     def _add_event(self, line: str) -> TimelineEvent | None:
         session = self.session
-        entry = parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date())
-        return session.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=self._author)
+        entry = parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date(),
+                                 near=session.reference_time(self._author))
+        event = session.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=self._author)
+        start = session.meeting.incident.impact_start
+        if event is not None and start is not None and event.time < start and is_clock_time(line.split()[0]):
+            self._placed_before_start(event.time)
+        return event
+
+    def _placed_before_start(self, moment: datetime) -> None:
+        """A bare time read near the previous entry fell before the impact start: say how to type the day after."""
+        shown = local(moment, self.session.meeting.incident.tz)
+        later = shown + timedelta(days=1)
+        self.notify(f"{shown:%H:%M} went on {shown:%b %d}, before the impact start; for {later:%b %d} "
+                    f"type {later:%Y-%m-%d %H:%M} (or edit it with Enter on its row)", timeout=8)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_table":
@@ -418,8 +443,7 @@ class TimelineView(PhaseView):
         gap_start = self._event(self._gaps[key].after_id)
         if gap_start is None:
             return
-        moment = local(gap_start.time + timedelta(minutes=1), self.session.meeting.incident.tz)
         entry = self.entry
-        entry.input.value = moment.strftime("%Y-%m-%d %H:%M " if self._multi_day else "%H:%M ")
+        entry.input.value = self._typed_time(gap_start.time + timedelta(minutes=1))
         entry.focus_input()
         entry.input.cursor_position = len(entry.input.value)
