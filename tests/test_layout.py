@@ -168,3 +168,16 @@ async def test_agenda_titles_and_minutes_never_run_together(tmp_path):
         for row in cut:
             assert re.search(r"…\s+\d", row), f"title and minutes run together: {row!r}"
     app.close_session()
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+async def test_no_footer_binding_is_cut_on_the_home_screen(tmp_path, size):
+    create_meeting(tmp_path, demo())
+    app = make_app(tmp_path, now=FixedClock(FIXED))
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: footer_keys(app)[0], "the home screen's footer is laid out")
+        footer = app.screen.query_one(Footer)
+        shown, palette = footer_keys(app)
+        for key in shown:
+            assert key.region.width == key.get_content_width(footer.size, footer.size), f"{key.key} is cut"
+            assert key.region.right <= palette, f"{key.key} runs under the palette key"
