@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from pmtui.tui.widgets.event_table import Column, EventTable
+from pmtui.tui.widgets.event_table import Column, EventTable, fit_widths
 from pmtui.tui.widgets.text_line import TextLine
 
 COLUMNS = (Column("Time", "time"), Column("What", "what"), Column("", "st", width=1))
@@ -142,3 +142,55 @@ async def test_text_line_lays_out_only_when_its_size_changes():
         assert calls == [True, False, True, False, True]
         await pilot.pause()
         assert str(line.render()) == "a\nb"
+
+
+# --- fitting the pane -------------------------------------------------------------------------------
+
+FIT = (Column("Time", "time"), Column("Event", "event", min_width=20, fill=True),
+       Column("Actor", "actor", max_width=10, min_width=5, drop=1),
+       Column("Evidence", "evidence", max_width=12, min_width=8, drop=2))
+
+
+def test_fit_gives_the_rest_to_the_filling_column_and_caps_the_others():
+    # widths plus one cell of padding each side: 6 + 22 + 12 + 14 = 54
+    assert fit_widths(FIT, [4, 80, 30, 30], 100) == [4, 20 + 46, 10, 12]
+
+
+def test_fit_shrinks_then_hides_the_highest_drop_first_and_never_the_time():
+    assert fit_widths(FIT, [4, 80, 30, 30], 54) == [4, 20, 10, 12]
+    assert fit_widths(FIT, [4, 80, 30, 30], 50) == [4, 20, 10, 8], "evidence shrinks first"
+    assert fit_widths(FIT, [4, 80, 30, 30], 45) == [4, 20, 5, 8], "then the actor"
+    assert fit_widths(FIT, [4, 80, 30, 30], 44) == [4, 20 + 4, 10, 0], "then evidence hides, and actor grows back"
+    assert fit_widths(FIT, [4, 80, 30, 30], 35) == [4, 20, 5, 0]
+    assert fit_widths(FIT, [4, 80, 30, 30], 33) == [4, 20 + 5, 0, 0]
+    assert fit_widths(FIT, [4, 80, 30, 30], 20) == [4, 20, 0, 0], "too narrow: only the time and the event"
+
+
+class FitApp(App):
+    def compose(self) -> ComposeResult:
+        yield EventTable(FIT, id="table")
+
+
+async def test_a_fitting_table_refits_on_resize_and_says_what_it_hides():
+    app = FitApp()
+    async with app.run_test(size=(46, 10)) as pilot:
+        table = app.query_one(EventTable)
+        table.set_row("a", [Text("14:00"), Text("the pool runs dry " * 4), Text("db team"),
+                            Text("https://grafana.example.com/d/pool")], order=1)
+        await pilot.pause()
+        assert table.hidden_columns == ["Evidence"]
+        assert "Event  +1 hidden: Evidence  Actor" in table.render_line(0).text
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        strip = table._strips["a"]
+        table.update_cell("a", "actor", Text("db"))
+        assert table._strips.get("a") is None and table.column_widths[2] == 7, "a changed row is drawn again"
+        table.render_line(1)
+        strip = table._strips["a"]
+        table.set_row("b", [Text("14:01"), Text("x"), Text("ops"), Text("")], order=2)
+        assert table._strips["a"] is strip, "a row that does not widen a column keeps the others' lines"
+
+        await pilot.resize_terminal(120, 10)
+        await pilot.pause()
+        assert table.hidden_columns == []
+        assert "https://gra…" in table.render_line(1).text, "at most max_width"
+        assert table.column_widths[1] == 120 - 2 - (5 + 2) - (7 + 2) - (12 + 2) - 2

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ...agenda import AgendaError
 from ...library import Library, load_library
@@ -30,6 +30,7 @@ from ...tracking import (
     select,
     write_status,
 )
+from ..widgets.footer import FittingFooter
 from ..widgets.list_table import ListTable
 
 WRITE_ERRORS = (StoreError, ValidationError, AgendaError)
@@ -133,7 +134,7 @@ class ActionsBoardScreen(Screen):
         yield Static("Reading meetings…", id="board-detail", markup=False)
         yield Static("", id="board-figures", markup=False)
         yield Static("", id="board-errors", markup=False)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

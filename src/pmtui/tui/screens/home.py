@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from ...agenda import DEFAULT_AGENDA, AgendaError, available_agendas
 from ...library import has_open_actions
 from ...model import SEVERITIES
 from ...session import MeetingSession, ValidationError, new_incident
 from ...store import MeetingSummary, StoreError, list_meetings
+from ..widgets.footer import FittingFooter
 from ..widgets.list_table import ListTable
 from .dialogs import CANCEL, form_row
 
@@ -63,7 +64,7 @@ class HomeScreen(Screen):
         yield table
         yield Static("Reading meetings…", id="home-message", markup=False)
         yield Static("", id="home-errors", markup=False)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -158,7 +159,7 @@ class NewMeetingDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", id="new-create", variant="primary", compact=True)
                 yield Button("Cancel", id="new-cancel", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#new-title", Input).focus()

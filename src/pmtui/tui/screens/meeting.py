@@ -10,7 +10,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Label
+from textual.widgets import ContentSwitcher, Label
 
 from ...changes import Change, Entity
 from ...clock import PhaseStatus
@@ -18,10 +18,13 @@ from ...session import MeetingSession
 from ..messages import ExportFinished, SaveStatusChanged
 from ..views import view_class
 from ..views.base import PhaseView
-from ..widgets.clock import AgendaList, ClockPanel
+from ..widgets.clock import AgendaList, ClockLine, ClockPanel
+from ..widgets.footer import FittingFooter
 
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 32
+SIDEBAR_WIDTH = 110
+"""Narrower than this, the sidebar folds into the clock in the title bar and the phase gets the whole width."""
 
 
 class MeetingScreen(Screen):
@@ -54,6 +57,7 @@ class MeetingScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("", id="incident-title")
+            yield ClockLine("", id="clock-line")
             yield Label("", id="save-status", markup=False)
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
@@ -65,7 +69,7 @@ class MeetingScreen(Screen):
                     yield RoomStatus(self.app.room_server, id="room-status")
             with ContentSwitcher(id="phases"):
                 yield self._new_view(self.session.clock.phase_index)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._unsubscribe = self.session.subscribe(self._session_changed)
@@ -81,6 +85,7 @@ class MeetingScreen(Screen):
     def on_resize(self) -> None:
         size = self.app.size
         self.set_class(size.width < COMPACT_WIDTH or size.height < COMPACT_HEIGHT, "-compact")
+        self.set_class(size.width < SIDEBAR_WIDTH, "-narrow")
 
     # --- rendering -----------------------------------------------------------
 
@@ -89,6 +94,7 @@ class MeetingScreen(Screen):
         snap = self.session.clock.snapshot()
         self.query_one(ClockPanel).show(snap)
         self.query_one(AgendaList).show(self.session.agenda, snap)
+        self.query_one(ClockLine).show(self.session.agenda, snap)
         if snap.status == PhaseStatus.OVERRUN and self._last_status not in (None, PhaseStatus.OVERRUN) and snap.running:
             self.notify(f"Time's up for '{self.session.phase.title}'. Extend (ctrl+o) or move on (ctrl+n).",
                         title="Time's up", severity="warning", timeout=8)

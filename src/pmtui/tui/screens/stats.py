@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...analysis.stats import STATS_PARTS, IncidentStats, incident_stats
 from ...library import Library, load_library
 from ...store import StoreError
 from ...timeparse import format_duration
+from ..widgets.footer import FittingFooter
 
 WINDOWS = (None, 365, 90)
 """The periods the screen cycles through: all time, then the last N days."""
@@ -89,7 +90,7 @@ class StatsScreen(Screen):
             yield Static("", id="stats-times")
             yield Static("", id="stats-recurring")
             yield Static("", id="stats-errors", markup=False)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -27,10 +27,12 @@ from ..widgets.quick_entry import QuickEntry
 from ..widgets.text_line import TextLine
 from .base import PhaseView
 
-COLUMNS = (Column("Time", "time"), Column("Event", "event"), Column("Actor", "actor"),
-           Column("Evidence", "evidence"), Column("Author", "author"))
-# Widest each column may get, so that all five fit beside the sidebar at 160 columns.
-CLIP = {"event": 60, "actor": 14, "evidence": 24, "author": 12}
+# The time is as wide as its widest cell; the event takes what is left; when the pane is narrow the
+# evidence gives way first, then the author, then the actor.
+COLUMNS = (Column("Time", "time"), Column("Event", "event", min_width=40, fill=True),
+           Column("Actor", "actor", max_width=16, min_width=8, drop=1),
+           Column("Evidence", "evidence", max_width=24, min_width=16, drop=3),
+           Column("Author", "author", max_width=20, min_width=8, drop=2))
 GAP_PREFIX = "gap:"
 _EVENT_RANK, _GAP_RANK = 1, 0
 ROW_SLICE = 0.005
@@ -48,9 +50,9 @@ def _event_ids(meeting: Meeting) -> list[str]:
     return [event.id for event in meeting.events]
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _one_line(text: str) -> Text:
+    """``text`` on one line (the table cuts it to its column)."""
+    return Text(" ".join(text.split()))
 
 
 class TimelineTable(EventTable):
@@ -256,13 +258,13 @@ class TimelineView(PhaseView):
             description.append("◆ ", style=f"bold {colours['accent']}")
         for name in self._milestones_at(event.time):
             description.append(f"[{MILESTONE_LABELS[name].lower()}] ", style=f"bold {colours['success']}")
-        description.append(_clip(event.description, CLIP["event"] - description.cell_len))
+        description.append_text(_one_line(event.description))
         cells = (
             Text(self._format_time(event.time)),
             description,
-            Text(_clip(event.actor, CLIP["actor"])),
-            Text(_clip(event.evidence, CLIP["evidence"])),
-            Text(_clip(event.author, CLIP["author"])),
+            _one_line(event.actor),
+            _one_line(event.evidence),
+            _one_line(event.author),
         )
         return cells, (event.time, _EVENT_RANK)
 

@@ -1,4 +1,4 @@
-"""The always-visible meeting clock: phase countdown, progress, agenda."""
+"""The always-visible meeting clock: phase countdown, progress, agenda (or all in one line when narrow)."""
 
 from __future__ import annotations
 
@@ -59,18 +59,56 @@ class ClockPanel(Vertical):
         else:
             state = "Phase time left"
         self.query_one("#clock-state", TextLine).show_text(state)
-        meeting = Text(f"{format_clock(snap.meeting_elapsed)} / {format_clock(snap.meeting_planned)}")
-        delta = format_delta(snap.schedule_delta)
-        if delta != "on time":
-            meeting.append(f"  {delta} {'behind' if snap.schedule_delta > 0 else 'ahead'}")
-        else:
-            meeting.append("  on time")
+        meeting = Text(_meeting_clock(snap))
         if snap.meeting_warning:
             left = max(0.0, snap.meeting_remaining)
             meeting.append(f"\n⚠ {format_clock(left)} to scheduled end", style="bold")
         label = self.query_one("#meeting-clock", TextLine)
         label.show_text(meeting)
         label.set_class(snap.meeting_warning, "-warning")
+
+
+def _meeting_clock(snap: ClockSnapshot) -> str:
+    """'11:50 / 90:00  on time', or with how far ahead or behind the schedule the meeting is."""
+    delta = format_delta(snap.schedule_delta)
+    drift = "on time" if delta == "on time" else f"{delta} {'behind' if snap.schedule_delta > 0 else 'ahead'}"
+    return f"{format_clock(snap.meeting_elapsed)} / {format_clock(snap.meeting_planned)}  {drift}"
+
+
+class ClockLine(TextLine):
+    """The sidebar's clock in the title bar, for screens too narrow for the sidebar.
+
+    Phase number, countdown and meeting clock; the phase's title is the heading of the view below.
+    """
+
+    DEFAULT_CSS = """
+    ClockLine { width: auto; padding: 0 1; text-wrap: nowrap; }
+    """
+
+    _key: tuple | None = None
+
+    def show(self, agenda: Agenda, snap: ClockSnapshot) -> None:
+        """Render ``snap`` for the phase of ``agenda`` it is in; nothing is redrawn when nothing changed."""
+        key = (len(agenda.phases), snap.phase_index, format_remaining(snap.remaining), snap.status, snap.running,
+               snap.started, int(snap.meeting_elapsed), int(snap.schedule_delta), snap.meeting_planned,
+               snap.meeting_warning)
+        if key == self._key:
+            return
+        self._key = key
+        colours = self.app.theme_variables
+        colour = {PhaseStatus.WARNING: "warning", PhaseStatus.OVERRUN: "error"}.get(snap.status, "success")
+        line = Text(f"{snap.phase_index + 1}/{len(agenda.phases)} ")
+        line.append(format_remaining(snap.remaining), style=f"bold {colours[colour]}" if snap.running else "bold")
+        if not snap.started:
+            line.append(" not started")
+        elif not snap.running:
+            line.append(" ⏸ paused")
+        elif snap.status == PhaseStatus.OVERRUN:
+            line.append(" over")
+        else:
+            line.append(" left")
+        line.append(f" · meeting {_meeting_clock(snap)}", style="bold" if snap.meeting_warning else "")
+        self.show_text(line)
 
 
 class AgendaList(Static):
@@ -84,8 +122,8 @@ class AgendaList(Static):
         if key == self._shown:
             return
         self._shown = key
-        table = Table.grid(expand=True)
-        table.add_column(width=2)
+        table = Table.grid(expand=True, padding=(0, 0, 0, 1), pad_edge=False)  # a space before the minutes
+        table.add_column(width=1)
         table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
         table.add_column(justify="right", no_wrap=True)
         for index, phase in enumerate(agenda.phases):

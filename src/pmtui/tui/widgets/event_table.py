@@ -8,6 +8,13 @@ renders each row once into a :class:`~textual.strip.Strip` (only when it is
 first on screen), keeps the viewport on the same rows when one lands above it,
 and refreshes only the lines that actually changed.
 
+A table with a ``fill`` column fits the pane instead of
+scrolling sideways: the filling column takes the width the others leave, the
+others shrink to their ``min_width`` and then hide (highest ``drop`` first),
+and the header says how many are hidden. Widths are worked out again only when
+the table is resized or a column's widest cell grows; each row's line stays
+cached in between.
+
 Usage::
 
     table = EventTable([Column("Time", "time"), Column("Event", "event")], id="timeline-table")
@@ -43,11 +50,53 @@ screen-tall strip: with 20 note-takers typing it was the costliest part of a fra
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its header label, its key, and a fixed width (None: as wide as its widest cell)."""
+    """A column: its header label, its key, and a fixed width (None: as wide as its widest cell).
+
+    In a table that fits its pane: ``fill`` takes the width left over (at least ``min_width``);
+    another column is at most ``max_width`` wide and, with a ``min_width``, shrinks to it and then
+    hides when the pane is too narrow, the highest ``drop`` first.
+    """
 
     label: str
     key: str
     width: int | None = None
+    max_width: int | None = None
+    min_width: int | None = None
+    fill: bool = False
+    drop: int = 0
+
+
+def fit_widths(columns: Sequence[Column], natural: Sequence[int], room: int) -> list[int]:
+    """Each column's width in ``room`` cells (0: hidden), given each one's widest cell in ``natural``.
+
+    Shrinkable columns give up width first (highest ``drop`` first), then hide in the same order;
+    the filling column gets the rest. When even that does not fit, the widths add up to more than
+    ``room`` (the table then scrolls sideways, as a last resort).
+    """
+    pad = 2 * CELL_PADDING
+    wanted = [n if c.max_width is None else min(n, c.max_width) for c, n in zip(columns, natural)]
+    for index, column in enumerate(columns):
+        if column.fill:
+            wanted[index] = column.min_width or natural[index]
+    droppable = sorted((i for i, c in enumerate(columns) if c.min_width is not None and not c.fill),
+                       key=lambda i: -columns[i].drop)
+    for hidden_count in range(len(droppable) + 1):
+        hidden = set(droppable[:hidden_count])
+        widths = [0 if i in hidden else w for i, w in enumerate(wanted)]
+        excess = sum(w + pad for i, w in enumerate(widths) if i not in hidden) - room
+        for index in droppable[hidden_count:]:
+            if excess <= 0:
+                break
+            cut = min(excess, widths[index] - min(columns[index].min_width, widths[index]))
+            widths[index] -= cut
+            excess -= cut
+        if excess <= 0:
+            break
+    for index, column in enumerate(columns):
+        if column.fill:
+            widths[index] += max(0, -excess)
+            excess = 0
+    return widths
 
 
 def _same_cells(a: tuple[Text, ...], b: tuple[Text, ...]) -> bool:
@@ -112,7 +161,10 @@ class EventTable(ScrollView, can_focus=True):
         self._cells: dict[str, tuple[Text, ...]] = {}
         self._strips: dict[str, Strip] = {}
         self._header: Strip | None = None
-        self._widths = [self._label_width(column) for column in self.columns]
+        self._natural = [self._label_width(column) for column in self.columns]
+        self._fits = any(column.fill for column in self.columns)
+        self._room = 0
+        self._widths = list(self._natural)
         self._cursor = 0
         self._scrollbar_timer: Timer | None = None
         self._paint: tuple[int, int, int, Style] | None = None
@@ -157,8 +209,13 @@ class EventTable(ScrollView, can_focus=True):
 
     @property
     def column_widths(self) -> list[int]:
-        """Each column's content width, in cells."""
+        """Each column's content width, in cells (0: hidden to fit the pane)."""
         return list(self._widths)
+
+    @property
+    def hidden_columns(self) -> list[str]:
+        """The labels of the columns hidden to fit the pane."""
+        return [column.label for column, width in zip(self.columns, self._widths) if not width and self._fits]
 
     # --- changing ---------------------------------------------------------------------
 
@@ -210,7 +267,8 @@ class EventTable(ScrollView, can_focus=True):
         self._cells.clear()
         self._strips.clear()
         self._header = None
-        self._widths = [self._label_width(column) for column in self.columns]
+        self._natural = [self._label_width(column) for column in self.columns]
+        self._widths = self._fitted()
         self._cursor = 0
         self._update_virtual_size(now=True)
         self.refresh()
@@ -222,6 +280,7 @@ class EventTable(ScrollView, can_focus=True):
             self._order_of[key] = order
             self._cells[key] = tuple(cells)
             self._widen(self._cells[key])
+        self._widths = self._fitted()
         self._keys = sorted(self._order_of, key=self._order_of.__getitem__)  # stable: arrival order on ties
         self._orders = [self._order_of[key] for key in self._keys]
         self._update_virtual_size(now=True)
@@ -250,6 +309,9 @@ class EventTable(ScrollView, can_focus=True):
         if shift and index < top:
             self.scroll_to(y=top + shift, animate=False, force=True)
             return
+        if self._in_view(old_cursor, top) and not self._in_view(self._cursor, top):
+            self.scroll_to_row(self._cursor)  # a row (a gap marker) landed above the cursor: keep it on screen
+            return
         if self._cursor != old_cursor:
             index = min(index, old_cursor, self._cursor)
         self._refresh_rows(index, None)
@@ -270,6 +332,9 @@ class EventTable(ScrollView, can_focus=True):
         """Put the cursor on row ``key`` and scroll to it."""
         self.move_cursor(row=self.get_row_index(key))
 
+    def _in_view(self, row: int, top: int) -> bool:
+        return top <= row < top + max(1, self.scrollable_content_region.height - 1)
+
     def scroll_to_row(self, row: int) -> None:
         """Scroll just enough for row index ``row`` to be in view."""
         visible = max(1, self.scrollable_content_region.height - 1)
@@ -286,24 +351,50 @@ class EventTable(ScrollView, can_focus=True):
         return column.width if column.width is not None else Text(column.label).cell_len
 
     def _widen(self, cells: tuple[Text, ...]) -> bool:
-        """Widen the columns for ``cells``; True when one grew."""
+        """Note the widest cell of each column for ``cells``; True when one grew."""
         grew = False
         for index, (column, cell) in enumerate(zip(self.columns, cells)):
-            if column.width is None and cell.cell_len > self._widths[index]:
-                self._widths[index] = cell.cell_len
+            if column.width is None and cell.cell_len > self._natural[index]:
+                self._natural[index] = cell.cell_len
                 grew = True
         return grew
 
+    def _fitted(self) -> list[int]:
+        """The widths shown: the widest cells, or in a table that fits its pane, what fits."""
+        if not self._fits:
+            return list(self._natural)
+        return fit_widths(self.columns, self._natural, self._room)
+
+    def on_resize(self) -> None:
+        """Fit the columns to the new width (the only time they are worked out again without new cells)."""
+        if not self._fits:
+            return
+        # The vertical scrollbar's width is always kept free: fitting to whether it shows would go round in circles.
+        room = max(0, self.size.width - self.styles.scrollbar_size_vertical - self.styles.gutter.width)
+        if room != self._room:
+            self._room = room
+            self._reflow(self._fitted())
+
+    def _reflow(self, widths: list[int]) -> None:
+        """Show ``widths``: every cached line is drawn again."""
+        if widths == self._widths:
+            return
+        self._widths = widths
+        self._strips.clear()
+        self._header = None
+        self._update_virtual_size(now=True)
+        self.refresh()
+        self._warm_rows()
+
     def _measure(self, cells: tuple[Text, ...]) -> bool:
-        """Widen the columns for ``cells``; True (and everything repainted) when one grew."""
-        grew = self._widen(cells)
-        if grew:
-            self._strips.clear()
-            self._header = None
-            self._update_virtual_size()
-            self.refresh()
-            self._warm_rows()
-        return grew
+        """Note the widest cells of ``cells``; True (and everything repainted) when a shown width changed."""
+        if not self._widen(cells):
+            return False
+        widths = self._fitted()
+        if widths == self._widths:
+            return False
+        self._reflow(widths)
+        return True
 
     def _warm_rows(self) -> None:
         """Render every row's line ahead, WARM_BATCH rows after each paint, from the first row."""
@@ -330,7 +421,7 @@ class EventTable(ScrollView, can_focus=True):
 
     def _update_virtual_size(self, *, now: bool = False) -> None:
         """Follow the row count and column widths; the scrollbars follow at once or within SCROLLBAR_EVERY."""
-        width = sum(self._widths) + 2 * CELL_PADDING * len(self._widths)
+        width = sum(w + 2 * CELL_PADDING for w in self._widths if w or not self._fits)
         size = Size(width, len(self._keys) + 1)
         if size == self.virtual_size:
             return
@@ -367,12 +458,29 @@ class EventTable(ScrollView, can_focus=True):
         text = Text(no_wrap=True, end="")
         pad = " " * CELL_PADDING
         for cell, width in zip(cells, self._widths):
+            if not width and self._fits:  # hidden to fit the pane
+                continue
             piece = cell.copy()
             piece.truncate(width, overflow="ellipsis", pad=True)
             text.append(pad)
             text.append_text(piece)
             text.append(pad)
         return Strip(text.render(self.app.console), text.cell_len)
+
+    def _header_cells(self) -> list[Text]:
+        """The labels; the filling column's also says how many columns are hidden to fit the pane."""
+        cells = [Text(column.label) for column in self.columns]
+        hidden = self.hidden_columns
+        if hidden:
+            index = next(i for i, column in enumerate(self.columns) if column.fill)
+            width = self._widths[index]
+            label = cells[index]
+            note = f"+{len(hidden)} hidden: {', '.join(hidden)}"
+            if label.cell_len + 2 + len(note) > width:
+                note = f"+{len(hidden)} col{'s' if len(hidden) > 1 else ''}"
+            label.append(" " * max(1, width - label.cell_len - len(note)))
+            label.append(note, style="dim italic")
+        return cells
 
     def _row_strip(self, key: str) -> Strip:
         strip = self._strips.get(key)
@@ -394,7 +502,7 @@ class EventTable(ScrollView, can_focus=True):
             self.scrollable_content_region.width, round(self.scroll_x), round(self.scroll_y), self.rich_style)
         if y == 0:
             if self._header is None:
-                self._header = self._line(Text(column.label) for column in self.columns)
+                self._header = self._line(self._header_cells())
             strip, style = self._header, self.get_component_rich_style("event-table--header")
         else:
             index = scroll_y + y - 1
