@@ -42,7 +42,6 @@ from textual.app import App
 from textual.widgets import Input
 
 from meetings import START, TITLE, write_meeting
-from pmtui.changes import Entity, Op
 from pmtui.tui.app import make_app
 from pmtui.tui.views.timeline import TimelineView
 from startup import Terminal, environment, pmtui_command
@@ -216,16 +215,20 @@ async def headless(count: int, reps: int, seed: int = 1) -> dict[str, list[float
 
 
 def _watch(app, probe: Probe) -> Input:
-    """Report each added event's row to ``probe``; returns the timeline's entry line."""
+    """Report the newest event's row to ``probe`` as soon as the table holds it; returns the timeline's entry line.
+
+    The table is watched, not the view: the view may queue rows and add them a slice later.
+    """
     view = app.screen.query_one(TimelineView)
-    handle, events_ = view.on_session_change, app.session.meeting.events
+    table, events_ = view.table, app.session.meeting.events
+    set_row = table.set_row
 
-    def timed(change) -> None:
-        handle(change)
-        if (change.entity, change.op) == (Entity.EVENT, Op.ADDED) and events_[-1].id in view.table:
-            probe.row_added(view.table, events_[-1].id)
+    def timed(key, *args, **kwargs) -> None:
+        set_row(key, *args, **kwargs)
+        if events_ and key == events_[-1].id:
+            probe.row_added(table, key)
 
-    view.on_session_change = timed
+    table.set_row = timed
     return view.entry.input
 
 
