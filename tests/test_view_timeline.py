@@ -20,7 +20,7 @@ from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.screens.event_dialogs import EditEventDialog, MilestoneDialog
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets.metrics import IncidentMetricsBar
-from pmtui.tui.widgets.quick_entry import QuickEntry
+from pmtui.tui.widgets.quick_entry import EntryLine, QuickEntry
 
 FIXED = 1_795_000_000.0
 DAY = datetime(2026, 11, 17, tzinfo=UTC)
@@ -95,6 +95,10 @@ async def test_the_first_frame_after_enter_shows_the_new_row_with_the_cleared_li
         await pilot.press(*"14:41 cache warmed by hand")
         await pilot.pause()
         updates: list[str] = []
+        rows_when_answered: list[list[str]] = []
+        answered = EntryLine.answered
+        monkeypatch.setattr(EntryLine, "answered", lambda self: (
+            rows_when_answered.append([cell_text(app, key, "event") for key in row_keys(app)]), answered(self)))
         display = type(app)._display
         monkeypatch.setattr(type(app), "_display", lambda self, screen, update: (
             updates.append(update_text(update)) if update is not None else None, display(self, screen, update))[1])
@@ -102,6 +106,7 @@ async def test_the_first_frame_after_enter_shows_the_new_row_with_the_cleared_li
         await pilot.pause()
         assert updates, "no frame after Enter"
         assert "cache warmed by hand" in updates[0]
+        assert rows_when_answered and "cache warmed by hand" in rows_when_answered[0]  # in the table before the line
         assert view_of(app).entry.input.value == ""
 
 

@@ -150,7 +150,10 @@ class TimelineView(PhaseView):
                 self._waiting[change.id] = self._waiting.get(change.id, False) or reveal
                 if not self._rows_due:  # once for a burst of changes (e.g. many note-takers at once)
                     self._rows_due = True
-                    self.screen.call_later(self._update_rows)
+                    if reveal:  # typed here: the row goes in now, to be painted with the cleared line (EntryLine)
+                        self._update_rows()
+                    else:
+                        self.screen.call_later(self._update_rows)
             case Op.IMPORTED:
                 self._waiting.clear()  # the reload reads every event
                 self._reload()
