@@ -257,3 +257,33 @@ async def test_the_facilitators_screen_follows_a_note_takers_edits_and_removals(
             await client.stop()
             client.outbox.close()
     app.close_session()
+
+
+async def test_quitting_with_note_takers_connected_asks_first(tmp_path):
+    """A stray ctrl+q must not cut off the room: the facilitator is asked, names listed; No keeps the meeting."""
+    from pmtui.tui.screens.dialogs import ConfirmDialog
+
+    meeting_id = new_meeting(tmp_path)
+    app = make_app(tmp_path, meeting_id, room=RoomConfig(port=0, token=TOKEN))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(lambda: app.room_server is not None and app.room_server.running, what="the room")
+        url = app.room_server.url
+        client = RoomClient(url, TOKEN, name="zoe", outbox=Outbox.for_room(url, "zoe", tmp_path / "outbox"))
+        await client.start()
+        try:
+            await until(lambda: any(p.name == "zoe" for p in app.room_server.peers), what="zoe in the room")
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog) and app.is_running
+            assert "zoe" in str(app.screen.query_one("#confirm-question").render())
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.is_running and not isinstance(app.screen, ConfirmDialog)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            await pilot.press("y")
+            await until(lambda: not app.is_running, what="the app quits")
+        finally:
+            await client.stop()
+            client.outbox.close()
+    app.close_session()

@@ -412,7 +412,8 @@ class RoomServer:
             self._unsubscribe = None
         self._send_ready_acks()  # what is on disk already need not be sent again (and queued events go out)
         clients = list(self._clients)
-        bye = dumps({"type": "bye", "message": "the facilitator stopped sharing; reconnecting when it is back"})
+        bye = dumps({"type": "bye",
+                     "message": "the facilitator paused the meeting; what you type waits and is sent when it is back"})
         for client in clients:
             client.send(bye)
             client.finish()

@@ -133,11 +133,21 @@ class PmtuiApp(PlainApp):
         return rescued[0]
 
     async def action_quit(self) -> None:
-        """Quit; while saving fails, only when asked twice (the meeting then goes to a rescue copy)."""
+        """Quit; while saving fails, only when asked twice (the meeting then goes to a rescue copy);
+        with note-takers connected, only when confirmed (a stray ctrl+q would cut off the room)."""
         if self._save_failing and not self._quit_warned:
             self._quit_warned = True
             self.notify("The meeting is not saved: the disk is failing. Press ctrl+q again to quit "
                         "and keep a rescue copy, or wait for the disk.", severity="warning", timeout=10)
+            return
+        from .screens.dialogs import ConfirmDialog
+
+        names = [peer.name for peer in self.room_server.peers if peer.name] if self.room_server else []
+        if names and not isinstance(self.screen, ConfirmDialog):  # asked already: ctrl+q again quits
+            question = f"{len(names)} note-taker(s) connected: {', '.join(names)}. Quit and pause the room?"
+            self.push_screen(ConfirmDialog(question, title="Quit?", detail="They are told the meeting is paused; "
+                                           "what they type waits in their outbox until you run it again."),
+                             lambda yes: self.exit() if yes else None)
             return
         self.exit()
 

@@ -241,7 +241,7 @@ class NoteTakerScreen(Screen):
                 self._notice = Text(f"⚠ {update.message}", style="bold")
                 self.notify(update.message, severity="warning", timeout=6)
             case Bye():
-                self._notice = Text("the facilitator stopped sharing; waiting for them to come back")
+                self._notice = Text("the facilitator paused the meeting; what you type waits until they are back")
             case Joined():
                 self._notice = Text()
             case Refused():
