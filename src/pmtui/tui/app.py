@@ -145,8 +145,8 @@ class PmtuiApp(PlainApp):
         names = [peer.name for peer in self.room_server.peers if peer.name] if self.room_server else []
         if names and not isinstance(self.screen, ConfirmDialog):  # asked already: ctrl+q again quits
             question = f"{len(names)} note-taker(s) connected: {', '.join(names)}. Quit and pause the room?"
-            self.push_screen(ConfirmDialog(question, title="Quit?", detail="They are told the meeting is paused; "
-                                           "what they type waits in their outbox until you run it again."),
+            self.push_screen(ConfirmDialog(question, title="Quit?",
+                                           detail="They are told it is paused; their typing waits."),
                              lambda yes: self.exit() if yes else None)
             return
         self.exit()
