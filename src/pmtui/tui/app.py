@@ -62,6 +62,7 @@ class PmtuiApp(PlainApp):
         self.session: MeetingSession | None = None
         self._save_failing = False
         self._quit_warned = False
+        self._quit_asked = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
@@ -140,14 +141,19 @@ class PmtuiApp(PlainApp):
             self.notify("The meeting is not saved: the disk is failing. Press ctrl+q again to quit "
                         "and keep a rescue copy, or wait for the disk.", severity="warning", timeout=10)
             return
-        from .screens.dialogs import ConfirmDialog
-
         names = [peer.name for peer in self.room_server.peers if peer.name] if self.room_server else []
-        if names and not isinstance(self.screen, ConfirmDialog):  # asked already: ctrl+q again quits
+        if names and not self._quit_asked:  # asked already: ctrl+q again quits
+            from .screens.dialogs import ConfirmDialog
+
+            def answered(yes: bool | None) -> None:
+                self._quit_asked = False
+                if yes:
+                    self.exit()
+
+            self._quit_asked = True
             question = f"{len(names)} note-taker(s) connected: {', '.join(names)}. Quit and pause the room?"
             self.push_screen(ConfirmDialog(question, title="Quit?",
-                                           detail="They are told it is paused; their typing waits."),
-                             lambda yes: self.exit() if yes else None)
+                                           detail="They are told it is paused; their typing waits."), answered)
             return
         self.exit()
 
