@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 
 from pmtui.room.client import Acked, Notice, Rejected, RoomClient, new_change_id
@@ -230,60 +232,55 @@ async def test_an_edit_refused_because_the_facilitator_removed_the_entry_comes_b
         assert "the facilitator removed it" in str(app.notes.query_one("#nt-status").render())
 
 
-async def test_the_facilitators_screen_follows_a_note_takers_edits_and_removals(tmp_path):
-    """The facilitator's app, sharing; a note-taker moves an observation to another kind and removes an event."""
-    meeting_id = new_meeting(tmp_path)
-    app = make_app(tmp_path, meeting_id, room=RoomConfig(port=0, token=TOKEN))
+@asynccontextmanager
+async def sharing_with_zoe(tmp_path):
+    """The facilitator's app sharing a new meeting at 160x45, and note-taker zoe's client connected to it."""
+    app = make_app(tmp_path, new_meeting(tmp_path), room=RoomConfig(port=0, token=TOKEN))
     async with app.run_test(size=(160, 45)) as pilot:
         await until(lambda: app.room_server is not None and app.room_server.running, what="the room")
         url = app.room_server.url
         client = RoomClient(url, TOKEN, name="zoe", outbox=Outbox.for_room(url, "zoe", tmp_path / "outbox"))
         await client.start()
         try:
-            app.session.jump_to_phase(2)  # what went well / poorly: the observations on screen
-            await pilot.pause()
-            sent = client.add_observation("went_well", "the alert paged")
-            event = client.add_event_line("14:37 checkout errors")
-            await until(lambda: not client.pending, what="the adds")
-            client.edit(sent.id, "! the alert paged at all")
-            client.remove(event.id)
-            await until(lambda: not client.pending, what="the edit and the removal")
-            await pilot.pause()
-            assert app.is_running and app.session.meeting.events == []
-            lucky = app.screen.query_one("#obs-lucky", ObservationList)
-            assert lucky.get_option(sent.id) is not None
-            assert app.screen.query_one("#obs-went_well", ObservationList).option_count == 0
+            yield app, pilot, client
         finally:
             await client.stop()
             client.outbox.close()
     app.close_session()
+
+
+async def test_the_facilitators_screen_follows_a_note_takers_edits_and_removals(tmp_path):
+    """The facilitator's app, sharing; a note-taker moves an observation to another kind and removes an event."""
+    async with sharing_with_zoe(tmp_path) as (app, pilot, client):
+        app.session.jump_to_phase(2)  # what went well / poorly: the observations on screen
+        await pilot.pause()
+        sent = client.add_observation("went_well", "the alert paged")
+        event = client.add_event_line("14:37 checkout errors")
+        await until(lambda: not client.pending, what="the adds")
+        client.edit(sent.id, "! the alert paged at all")
+        client.remove(event.id)
+        await until(lambda: not client.pending, what="the edit and the removal")
+        await pilot.pause()
+        assert app.is_running and app.session.meeting.events == []
+        lucky = app.screen.query_one("#obs-lucky", ObservationList)
+        assert lucky.get_option(sent.id) is not None
+        assert app.screen.query_one("#obs-went_well", ObservationList).option_count == 0
 
 
 async def test_quitting_with_note_takers_connected_asks_first(tmp_path):
     """A stray ctrl+q must not cut off the room: the facilitator is asked, names listed; No keeps the meeting."""
     from pmtui.tui.screens.dialogs import ConfirmDialog
 
-    meeting_id = new_meeting(tmp_path)
-    app = make_app(tmp_path, meeting_id, room=RoomConfig(port=0, token=TOKEN))
-    async with app.run_test(size=(160, 45)) as pilot:
-        await until(lambda: app.room_server is not None and app.room_server.running, what="the room")
-        url = app.room_server.url
-        client = RoomClient(url, TOKEN, name="zoe", outbox=Outbox.for_room(url, "zoe", tmp_path / "outbox"))
-        await client.start()
-        try:
-            await until(lambda: any(p.name == "zoe" for p in app.room_server.peers), what="zoe in the room")
-            await pilot.press("ctrl+q")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmDialog) and app.is_running
-            assert "zoe" in str(app.screen.query_one("#confirm-question").render())
-            await pilot.press("n")
-            await pilot.pause()
-            assert app.is_running and not isinstance(app.screen, ConfirmDialog)
-            await pilot.press("ctrl+q")
-            await pilot.pause()
-            await pilot.press("y")
-            await until(lambda: not app.is_running, what="the app quits")
-        finally:
-            await client.stop()
-            client.outbox.close()
-    app.close_session()
+    async with sharing_with_zoe(tmp_path) as (app, pilot, client):
+        await until(lambda: any(p.name == "zoe" for p in app.room_server.peers), what="zoe in the room")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.is_running
+        assert "zoe" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ConfirmDialog)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(lambda: not app.is_running, what="the app quits")
