@@ -80,11 +80,15 @@ async def test_a_hostile_file_name_in_the_data_dir_is_shown_without_its_codes(tm
         assert_screen_plain(app, "home with a bad file")
 
 
-async def test_a_pasted_escape_code_is_refused_before_any_entry_line_draws_it(tmp_path):
+def hostile_timeline_app(tmp_path):
+    """The facilitator's app on the timeline phase of the hostile meeting, its events taken out."""
     meeting = hostile_meeting()
     meeting.events, meeting.clock.phase_index = [], 1
-    meeting_id = create_meeting(tmp_path, meeting)
-    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    return make_app(tmp_path, create_meeting(tmp_path, meeting), now=FixedClock())
+
+
+async def test_a_pasted_escape_code_is_refused_before_any_entry_line_draws_it(tmp_path):
+    app = hostile_timeline_app(tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
         view = app.screen.current_view
         assert isinstance(view, TimelineView)
@@ -104,10 +108,7 @@ async def test_a_pasted_escape_code_is_refused_before_any_entry_line_draws_it(tm
 
 
 async def test_a_typed_line_holding_a_code_is_refused_in_one_line_and_kept_out_of_the_store(tmp_path):
-    meeting = hostile_meeting()
-    meeting.events, meeting.clock.phase_index = [], 1
-    meeting_id = create_meeting(tmp_path, meeting)
-    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    app = hostile_timeline_app(tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
         view = app.screen.current_view
         # straight into the entry line, past the app's check of pastes (which keeps such a line from being drawn)
@@ -120,7 +121,7 @@ async def test_a_typed_line_holding_a_code_is_refused_in_one_line_and_kept_out_o
         assert_screen_plain(app, "timeline")
         assert view is app.screen.current_view
     app.close_session()
-    assert_clean_store(tmp_path / f"{meeting_id}.json")
+    assert_clean_store(tmp_path / f"{app.session.meeting.id}.json")
 
 
 async def test_notes_pasted_with_a_code_are_refused_and_their_lines_stay(tmp_path):
