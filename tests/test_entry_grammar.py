@@ -203,3 +203,11 @@ def test_generated_event_lines_round_trip(moment, description, actor):
     assert entry.time == moment.replace(tzinfo=UTC)
     assert entry.description == description
     assert entry.actor == actor.strip()
+
+
+def test_split_speaker_takes_a_leading_at_name_only():
+    from pmtui.entry_grammar import split_speaker
+
+    assert split_speaker("@priya 14:41 acknowledged the page") == ("priya", "14:41 acknowledged the page")
+    assert split_speaker("14:41 mail @priya") == ("", "14:41 mail @priya")
+    assert split_speaker("@priya") == ("", "@priya")  # a name and nothing said is not a speaker

@@ -171,3 +171,17 @@ def parse_factor_line(line: str) -> FactorEntry:
     word = category.strip().lower()
     matches = [c for c in FISHBONE_CATEGORIES if c.startswith(word)] if word else []
     return FactorEntry(text.strip(), matches[0] if len(matches) == 1 else word)
+
+
+_SPEAKER = re.compile(r"^@(\S+)\s+")
+
+
+def split_speaker(line: str) -> tuple[str, str]:
+    """Split a leading ``@name`` (who said it) off a typed line: ``('priya', '14:41 acked')``; ``''`` when none.
+
+    The name is returned as typed; the session matches it against the meeting's attendees.
+    """
+    match = _SPEAKER.match(line.lstrip())
+    if match is None:
+        return "", line
+    return match.group(1), line.lstrip()[match.end():]

@@ -108,6 +108,7 @@ class TimelineEvent:
     id: str = field(default_factory=new_id)
     created: datetime = field(default_factory=utcnow)
     author_id: str = ""  # the room identity of the note-taker who added it ("" when typed on the facilitator's screen)
+    speaker: str = ""  # who said it (an attendee's name, or an ``@name`` as typed); "" when not said
 
 
 @dataclass
@@ -119,6 +120,7 @@ class Observation:
     author: str = ""
     id: str = field(default_factory=new_id)
     author_id: str = ""  # the room identity of the note-taker who added it
+    speaker: str = ""  # who said it; "" when not said
 
 
 @dataclass
@@ -129,6 +131,7 @@ class Why:
     author: str = ""
     id: str = field(default_factory=new_id)
     author_id: str = ""  # the room identity of the note-taker who added it
+    speaker: str = ""  # who said it; "" when not said
 
 
 @dataclass
@@ -158,6 +161,7 @@ class ContributingFactor:
     category: str
     author: str = ""
     id: str = field(default_factory=new_id)
+    speaker: str = ""  # who said it; "" when not said
 
 
 @dataclass

@@ -491,6 +491,7 @@ class MeetingSession:
         *,
         author: str = "",
         author_id: str = "",
+        speaker: str = "",
         decision_point: bool = False,
         id: str | None = None,
     ) -> TimelineEvent | None:
@@ -509,6 +510,7 @@ class MeetingSession:
             "author": _text(author, "the author", "person"),
             "decision_point": decision_point,
             "author_id": author_id,
+            "speaker": _text(speaker, "the speaker", "person"),
         }
         if self._seen(id):
             return None
@@ -587,11 +589,12 @@ class MeetingSession:
     # --- observations --------------------------------------------------------
 
     def add_observation(self, kind: str, text: str, *, author: str = "", author_id: str = "",
-                        id: str | None = None) -> Observation | None:
+                        speaker: str = "", id: str | None = None) -> Observation | None:
         """Add what went well / poorly / where we got lucky."""
         observation = Observation(
             _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"),
             _text(author, "the author", "person"), author_id=author_id,
+            speaker=_text(speaker, "the speaker", "person"),
         )
         if self._seen(id):
             return None
@@ -632,10 +635,11 @@ class MeetingSession:
         return chain
 
     def add_why(self, chain_id: str, text: str, *, author: str = "", author_id: str = "",
-                id: str | None = None) -> Why | None:
+                speaker: str = "", id: str | None = None) -> Why | None:
         """Add the next answer to a chain's "why?"."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id)
+        why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id,
+                  speaker=_text(speaker, "the speaker", "person"))
         if self._seen(id):
             return None
         if id:
@@ -672,11 +676,11 @@ class MeetingSession:
                 action.root_cause_id = None
         self._commit(Entity.CHAIN, Op.DELETED, chain_id)
 
-    def add_factor(self, text: str, category: str, *, author: str = "") -> ContributingFactor:
+    def add_factor(self, text: str, category: str, *, author: str = "", speaker: str = "") -> ContributingFactor:
         """Add a contributing factor with its fishbone category."""
         factor = ContributingFactor(
             _require(text, "the contributing factor"), _choice(category, FISHBONE_CATEGORIES, "category"),
-            _text(author, "the author", "person"),
+            _text(author, "the author", "person"), speaker=_text(speaker, "the speaker", "person"),
         )
         self.meeting.factors.append(factor)
         self._commit(Entity.FACTOR, Op.ADDED, factor.id, author)
