@@ -74,8 +74,8 @@ def every_command(s: MeetingSession, related: str) -> Iterator[str]:
     yield "add_why"
     s.set_root_cause(chain.id, "configuration error")
     yield "set_root_cause"
-    s.remove_last_why(chain.id)
-    yield "remove_last_why"
+    s.undo()  # the why just added
+    yield "undo"
     factor = s.add_factor("no disk alert", "technology")
     yield "add_factor"
     s.delete_factor(factor.id)

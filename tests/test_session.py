@@ -312,7 +312,7 @@ def test_five_whys_chain(session, rec):
     session.add_why(chain.id, "Pool too small")
     session.add_why(chain.id, "oops")
     rec.take()
-    session.remove_last_why(chain.id)
+    assert session.undo() == "Undid: added why “oops”"
     one(rec, Entity.CHAIN, Op.CHANGED, chain.id)
     assert [w.text for w in chain.whys] == ["Requests timed out", "Pool too small"]
     cause = session.set_root_cause(chain.id, "configuration error")
@@ -322,10 +322,9 @@ def test_five_whys_chain(session, rec):
     assert chain.root_cause.text == "No config review"
 
 
-def test_remove_last_why_of_an_empty_chain_changes_nothing(session, rec):
-    chain = session.start_chain("p")
-    rec.take()
-    session.remove_last_why(chain.id)
+def test_undo_with_nothing_to_undo_changes_nothing(session, rec):
+    with pytest.raises(ValidationError, match="nothing to undo"):
+        session.undo()
     assert rec.changes == []
 
 

@@ -23,6 +23,7 @@ from .model import (
     FISHBONE_CATEGORIES,
     MILESTONES,
     OBSERVATION_KINDS,
+    OBSERVATION_LABELS,
     PRIORITIES,
     ROLES,
     ROOT_CAUSE_CATEGORIES,
@@ -45,6 +46,7 @@ from .model import (
 from .store import MeetingFile, SaveStatus, SessionSaver, meeting_from, resolve_meeting
 from .text import TextError, check
 from .timeparse import TimeFormatError, is_clock_time, parse_date, parse_time, zone
+from .undo import UndoStack, short
 
 
 class ValidationError(ValueError):
@@ -187,6 +189,8 @@ class MeetingSession:
         self._first_event: datetime | None = None  # the earliest event's time, kept as events come and go
         self._first_event_known = False
         self._last_entry: dict[str, tuple[str, datetime]] = {}  # author key -> (event id, time) of their latest add
+        self.undo_stack = UndoStack()
+        """The facilitator's last adds and deletes (changes made with a note-taker's change ``id`` never go on it)."""
         for event in meeting.events:
             self._entered(event)
         self._sync_phases()
@@ -522,6 +526,8 @@ class MeetingSession:
         self._event_times_changed(added=(event.time,))
         self._entered(event)
         self._commit(Entity.EVENT, Op.ADDED, event.id, author)
+        if id is None:
+            self.undo_stack.push(lambda: f"added {self._event_label(event)}", lambda: self._unadd_event(event.id))
         return event
 
     def import_events(self, events: list[TimelineEvent]) -> int:
@@ -566,11 +572,38 @@ class MeetingSession:
         event = self._event(event_id)
         if self._seen(id):
             return False
-        self.meeting.events.remove(event)
-        self._events_by_id.pop(event_id, None)
-        self._event_times_changed(removed=(event.time,))
-        self._commit(Entity.EVENT, Op.DELETED, event_id)
+        index = self._remove_event(event)
+        if id is None:
+            self.undo_stack.push(lambda: f"removed {self._event_label(event)}",
+                                 lambda: self._restore_event(index, event))
         return True
+
+    def _remove_event(self, event: TimelineEvent) -> int:
+        index = _position(self.meeting.events, event)
+        del self.meeting.events[index]
+        self._events_by_id.pop(event.id, None)
+        self._event_times_changed(removed=(event.time,))
+        self._commit(Entity.EVENT, Op.DELETED, event.id)
+        return index
+
+    def _unadd_event(self, event_id: str) -> str | None:
+        event = self.find_event(event_id)
+        if event is None:
+            return _GONE
+        self._remove_event(event)
+        return None
+
+    def _restore_event(self, index: int, event: TimelineEvent) -> None:
+        self.meeting.events.insert(index, event)
+        self._events_by_id[event.id] = event
+        self._event_times_changed(added=(event.time,))
+        self._commit(Entity.EVENT, Op.ADDED, event.id)
+
+    def _event_label(self, event: TimelineEvent) -> str:
+        """An event as a notice names it: its time in the incident's zone (with the date off the first day)."""
+        moment = event.time.astimezone(zone(self.meeting.incident.tz))
+        shown = moment.strftime("%H:%M" if moment.date() == self.incident_date() else "%Y-%m-%d %H:%M")
+        return f"event {shown} {short(event.description)}"
 
     def toggle_decision_point(self, event_id: str) -> bool:
         """Flip whether an event is a decision point; returns the new value."""
@@ -602,6 +635,8 @@ class MeetingSession:
             observation.id = id
         self.meeting.observations.append(observation)
         self._commit(Entity.OBSERVATION, Op.ADDED, observation.id, author)
+        if id is None:
+            self._undoable_add(self.meeting.observations, observation, Entity.OBSERVATION, _observation_label)
         return observation
 
     def update_observation(self, observation_id: str, text: str, *, kind: str | None = None,
@@ -621,8 +656,8 @@ class MeetingSession:
         observation = self._find(self.meeting.observations, observation_id, "observation")
         if self._seen(id):
             return False
-        self.meeting.observations.remove(observation)
-        self._commit(Entity.OBSERVATION, Op.DELETED, observation_id)
+        self._delete_item(self.meeting.observations, observation, Entity.OBSERVATION, _observation_label,
+                          undoable=id is None)
         return True
 
     # --- five whys -----------------------------------------------------------
@@ -632,7 +667,18 @@ class MeetingSession:
         chain = WhyChain(_require(problem, "the problem statement"), author=_text(author, "the author", "person"))
         self.meeting.chains.append(chain)
         self._commit(Entity.CHAIN, Op.ADDED, chain.id, author)
+        self.undo_stack.push(lambda: f"started {_chain_label(chain)}", lambda: self._unstart_chain(chain))
         return chain
+
+    def _unstart_chain(self, chain: WhyChain) -> str | None:
+        """Undo never takes away others' work: a chain answered since stays (x deletes it, whys and all)."""
+        if not any(c is chain for c in self.meeting.chains):
+            return _GONE
+        if chain.whys:
+            count = len(chain.whys)
+            return f"it has {count} answer{'s' if count != 1 else ''} now; delete it with x on the chain list"
+        self._remove_chain(chain)
+        return None
 
     def add_why(self, chain_id: str, text: str, *, author: str = "", author_id: str = "",
                 speaker: str = "", id: str | None = None) -> Why | None:
@@ -646,14 +692,17 @@ class MeetingSession:
             why.id = id
         chain.whys.append(why)
         self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
+        if id is None:
+            self.undo_stack.push(lambda: f"added why “{short(why.text)}”", lambda: self._unadd_why(why))
         return why
 
-    def remove_last_why(self, chain_id: str) -> None:
-        """Take back the last answer of a chain."""
-        chain = self._find(self.meeting.chains, chain_id, "chain")
-        if chain.whys:
-            chain.whys.pop()
-            self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
+    def _unadd_why(self, why: Why) -> str | None:
+        chain = next((c for c in self.meeting.chains if any(w is why for w in c.whys)), None)
+        if chain is None:
+            return _GONE
+        del chain.whys[_position(chain.whys, why)]
+        self._commit(Entity.CHAIN, Op.CHANGED, chain.id)
+        return None
 
     def set_root_cause(self, chain_id: str, category: str, text: str | None = None) -> RootCause:
         """Mark the chain's root cause (its last answer unless ``text`` is given)."""
@@ -669,12 +718,29 @@ class MeetingSession:
         return chain.root_cause
 
     def delete_chain(self, chain_id: str) -> None:
-        """Remove a chain; action items linked to it lose the link."""
-        self.meeting.chains.remove(self._find(self.meeting.chains, chain_id, "chain"))
+        """Remove a chain; action items linked to it lose the link (undo links them again)."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        index, linked = self._remove_chain(chain)
+        self.undo_stack.push(lambda: f"removed {_chain_label(chain)}",
+                             lambda: self._restore_chain(index, chain, linked))
+
+    def _remove_chain(self, chain: WhyChain) -> tuple[int, list[str]]:
+        """Take ``chain`` out; returns where it was and the action items that lost their link to it."""
+        index = _position(self.meeting.chains, chain)
+        del self.meeting.chains[index]
+        linked = [a for a in self.meeting.actions if a.root_cause_id == chain.id]
+        for action in linked:
+            action.root_cause_id = None
+        self._commit(Entity.CHAIN, Op.DELETED, chain.id)
+        return index, [a.id for a in linked]
+
+    def _restore_chain(self, index: int, chain: WhyChain, linked: list[str]) -> None:
+        """Put ``chain`` back; items that lost their link get it again, unless linked elsewhere since."""
+        self.meeting.chains.insert(index, chain)
         for action in self.meeting.actions:
-            if action.root_cause_id == chain_id:
-                action.root_cause_id = None
-        self._commit(Entity.CHAIN, Op.DELETED, chain_id)
+            if action.id in linked and action.root_cause_id is None:
+                action.root_cause_id = chain.id
+        self._commit(Entity.CHAIN, Op.ADDED, chain.id)
 
     def add_factor(self, text: str, category: str, *, author: str = "", speaker: str = "") -> ContributingFactor:
         """Add a contributing factor with its fishbone category."""
@@ -684,12 +750,13 @@ class MeetingSession:
         )
         self.meeting.factors.append(factor)
         self._commit(Entity.FACTOR, Op.ADDED, factor.id, author)
+        self._undoable_add(self.meeting.factors, factor, Entity.FACTOR, _factor_label)
         return factor
 
     def delete_factor(self, factor_id: str) -> None:
         """Remove a contributing factor."""
-        self.meeting.factors.remove(self._find(self.meeting.factors, factor_id, "factor"))
-        self._commit(Entity.FACTOR, Op.DELETED, factor_id)
+        factor = self._find(self.meeting.factors, factor_id, "factor")
+        self._delete_item(self.meeting.factors, factor, Entity.FACTOR, _factor_label)
 
     # --- action items --------------------------------------------------------
 
@@ -717,6 +784,7 @@ class MeetingSession:
         )
         self.meeting.actions.append(item)
         self._commit(Entity.ACTION, Op.ADDED, item.id)
+        self._undoable_add(self.meeting.actions, item, Entity.ACTION, _action_label)
         return item
 
     def update_action(self, action_id: str, **fields: object) -> None:
@@ -764,8 +832,8 @@ class MeetingSession:
 
     def delete_action(self, action_id: str) -> None:
         """Remove an action item."""
-        self.meeting.actions.remove(self._find(self.meeting.actions, action_id, "action item"))
-        self._commit(Entity.ACTION, Op.DELETED, action_id)
+        item = self._find(self.meeting.actions, action_id, "action item")
+        self._delete_item(self.meeting.actions, item, Entity.ACTION, _action_label)
 
     def _due(self, value: object) -> date | None:
         if value is None or isinstance(value, date):
@@ -844,6 +912,51 @@ class MeetingSession:
         self.meeting.status = _choice(status, ("active", "ended"), "meeting status")
         self._commit(Entity.MEETING, Op.CHANGED)
 
+    # --- undo --------------------------------------------------------------
+
+    def undo(self) -> str:
+        """Take back the facilitator's last add or delete; returns the one line that says what was undone.
+
+        Undoing a delete puts the item back where it was, as it was; undoing an add removes the item as
+        it is now. A step that cannot be taken back (its item is gone already, or note-takers answered a
+        chain since) changes nothing, leaves the stack and says why.
+        """
+        step = self.undo_stack.pop()
+        if step is None:
+            raise ValidationError("nothing to undo: ctrl+z takes back your adds and deletes in this meeting")
+        what = step.describe()
+        refusal = step.revert()
+        return f"Undid: {what}" if refusal is None else f"Not undone: {what}: {refusal}"
+
+    def _undoable_add(self, items: list, item: object, entity: Entity, label: Callable[[object], str]) -> None:
+        self.undo_stack.push(lambda: f"added {label(item)}", lambda: self._unadd(items, item, entity))
+
+    def _unadd(self, items: list, item: object, entity: Entity) -> str | None:
+        if not any(other is item for other in items):
+            return _GONE
+        self._remove_item(items, item, entity)
+        return None
+
+    def _delete_item(self, items: list, item: object, entity: Entity, label: Callable[[object], str], *,
+                     undoable: bool = True) -> None:
+        index = self._remove_item(items, item, entity)
+        if undoable:
+            self.undo_stack.push(lambda: f"removed {label(item)}",
+                                 lambda: self._restore_item(items, index, item, entity))
+
+    def _remove_item(self, items: list, item: object, entity: Entity) -> int:
+        index = _position(items, item)
+        del items[index]
+        self._commit(entity, Op.DELETED, item.id)
+        return index
+
+    def _restore_item(self, items: list, index: int, item: object, entity: Entity) -> None:
+        linked = isinstance(item, ActionItem) and item.root_cause_id is not None
+        if linked and not any(c.id == item.root_cause_id for c in self.meeting.chains):
+            item.root_cause_id = None  # its root cause was deleted meanwhile
+        items.insert(index, item)
+        self._commit(entity, Op.ADDED, item.id)
+
     # --- helpers -------------------------------------------------------------
 
     @staticmethod
@@ -856,6 +969,30 @@ class MeetingSession:
     def snapshot(self) -> Meeting:
         """A deep copy of the meeting, safe to hand to a worker thread."""
         return from_data(Meeting, self.saver.data() if self.saver else to_data(self.meeting))
+
+
+_GONE = "it is gone already"
+
+
+def _position(items: list, item: object) -> int:
+    """Where ``item`` itself is in ``items`` (not an equal copy of it)."""
+    return next(index for index, other in enumerate(items) if other is item)
+
+
+def _observation_label(observation: Observation) -> str:
+    return f"observation “{short(observation.text)}” ({OBSERVATION_LABELS[observation.kind]})"
+
+
+def _chain_label(chain: WhyChain) -> str:
+    return f"chain “{short(chain.problem)}”"
+
+
+def _factor_label(factor: ContributingFactor) -> str:
+    return f"factor “{short(factor.text)}”"
+
+
+def _action_label(item: ActionItem) -> str:
+    return f"action item “{short(item.description)}”"
 
 
 def _is_path(ref: str | None) -> bool:
