@@ -13,7 +13,6 @@ from pmtui.demo import demo_meeting
 from pmtui.model import ActionItem, Meeting, RootCause, Why, WhyChain
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
-from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.views.actions import ActionsView
 from pmtui.tui.widgets.quick_entry import QuickEntry
 
@@ -273,24 +272,31 @@ async def test_space_marks_done_and_open_again(tmp_path):
     app.close_session()
 
 
-async def test_delete_asks_first(tmp_path):
+async def test_delete_asks_nothing_and_ctrl_z_brings_the_item_back_in_its_place(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path, with_more_items()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_phase(app, pilot, PHASE, ActionsView)
         table = view.query_one(DataTable)
-        item_id = await select_row(app, pilot, view, 3)
+        order = [a.id for a in app.session.meeting.actions]
+        item_id = await select_row(app, pilot, view, 1)
         await pilot.press("x")
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("enter")
         await pilot.pause()
-        assert not isinstance(app.screen, ConfirmDialog), "Enter on the focused Cancel keeps the item"
-        assert len(app.session.meeting.actions) == 4
-        await pilot.press("delete", "y")
-        await pilot.pause()
+        assert not app.screen.is_modal
         assert item_id not in {a.id for a in app.session.meeting.actions}
         assert table.row_count == 3
-        assert "Runbook: roll back" not in screen_text(app)
+        assert "Show config changes" not in screen_text(app)
         assert app.focused is table
+        assert list(app._notifications)[-1].message == (
+            "Removed action item “Show config changes in the deploy diff…” · ctrl+z undoes")
+
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [a.id for a in app.session.meeting.actions] == order
+        assert [table.get_row_index(key) for key in order] == [0, 1, 2, 3]
+        assert table.cursor_row == 1
+        await pilot.press("delete")
+        await pilot.pause()
+        assert table.row_count == 3 and not app.screen.is_modal
     app.close_session()
 
 

@@ -9,7 +9,6 @@ from helpers import FIXED_EPOCH, FixedClock, create_meeting, plain, show_phase, 
 from pmtui.demo import demo_meeting
 from pmtui.model import ROOT_CAUSE_CATEGORIES, Meeting, RootCause, Why, WhyChain
 from pmtui.tui.app import make_app
-from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.screens.why_dialogs import PickDialog
 from pmtui.tui.views.five_whys import ChainList, FactorList, FiveWhysView
@@ -88,23 +87,29 @@ async def test_start_a_chain_answer_five_whys_and_mark_the_root_cause(tmp_path):
     app.close_session()
 
 
-async def test_undo_takes_back_the_last_why(tmp_path):
+async def test_ctrl_z_takes_back_the_last_why_typed_and_only_what_was_typed(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_phase(app, pilot, PHASE, FiveWhysView)
         chain = app.session.meeting.chains[0]
+        await type_line(pilot, "Nobody reviewed the pool size")
+        assert len(chain.whys) == 5
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert len(chain.whys) == 3
-        assert "4. Why?" not in steps(view)
-        assert chain_list(view)[0].endswith("3 whys · ✓ configuration error")
+        assert len(chain.whys) == 4
+        assert chain_list(view)[0].endswith("4 whys · ✓ configuration error")
+        assert list(app._notifications)[-1].message == "Undid: added why “Nobody reviewed the pool size”"
+        await pilot.press("ctrl+z")  # the demo's whys were not typed in this meeting: they stay
+        await pilot.pause()
+        assert len(chain.whys) == 4
 
         await pilot.press("f2")
         await type_line(pilot, "P")
-        await pilot.press("ctrl+z", "ctrl+r")
+        await pilot.press("ctrl+z")
         await pilot.pause()
-        assert isinstance(app.screen, MeetingScreen)  # nothing to mark yet: no dialog
-        assert app.session.meeting.chains[-1].whys == []
+        assert [c.problem for c in app.session.meeting.chains] == [DEMO_PROBLEM]
+        assert view.chain is chain and chain_list(view) == [f"1. {DEMO_PROBLEM} 4 whys · ✓ configuration error"]
+        assert list(app._notifications)[-1].message == "Undid: started chain “P”"
     app.close_session()
 
 
@@ -163,7 +168,7 @@ async def test_two_chains_and_switching_between_them(tmp_path):
     app.close_session()
 
 
-async def test_delete_a_chain_after_confirming(tmp_path):
+async def test_delete_a_chain_asks_nothing_and_ctrl_z_brings_it_back_linked(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_phase(app, pilot, PHASE, FiveWhysView)
@@ -171,16 +176,7 @@ async def test_delete_a_chain_after_confirming(tmp_path):
         assert app.focused is view.query_one(ChainList)
         await pilot.press("delete")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        assert str(app.screen.query_one("#confirm-question", Label).render()) == (
-            f"Delete the chain “{DEMO_PROBLEM}” and its 4 answers? 1 action item will lose the link to it."
-        )
-        await pilot.press("n")
-        await pilot.pause()
-        assert len(app.session.meeting.chains) == 1
-
-        await pilot.press("x", "y")
-        await pilot.pause()
+        assert not app.screen.is_modal
         assert app.session.meeting.chains == []
         assert app.session.meeting.actions[0].root_cause_id is None
         assert view.query_one(ChainList).option_count == 0
@@ -188,6 +184,15 @@ async def test_delete_a_chain_after_confirming(tmp_path):
         assert view.effective_mode == "chain"
         assert entry.input.placeholder.startswith("Problem: what users saw")
         assert view.query_one("#why-steps-box").border_title == "No chain yet"
+        assert list(app._notifications)[-1].message == (
+            "Removed chain “Checkout requests failed for 23 minutes” · ctrl+z undoes")
+
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        [chain] = app.session.meeting.chains
+        assert len(chain.whys) == 4 and app.session.meeting.actions[0].root_cause_id == chain.id
+        assert chain_list(view) == [f"1. {DEMO_PROBLEM} 4 whys · ✓ configuration error"]
+        assert view.query_one("#why-steps-box").border_title == "Chain 1 of 1"
     app.close_session()
 
 

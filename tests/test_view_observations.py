@@ -127,6 +127,26 @@ async def test_delete_and_x_remove_the_highlighted_observation(tmp_path):
     app.close_session()
 
 
+async def test_ctrl_z_puts_a_deleted_observation_back_in_its_place(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_phase(app, pilot, PHASE, ObservationsView)
+        well = view.query_one("#obs-went_well", ObservationList)
+        shown, stored = texts(view, "went_well"), list(app.session.meeting.observations)
+        await pilot.press("up")
+        assert app.focused is well and well.highlighted == 0
+        await pilot.press("delete")
+        await pilot.pause()
+        assert not app.screen.is_modal and texts(view, "went_well") == shown[1:]
+        assert list(app._notifications)[-1].message.endswith("(What went well) · ctrl+z undoes")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.session.meeting.observations == stored
+        assert texts(view, "went_well") == shown and well.highlighted == 0
+        assert well.border_title == "What went well (2)"
+    app.close_session()
+
+
 async def test_e_rewords_in_a_dialog(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,7 +16,6 @@ from pmtui.demo import demo_meeting
 from pmtui.model import Incident, Meeting, TimelineEvent
 from pmtui.session import MeetingSession
 from pmtui.tui.app import make_app
-from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.screens.event_dialogs import EditEventDialog, MilestoneDialog
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets.metrics import IncidentMetricsBar
@@ -232,21 +231,46 @@ async def test_edit_refusal_then_a_new_time_moves_the_row_and_the_cursor_follows
         assert cell_text(app, "ev00", "time") == "14:59:00"
 
 
-async def test_delete_asks_first(tmp_path):
+async def test_delete_asks_nothing_and_ctrl_z_puts_the_event_back(tmp_path):
     async with running(tmp_path, create_meeting(tmp_path, demo())) as (app, pilot):
+        status = view_of(app).query_one("#timeline-status", Label)
         await pilot.press("down", "x")
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
         await pilot.pause()
-        assert len(app.session.meeting.events) == 8
+        assert not app.screen.is_modal
+        assert "ev00" not in {e.id for e in app.session.meeting.events}
+        assert row_keys(app)[0] == "ev01" and "7 events" in str(status.render())
+        notice = list(app._notifications)[-1].message
+        assert notice.startswith("Removed event 14:30 ") and notice.endswith(" · ctrl+z undoes")
+
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.session.meeting.events[0].id == "ev00" and len(app.session.meeting.events) == 8
+        assert row_keys(app)[0] == "ev00" and "8 events" in str(status.render())
+        assert list(app._notifications)[-1].message.startswith("Undid: removed event 14:30 ")
 
         await pilot.press("delete")
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
         await pilot.pause()
-        assert "ev00" not in {e.id for e in app.session.meeting.events}
-        assert row_keys(app)[0] == "ev01"
-        assert "7 events" in str(view_of(app).query_one("#timeline-status", Label).render())
+        assert len(app.session.meeting.events) == 7 and len(row_keys(app)) == 7 and not app.screen.is_modal
+
+
+async def test_ctrl_z_in_a_line_with_text_leaves_the_meeting_alone(tmp_path):
+    """Rule: ctrl+z undoes the meeting's last change from an empty entry line only (Input keeps no text history)."""
+    async with running(tmp_path, timeline_meeting(tmp_path)) as (app, pilot):
+        await paste_line(pilot, "14:41 primary paged")
+        await pilot.press(*"14:5")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [e.description for e in app.session.meeting.events] == ["primary paged"]
+        assert app.focused.value == "14:5"
+        assert "from an empty line" in list(app._notifications)[-1].message
+
+        await pilot.press("ctrl+u", "ctrl+z")
+        await pilot.pause()
+        assert app.session.meeting.events == [] and row_keys(app) == []
+        assert list(app._notifications)[-1].message == "Undid: added event 14:41 primary paged"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "nothing to undo" in list(app._notifications)[-1].message
 
 
 async def test_d_toggles_a_decision_point(tmp_path):

@@ -44,6 +44,10 @@ class UndoStack:
         """The newest step, taken off the stack; None when there is nothing to undo."""
         return self._steps.pop() if self._steps else None
 
+    def newest(self) -> str:
+        """What ctrl+z would take back now ("" when nothing)."""
+        return self._steps[-1].describe() if self._steps else ""
+
     def __len__(self) -> int:
         return len(self._steps)
 

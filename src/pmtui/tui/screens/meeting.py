@@ -10,11 +10,11 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Label
+from textual.widgets import ContentSwitcher, Input, Label
 
 from ...changes import Change, Entity
 from ...clock import PhaseStatus
-from ...session import MeetingSession
+from ...session import MeetingSession, ValidationError
 from ..messages import ExportFinished, SaveStatusChanged
 from ..views import view_class
 from ..views.base import PhaseView
@@ -37,6 +37,7 @@ class MeetingScreen(Screen):
         Binding("ctrl+o", "extend(5)", "+5 min", id="extend_5"),
         Binding("ctrl+g", "jump_to_phase", "Go to phase", id="jump_to_phase"),
         Binding("ctrl+s", "export", "Export", id="export"),
+        Binding("ctrl+z", "undo", "Undo", id="undo", show=False),
         Binding("f6", "edit_incident", "Incident", id="edit_incident", show=False),
         Binding("f7", "attendees", "Attendees", id="attendees", show=False),
     ]
@@ -206,6 +207,24 @@ class MeetingScreen(Screen):
         running = self.session.toggle_pause()
         self.notify("Timer running" if running else "Timer paused", timeout=2)
 
+    def action_undo(self) -> None:
+        """Take back the facilitator's last add or delete, and say which.
+
+        Not from a line holding text: there ctrl+z is about the typing (Textual's Input keeps no history of
+        it), and taking back a change the typist is not looking at would surprise them.
+        """
+        focused = self.focused
+        if isinstance(focused, Input) and focused.value:
+            self.notify("ctrl+z undoes the meeting's last change from an empty line: ctrl+u clears this one",
+                        timeout=5)
+            return
+        try:
+            notice = self.session.undo()
+        except ValidationError as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            return
+        self.notify(notice, severity="information" if notice.startswith("Undid") else "warning", timeout=6)
+
     def action_extend(self, minutes: int) -> None:
         self.session.extend_phase(minutes)
         unit = "minute" if minutes == 1 else "minutes"
@@ -272,6 +291,8 @@ class MeetingScreen(Screen):
         yield SystemCommand("Extend phase by 1 minute", "Give the current phase 1 more minute",
                             lambda: self.action_extend(1))
         yield SystemCommand("Jump to phase…", "Pick any phase of the agenda (ctrl+g)", self.action_jump_to_phase)
+        yield SystemCommand("Undo last change", "Take back your last add or delete in this meeting (ctrl+z)",
+                            self.action_undo)
         yield SystemCommand("Export Markdown", "Write the post-mortem and the minutes now (ctrl+s)", self.action_export)
         yield SystemCommand("Edit incident details", "Title, severity, services, times, impact (f6)",
                             self.action_edit_incident)

@@ -18,7 +18,6 @@ from ...entry_grammar import ACTION_HINT, parse_action_line
 from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
-from ..screens.dialogs import ConfirmDialog
 from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
@@ -237,6 +236,11 @@ class ActionsView(PhaseView):
                 item = next((a for a in self.session.meeting.actions if a.id == change.id), None)
                 if item is None:
                     self._remove(change.id)
+                elif change.op is Op.ADDED and self.session.meeting.actions[-1] is not item:
+                    self._table.clear()  # put back in its place by ctrl+z: the rows again, in order
+                    self._cells.clear()
+                    self._sync()
+                    self._table.move_cursor(row=self._table.get_row_index(item.id))
                 else:
                     self._upsert(item, follow=change.op is Op.ADDED)
                 self._show_detail()
@@ -352,13 +356,7 @@ class ActionsView(PhaseView):
             self.attempt(None, self.session.set_action_status, item.id, "open" if item.status == "done" else "done")
 
     def action_delete(self) -> None:
-        """Delete the highlighted item after a confirmation."""
+        """Delete the highlighted item (ctrl+z brings it back)."""
         item = self._selected()
-        if item is None:
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.attempt(None, self.session.delete_action, item.id)
-
-        self.app.push_screen(ConfirmDialog(f"Delete the action item “{item.description}”?"), confirmed)
+        if item is not None:
+            self.remove(self.session.delete_action, item.id)

@@ -48,6 +48,16 @@ class PhaseView(Vertical):
         if entries:
             entries.first().focus_input()
 
+    def remove(self, command, item_id: str) -> None:
+        """Run a delete command; nothing is asked, the notice says what went and that ctrl+z brings it back."""
+        try:
+            command(item_id)
+        except ValidationError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        what = self.session.undo_stack.newest()
+        self.notify(f"{what[:1].upper()}{what[1:]} · ctrl+z undoes", timeout=5)
+
     def attempt(self, entry: QuickEntry | None, action, *args, **kwargs):
         """Call ``action`` (a session command, or a line read then a command); show a refusal next to ``entry``.
 

@@ -29,7 +29,6 @@ from ...model import (
     WhyChain,
 )
 from ...session import MeetingSession
-from ..screens.dialogs import ConfirmDialog
 from ..screens.why_dialogs import PickDialog
 from ..widgets.guidance import MARKER, GuidancePanel, depth_content
 from ..widgets.quick_entry import QuickEntry
@@ -122,7 +121,6 @@ class FiveWhysView(PhaseView):
         Binding("f2,alt+2", "mode('chain')", "New chain", id="why_mode_chain", key_display="F2", priority=True),
         Binding("f3,alt+3", "mode('factor')", "Factor", id="why_mode_factor", key_display="F3", priority=True),
         Binding("ctrl+r", "root_cause", "Root cause", id="why_root_cause"),
-        Binding("ctrl+z", "undo_why", "Undo why", id="why_undo", show=False),
         Binding("ctrl+f", "from_observation", "From “poorly”", id="why_from_observation", show=False),
         Binding("alt+up", "select_chain(-1)", "Previous chain", id="why_previous_chain", show=False),
         Binding("alt+down", "select_chain(1)", "Next chain", id="why_next_chain", show=False),
@@ -273,7 +271,10 @@ class FiveWhysView(PhaseView):
         chain = next((c for c in chains if c.id == change.id), None)
         match change.op:
             case Op.ADDED if chain is not None:
-                self._chains.add_option(Option(chain_prompt(chains.index(chain) + 1, chain), id=chain.id))
+                if chains[-1] is chain:
+                    self._chains.add_option(Option(chain_prompt(len(chains), chain), id=chain.id))
+                else:  # put back in its place by ctrl+z
+                    self._chains.set_options(Option(chain_prompt(n, c), id=c.id) for n, c in enumerate(chains, 1))
                 if change.id == self.chain_id or self.chain is None:
                     self._select(chain.id)
             case Op.CHANGED if chain is not None:
@@ -385,14 +386,6 @@ class FiveWhysView(PhaseView):
         index = chains.index(self.chain) + step if self.chain else 0
         self._select(chains[max(0, min(index, len(chains) - 1))].id)
 
-    def action_undo_why(self) -> None:
-        """Take back the last answer of the selected chain."""
-        chain = self.chain
-        if chain is None or not chain.whys:
-            self.notify("Nothing to undo: this chain has no answers.", severity="warning")
-            return
-        self.attempt(None, self.session.remove_last_why, chain.id)
-
     def action_root_cause(self) -> None:
         """Mark the last answer as the root cause, picking its category."""
         chain = self.chain
@@ -435,25 +428,13 @@ class FiveWhysView(PhaseView):
         )
 
     def action_delete_item(self) -> None:
-        """Delete the highlighted chain (after asking) or factor of the focused list."""
+        """Delete the highlighted chain (whys and all) or factor of the focused list; ctrl+z brings it back."""
         focused = self.screen.focused
         if isinstance(focused, FactorList):
             option = focused.highlighted_option
             if option is not None and not option.disabled:
-                self.attempt(None, self.session.delete_factor, option.id)
+                self.remove(self.session.delete_factor, option.id)
             return
         chain = self.chain
-        if chain is None:
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.attempt(None, self.session.delete_chain, chain.id)
-
-        answers = len(chain.whys)
-        linked = sum(1 for a in self.session.meeting.actions if a.root_cause_id == chain.id)
-        question = f"Delete the chain “{chain.problem}”"
-        question += f" and its {answers} answer{'s' if answers != 1 else ''}?" if answers else "?"
-        if linked:
-            question += f" {linked} action item{'s' if linked != 1 else ''} will lose the link to it."
-        self.app.push_screen(ConfirmDialog(question, title="Delete chain"), confirmed)
+        if chain is not None:
+            self.remove(self.session.delete_chain, chain.id)

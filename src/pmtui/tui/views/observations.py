@@ -133,8 +133,12 @@ class ObservationsView(PhaseView):
         match change.op:
             case Op.ADDED if observation is not None:
                 options = self._list(observation.kind)
-                options.add_option(Option(self._prompt(observation), id=observation.id))
-                options.highlighted = options.option_count - 1
+                if self.session.meeting.observations[-1] is observation:
+                    options.add_option(Option(self._prompt(observation), id=observation.id))
+                else:  # put back in its place by ctrl+z
+                    kind = [o for o in self.session.meeting.observations if o.kind == observation.kind]
+                    options.set_options(Option(self._prompt(o), id=o.id) for o in kind)
+                options.highlighted = options.get_option_index(observation.id)
             case Op.CHANGED if observation is not None:
                 options = self._list(observation.kind)
                 try:
@@ -245,7 +249,7 @@ class ObservationsView(PhaseView):
         """Delete the highlighted observation of the focused list."""
         observation = self._selected()
         if observation is not None:
-            self.attempt(None, self.session.delete_observation, observation.id)
+            self.remove(self.session.delete_observation, observation.id)
 
     def action_reword_item(self) -> None:
         """Reword the highlighted observation in a small dialog."""

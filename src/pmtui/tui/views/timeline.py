@@ -420,21 +420,11 @@ class TimelineView(PhaseView):
         if message.action == "edit":
             self.app.push_screen(EditEventDialog(self.session, key))
         elif message.action == "delete":
-            self._confirm_delete(event)
+            self.remove(self.session.delete_event, event.id)
         elif message.action == "decision":
             self.attempt(None, self.session.toggle_decision_point, key)
         elif message.action == "milestone":
             self.app.push_screen(MilestoneDialog(self.session, key), lambda name: self._mark(key, name))
-
-    def _confirm_delete(self, event: TimelineEvent) -> None:
-        from ..screens.dialogs import ConfirmDialog
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.attempt(None, self.session.delete_event, event.id)
-
-        detail = f"{self._format_time(event.time)}  {event.description}"
-        self.app.push_screen(ConfirmDialog("Delete this event?", detail=detail), answer)
 
     def _mark(self, event_id: str, milestone: str | None) -> None:
         if milestone is not None:
