@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from helpers import FixedClock
 from pmtui.agenda import resolve_agenda
 from pmtui.changes import Change, Entity, Op
 from pmtui.model import Incident, Meeting, to_data
+from pmtui.room.server import RoomServer
 from pmtui.session import MeetingSession, ValidationError
 from pmtui.store import MeetingFile
 from pmtui.store.meeting_file import read_meeting
@@ -207,3 +209,25 @@ def test_an_event_restored_mid_timeline_is_saved_in_its_place(tmp_path):
     finally:
         session.close()
     assert [e.description for e in saved.events] == ["step 30", "step 40", "step 50"]
+
+
+async def test_note_takers_see_an_undone_delete_come_back_and_an_undone_add_go(session):
+    server = RoomServer(session, port=0, token="t" * 32)
+    await server.start()
+    sent: list[dict] = []
+    server._send_all = sent.append
+    try:
+        event = session.add_event(at(31, 23, 30), "alerts fire", author="priya", author_id="k" * 22, id="c" * 32)
+        observation = session.add_observation("lucky", "a replica was 4h behind")
+        session.delete_event(event.id)
+        await asyncio.sleep(0)  # events go out at the end of the loop pass
+        sent.clear()
+        session.undo()
+        await asyncio.sleep(0)
+        assert [(m["type"], m["event"]["id"], m["event"]["description"]) for m in sent] == [
+            ("event", event.id, "alerts fire")]
+        sent.clear()
+        session.undo()
+        assert sent == [{"type": "observation_removed", "id": observation.id}]
+    finally:
+        await server.stop()
