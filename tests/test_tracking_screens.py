@@ -373,6 +373,27 @@ async def test_follow_ups_phase_in_the_meeting_screen(data_dir, tmp_path):
         assert keys(view.query_one(DataTable))[:4] == ["m05/a050", "m29/a290", "m29/a291", "m14/a141"]
 
 
+async def test_ctrl_z_in_follow_ups_undoes_the_other_meeting_first_then_this_one(data_dir, tmp_path):
+    agenda = tmp_path / "follow-up-first.toml"
+    agenda.write_text(AGENDA)
+    created = MeetingSession.create(data_dir, Incident("Search is slow again", services=["search"]), str(agenda))
+    created.close()
+    app = make_app(data_dir, created.meeting.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        observation = app.session.add_observation("went_well", "the search team was paged at once")
+        await pilot.press("down", "enter", "y")
+        await settle(app, pilot)
+        assert status(data_dir, "a050") == "done"
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert status(data_dir, "a050") == "open" and observation in app.session.meeting.observations
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert observation not in app.session.meeting.observations
+        assert status(data_dir, "a050") == "open"
+
+
 async def test_home_screen_opens_the_action_board_and_stats(tmp_path):
     from pmtui.tui.app import make_app
     from pmtui.tui.screens.actions_board import ActionsBoardScreen
