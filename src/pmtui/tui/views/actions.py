@@ -359,4 +359,4 @@ class ActionsView(PhaseView):
         """Delete the highlighted item (ctrl+z brings it back)."""
         item = self._selected()
         if item is not None:
-            self.remove(self.session.delete_action, item.id)
+            self.delete(self.session.delete_action, item.id)

@@ -48,7 +48,7 @@ class PhaseView(Vertical):
         if entries:
             entries.first().focus_input()
 
-    def remove(self, command, item_id: str) -> None:
+    def delete(self, command, item_id: str) -> None:
         """Run a delete command; nothing is asked, the notice says what went and that ctrl+z brings it back."""
         try:
             command(item_id)

@@ -433,8 +433,8 @@ class FiveWhysView(PhaseView):
         if isinstance(focused, FactorList):
             option = focused.highlighted_option
             if option is not None and not option.disabled:
-                self.remove(self.session.delete_factor, option.id)
+                self.delete(self.session.delete_factor, option.id)
             return
         chain = self.chain
         if chain is not None:
-            self.remove(self.session.delete_chain, chain.id)
+            self.delete(self.session.delete_chain, chain.id)

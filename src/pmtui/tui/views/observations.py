@@ -249,7 +249,7 @@ class ObservationsView(PhaseView):
         """Delete the highlighted observation of the focused list."""
         observation = self._selected()
         if observation is not None:
-            self.remove(self.session.delete_observation, observation.id)
+            self.delete(self.session.delete_observation, observation.id)
 
     def action_reword_item(self) -> None:
         """Reword the highlighted observation in a small dialog."""

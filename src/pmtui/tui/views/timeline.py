@@ -420,7 +420,7 @@ class TimelineView(PhaseView):
         if message.action == "edit":
             self.app.push_screen(EditEventDialog(self.session, key))
         elif message.action == "delete":
-            self.remove(self.session.delete_event, event.id)
+            self.delete(self.session.delete_event, event.id)
         elif message.action == "decision":
             self.attempt(None, self.session.toggle_decision_point, key)
         elif message.action == "milestone":
