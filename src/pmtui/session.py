@@ -42,6 +42,7 @@ from .model import (
     from_data,
     to_data,
 )
+from .speakers import resolve_speaker
 from .store import MeetingFile, SaveStatus, SessionSaver, meeting_from, resolve_meeting
 from .text import TextError, check
 from .timeparse import TimeFormatError, is_clock_time, parse_date, parse_time, zone
@@ -475,6 +476,24 @@ class MeetingSession:
         self._commit(Entity.ATTENDEE, Op.ADDED, attendee.id)
         return attendee
 
+    def set_current_speaker(self, name: str | None) -> str:
+        """Make ``name`` (an attendee, or as typed) the speaker of the facilitator's entries from now on; None: nobody.
+
+        Kept in the meeting, so it survives a restart; returns the name as resolved.
+        """
+        speaker = resolve_speaker(_text(name, "the speaker", "person"), self.meeting.attendees)
+        self.meeting.current_speaker = speaker
+        self._commit(Entity.MEETING, Op.CHANGED)
+        return speaker
+
+    def _speaker(self, typed: object, author_id: str) -> str:
+        """Who said an entry: ``typed`` (an ``@name``) resolved against the attendees; when the facilitator
+        typed it (``author_id`` "") and named nobody, the current speaker."""
+        said = _text(typed, "the speaker", "person")
+        if not said and not author_id:
+            return self.meeting.current_speaker
+        return resolve_speaker(said, self.meeting.attendees)
+
     def remove_attendee(self, attendee_id: str) -> None:
         """Remove an attendee."""
         self.meeting.attendees.remove(self._find(self.meeting.attendees, attendee_id, "attendee"))
@@ -510,7 +529,7 @@ class MeetingSession:
             "author": _text(author, "the author", "person"),
             "decision_point": decision_point,
             "author_id": author_id,
-            "speaker": _text(speaker, "the speaker", "person"),
+            "speaker": self._speaker(speaker, author_id),
         }
         if self._seen(id):
             return None
@@ -593,8 +612,7 @@ class MeetingSession:
         """Add what went well / poorly / where we got lucky."""
         observation = Observation(
             _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"),
-            _text(author, "the author", "person"), author_id=author_id,
-            speaker=_text(speaker, "the speaker", "person"),
+            _text(author, "the author", "person"), author_id=author_id, speaker=self._speaker(speaker, author_id),
         )
         if self._seen(id):
             return None
@@ -639,7 +657,7 @@ class MeetingSession:
         """Add the next answer to a chain's "why?"."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
         why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id,
-                  speaker=_text(speaker, "the speaker", "person"))
+                  speaker=self._speaker(speaker, author_id))
         if self._seen(id):
             return None
         if id:
@@ -680,7 +698,7 @@ class MeetingSession:
         """Add a contributing factor with its fishbone category."""
         factor = ContributingFactor(
             _require(text, "the contributing factor"), _choice(category, FISHBONE_CATEGORIES, "category"),
-            _text(author, "the author", "person"), speaker=_text(speaker, "the speaker", "person"),
+            _text(author, "the author", "person"), speaker=self._speaker(speaker, ""),
         )
         self.meeting.factors.append(factor)
         self._commit(Entity.FACTOR, Op.ADDED, factor.id, author)
