@@ -149,6 +149,11 @@ def new_incident(
     return incident
 
 
+def new_attendee(name: str, role: str = "responder") -> Attendee:
+    """An attendee from a typed name and role (one of ``ROLES``), checked before any meeting holds it."""
+    return Attendee(_require(name, "the attendee's name", "person"), _choice(role, ROLES, "role"))
+
+
 def _milestone_time(text: str, tz: str, previous: datetime | None) -> datetime:
     """Milestones come in order: a clock-only one is the first such time at or after the one before it."""
     if previous is None or not is_clock_time(text):
@@ -471,7 +476,7 @@ class MeetingSession:
 
     def add_attendee(self, name: str, role: str = "responder") -> Attendee:
         """Add a person to the meeting with their role."""
-        attendee = Attendee(_require(name, "the attendee's name", "person"), _choice(role, ROLES, "role"))
+        attendee = new_attendee(name, role)
         self.meeting.attendees.append(attendee)
         self._commit(Entity.ATTENDEE, Op.ADDED, attendee.id)
         return attendee
