@@ -59,6 +59,25 @@ def mention(name: str, attendees: Iterable[Attendee]) -> str:
     return "@" + name.replace(" ", "_")
 
 
+def complete_mention(line: str, attendees: Iterable[Attendee]) -> str | None:
+    """``line`` completed while its leading ``@name`` is being typed (``@pri`` -> ``@Priya ``), else None.
+
+    Each attendee is offered as the word that names them (see :func:`mention`), else their full name with ``_``;
+    the first in attendee order that starts with what is typed wins.
+    """
+    start = len(line) - len(line.lstrip())
+    typed = line[start:]
+    if not typed.startswith("@") or any(c.isspace() for c in typed):
+        return None
+    attendees = list(attendees)
+    key = typed[1:].casefold()
+    for person in attendees:
+        for word in (mention(person.name, attendees)[1:], person.name.replace(" ", "_")):
+            if word.casefold().startswith(key) and " " not in word:
+                return f"{line[:start]}@{word} "
+    return None
+
+
 def speakers_not_attending(meeting: Meeting) -> list[str]:
     """Speakers of the meeting's entries that are no attendee's name, in order of first appearance."""
     attending = {_key(a.name) for a in meeting.attendees}
