@@ -8,10 +8,11 @@ from helpers import FixedClock, create_meeting, plain, show_phase, type_line, un
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.why_dialogs import PickDialog
 from pmtui.tui.views.observations import ObservationsView
+from pmtui.tui.views.review import ReviewView
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets.quick_entry import EntryLine
 
-TIMELINE, OBSERVATIONS = 1, 2  # phases of the demo meeting, whose attendees are
+TIMELINE, OBSERVATIONS, REVIEW = 1, 2, 5  # phases of the demo meeting, whose attendees are
 ATTENDEES = ["Sam Rivera", "Lee Chen", "Priya Nair", "Jo Okafor", "Ana Costa"]
 
 
@@ -70,4 +71,22 @@ async def test_every_entry_line_completes_a_leading_at_name_with_an_attendee(tmp
         await pilot.press("right", *"paged fast")
         assert line.value == "@Priya paged fast"  # the word the session reads as Priya Nair
         assert app.session.set_current_speaker(line.value.split()[0]) == "Priya Nair"
+    app.close_session()
+
+
+async def test_review_lists_speakers_that_are_not_attendees(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.session.add_observation("lucky", "the backup existed", speaker="zoe")  # nobody of that name
+        app.session.add_observation("lucky", "quiet night", speaker="pri")  # Priya Nair
+        view = await show_phase(app, pilot, REVIEW, ReviewView)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        strangers = view.query_one("#review-speakers", Label)
+        assert strangers.display and "Not an attendee: zoe (" in plain(strangers.render())
+        app.session.add_attendee("Zoe Park")  # what the line advises: then zoe is Zoe Park
+        view.refresh_document()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not strangers.display
     app.close_session()

@@ -152,3 +152,18 @@ def test_speakers_that_are_not_attendees_are_listed_once_each():
     meeting.factors.append(ContributingFactor("no owner", "process", speaker="zoe"))
     meeting.events.append(TimelineEvent(at(23, 50), "restore", speaker="Mallory"))
     assert speakers_not_attending(meeting) == ["Mallory", "zoe"]
+
+
+def test_adding_the_attendee_a_speaker_meant_puts_their_entries_right(session):
+    changes = []
+    session.subscribe(changes.append)
+    said = session.add_observation("lucky", "backup existed", author="Alex Facilitator", speaker="@zoe")
+    chain = session.start_chain("why down?")
+    why = session.add_why(chain.id, "disk full", speaker="zoe")
+    other = session.add_factor("no owner", "process", speaker="mallory")
+    assert speakers_not_attending(session.meeting) == ["zoe", "mallory"]
+    changes.clear()
+    session.add_attendee("Zoe Park")
+    assert (said.speaker, why.speaker, other.speaker) == ("Zoe Park", "Zoe Park", "mallory")
+    assert [(c.entity, c.id) for c in changes][1:] == [("observation", said.id), ("chain", chain.id)]
+    assert speakers_not_attending(session.meeting) == ["mallory"]

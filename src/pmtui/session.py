@@ -479,7 +479,33 @@ class MeetingSession:
         attendee = new_attendee(name, role)
         self.meeting.attendees.append(attendee)
         self._commit(Entity.ATTENDEE, Op.ADDED, attendee.id)
+        self._claim_speakers()
         return attendee
+
+    def _claim_speakers(self) -> None:
+        """Entries said by someone who was no attendee now name the attendee that name is (@zoe: Zoe Park, added).
+
+        So review's advice for a speaker it lists as not an attendee, "add them on f7", puts their entries right.
+        """
+        meeting = self.meeting
+        attending = {a.name for a in meeting.attendees}
+
+        def claimed(entry: TimelineEvent | Observation | Why | ContributingFactor) -> bool:
+            if not entry.speaker or entry.speaker in attending:
+                return False
+            name = resolve_speaker(entry.speaker, meeting.attendees)
+            if name not in attending:
+                return False
+            entry.speaker = name
+            return True
+
+        for entity, entries in ((Entity.EVENT, meeting.events), (Entity.OBSERVATION, meeting.observations),
+                                (Entity.FACTOR, meeting.factors)):
+            for entry in [e for e in entries if claimed(e)]:
+                self._commit(entity, Op.CHANGED, entry.id)
+        for chain in meeting.chains:
+            if [why for why in chain.whys if claimed(why)]:
+                self._commit(Entity.CHAIN, Op.CHANGED, chain.id)
 
     def set_current_speaker(self, name: str | None) -> str:
         """Make ``name`` (an attendee, or as typed) the speaker of the facilitator's entries from now on; None: nobody.
