@@ -63,6 +63,7 @@ class MeetingScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("", id="incident-title")
+            yield Label("", id="current-speaker", markup=False)
             yield ClockLine("", id="clock-line")
             yield Label("", id="save-status", markup=False)
         with Horizontal(id="body"):
@@ -92,6 +93,7 @@ class MeetingScreen(Screen):
         size = self.app.size
         self.set_class(size.width < COMPACT_WIDTH or size.height < COMPACT_HEIGHT, "-compact")
         self.set_class(size.width < SIDEBAR_WIDTH, "-narrow")
+        self._show_speaker()
 
     # --- rendering -----------------------------------------------------------
 
@@ -115,10 +117,16 @@ class MeetingScreen(Screen):
         title.append(f" {incident.title}", style="bold")
         title.append(f"  ·  Phase {self.session.clock.phase_index + 1}/{len(self.session.agenda.phases)}: "
                      f"{self.session.phase.title}")
-        if speaker := self.session.meeting.current_speaker:
-            title.append("  ·  speaking: ")
-            title.append(speaker, style="bold")
         self.query_one("#incident-title", Label).update(title)
+        self._show_speaker()
+
+    def _show_speaker(self) -> None:
+        """Who is speaking (f9), beside the title: never cut, however narrow, so the room sees it."""
+        speaker = self.session.meeting.current_speaker
+        label = self.query_one("#current-speaker", Label)
+        narrow = self.has_class("-narrow")  # the clock shares the line: the name alone
+        label.update("" if not speaker else f"▸ {speaker}" if narrow else f"▸ {speaker} speaking")
+        label.set_class(bool(speaker), "-shown")
 
     def _new_view(self, index: int) -> PhaseView:
         phase = self.session.agenda.phases[index]
@@ -175,8 +183,10 @@ class MeetingScreen(Screen):
                 self.tick()
             case Entity.CLOCK:
                 self.tick()
-            case Entity.INCIDENT | Entity.MEETING:  # the title shows who is speaking
+            case Entity.INCIDENT:
                 self._show_incident()
+            case Entity.MEETING:
+                self._show_speaker()
             case _:
                 pass
 
@@ -270,7 +280,7 @@ class MeetingScreen(Screen):
                             else "Nobody is speaking: your entries say who said them with @name.", timeout=4)
 
         self.app.push_screen(PickDialog("Who is speaking?", [*choices, (NOBODY, "nobody")], current=current,
-                                        subtitle="Your entries without an @name are said by them, until changed."),
+                                        subtitle="Your entries without an @name are theirs until changed."),
                              chosen)
 
     def action_remove_note_taker(self) -> None:
