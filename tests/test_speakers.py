@@ -130,6 +130,9 @@ def test_the_markdown_export_says_who_gave_each_why():
     text = render(meeting, "markdown")
     assert "1. Why? disk full (Bo Svensson)" in text
     assert "2. Why? no alert\n" in text
+    chain_data = json.loads(render(meeting, "json"))["chains"][0]
+    assert chain_data["author"] == "" and chain_data["entered_by"] == "Alex Facilitator"
+    assert [w["author"] for w in chain_data["whys"]] == ["Bo Svensson", ""]
 
 
 def test_the_json_export_credits_the_speaker_and_keeps_who_typed_it():
