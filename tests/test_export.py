@@ -88,14 +88,14 @@ def meeting() -> Meeting:
             TimelineEvent(utc(14, 38, 45), "Alert fired", actor="pager", evidence="alert #42"),
         ],
         observations=[
-            Observation("went_well", "Rollback was quick", author="Bo"),
+            Observation("went_well", "Rollback was quick", speaker="Bo"),
             Observation("went_poorly", "Alert went to the wrong team"),
-            Observation("lucky", "It happened during office hours", author="Cy"),
+            Observation("lucky", "It happened during office hours", speaker="Cy"),
         ],
         chains=[chain],
         factors=[
             ContributingFactor("New engineer on call", "people"),
-            ContributingFactor("No config linting", "technology", author="Ana"),
+            ContributingFactor("No config linting", "technology", speaker="Ana"),
         ],
         actions=[
             ActionItem("Tidy runbook", owner="Cy", priority="low", due=date(2026, 5, 1)),
@@ -139,10 +139,10 @@ def nasty_meeting() -> Meeting:
     return Meeting(
         incident,
         attendees=[Attendee(NASTY, "facilitator"), Attendee(NASTY, "incident commander")],
-        events=[TimelineEvent(utc(14, 40), NASTY, actor=NASTY, evidence=NASTY, author=NASTY)],
-        observations=[Observation(kind, NASTY, author=NASTY) for kind in ("went_well", "went_poorly", "lucky")],
+        events=[TimelineEvent(utc(14, 40), NASTY, actor=NASTY, evidence=NASTY, speaker=NASTY)],
+        observations=[Observation(kind, NASTY, speaker=NASTY) for kind in ("went_well", "went_poorly", "lucky")],
         chains=[chain],
-        factors=[ContributingFactor(NASTY, "process", author=NASTY)],
+        factors=[ContributingFactor(NASTY, "process", speaker=NASTY)],
         actions=[
             ActionItem(NASTY, owner=NASTY, due=date(2026, 4, 1), success_criteria=NASTY, root_cause_id=chain.id)
         ],

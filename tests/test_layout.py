@@ -20,11 +20,11 @@ IDS = [f"{w}x{h}" for w, h in SIZES]
 
 
 def long_meeting(count: int = 60):
-    """The demo meeting with ``count`` more events, one a minute from 16:00, by a long-named author."""
+    """The demo meeting with ``count`` more events, one a minute from 16:00, said by a long-named speaker."""
     meeting = demo()
     start = DAY.replace(hour=16)
     meeting.events += [TimelineEvent(start + timedelta(minutes=n), f"step {n} of the recovery", "ops",
-                                     "https://logs.example.com/recovery", author="Alex Facilitator",
+                                     "https://logs.example.com/recovery", speaker="Alex Facilitator",
                                      id=f"more{n:03d}", created=DAY) for n in range(count)]
     return meeting
 

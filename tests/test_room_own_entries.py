@@ -162,7 +162,7 @@ async def test_the_app_edits_an_own_event_in_the_line_and_gives_back_what_was_be
 
 
 async def test_the_app_removes_an_own_entry_after_asking_and_refuses_others_with_a_notice(room):
-    room.session.add_event("14:30", "deploy starts", author="Lee")  # the facilitator's
+    room.session.add_event("14:30", "deploy starts", speaker="Lee")  # the facilitator's, said by Lee
     app = NoteTakerApp(room.url, TOKEN, name="alice", outbox_dir=room.outbox_dir)
     async with app.run_test(size=(120, 32)) as pilot:
         await _joined(app, pilot)

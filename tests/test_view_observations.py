@@ -44,9 +44,10 @@ async def test_enter_adds_to_each_column(tmp_path):
             ("went_poorly", "Dead link", "Sam Rivera"),
             ("lucky", "One region", "Sam Rivera"),
         ]
-        assert texts(view, "went_well")[-1] == "• Fast status — Sam Rivera"
-        assert texts(view, "went_poorly")[-1] == "• Dead link — Sam Rivera"
-        assert texts(view, "lucky")[-1] == "• One region — Sam Rivera"
+        # typed by the facilitator, said by nobody named: credited to nobody (#13 item 4)
+        assert texts(view, "went_well")[-1] == "• Fast status"
+        assert texts(view, "went_poorly")[-1] == "• Dead link"
+        assert texts(view, "lucky")[-1] == "• One region"
         assert view.query_one("#obs-went_well", ObservationList).border_title == "What went well (3)"
         assert entry.input.value == ""
         assert app.focused is entry.input
@@ -58,8 +59,9 @@ async def test_author_after_a_bar(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_phase(app, pilot, PHASE, ObservationsView)
         await type_line(pilot, "Fast | Jo")
-        assert kinds_and_texts(app)[-1] == ("went_well", "Fast", "Jo")
-        assert texts(view, "went_well")[-1] == "• Fast — Jo"
+        assert kinds_and_texts(app)[-1] == ("went_well", "Fast", "Sam Rivera")  # who typed it
+        assert app.session.meeting.observations[-1].speaker == "Jo Okafor"  # who said it: the attendee Jo
+        assert texts(view, "went_well")[-1] == "• Fast — Jo Okafor"
     app.close_session()
 
 
@@ -196,7 +198,8 @@ async def test_changes_from_elsewhere_update_the_lists(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_phase(app, pilot, PHASE, ObservationsView)
-        added = app.session.add_observation("lucky", "The on-call was already online", author="Lee Chen")
+        added = app.session.add_observation("lucky", "The on-call was already online", author="Lee Chen",
+                                             author_id="lee-id")
         await pilot.pause()
         assert texts(view, "lucky")[-1] == "• The on-call was already online — Lee Chen"
         app.session.update_observation(added.id, "The on-call engineer was already online")
@@ -213,7 +216,7 @@ async def test_an_observation_moved_to_another_kind_moves_to_that_list(tmp_path)
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_phase(app, pilot, PHASE, ObservationsView)
-        added = app.session.add_observation("went_well", "The alert paged", author="Zoe")
+        added = app.session.add_observation("went_well", "The alert paged", author="Zoe", author_id="zoe-id")
         await pilot.pause()
         well, lucky = len(texts(view, "went_well")), len(texts(view, "lucky"))
         app.session.update_observation(added.id, "The alert paged at all", kind="lucky")

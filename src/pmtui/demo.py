@@ -82,14 +82,15 @@ def demo_meeting(now: float | None = None) -> Meeting:
         Attendee("Ana Costa", "stakeholder"),
     ]
     meeting.events = [
-        TimelineEvent(at[t], text, actor, evidence, author="Lee Chen", decision_point=decision)
+        TimelineEvent(at[t], text, actor, evidence, speaker="Lee Chen", decision_point=decision)
         for t, text, actor, evidence, decision in _EVENTS
     ]
     meeting.observations = [
-        Observation("went_well", "The error-rate alert paged within two minutes of impact", "Priya Nair"),
-        Observation("went_well", "Rollback was one command and took under four minutes", "Jo Okafor"),
-        Observation("went_poorly", "The pool size change was not visible in the deploy diff summary", "Priya Nair"),
-        Observation("lucky", "The change went out before the evening peak, not during it", "Ana Costa"),
+        Observation("went_well", "The error-rate alert paged within two minutes of impact", speaker="Priya Nair"),
+        Observation("went_well", "Rollback was one command and took under four minutes", speaker="Jo Okafor"),
+        Observation("went_poorly", "The pool size change was not visible in the deploy diff summary",
+                    speaker="Priya Nair"),
+        Observation("lucky", "The change went out before the evening peak, not during it", speaker="Ana Costa"),
     ]
     chain = WhyChain(
         "Checkout requests failed for 23 minutes",

@@ -235,6 +235,8 @@ class Meeting:
     included_optional: list[str] = field(default_factory=list)
     removed_note_takers: list[str] = field(default_factory=list)
     """Room identities (author ids) the facilitator removed from the room: refused when they come back."""
+    current_speaker: str = ""
+    """Who is speaking now (set by the facilitator, f9): the speaker of the facilitator's entries that name none."""
 
     @property
     def facilitator(self) -> str:

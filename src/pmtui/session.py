@@ -43,6 +43,7 @@ from .model import (
     from_data,
     to_data,
 )
+from .speakers import resolve_speaker
 from .store import MeetingFile, SaveStatus, SessionSaver, meeting_from, resolve_meeting
 from .text import TextError, check
 from .timeparse import TimeFormatError, is_clock_time, parse_date, parse_time, zone
@@ -148,6 +149,11 @@ def new_incident(
             setattr(incident, name, previous)
     incident.title = checked("title", lambda: _require(title, "the incident title", "title"))
     return incident
+
+
+def new_attendee(name: str, role: str = "responder") -> Attendee:
+    """An attendee from a typed name and role (one of ``ROLES``), checked before any meeting holds it."""
+    return Attendee(_require(name, "the attendee's name", "person"), _choice(role, ROLES, "role"))
 
 
 def _milestone_time(text: str, tz: str, previous: datetime | None) -> datetime:
@@ -474,10 +480,54 @@ class MeetingSession:
 
     def add_attendee(self, name: str, role: str = "responder") -> Attendee:
         """Add a person to the meeting with their role."""
-        attendee = Attendee(_require(name, "the attendee's name", "person"), _choice(role, ROLES, "role"))
+        attendee = new_attendee(name, role)
         self.meeting.attendees.append(attendee)
         self._commit(Entity.ATTENDEE, Op.ADDED, attendee.id)
+        self._claim_speakers()
         return attendee
+
+    def _claim_speakers(self) -> None:
+        """Entries said by someone who was no attendee now name the attendee that name is (@zoe: Zoe Park, added).
+
+        So review's advice for a speaker it lists as not an attendee, "add them on f7", puts their entries right.
+        """
+        meeting = self.meeting
+        attending = {a.name for a in meeting.attendees}
+
+        def claimed(entry: TimelineEvent | Observation | Why | ContributingFactor) -> bool:
+            if not entry.speaker or entry.speaker in attending:
+                return False
+            name = resolve_speaker(entry.speaker, meeting.attendees)
+            if name not in attending:
+                return False
+            entry.speaker = name
+            return True
+
+        for entity, entries in ((Entity.EVENT, meeting.events), (Entity.OBSERVATION, meeting.observations),
+                                (Entity.FACTOR, meeting.factors)):
+            for entry in [e for e in entries if claimed(e)]:
+                self._commit(entity, Op.CHANGED, entry.id)
+        for chain in meeting.chains:
+            if [why for why in chain.whys if claimed(why)]:
+                self._commit(Entity.CHAIN, Op.CHANGED, chain.id)
+
+    def set_current_speaker(self, name: str | None) -> str:
+        """Make ``name`` (an attendee, or as typed) the speaker of the facilitator's entries from now on; None: nobody.
+
+        Kept in the meeting, so it survives a restart; returns the name as resolved.
+        """
+        speaker = resolve_speaker(_text(name, "the speaker", "person"), self.meeting.attendees)
+        self.meeting.current_speaker = speaker
+        self._commit(Entity.MEETING, Op.CHANGED)
+        return speaker
+
+    def _speaker(self, typed: object, author_id: str) -> str:
+        """Who said an entry: ``typed`` (an ``@name``) resolved against the attendees; when the facilitator
+        typed it (``author_id`` "") and named nobody, the current speaker."""
+        said = _text(typed, "the speaker", "person")
+        if not said and not author_id:
+            return self.meeting.current_speaker
+        return resolve_speaker(said, self.meeting.attendees)
 
     def remove_attendee(self, attendee_id: str) -> None:
         """Remove an attendee."""
@@ -514,7 +564,7 @@ class MeetingSession:
             "author": _text(author, "the author", "person"),
             "decision_point": decision_point,
             "author_id": author_id,
-            "speaker": _text(speaker, "the speaker", "person"),
+            "speaker": self._speaker(speaker, author_id),
         }
         if self._seen(id):
             return None
@@ -626,8 +676,7 @@ class MeetingSession:
         """Add what went well / poorly / where we got lucky."""
         observation = Observation(
             _choice(kind, OBSERVATION_KINDS, "observation kind"), _require(text, "the observation"),
-            _text(author, "the author", "person"), author_id=author_id,
-            speaker=_text(speaker, "the speaker", "person"),
+            _text(author, "the author", "person"), author_id=author_id, speaker=self._speaker(speaker, author_id),
         )
         if self._seen(id):
             return None
@@ -685,7 +734,7 @@ class MeetingSession:
         """Add the next answer to a chain's "why?"."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
         why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id,
-                  speaker=_text(speaker, "the speaker", "person"))
+                  speaker=self._speaker(speaker, author_id))
         if self._seen(id):
             return None
         if id:
@@ -746,7 +795,7 @@ class MeetingSession:
         """Add a contributing factor with its fishbone category."""
         factor = ContributingFactor(
             _require(text, "the contributing factor"), _choice(category, FISHBONE_CATEGORIES, "category"),
-            _text(author, "the author", "person"), speaker=_text(speaker, "the speaker", "person"),
+            _text(author, "the author", "person"), speaker=self._speaker(speaker, ""),
         )
         self.meeting.factors.append(factor)
         self._commit(Entity.FACTOR, Op.ADDED, factor.id, author)

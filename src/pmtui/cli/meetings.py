@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from ..agenda import available_agendas, load_agenda
+from ..entry_grammar import parse_role
 from ..importer import ImportError_, read_events, without_duplicates
-from ..model import MILESTONES, Meeting
+from ..model import MILESTONES, Attendee, Meeting
 from ..paths import data_dir as resolve_data_dir
-from ..session import MeetingSession, ValidationError, new_incident
+from ..session import MeetingSession, ValidationError, new_attendee, new_incident
 from ..store import list_meetings
 from .common import data_dir_option, echo, fail, load_meeting, report_release, run_app, user_errors
 from .room import room_config, share_options
@@ -34,26 +35,41 @@ TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES 
 @click.option("--services", default="", help="Affected services, comma separated.")
 @click.option("--follow-ups/--no-follow-ups", default=None,
               help="Include the agenda's optional follow-up review (default: when earlier action items are open).")
+@click.option("--attendee", "attendees", multiple=True, metavar="'NAME[:ROLE]'",
+              help="Someone in the meeting, e.g. 'Ana Lima:incident commander' (role default: responder); repeatable."
+                   " Their names are the @names entries are said by.")
 @data_dir_option
 @user_errors
 def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated, resolved, tz, services, follow_ups,
-        data_dir):
+        attendees, data_dir):
     """Create a meeting for an incident; prints its id last."""
     typed = dict(zip(TIME_OPTIONS, (started, detected, acknowledged, mitigated, resolved), strict=True))
     try:
         incident = new_incident(title, severity=severity, tz=tz, services=services, times=typed)
     except ValidationError as exc:
         fail(str(exc) if exc.field == "title" else f"--{TIME_OPTIONS.get(exc.field, exc.field)}: {exc}")
+    people = [_attendee(text) for text in attendees]
     folder = resolve_data_dir(data_dir)
     if follow_ups is None:
         from ..library import has_open_actions  # the whole library: only 'new' needs it
 
         follow_ups = has_open_actions(folder)
     session = MeetingSession.create(folder, incident, agenda_ref, follow_ups=follow_ups)
+    for person in people:
+        session.add_attendee(person.name, person.role)
     session.close()
     echo(f"Created meeting '{incident.title}' ({incident.severity}, agenda {session.agenda.name}).")
     echo(f"Start it with: pmtui run {session.meeting.id}")
     echo(session.meeting.id)
+
+
+def _attendee(text: str) -> Attendee:
+    """An ``--attendee 'NAME[:ROLE]'``, its role read as the attendees dialog reads it ('ic', 'note')."""
+    name, _, role = text.partition(":")
+    try:
+        return new_attendee(name, parse_role(role))
+    except ValidationError as exc:
+        fail(f"--attendee {text!r}: {exc} (e.g. --attendee 'Ana Lima:incident commander')")
 
 
 @click.command(name="list")

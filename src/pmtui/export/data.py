@@ -7,6 +7,7 @@ import io
 import json
 
 from ..model import Meeting, to_data
+from ..speakers import shown_author
 
 ACTION_COLUMNS = (
     "id",
@@ -49,7 +50,19 @@ def actions_csv(meeting: Meeting) -> str:
 
 
 def meeting_json(meeting: Meeting) -> str:
-    """The whole meeting as indented JSON (``model.to_data``), events in time order."""
+    """The whole meeting as indented JSON (``model.to_data``), events in time order.
+
+    Each event, observation, chain, why and factor is credited as on screen: ``author`` is who said it
+    (``speakers.shown_author``) and ``entered_by`` who typed it, so the facilitator is never everyone's author.
+    """
     data = to_data(meeting)
-    data["events"] = to_data(meeting.sorted_events())
+    events = meeting.sorted_events()
+    data["events"] = to_data(events)
+    pairs = [*zip(data["events"], events), *zip(data["observations"], meeting.observations),
+             *zip(data["factors"], meeting.factors), *zip(data["chains"], meeting.chains)]
+    pairs += [pair for chain_data, chain in zip(data["chains"], meeting.chains)
+              for pair in zip(chain_data["whys"], chain.whys)]
+    for item, entry in pairs:
+        item["entered_by"] = item["author"]
+        item["author"] = shown_author(entry)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

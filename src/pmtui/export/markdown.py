@@ -20,6 +20,7 @@ from ..model import (
     Meeting,
     TimelineEvent,
 )
+from ..speakers import shown_author
 from ..timeparse import format_duration, local
 from .escape import Markdown, escape
 from .minutes import render_minutes
@@ -172,7 +173,7 @@ def _timeline(meeting: Meeting) -> Markdown:
     fmt = "%H:%M:%S" if one_day else "%Y-%m-%d %H:%M:%S"
     milestones = _milestones(meeting.incident)
     rows = [
-        [t.strftime(fmt), _event_text(e, milestones), e.actor, _evidence(e.evidence), e.author]
+        [t.strftime(fmt), _event_text(e, milestones), e.actor, _evidence(e.evidence), shown_author(e)]
         for e, t in zip(events, times)
     ]
     return Markdown("{}\n\n{}").format(note, table(["Time", "Event", "Actor", "Evidence", "Author"], rows))
@@ -211,7 +212,8 @@ def _root_causes(meeting: Meeting) -> Markdown:
     blocks = []
     for number, chain in enumerate(meeting.chains, 1):
         whys = Markdown("\n").join(
-            list_item(f"{i}.", Markdown("Why? {}").format(why.text)) for i, why in enumerate(chain.whys, 1)
+            list_item(f"{i}.", _credited(Markdown("Why? {}").format(why.text), shown_author(why)))
+            for i, why in enumerate(chain.whys, 1)
         )
         cause = chain.root_cause
         blocks += [
@@ -226,10 +228,12 @@ def _root_causes(meeting: Meeting) -> Markdown:
 
 def _bullets(items: list[tuple[str, str]]) -> Markdown:
     """Bullets of text, each followed by its author in parentheses when known."""
-    return Markdown("\n").join(
-        list_item("-", Markdown("{} ({})").format(text, one_line(author)) if author.strip() else text)
-        for text, author in items
-    )
+    return Markdown("\n").join(list_item("-", _credited(text, author)) for text, author in items)
+
+
+def _credited(text: object, author: str) -> object:
+    """``text`` followed by who said it in parentheses, when anyone is credited (see ``speakers.shown_author``)."""
+    return Markdown("{} ({})").format(text, one_line(author)) if author.strip() else text
 
 
 def _factors(meeting: Meeting) -> Markdown:
@@ -238,14 +242,14 @@ def _factors(meeting: Meeting) -> Markdown:
     categories = dict.fromkeys([*FISHBONE_CATEGORIES, *(f.category for f in meeting.factors)])
     blocks = []
     for category in categories:
-        items = [(f.text, f.author) for f in meeting.factors if f.category == category]
+        items = [(f.text, shown_author(f)) for f in meeting.factors if f.category == category]
         if items:
             blocks += [heading(3, category.capitalize()), _bullets(items)]
     return Markdown("\n\n").join(blocks)
 
 
 def _observations(meeting: Meeting, kind: str) -> Markdown:
-    items = [(o.text, o.author) for o in meeting.observations if o.kind == kind]
+    items = [(o.text, shown_author(o)) for o in meeting.observations if o.kind == kind]
     return _bullets(items) if items else _OBSERVATIONS_EMPTY[kind]
 
 

@@ -59,6 +59,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..model import OBSERVATION_KINDS, Observation, TimelineEvent, WhyChain
+from ..speakers import shown_author
 from ..text import LIMITS, TextError, clean
 from ..text import check as check_text
 from .identity import KEY_PATTERN
@@ -389,14 +390,14 @@ def dumps(message: dict) -> str:
 
 
 def event_data(event: TimelineEvent) -> dict:
-    """A timeline event as sent to note-takers."""
+    """A timeline event as sent to note-takers; its ``author`` is who it is credited to (``shown_author``)."""
     return {
         "id": event.id,
         "time": event.time.isoformat(),
         "description": event.description,
         "actor": event.actor,
         "evidence": event.evidence,
-        "author": event.author,
+        "author": shown_author(event),
         "author_id": event.author_id,
         "decision_point": event.decision_point,
     }
@@ -404,8 +405,8 @@ def event_data(event: TimelineEvent) -> dict:
 
 def observation_data(observation: Observation) -> dict:
     """An observation as sent to note-takers."""
-    return {"id": observation.id, "kind": observation.kind, "text": observation.text, "author": observation.author,
-            "author_id": observation.author_id}
+    return {"id": observation.id, "kind": observation.kind, "text": observation.text,
+            "author": shown_author(observation), "author_id": observation.author_id}
 
 
 def chain_data(chain: WhyChain | None) -> dict | None:
@@ -415,8 +416,8 @@ def chain_data(chain: WhyChain | None) -> dict | None:
     return {
         "id": chain.id,
         "problem": chain.problem,
-        "author": chain.author,
-        "whys": [{"id": w.id, "text": w.text, "author": w.author, "author_id": w.author_id} for w in chain.whys],
+        "author": shown_author(chain),
+        "whys": [{"id": w.id, "text": w.text, "author": shown_author(w), "author_id": w.author_id} for w in chain.whys],
         "root_cause": None if chain.root_cause is None else {"text": chain.root_cause.text,
                                                              "category": chain.root_cause.category},
     }

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, Label
 
@@ -20,11 +21,14 @@ from ..views import view_class
 from ..views.base import PhaseView
 from ..widgets.clock import AgendaList, ClockLine, ClockPanel
 from ..widgets.footer import FittingFooter
+from ..widgets.quick_entry import EntryLine, SpeakerSuggester
 
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 32
 SIDEBAR_WIDTH = 110
 """Narrower than this, the sidebar folds into the clock in the title bar and the phase gets the whole width."""
+NOBODY = "-nobody-"
+"""The current-speaker picker's choice of no one (attendee ids are hex digits)."""
 
 
 class MeetingScreen(Screen):
@@ -40,6 +44,7 @@ class MeetingScreen(Screen):
         Binding("ctrl+z", "undo", "Undo", id="undo", show=False),
         Binding("f6", "edit_incident", "Incident", id="edit_incident", show=False),
         Binding("f7", "attendees", "Attendees", id="attendees", show=False),
+        Binding("f9", "current_speaker", "Speaker", id="current_speaker", show=False),
     ]
 
     AUTO_FOCUS = ""
@@ -54,10 +59,12 @@ class MeetingScreen(Screen):
         self._save_failed = False
         self._unsubscribe = None
         self._views: dict[int, PhaseView] = {}
+        self._speakers = SpeakerSuggester(lambda: session.meeting.attendees)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("", id="incident-title")
+            yield Label("", id="current-speaker", markup=False)
             yield ClockLine("", id="clock-line")
             yield Label("", id="save-status", markup=False)
         with Horizontal(id="body"):
@@ -87,6 +94,7 @@ class MeetingScreen(Screen):
         size = self.app.size
         self.set_class(size.width < COMPACT_WIDTH or size.height < COMPACT_HEIGHT, "-compact")
         self.set_class(size.width < SIDEBAR_WIDTH, "-narrow")
+        self._show_speaker()
 
     # --- rendering -----------------------------------------------------------
 
@@ -111,6 +119,15 @@ class MeetingScreen(Screen):
         title.append(f"  ·  Phase {self.session.clock.phase_index + 1}/{len(self.session.agenda.phases)}: "
                      f"{self.session.phase.title}")
         self.query_one("#incident-title", Label).update(title)
+        self._show_speaker()
+
+    def _show_speaker(self) -> None:
+        """Who is speaking (f9), beside the title: never cut, however narrow, so the room sees it."""
+        speaker = self.session.meeting.current_speaker
+        label = self.query_one("#current-speaker", Label)
+        narrow = self.has_class("-narrow")  # the clock shares the line: the name alone
+        label.update("" if not speaker else f"▸ {speaker}" if narrow else f"▸ {speaker} speaking")
+        label.set_class(bool(speaker), "-shown")
 
     def _new_view(self, index: int) -> PhaseView:
         phase = self.session.agenda.phases[index]
@@ -169,8 +186,15 @@ class MeetingScreen(Screen):
                 self.tick()
             case Entity.INCIDENT:
                 self._show_incident()
+            case Entity.MEETING:
+                self._show_speaker()
             case _:
                 pass
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Every entry line of the meeting completes a leading ``@name`` with an attendee's, whenever it was mounted."""
+        if isinstance(event.widget, EntryLine) and event.widget.suggester is None:
+            event.widget.suggester = self._speakers
 
     @on(ExportFinished)
     def _export_finished(self, message: ExportFinished) -> None:
@@ -255,6 +279,29 @@ class MeetingScreen(Screen):
 
         self.app.push_screen(AttendeesDialog(self.session))
 
+    def action_current_speaker(self) -> None:
+        """Pick who is speaking now: the facilitator's entries that name nobody are said by them until changed."""
+        from .why_dialogs import PickDialog
+
+        meeting = self.session.meeting
+        if not meeting.attendees and not meeting.current_speaker:
+            self.notify("No attendees yet: add them with f7 (or pmtui new --attendee), then f9 picks who speaks.",
+                        timeout=6)
+            return
+        choices = [(a.id, f"{a.name} · {a.role}") for a in meeting.attendees]
+        current = next((a.id for a in meeting.attendees if a.name == meeting.current_speaker), NOBODY)
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                name = next((a.name for a in meeting.attendees if a.id == key), None)
+                self.session.set_current_speaker(name)
+                self.notify(f"Speaking: {name}. Your entries are said by them until f9 again." if name
+                            else "Nobody is speaking: your entries say who said them with @name.", timeout=4)
+
+        self.app.push_screen(PickDialog("Who is speaking?", [*choices, (NOBODY, "nobody")], current=current,
+                                        subtitle="Your entries without an @name are theirs until changed."),
+                             chosen)
+
     def action_remove_note_taker(self) -> None:
         """Pick a connected note-taker and remove them from the room (their entries stay)."""
         from .note_takers import RemoveNoteTakerDialog
@@ -297,6 +344,8 @@ class MeetingScreen(Screen):
         yield SystemCommand("Edit incident details", "Title, severity, services, times, impact (f6)",
                             self.action_edit_incident)
         yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)
+        yield SystemCommand("Set current speaker", "Who your entries without an @name are said by, until changed (f9)",
+                            self.action_current_speaker)
         for status in self.query("#room-status"):
             yield from status.commands()
         server = getattr(self.app, "room_server", None)

@@ -29,6 +29,7 @@ from ...model import (
     WhyChain,
 )
 from ...session import MeetingSession
+from ...speakers import shown_author
 from ..screens.why_dialogs import PickDialog
 from ..widgets.guidance import MARKER, GuidancePanel, depth_content
 from ..widgets.quick_entry import QuickEntry
@@ -84,7 +85,10 @@ def chain_steps(
     grid.add_column(ratio=1)
     grid.add_row(Text("Problem", style="bold"), text(chain.id, "problem", chain.problem, "bold"))
     for number, why in enumerate(chain.whys, 1):
-        grid.add_row(Text(f"{number}. Why?", style="dim"), text(why.id, "text", why.text))
+        row = text(why.id, "text", why.text)
+        if author := shown_author(why):
+            row.append(f"  — {author}", style="italic dim")
+        grid.add_row(Text(f"{number}. Why?", style="dim"), row)
     if chain.root_cause:
         cause = text(chain.id, "root_cause", chain.root_cause.text, "bold")
         cause.append(f"  [{chain.root_cause.category}]", style="italic")
@@ -97,12 +101,15 @@ def chain_steps(
     return grid
 
 
-def factor_prompt(text: str, flag_style: str | None = None) -> Table:
-    """A factor under its category heading: indented, with a bullet (the hint marker in ``flag_style``)."""
+def factor_prompt(factor: ContributingFactor, flag_style: str | None = None) -> Table:
+    """A factor under its category heading: indented, with a bullet (the hint marker in ``flag_style``), who said it."""
+    text = Text(factor.text)
+    if author := shown_author(factor):
+        text.append(f"  — {author}", style="italic dim")
     grid = Table.grid()
     grid.add_column(width=4)
     grid.add_column(ratio=1)
-    grid.add_row(Text(f"  {MARKER}", style=flag_style) if flag_style else "  •", Text(text))
+    grid.add_row(Text(f"  {MARKER}", style=flag_style) if flag_style else "  •", text)
     return grid
 
 
@@ -243,7 +250,7 @@ class FiveWhysView(PhaseView):
             if group:
                 heading = Text(category.capitalize(), style="bold")
                 options.append(Option(heading, id=f"category:{category}", disabled=True))
-                options.extend(Option(factor_prompt(f.text, self._flag_style(f.id)), id=f.id) for f in group)
+                options.extend(Option(factor_prompt(f, self._flag_style(f.id)), id=f.id) for f in group)
         factors.set_options(options)
         factors.border_title = f"Contributing factors ({len(self.session.meeting.factors)})"
         factors.border_subtitle = "" if options else "F3 adds one"

@@ -18,6 +18,7 @@ from ...agenda import Phase
 from ...changes import Change, Entity, Op
 from ...model import OBSERVATION_KINDS, OBSERVATION_LABELS, Meeting, Observation
 from ...session import MeetingSession
+from ...speakers import shown_author
 from ..screens.why_dialogs import TextDialog
 from ..widgets.guidance import MARKER, GuidancePanel
 from ..widgets.quick_entry import QuickEntry
@@ -44,8 +45,9 @@ def observation_prompt(observation: Observation, flag_style: str | None = None) 
     With ``flag_style`` the bullet is the hint marker in that style.
     """
     text = Text(observation.text)
-    if observation.author:
-        text.append(f"  — {observation.author}", style="italic dim")
+    author = shown_author(observation)
+    if author:
+        text.append(f"  — {author}", style="italic dim")
     grid = Table.grid()
     grid.add_column(width=2)
     grid.add_column(ratio=1)
@@ -186,13 +188,14 @@ class ObservationsView(PhaseView):
 
     @on(QuickEntry.Submitted, "#obs-entry")
     def _submitted(self, message: QuickEntry.Submitted) -> None:
-        text, _, author = message.value.partition("|")
+        text, _, speaker = message.value.partition("|")
         self.attempt(
             message.entry,
             self.session.add_observation,
             self.target_kind,
             text,
-            author=author.strip() or self.session.meeting.facilitator,
+            author=self.session.meeting.facilitator,
+            speaker=speaker.strip(),
         )
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:

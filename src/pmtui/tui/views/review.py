@@ -21,6 +21,7 @@ from ...changes import Change, Entity
 from ...export.markdown import render_postmortem
 from ...model import Meeting
 from ...session import MeetingSession, ValidationError
+from ...speakers import speakers_not_attending
 from ..messages import ExportFinished
 from ..widgets.guidance import GuidancePanel, QualityReport
 from .base import PhaseView
@@ -69,6 +70,7 @@ class ReviewView(PhaseView):
             yield Button("Export Markdown", id="review-export", compact=True)
             yield Label("ctrl+s also exports", id="review-export-hint")
         yield Label("", id="review-exported", markup=False)
+        yield Label("", id="review-speakers", markup=False)
         with Vertical(id="review-main"):
             with VerticalScroll(id="review-scroll"):
                 yield Markdown(id="review-document")
@@ -122,6 +124,7 @@ class ReviewView(PhaseView):
         try:
             text = await asyncio.to_thread(render_postmortem, meeting, today=today)
             report = await asyncio.to_thread(guidance.review, meeting, today)
+            self._show_strangers(speakers_not_attending(meeting))
             self.query_one(QualityReport).show(report)
             self.guidance.show(report.findings, report.dismissed)
             if text != self._shown:
@@ -131,6 +134,13 @@ class ReviewView(PhaseView):
             self._rendering = False
         if self._dirty and self.display:
             self.refresh_document()
+
+    def _show_strangers(self, names: list[str]) -> None:
+        """Name the speakers no attendee is called (an @name that matched nobody, or matched several)."""
+        label = self.query_one("#review-speakers", Label)
+        label.update(f"⚠ Not an attendee: {', '.join(names)} (an @name that matched nobody); add them on f7 and "
+                     "their entries follow" if names else "")
+        label.set_class(bool(names), "-shown")
 
     @property
     def document_text(self) -> str:

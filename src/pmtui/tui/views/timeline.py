@@ -19,6 +19,7 @@ from ...analysis.metrics import TimelineGap, TimelineOrder, timeline_gaps
 from ...changes import Change, Entity, Op
 from ...entry_grammar import parse_event_line
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
+from ...speakers import shown_author
 from ...timeparse import format_duration, format_on, is_clock_time, local, parse_time
 from ..widgets.event_table import Column, EventTable
 from ..widgets.guidance import MARKER, GuidancePanel
@@ -267,7 +268,7 @@ class TimelineView(PhaseView):
             description,
             _one_line(event.actor),
             _one_line(event.evidence),
-            _one_line(event.author),
+            _one_line(shown_author(event)),
         )
         return cells, (event.time, _EVENT_RANK)
 

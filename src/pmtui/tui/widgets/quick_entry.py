@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Self
 
@@ -12,7 +13,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.suggester import Suggester
 from textual.widgets import Input, Label
+
+from ...model import Attendee
+from ...speakers import complete_mention
 
 EDITING_KEYS = {key.strip(): binding.action for binding in Input.BINDINGS if binding.action != "submit"
                 for key in binding.key.split(",")}
@@ -89,6 +94,20 @@ class EntryLine(Input):
         if self._repaint_held:
             self._repaint_held = False
             self.refresh()
+
+
+class SpeakerSuggester(Suggester):
+    """Completes a leading ``@name`` with an attendee's name (the right arrow at the line's end takes it).
+
+    The attendees are read on every keystroke (no cache): someone added on f7 is offered at once.
+    """
+
+    def __init__(self, attendees: Callable[[], Iterable[Attendee]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self._attendees = attendees
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_mention(value, self._attendees())
 
 
 class QuickEntry(Vertical):
