@@ -63,6 +63,8 @@ Subscriber = Callable[[Change], None]
 
 NOW = object()
 """The time a change is made (the default of :meth:`MeetingSession.set_action_status`'s ``at``)."""
+FIVE_WHYS = "five_whys"
+"""The phase kind in which note-takers may propose answers to a Five Whys chain."""
 
 _INCIDENT_TEXT = {"summary": ("the summary", "summary"), "users_affected": ("users affected", "detail"),
                   "slo_impact": ("the SLO impact", "detail"), "detection_method": ("the detection method", "detail")}
@@ -181,7 +183,7 @@ class MeetingSession:
         self._applied: set[str] = (
             {e.id for e in meeting.events}
             | {o.id for o in meeting.observations}
-            | {w.id for c in meeting.chains for w in c.whys}
+            | {w.id for c in meeting.chains for w in (*c.whys, *c.proposals, *c.set_aside)}
         )
         self._events_by_id = {e.id: e for e in meeting.events}
         self._first_event: datetime | None = None  # the earliest event's time, kept as events come and go
@@ -648,6 +650,47 @@ class MeetingSession:
         self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
         return why
 
+    def propose_why(self, chain_id: str, text: str, *, author: str = "", author_id: str = "",
+                    speaker: str = "", id: str | None = None) -> Why | None:
+        """Keep a note-taker's answer for the facilitator to place (None when ``id`` was applied before).
+
+        Never appended to the chain: two people answering at once would order the
+        chain by arrival, and an answer typed after the root-cause phase would land
+        after the root cause. Refused outside the Five Whys phase.
+        """
+        if id is not None and id in self._applied:
+            return None  # sent again (its ack was lost): stored already, whatever the phase is now
+        if self.phase.kind != FIVE_WHYS:
+            raise ValidationError(five_whys_closed(self.phase.title))
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id,
+                  speaker=_text(speaker, "the speaker", "person"))
+        if self._seen(id):
+            return None
+        if id:
+            why.id = id
+        chain.proposals.append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
+        return why
+
+    def accept_proposal(self, chain_id: str, proposal_id: str) -> Why:
+        """Place a proposed answer as the chain's next why; it keeps its author and speaker."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = self._find(chain.proposals, proposal_id, "proposed answer")
+        chain.proposals.remove(why)
+        chain.whys.append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
+        return why
+
+    def set_aside_proposal(self, chain_id: str, proposal_id: str) -> Why:
+        """Put a proposed answer aside: kept in the meeting, never part of the chain."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = self._find(chain.proposals, proposal_id, "proposed answer")
+        chain.proposals.remove(why)
+        chain.set_aside.append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
+        return why
+
     def remove_last_why(self, chain_id: str) -> None:
         """Take back the last answer of a chain."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
@@ -856,6 +899,12 @@ class MeetingSession:
     def snapshot(self) -> Meeting:
         """A deep copy of the meeting, safe to hand to a worker thread."""
         return from_data(Meeting, self.saver.data() if self.saver else to_data(self.meeting))
+
+
+def five_whys_closed(phase_title: str) -> str:
+    """Why a note-taker's answer is refused outside the Five Whys phase (one line: what, where, what to do)."""
+    return (f"the Five Whys are not open: the meeting is in {phase_title}; "
+            "send your answer when the facilitator opens them")
 
 
 def _is_path(ref: str | None) -> bool:

@@ -41,7 +41,7 @@ import secrets
 import shlex
 import socket
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -57,7 +57,7 @@ from . import identity, protocol
 from .guard import Doorman, TokenFailures
 from .limits import RoomLimits
 from .names import name_key, reserved_refusal
-from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, dumps
+from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, Typing, dumps
 from .rate import RateLimit
 from .tokens import new_token, store_token
 
@@ -79,6 +79,13 @@ class RoomError(Exception):
     """The room cannot be shared (e.g. the port is taken); the message is one line."""
 
 
+TYPING_EVERY = 1.0
+"""A connection's ``typing`` messages are taken at most once per this many seconds (the rest are ignored)."""
+TYPING_SHOWN = 3.0
+"""Seconds "typing…" stays next to a name after the last ``typing`` message."""
+ENDED_MESSAGE = "the facilitator ended the meeting; thank you for taking notes"
+
+
 @dataclass
 class Peer:
     """A connected note-taker, as the facilitator's screen lists them."""
@@ -86,8 +93,22 @@ class Peer:
     name: str | None
     address: str
     connected_at: float = field(default_factory=time.time)
-    added: int = 0
     author: str | None = None  # the room identity (author id), once the hello is accepted
+    last_seen: float = 0.0  # the room clock's time of their last message
+    typing_at: float | None = None  # the room clock's time of their last ``typing`` taken
+
+
+@dataclass(frozen=True)
+class Presence:
+    """One note-taker of this room, connected or gone, as the facilitator's panel shows them."""
+
+    name: str
+    author: str
+    address: str
+    connected: bool
+    entries: int  # their events, observations, whys and proposed answers in the meeting (not this connection's)
+    seen_ago: float  # seconds since their last message
+    typing: bool
 
 
 @dataclass
@@ -308,6 +329,9 @@ class RoomServer:
         self._rate_clock = clock
         self._rates: dict[str, RateLimit] = {}
         self._name_authors: dict[str, set[str]] = {}  # name key -> identities that signed entries with that name
+        self._gone: dict[str, Peer] = {}  # identity -> the last connection of note-takers who left
+        self._counts: dict[str, Counter[str]] | None = None  # identity -> entries of the meeting by kind
+        self._ended = False  # the note-takers were told the meeting ended
 
     # --- what the facilitator sees -----------------------------------------------
 
@@ -357,6 +381,29 @@ class RoomServer:
         """The connected note-takers, in the order they connected."""
         return sorted((c.peer for c in self._clients), key=lambda p: p.connected_at)
 
+    def presence(self) -> list[Presence]:
+        """Every note-taker who joined since sharing started: the connected ones in the order they came, then
+        those who left, the latest first; with their entries in the meeting, when they were last heard from and
+        whether they are typing."""
+        now = self._rate_clock()
+        connected = [p for p in self.peers if p.author is not None and p.name]
+        here = {p.author for p in connected}
+        gone = sorted((p for a, p in self._gone.items() if a not in here), key=lambda p: -p.last_seen)
+        return [Presence(p.name or "", p.author or "", p.address, is_here, self.entries(p.author or ""),
+                         max(0.0, now - p.last_seen),
+                         is_here and p.typing_at is not None and now - p.typing_at < TYPING_SHOWN)
+                for is_here, group in ((True, connected), (False, gone)) for p in group]
+
+    def entries(self, author: str) -> int:
+        """How many entries note-taker ``author`` has in the meeting: events, observations, whys, proposals."""
+        return sum(self._entry_counts().get(author, Counter()).values())
+
+    def _entry_counts(self) -> dict[str, Counter[str]]:
+        """Identity -> their entries of the meeting by kind, counted once per change of the meeting's entries."""
+        if self._counts is None:
+            self._counts = _entry_counts(self.session.meeting)
+        return self._counts
+
     def watch(self, callback: Callable[[RoomServer], None]) -> Callable[[], None]:
         """Call ``callback(server)`` when note-takers come, go or add something; returns an unwatch function."""
         self._watchers.append(callback)
@@ -395,6 +442,8 @@ class RoomServer:
         self.running = True
         self._event_ids = {e.id for e in self.session.meeting.events}
         self._name_authors = _entry_names(self.session.meeting)
+        self._counts = None
+        self._ended = self.session.meeting.status == "ended"
         self._events_json = None
         self._incident_date = self.session.incident_date().isoformat()
         self._ack_wakeup = asyncio.Event()
@@ -516,6 +565,8 @@ class RoomServer:
         finally:
             self._clients.discard(client)
             client.finish()
+            if client.peer.author is not None and client.peer.author not in self.session.meeting.removed_note_takers:
+                self._gone[client.peer.author] = client.peer
             if self.running:
                 self._notify()
         if client.writer is not None:
@@ -534,6 +585,11 @@ class RoomServer:
             self._hello(client, message)
             return
         author = client.peer.author
+        if author is not None:
+            client.peer.last_seen = self._rate_clock()
+        if isinstance(message, Typing):
+            self._typing(client)
+            return
         if author is None or client.peer.name is None:
             client.send(dumps(protocol.error("say hello with your name before adding anything", message.id)))
             return
@@ -557,12 +613,20 @@ class RoomServer:
                                              "and is sent again after reconnecting")))
             return
         if result is not None and not isinstance(message, (EditEntry, RemoveEntry)):
-            client.peer.added += 1
             self._name_authors.setdefault(name_key(client.peer.name), set()).add(author)
-            self._notify()
+        client.peer.typing_at = None  # what they typed has arrived
+        self._notify()
         self._acks.append(_PendingAck(client, message.id, result is None, self._save_target()))
         if self._ack_wakeup is not None:
             self._ack_wakeup.set()
+
+    def _typing(self, client: _Client) -> None:
+        """Show "typing…" next to a joined note-taker; at most one a second per connection is taken."""
+        peer, now = client.peer, self._rate_clock()
+        if peer.author is None or (peer.typing_at is not None and now - peer.typing_at < TYPING_EVERY):
+            return
+        peer.typing_at = now
+        self._notify()
 
     # --- who note-takers are ----------------------------------------------------------------
 
@@ -579,6 +643,10 @@ class RoomServer:
                                                           "ask them if you should be in it")))
             client.finish()
             return
+        if self._ended:
+            client.send(dumps(protocol.ended(ENDED_MESSAGE, self._entry_counts().get(author, Counter()))))
+            client.finish()
+            return
         problem = self._name_refusal(hello.name, author)
         if problem is not None:
             client.send(dumps(protocol.refused("name", problem)))  # the connection stays: they may pick another
@@ -589,6 +657,7 @@ class RoomServer:
             other.finish()
             self._clients.discard(other)
         client.peer.name, client.peer.author = hello.name, author
+        client.peer.last_seen = self._rate_clock()
         self._forget_idle_rates()
         client.send(dumps(protocol.joined(hello.name, author, None if hello.key else key)))
         self._notify()
@@ -637,6 +706,7 @@ class RoomServer:
             client.send(dumps(protocol.refused("removed", "the facilitator removed you from this room")))
             client.finish()
             self._clients.discard(client)
+        self._gone.pop(author, None)
         self._notify()
 
     # --- applying changes --------------------------------------------------------------------
@@ -665,7 +735,7 @@ class RoomServer:
             chain = chains[-1]
         else:
             raise ValidationError("no Five Whys chain has been started yet: the facilitator starts one first")
-        return session.add_why(chain.id, message.text, author=name, author_id=author, id=message.id)
+        return session.propose_why(chain.id, message.text, author=name, author_id=author, id=message.id)
 
     def _change_own(self, author: str, message: EditEntry | RemoveEntry) -> object:
         session, meeting = self.session, self.session.meeting
@@ -773,6 +843,8 @@ class RoomServer:
     def _broadcast_change(self, change: Change) -> None:
         """Tell note-takers what they show of ``change``: the timeline, the observations, the chain, the clock."""
         meeting = self.session.meeting
+        if change.entity in (Entity.EVENT, Entity.OBSERVATION, Entity.CHAIN):
+            self._counts = None
         match change.entity:
             case Entity.EVENT:
                 self._events_json = None
@@ -790,8 +862,10 @@ class RoomServer:
                 self._incident_date = self.session.incident_date().isoformat()
                 self._events_json = None
                 self._broadcast({"type": "incident", "incident": self._incident()})
+            case Entity.MEETING:
+                self._check_ended()
             case (Entity.ATTENDEE | Entity.FACTOR | Entity.ACTION | Entity.NOTE | Entity.REVIEW
-                  | Entity.RELATED | Entity.FINDING | Entity.MEETING):
+                  | Entity.RELATED | Entity.FINDING):
                 pass  # not shown to note-takers
             case _:
                 assert_never(change.entity)
@@ -826,6 +900,25 @@ class RoomServer:
                 pass  # observations are not imported in bulk
             case _:
                 assert_never(change.op)
+
+    def _check_ended(self) -> None:
+        """When the meeting has just ended: tell every note-taker, with their own counts, and let them go.
+
+        A note-taker who joins later hears the same (see :meth:`_hello`); reopening the meeting opens the room.
+        """
+        ended = self.session.meeting.status == "ended"
+        if ended == self._ended:
+            return
+        self._ended = ended
+        if not ended:
+            return
+        self._flush_events()
+        self._send_ready_acks()
+        counts = self._entry_counts()
+        for client in [c for c in self._clients if c.peer.author is not None]:
+            client.send(dumps(protocol.ended(ENDED_MESSAGE, counts.get(client.peer.author, Counter()))))
+            client.finish()
+        self._notify()
 
     def _check_incident_date(self) -> None:
         incident = self.session.meeting.incident
@@ -879,10 +972,23 @@ class RoomServer:
         return f'{head[:-1]},"events":{self._events_json}}}'
 
 
+def _entry_counts(meeting) -> dict[str, Counter[str]]:
+    """Identity -> how many events, observations, whys and proposed answers of ``meeting`` they added."""
+    counts: dict[str, Counter[str]] = {}
+    kinds = (("events", meeting.events), ("observations", meeting.observations),
+             ("whys", [w for c in meeting.chains for w in c.whys]),
+             ("proposals", [w for c in meeting.chains for w in (*c.proposals, *c.set_aside)]))
+    for kind, entries in kinds:
+        for entry in entries:
+            if entry.author_id:
+                counts.setdefault(entry.author_id, Counter())[kind] += 1
+    return counts
+
+
 def _entry_names(meeting) -> dict[str, set[str]]:
     """Name key -> the identities that signed entries of ``meeting`` with that name (entries from note-takers)."""
     names: dict[str, set[str]] = {}
-    whys = (why for chain in meeting.chains for why in chain.whys)
+    whys = (why for chain in meeting.chains for why in (*chain.whys, *chain.proposals, *chain.set_aside))
     for entry in (*meeting.events, *meeting.observations, *whys):
         if entry.author_id:
             names.setdefault(name_key(entry.author), set()).add(entry.author_id)
