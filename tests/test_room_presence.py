@@ -185,7 +185,7 @@ async def test_the_facilitators_panel_shows_entries_typing_and_last_seen_and_end
             await note_pilot.press("enter")
             await until(lambda: "frank · 1 entry · active" in status.render_text().plain)
             clock.advance(42)
-            await until(lambda: "frank · 1 entry · seen 42s ago" in status.render_text().plain, what="aged by tick")
+            await until(lambda: "frank · 1 entry · 42s ago" in status.render_text().plain, what="aged by tick")
             commands = {c.title: c for c in facilitator.screen.commands()}
             commands["End meeting"].callback()
             assert facilitator.session.meeting.status == "ended"

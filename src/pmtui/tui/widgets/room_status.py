@@ -38,14 +38,14 @@ REVEAL_SECONDS = 30.0
 
 
 def seen(seconds: float) -> str:
-    """How long ago a note-taker was last heard from, in the panel's few words."""
+    """How long ago a note-taker was last heard from, in the few columns of the sidebar."""
     if seconds < 5:
         return "active"
     if seconds < 60:
-        return f"seen {seconds:.0f}s ago"
+        return f"{seconds:.0f}s ago"
     if seconds < 3600:
-        return f"seen {seconds // 60:.0f} min ago"
-    return f"seen {seconds // 3600:.0f} h ago"
+        return f"{seconds // 60:.0f}m ago"
+    return f"{seconds // 3600:.0f}h ago"
 
 
 def presence_line(person: Presence) -> Text:
@@ -57,7 +57,7 @@ def presence_line(person: Presence) -> Text:
     if person.typing:
         line.append(" · typing…", style="italic")
     else:
-        line.append(f" · {seen(person.seen_ago)}" if person.connected else f" · left, {seen(person.seen_ago)}",
+        line.append(f" · {seen(person.seen_ago)}" if person.connected else f" · left {seen(person.seen_ago)}",
                     style="dim")
     return line
 
