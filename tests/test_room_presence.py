@@ -156,6 +156,19 @@ async def test_ending_the_meeting_tells_each_note_taker_their_counts_and_they_st
     assert [(u.events, u.whys) for u in heard["ana"] if isinstance(u, Ended)] == [(2, 1)]
 
 
+async def test_what_was_stored_is_acknowledged_before_the_end_and_ending_then_quitting_says_ended(room):
+    heard: list = []
+    ana = await room.client("ana", on_update=heard.append)
+    await until(lambda: ana.connected)
+    ana.add_event_line("14:37 checkout errors start")
+    await until(lambda: room.session.meeting.events, what="applied (its ack waits for the disk)")
+    room.session.set_status("ended")
+    await room.stop_server()  # the facilitator quits at once
+    await until(lambda: ana.state.status == "ended")
+    assert not ana.pending  # acknowledged before the end: nothing waits in the outbox for a meeting that is over
+    assert [type(u).__name__ for u in heard if type(u).__name__ in ("Acked", "Ended", "Bye")] == ["Acked", "Ended"]
+
+
 async def test_reopening_an_ended_meeting_opens_the_room_again(room):
     room.session.set_status("ended")
     room.session.set_status("active")

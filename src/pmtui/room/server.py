@@ -455,6 +455,9 @@ class RoomServer:
         """Say goodbye to every note-taker, close their sockets and stop listening."""
         if not self.running:
             return
+        if self._ended:  # ended and quit at once: they hear it ended (after their acks), not that it paused
+            await self._all_saved()
+            self._say_ended()
         self.running = False
         if self._unsubscribe:
             self._unsubscribe()
@@ -912,7 +915,28 @@ class RoomServer:
         self._ended = ended
         if not ended:
             return
-        self._flush_events()
+        try:
+            asyncio.get_running_loop().create_task(self._tell_ended(), name="pmtui-room-ended")
+        except RuntimeError:  # no loop (a test driving the session directly): nobody to wait for
+            self._say_ended()
+
+    async def _tell_ended(self) -> None:
+        """Once every change is on disk (so every ack can go first), tell the note-takers the meeting ended."""
+        await self._all_saved()
+        if self.running and self._ended:  # not reopened meanwhile
+            self._say_ended()
+
+    async def _all_saved(self, timeout: float = 2.0) -> None:
+        """Wait (at most ``timeout`` seconds: a failing disk) until everything applied so far is on disk."""
+        saver = self.session.saver
+        if saver is not None:
+            try:
+                await asyncio.wait_for(saver.wait_saved(self._save_target()), timeout)
+            except TimeoutError:
+                pass
+
+    def _say_ended(self) -> None:
+        """Acknowledge what is on disk, then give each joined note-taker their counts and let them go."""
         self._send_ready_acks()
         counts = self._entry_counts()
         for client in [c for c in self._clients if c.peer.author is not None]:
