@@ -164,3 +164,18 @@ async def test_a_proposal_arriving_shows_under_the_chain_while_the_facilitator_t
         await asyncio.sleep(0)
         assert proposals.display and proposals.option_count == 1
         assert app.focused is view.entry.input and view.entry.input.value == "half"  # nothing taken from the line
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_five_whys_opens_with_proposals_waiting_at_every_size(tmp_path, size):
+    """Before the narrow layout applies, the chain's box has no width: the list must not break the layout."""
+    meeting, _chain = _with_proposals()
+    app = make_app(tmp_path, create_meeting(tmp_path, meeting, phase=FIVE_WHYS_PHASE), now=FixedClock())
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(f"#phase-{FIVE_WHYS_PHASE}", FiveWhysView)
+        proposals = view.query_one("#why-proposals", ProposalList)
+        assert proposals.display and proposals.option_count == 2 and proposals.size.width > 0
+        await pilot.press("f4", "enter")
+        await pilot.pause()
+        assert [w.author for w in app.session.meeting.chains[0].whys][-1] == "ana"
