@@ -207,6 +207,10 @@ async def test_the_facilitators_panel_shows_entries_typing_and_last_seen_and_end
             shown = str(notetaker.notes.query_one("#nt-status").render())
             assert "ended the meeting" in shown and "You added 1 event, 0 observations, 0 whys." in shown
             assert "come back" not in shown and "■" in str(notetaker.notes.query_one("#nt-connection").render())
+            await note_pilot.press(*"15:05 late", "enter")  # nothing waits in the outbox for a meeting that is over
+            await note_pilot.pause()
+            assert not notetaker.client.pending and notetaker.notes.entry.input.value == "15:05 late"
+            assert "meeting has ended" in str(notetaker.notes.entry.query_one(".error").render())
             assert "Reopen meeting" in {c.title for c in facilitator.screen.commands()}
         await server.stop()
     facilitator.close_session()

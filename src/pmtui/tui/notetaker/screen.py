@@ -372,6 +372,9 @@ class NoteTakerScreen(Screen):
         if self.client.outbox is None:
             entry.reject("say who you are first")
             return
+        if self.client.state.status == "ended":
+            entry.reject("the meeting has ended: nothing more is taken; keep this note elsewhere")
+            return
         try:
             change = self.client.submit(self.view.read_line(message.value, editing))
         except (QuickEntryError, TimeFormatError, ProtocolError) as exc:
