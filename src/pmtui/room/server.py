@@ -41,7 +41,7 @@ import secrets
 import shlex
 import socket
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -57,6 +57,7 @@ from . import identity, protocol
 from .guard import Doorman, TokenFailures
 from .limits import RoomLimits
 from .names import name_key, reserved_refusal
+from .presence import EntryCounts, Presence
 from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, Typing, dumps
 from .rate import RateLimit
 from .tokens import new_token, store_token
@@ -96,19 +97,6 @@ class Peer:
     author: str | None = None  # the room identity (author id), once the hello is accepted
     last_seen: float = 0.0  # the room clock's time of their last message
     typing_at: float | None = None  # the room clock's time of their last ``typing`` taken
-
-
-@dataclass(frozen=True)
-class Presence:
-    """One note-taker of this room, connected or gone, as the facilitator's panel shows them."""
-
-    name: str
-    author: str
-    address: str
-    connected: bool
-    entries: int  # their events, observations, whys and proposed answers in the meeting (not this connection's)
-    seen_ago: float  # seconds since their last message
-    typing: bool
 
 
 @dataclass
@@ -330,7 +318,7 @@ class RoomServer:
         self._rates: dict[str, RateLimit] = {}
         self._name_authors: dict[str, set[str]] = {}  # name key -> identities that signed entries with that name
         self._gone: dict[str, Peer] = {}  # identity -> the last connection of note-takers who left
-        self._counts: dict[str, Counter[str]] | None = None  # identity -> entries of the meeting by kind
+        self._counts: EntryCounts | None = None  # each identity's entries of the meeting, kept while sharing
         self._ended = False  # the note-takers were told the meeting ended
 
     # --- what the facilitator sees -----------------------------------------------
@@ -396,12 +384,11 @@ class RoomServer:
 
     def entries(self, author: str) -> int:
         """How many entries note-taker ``author`` has in the meeting: events, observations, whys, proposals."""
-        return sum(self._entry_counts().get(author, Counter()).values())
+        return sum(self._entry_counts().of(author).values())
 
-    def _entry_counts(self) -> dict[str, Counter[str]]:
-        """Identity -> their entries of the meeting by kind, counted once per change of the meeting's entries."""
+    def _entry_counts(self) -> EntryCounts:
         if self._counts is None:
-            self._counts = _entry_counts(self.session.meeting)
+            self._counts = EntryCounts(self.session.meeting)
         return self._counts
 
     def watch(self, callback: Callable[[RoomServer], None]) -> Callable[[], None]:
@@ -442,7 +429,7 @@ class RoomServer:
         self.running = True
         self._event_ids = {e.id for e in self.session.meeting.events}
         self._name_authors = _entry_names(self.session.meeting)
-        self._counts = None
+        self._counts = EntryCounts(self.session.meeting)
         self._ended = self.session.meeting.status == "ended"
         self._events_json = None
         self._incident_date = self.session.incident_date().isoformat()
@@ -647,7 +634,7 @@ class RoomServer:
             client.finish()
             return
         if self._ended:
-            client.send(dumps(protocol.ended(ENDED_MESSAGE, self._entry_counts().get(author, Counter()))))
+            client.send(dumps(protocol.ended(ENDED_MESSAGE, self._entry_counts().of(author))))
             client.finish()
             return
         problem = self._name_refusal(hello.name, author)
@@ -846,8 +833,6 @@ class RoomServer:
     def _broadcast_change(self, change: Change) -> None:
         """Tell note-takers what they show of ``change``: the timeline, the observations, the chain, the clock."""
         meeting = self.session.meeting
-        if change.entity in (Entity.EVENT, Entity.OBSERVATION, Entity.CHAIN):
-            self._counts = None
         match change.entity:
             case Entity.EVENT:
                 self._events_json = None
@@ -856,6 +841,7 @@ class RoomServer:
             case Entity.OBSERVATION:
                 self._broadcast_observation(change)
             case Entity.CHAIN:
+                self._entry_counts().chains_changed()
                 latest = meeting.chains[-1] if meeting.chains else None
                 if change.op is not Op.CHANGED or (latest is not None and latest.id == change.id):
                     self._broadcast({"type": "chain", "chain": protocol.chain_data(latest)})
@@ -880,11 +866,14 @@ class RoomServer:
                 event = next((e for e in reversed(meeting.events) if e.id == change.id), None)
                 if event is not None:
                     self._event_ids.add(event.id)
+                    self._entry_counts().added(event.id, event.author_id, "events")
                     self._queue_event(event)
             case Op.DELETED:
                 self._event_ids.discard(change.id)
+                self._entry_counts().removed(change.id)
                 self._broadcast({"type": "event_removed", "id": change.id})
             case Op.IMPORTED:
+                self._counts = None  # counted again when next asked: an import is one walk of the timeline
                 new = [e for e in meeting.events if e.id not in self._event_ids]
                 self._event_ids.update(e.id for e in new)
                 self._broadcast({"type": "events", "events": [protocol.event_data(e) for e in new]})
@@ -896,8 +885,10 @@ class RoomServer:
             case Op.ADDED | Op.CHANGED:
                 observation = next((o for o in reversed(self.session.meeting.observations) if o.id == change.id), None)
                 if observation is not None:
+                    self._entry_counts().added(observation.id, observation.author_id, "observations")
                     self._broadcast({"type": "observation", "observation": protocol.observation_data(observation)})
             case Op.DELETED:
+                self._entry_counts().removed(change.id)
                 self._broadcast({"type": "observation_removed", "id": change.id})
             case Op.IMPORTED:
                 pass  # observations are not imported in bulk
@@ -940,7 +931,7 @@ class RoomServer:
         self._send_ready_acks()
         counts = self._entry_counts()
         for client in [c for c in self._clients if c.peer.author is not None]:
-            client.send(dumps(protocol.ended(ENDED_MESSAGE, counts.get(client.peer.author, Counter()))))
+            client.send(dumps(protocol.ended(ENDED_MESSAGE, counts.of(client.peer.author))))
             client.finish()
         self._notify()
 
@@ -994,19 +985,6 @@ class RoomServer:
             "chain": protocol.chain_data(meeting.chains[-1] if meeting.chains else None),
         })
         return f'{head[:-1]},"events":{self._events_json}}}'
-
-
-def _entry_counts(meeting) -> dict[str, Counter[str]]:
-    """Identity -> how many events, observations, whys and proposed answers of ``meeting`` they added."""
-    counts: dict[str, Counter[str]] = {}
-    kinds = (("events", meeting.events), ("observations", meeting.observations),
-             ("whys", [w for c in meeting.chains for w in c.whys]),
-             ("proposals", [w for c in meeting.chains for w in (*c.proposals, *c.set_aside)]))
-    for kind, entries in kinds:
-        for entry in entries:
-            if entry.author_id:
-                counts.setdefault(entry.author_id, Counter())[kind] += 1
-    return counts
 
 
 def _entry_names(meeting) -> dict[str, set[str]]:

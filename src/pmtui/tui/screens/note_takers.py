@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from .dialogs import CANCEL
 
 if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs it
-    from ...room.server import Presence
+    from ...room.presence import Presence
 
 
 class RemoveNoteTakerDialog(ModalScreen[str | None]):

@@ -31,7 +31,8 @@ from textual.app import SystemCommand
 from .text_line import TextLine
 
 if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs it
-    from ...room.server import Presence, RoomServer
+    from ...room.presence import Presence
+    from ...room.server import RoomServer
 
 REDRAW_EVERY = 0.25
 REVEAL_SECONDS = 30.0
