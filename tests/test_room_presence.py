@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
 
 from helpers import FixedClock
+from pmtui.model import Incident, Meeting, TimelineEvent, Why, WhyChain
 from pmtui.room import protocol
 from pmtui.room.client import TYPING_EVERY
+from pmtui.room.presence import EntryCounts
 from pmtui.room.protocol import Ended, ProtocolError, Typing
 from pmtui.room.server import TYPING_SHOWN, RoomServer
 from pmtui.tui.app import make_app
@@ -39,6 +43,28 @@ def test_ended_and_a_chain_with_proposals_are_read_and_older_chains_still_are():
     why = {"id": "w1", "text": "nobody owned it", "author": "ana", "author_id": "x"}
     chain = protocol.parse_server_message(json.dumps({"type": "chain", "chain": {**older, "proposals": [why]}})).chain
     assert [(w.text, w.author) for w in chain.proposals] == [("nobody owned it", "ana")]
+
+
+# --- the counts ------------------------------------------------------------------------------------------
+
+
+def test_entry_counts_follow_adds_removals_and_chains_and_count_each_entry_once():
+    ana, lee = "a" * 32, "b" * 32
+    at = datetime(2026, 3, 14, 14, 37, tzinfo=UTC)
+    meeting = Meeting(Incident("Checkout errors"), events=[TimelineEvent(at, "errors", author_id=ana, id="e1"),
+                                                           TimelineEvent(at, "typed by the facilitator", id="e2")])
+    counts = EntryCounts(meeting)
+    assert counts.of(ana) == Counter(events=1) and counts.of("") == Counter()
+    counts.added("e1", ana, "events")  # the same event again (a change, an undo): still one
+    counts.added("o1", lee, "observations")
+    counts.removed("e1")
+    counts.removed("e2")  # not a note-taker's: nothing to take away
+    assert counts.of(ana) == Counter() and counts.of(lee) == Counter(observations=1)
+    meeting.chains.append(WhyChain("Why?", whys=[Why("pool too small", author_id=ana)],
+                                   proposals=[Why("nobody owned it", author_id=lee)]))
+    assert counts.of(lee) == Counter(observations=1)  # asked before it was told: the chains were counted then
+    counts.chains_changed()
+    assert counts.of(ana) == Counter(whys=1) and counts.of(lee) == Counter(observations=1, proposals=1)
 
 
 # --- the server: entries, last seen, typing ---------------------------------------------------------------
