@@ -12,7 +12,7 @@ from pmtui.tui.notetaker.app import NoteTakerApp
 from pmtui.tui.notetaker.dialogs import NameScreen
 from pmtui.tui.notetaker.screen import PENDING
 from pmtui.tui.widgets.room_status import RoomStatus
-from test_room_support import TOKEN, new_meeting, room, until  # noqa: F401 (fixture)
+from test_room_support import TOKEN, new_meeting, open_five_whys, room, until  # noqa: F401 (fixture)
 
 
 def _text(app: NoteTakerApp, selector: str) -> str:
@@ -101,11 +101,19 @@ async def test_observations_whys_local_errors_and_refusals_keep_what_was_typed(r
         assert entry.input.value == "? nobody reviewed the config"
         assert "no Five Whys chain" in str(entry.query_one(".error", Label).render())
         chain = room.session.start_chain("Why did checkout fail?")
-        await until(lambda: app.client.room.chain is not None)
+        open_five_whys(room.session)
+        await until(lambda: app.client.room.chain is not None and app.client.room.clock.kind == "five_whys")
         entry.input.value = ""
         await _type(pilot, app, "? nobody reviewed the config", "enter")
-        await until(lambda: len(chain.whys) == 1 and not app.client.pending)
+        await until(lambda: len(chain.proposals) == 1 and not app.client.pending)
+        await pilot.pause()
+        assert "proposed: nobody reviewed the config — cy" in str(app.notes.query_one("#nt-chain").render())
+        room.session.accept_proposal(chain.id, chain.proposals[0].id)
         assert (chain.whys[0].text, chain.whys[0].author) == ("nobody reviewed the config", "cy")
+        await until(lambda: len(app.client.room.chain.whys) == 1)
+        await pilot.pause()
+        shown = str(app.notes.query_one("#nt-chain").render())
+        assert "1. nobody reviewed the config — cy" in shown and "proposed" not in shown
         # the facilitator refuses one (its chain was deleted meanwhile): the text comes back to the line
         room.session.delete_chain(chain.id)
         await until(lambda: app.client.room.chain is None)
@@ -168,8 +176,8 @@ async def test_room_status_in_the_facilitators_sidebar_lists_note_takers(tmp_pat
         async with notetaker.run_test(size=(100, 30)) as note_pilot:
             await until(lambda: "frank" in status.render_text().plain)
             await _type(note_pilot, notetaker, "15:00 frank was here", "enter")
-            await until(lambda: "frank · 1" in status.render_text().plain)
+            await until(lambda: "frank · 1 entry" in status.render_text().plain)
             assert [e.author for e in facilitator.session.meeting.events] == ["frank"]
-        await until(lambda: "frank" not in status.render_text().plain)
+        await until(lambda: "○ frank · 1 entry · left " in status.render_text().plain)
         await server.stop()
     facilitator.close_session()

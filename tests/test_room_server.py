@@ -12,7 +12,15 @@ from pmtui.room import protocol
 from pmtui.room.client import Rejected, RoomClient
 from pmtui.room.outbox import Outbox
 from pmtui.room.server import RoomServer
-from test_room_support import TOKEN, TcpProxy, events_by, reload, room, until  # noqa: F401 (fixture)
+from test_room_support import (  # noqa: F401 (fixture)
+    TOKEN,
+    TcpProxy,
+    events_by,
+    open_five_whys,
+    reload,
+    room,
+    until,
+)
 
 
 async def connected(*clients: RoomClient) -> None:
@@ -85,10 +93,14 @@ async def test_observations_and_whys_from_note_takers_carry_their_author(room):
     assert [o.author for o in room.session.meeting.observations] == ["carol"]
     assert "no Five Whys chain" in rejected[0].message
     chain = room.session.start_chain("Why was the page late?")
+    open_five_whys(room.session)
     await until(lambda: client.room.chain is not None)
     client.add_why("the alert threshold was too high", client.room.chain.id)
     await until(lambda: not client.pending)
-    assert [(w.text, w.author) for w in chain.whys] == [("the alert threshold was too high", "carol")]
+    assert [(w.text, w.author) for w in chain.proposals] == [("the alert threshold was too high", "carol")]
+    room.session.accept_proposal(chain.id, chain.proposals[0].id)
+    assert [(w.text, w.author, w.author_id) for w in chain.whys] == [
+        ("the alert threshold was too high", "carol", client.identity)]
 
 
 async def test_a_cut_network_loses_nothing_and_doubles_nothing(room):

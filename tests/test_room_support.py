@@ -115,6 +115,11 @@ async def room(tmp_path, user_folders):
         await room.close()
 
 
+def open_five_whys(session: MeetingSession) -> None:
+    """Move the meeting to its Five Whys phase: the only one in which note-takers may propose answers."""
+    session.jump_to_phase(next(i for i, p in enumerate(session.agenda.phases) if p.kind == "five_whys"))
+
+
 def events_by(meeting, author: str) -> list[str]:
     return [e.description for e in meeting.events if e.author == author]
 

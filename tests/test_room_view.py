@@ -86,11 +86,17 @@ def test_a_typed_event_shows_pending_in_time_order_and_the_ack_clears_it(notes):
     assert view.event_row(sent.id).pending is False
 
 
+def five_whys_clock(notes: Notes, kind: str = "five_whys", title: str = "Five Whys") -> None:
+    notes.hear(type="clock", clock={"index": 3, "count": 5, "id": kind, "title": title, "kind": kind, "remaining": 600,
+                                    "planned": 600, "running": True, "started": True})
+
+
 def test_pending_observations_and_whys_show_until_stored(notes):
     view = NotesView(notes)
     with pytest.raises(QuickEntryError, match="no Five Whys chain"):
         view.read_line("? nobody reviewed it")
     notes.hear(type="chain", chain={"id": "c1", "problem": "Why?", "author": "Lee", "whys": [], "root_cause": None})
+    five_whys_clock(notes)
     why, observation = view.read_line("? nobody reviewed it"), view.read_line("- alerts were noisy")
     notes.outbox += [why, observation]
     assert isinstance(why, AddWhy) and why.chain_id == "c1"
@@ -102,6 +108,40 @@ def test_pending_observations_and_whys_show_until_stored(notes):
     assert view.chain().waiting == () and view.chain().whys[0].pending
     notes.acked(why.id)
     assert not view.chain().whys[0].pending
+
+
+def test_a_why_outside_the_five_whys_phase_is_refused_before_it_is_sent(notes):
+    view = NotesView(notes)
+    notes.hear(type="chain", chain={"id": "c1", "problem": "Why?", "author": "Lee", "whys": [], "root_cause": None})
+    five_whys_clock(notes, "actions", "Action items")
+    with pytest.raises(QuickEntryError, match="^the Five Whys are not open: the meeting is in Action items; send"):
+        view.read_line("? nobody reviewed it")
+    assert view.read_line("- alerts were noisy")  # everything else still goes
+
+
+def test_a_stored_why_shows_as_proposed_until_placed_and_own_set_aside_ones_stay_visible(notes):
+    view = NotesView(notes)
+    notes.hear(type="chain", chain={"id": "c1", "problem": "Why?", "author": "Lee", "whys": [], "root_cause": None})
+    five_whys_clock(notes)
+    why = view.read_line("? nobody reviewed it")
+    notes.outbox.append(why)
+    mine = {"id": why.id, "text": "nobody reviewed it", "author": "ana", "author_id": IDENTITIES["ana"]}
+    theirs = {"id": THEIRS, "text": "the alert was muted", "author": "Lee", "author_id": IDENTITIES["Lee"]}
+    notes.hear(type="chain", chain={"id": "c1", "problem": "Why?", "author": "Lee", "whys": [], "root_cause": None,
+                                    "proposals": [mine, theirs]})
+    notes.acked(why.id)
+    chain = view.chain()
+    assert chain.waiting == () and chain.whys == ()
+    assert [(w.text, w.author, w.pending) for w in chain.proposed] == [("nobody reviewed it", "ana", False),
+                                                                      ("the alert was muted", "Lee", False)]
+    notes.hear(type="chain", chain={"id": "c1", "problem": "Why?", "author": "Lee", "root_cause": None,
+                                    "whys": [mine], "proposals": [], "set_aside": [theirs]})
+    chain = view.chain()
+    assert [(w.text, w.author) for w in chain.whys] == [("nobody reviewed it", "ana")]
+    assert chain.proposed == () and chain.set_aside == ()  # Lee's answer put aside: Lee sees it, ana does not
+    notes.hear(type="chain", chain={"id": "c1", "problem": "Why?", "author": "Lee", "root_cause": None,
+                                    "whys": [theirs], "proposals": [], "set_aside": [mine]})
+    assert [w.text for w in view.chain().set_aside] == ["nobody reviewed it"]
 
 
 def test_pending_edits_show_as_typed_and_removals_struck_through(notes):

@@ -22,6 +22,7 @@ from pmtui.room.protocol import ProtocolError, parse_client_message
 from pmtui.session import MeetingSession
 from pmtui.tui.app import make_app
 from test_room_fuzz import LoopThread
+from test_room_support import open_five_whys
 from test_text_rule import UNSAFE, assert_clean_store, assert_terminal_safe, new_meeting
 from test_text_screens import rendered_lines
 
@@ -95,6 +96,7 @@ def test_the_room_stores_no_control_character_whatever_note_takers_send(tmp_path
             assert replies and replies[-1]["type"] in ("ack", "error")
 
         room.session.start_chain("Why did checkout fail?")
+        open_five_whys(room.session)  # whys are proposals, taken in the Five Whys phase only
         send()
     finally:
         room.shutdown()

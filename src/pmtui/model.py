@@ -151,6 +151,10 @@ class WhyChain:
     root_cause: RootCause | None = None
     author: str = ""
     id: str = field(default_factory=new_id)
+    proposals: list[Why] = field(default_factory=list)
+    """Note-takers' answers waiting for the facilitator to place them (arrival order is not the causal order)."""
+    set_aside: list[Why] = field(default_factory=list)
+    """Proposals the facilitator put aside: kept, never part of the chain."""
 
 
 @dataclass

@@ -66,6 +66,8 @@ Subscriber = Callable[[Change], None]
 
 NOW = object()
 """The time a change is made (the default of :meth:`MeetingSession.set_action_status`'s ``at``)."""
+FIVE_WHYS = "five_whys"
+"""The phase kind in which note-takers may propose answers to a Five Whys chain."""
 
 _INCIDENT_TEXT = {"summary": ("the summary", "summary"), "users_affected": ("users affected", "detail"),
                   "slo_impact": ("the SLO impact", "detail"), "detection_method": ("the detection method", "detail")}
@@ -189,7 +191,7 @@ class MeetingSession:
         self._applied: set[str] = (
             {e.id for e in meeting.events}
             | {o.id for o in meeting.observations}
-            | {w.id for c in meeting.chains for w in c.whys}
+            | {w.id for c in meeting.chains for w in (*c.whys, *c.proposals, *c.set_aside)}
         )
         self._events_by_id = {e.id: e for e in meeting.events}
         self._first_event: datetime | None = None  # the earliest event's time, kept as events come and go
@@ -753,6 +755,57 @@ class MeetingSession:
         self._commit(Entity.CHAIN, Op.CHANGED, chain.id)
         return None
 
+    def propose_why(self, chain_id: str, text: str, *, author: str = "", author_id: str = "",
+                    speaker: str = "", id: str | None = None) -> Why | None:
+        """Keep a note-taker's answer for the facilitator to place (None when ``id`` was applied before).
+
+        Never appended to the chain: two people answering at once would order the
+        chain by arrival, and an answer typed after the root-cause phase would land
+        after the root cause. Refused outside the Five Whys phase.
+        """
+        if id is not None and id in self._applied:
+            return None  # sent again (its ack was lost): stored already, whatever the phase is now
+        if self.phase.kind != FIVE_WHYS:
+            raise ValidationError(five_whys_closed(self.phase.title))
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id,
+                  speaker=_text(speaker, "the speaker", "person"))
+        if self._seen(id):
+            return None
+        if id:
+            why.id = id
+        chain.proposals.append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
+        return why
+
+    def accept_proposal(self, chain_id: str, proposal_id: str) -> Why:
+        """Place a proposed answer as the chain's next why; it keeps its author and speaker."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = self._find(chain.proposals, proposal_id, "proposed answer")
+        chain.proposals.remove(why)
+        chain.whys.append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
+        self.undo_stack.push(lambda: f"placed why “{short(why.text)}”", lambda: self._unplace_why(chain, why))
+        return why
+
+    def _unplace_why(self, chain: WhyChain, why: Why) -> str | None:
+        """Put a placed answer back among the chain's proposals (undo of accept_proposal)."""
+        if not any(w is why for w in chain.whys):
+            return _GONE
+        del chain.whys[_position(chain.whys, why)]
+        chain.proposals.append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain.id)
+        return None
+
+    def set_aside_proposal(self, chain_id: str, proposal_id: str) -> Why:
+        """Put a proposed answer aside: kept in the meeting, never part of the chain."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = self._find(chain.proposals, proposal_id, "proposed answer")
+        chain.proposals.remove(why)
+        chain.set_aside.append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
+        return why
+
     def set_root_cause(self, chain_id: str, category: str, text: str | None = None) -> RootCause:
         """Mark the chain's root cause (its last answer unless ``text`` is given)."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
@@ -1042,6 +1095,12 @@ def _factor_label(factor: ContributingFactor) -> str:
 
 def _action_label(item: ActionItem) -> str:
     return f"action item “{short(item.description)}”"
+
+
+def five_whys_closed(phase_title: str) -> str:
+    """Why a note-taker's answer is refused outside the Five Whys phase (one line: what, where, what to do)."""
+    return (f"the Five Whys are not open: the meeting is in {phase_title}; "
+            "send your answer when the facilitator opens them")
 
 
 def _is_path(ref: str | None) -> bool:

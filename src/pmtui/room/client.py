@@ -24,7 +24,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, assert_never
@@ -40,6 +40,7 @@ from .protocol import (
     ChainChanged,
     ClientMessage,
     ClockChanged,
+    Ended,
     Error,
     EventRemoved,
     EventsChanged,
@@ -56,6 +57,7 @@ from .protocol import (
     RoomObservation,
     ServerMessage,
     SlowDown,
+    Typing,
     Welcome,
     client_message_data,
     dumps,
@@ -73,6 +75,8 @@ CLIENT_MAX_MSG = 64 * 1024 * 1024
 OUTBOX_FLUSH_DELAY = 0.05
 MAX_RETRY_AFTER = 60.0
 """The longest "slow down" this client waits, whatever the room says."""
+TYPING_EVERY = 1.0
+"""At most one ``typing`` message per this many seconds, however fast the note-taker types."""
 
 
 def ws_url(url: str) -> str:
@@ -110,7 +114,7 @@ def new_change_id() -> str:
 class ConnectionState:
     """Where the connection stands, for the status line."""
 
-    status: str  # "connecting", "connected", "reconnecting", "refused" or "stopped"
+    status: str  # "connecting", "connected", "reconnecting", "refused", "ended" or "stopped"
     message: str = ""
     retry_at: float | None = None  # time.monotonic() of the next attempt while reconnecting
 
@@ -120,7 +124,7 @@ class ConnectionState:
             left = max(0, round(self.retry_at - (time.monotonic() if now is None else now)))
             reason = f" ({self.message})" if self.message else ""
             return f"reconnecting in {left}s{reason}"
-        if self.status in ("refused", "stopped") and self.message:
+        if self.status in ("refused", "ended", "stopped") and self.message:
             return f"{self.status}: {self.message}"
         return self.status
 
@@ -172,7 +176,7 @@ class RoomState:
                 self.set_clock(message.clock)
             case IncidentChanged():
                 self.incident = message.incident
-            case Joined() | Refused() | SlowDown() | Ack() | Error() | Bye():
+            case Joined() | Refused() | SlowDown() | Ack() | Error() | Bye() | Ended():
                 pass
             case _:
                 assert_never(message)
@@ -204,7 +208,7 @@ class Notice:
 
 
 RoomUpdate = (Welcome | EventsChanged | EventRemoved | ObservationChanged | ObservationRemoved | ChainChanged
-              | ClockChanged | IncidentChanged | Bye | Joined | Refused | Acked | Rejected | Notice)
+              | ClockChanged | IncidentChanged | Bye | Ended | Joined | Refused | Acked | Rejected | Notice)
 """What a :class:`RoomClient` tells its listener: the room's news, and what became of this note-taker's changes."""
 
 Listener = Callable[[RoomUpdate], None]
@@ -233,8 +237,9 @@ class RoomClient:
         connect_timeout: float = 5.0,
         tls: ssl.SSLContext | None = None,
         sleep: Callable[[float], Any] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """``sleep`` waits out a "slow down" (tests pass one that moves a fake clock)."""
+        """``sleep`` waits out a "slow down", ``clock`` spaces the ``typing`` messages (tests pass fakes)."""
         self.url = url
         self.ws_url = ws_url(url)
         self.token = token.strip()
@@ -252,6 +257,8 @@ class RoomClient:
         self.state = ConnectionState("connecting")
         self.identity: str | None = None  # this note-taker's author id, known from the key in the outbox
         self._sleep = sleep
+        self._clock = clock
+        self._typing_sent: float | None = None  # ``clock`` time of the last ``typing`` sent
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._pending: dict[str, ClientMessage] = {}
         self._on_disk: set[str] = set()
@@ -260,6 +267,7 @@ class RoomClient:
         self._greeted = False  # the hello is sent on this connection
         self._joined = False  # ... and accepted: changes may go
         self._refused = False  # sent away for good: no more reconnecting
+        self._ended = False  # the meeting is over: no more reconnecting
         self._resume: asyncio.Task | None = None  # waiting out a "slow down"
         self._pump_lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
@@ -418,6 +426,16 @@ class RoomClient:
         """Queue the removal of an event or observation this note-taker added."""
         return self._queue({"type": "remove", "item": item})
 
+    def typing(self) -> None:
+        """Tell the room this note-taker is typing (never what): at most once a second, only while joined."""
+        now, ws = self._clock(), self._ws
+        if not self._joined or ws is None or ws.closed:
+            return
+        if self._typing_sent is not None and now - self._typing_sent < TYPING_EVERY:
+            return
+        self._typing_sent = now
+        self._background_task(ws.send_str(dumps(client_message_data(Typing()))))
+
     def owns(self, item: str, author_id: str) -> bool:
         """Whether this note-taker may edit or remove the entry ``item`` added by identity ``author_id``."""
         return protocol.owns(self.identity, item, author_id)
@@ -500,7 +518,7 @@ class RoomClient:
                     try:
                         if await self._converse(ws):
                             attempt = 0
-                        if self._refused:
+                        if self._refused or self._ended:
                             return
                     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                         log.debug("connection lost: %s", exc)
@@ -554,6 +572,10 @@ class RoomClient:
                 self._set_state(ConnectionState("refused", message.message))
                 if message.reason != "name":
                     self._refused = True  # removed, or replaced by another window: do not come back
+                self._emit(message)
+            case Ended():
+                self._ended = True
+                self._set_state(ConnectionState("ended", message.message))
                 self._emit(message)
             case SlowDown():
                 self._hold(message.ref, min(MAX_RETRY_AFTER, message.retry_after))
@@ -636,11 +658,17 @@ class RoomClient:
     # --- sending ----------------------------------------------------------------------------------
 
     def _schedule_pump(self) -> None:
+        self._background_task(self._pump())
+
+    def _background_task(self, job: Coroutine[Any, Any, Any]) -> None:
+        """Run ``job`` on the running loop, kept until done (nothing when there is no loop)."""
         try:
-            task = asyncio.get_running_loop().create_task(self._pump())
+            task = asyncio.get_running_loop().create_task(job)
         except RuntimeError:
+            job.close()
             return
         self._background.add(task)
+        task.add_done_callback(_finished)
         task.add_done_callback(self._background.discard)
 
     async def _pump(self) -> None:
@@ -673,6 +701,12 @@ class RoomClient:
                     await ws.send_str(dumps(client_message_data(message)))
             except (ConnectionError, RuntimeError, aiohttp.ClientError) as exc:
                 log.debug("send failed, will resend after reconnecting: %s", exc)
+
+
+def _finished(task: asyncio.Task) -> None:
+    """A background send that failed: the connection is going; the reconnect sends what matters again."""
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("background send failed: %s", task.exception())
 
 
 def _describe(exc: BaseException) -> str:

@@ -11,9 +11,11 @@ else is accepted, so a note-taker cannot move the agenda)::
     {"type": "add_event", "id": ID, "time": "14:37", "description": "...",
      "actor": "...", "evidence": "..."}                              # actor/evidence optional
     {"type": "add_observation", "id": ID, "kind": "went_well", "text": "..."}
-    {"type": "add_why", "id": ID, "text": "...", "chain_id": "..."}   # chain_id optional
+    {"type": "add_why", "id": ID, "text": "...", "chain_id": "..."}   # chain_id optional; a proposal the
+                                                                      # facilitator places (Five Whys phase only)
     {"type": "edit", "id": ID, "item": ITEM, "line": "14:38 errors | bob"}  # an event, or "+ text" etc.
     {"type": "remove", "id": ID, "item": ITEM}
+    {"type": "typing"}                    # the note-taker is typing (at most one a second; never the text)
 
 ``ID`` is the client-generated id of the change (uuid4 hex, 32 lowercase hex
 digits); the facilitator applies an id at most once and acknowledges it every
@@ -36,7 +38,8 @@ Facilitator -> note-taker (built by the helpers below; read into typed messages 
     welcome   the full state on connect: incident, phase + clock, events, observations, chain
     event / events / event_removed              timeline deltas
     observation / observation_removed           observation deltas
-    chain                                       the current (most recent) Five Whys chain
+    chain                                       the current (most recent) Five Whys chain, with the
+                                                proposed answers waiting for the facilitator and those put aside
     clock                                       phase and clock state (phase change, pause, extend)
     incident                                    title, time zone, date
     joined    {"type": "joined", "name": "...", "author": AUTHOR_ID, "key": KEY}  the hello is accepted
@@ -47,18 +50,20 @@ Facilitator -> note-taker (built by the helpers below; read into typed messages 
     ack       {"type": "ack", "ref": ID, "duplicate": bool}   the change is on disk
     error     {"type": "error", "ref": ID or null, "message": "..."}
     bye       {"type": "bye", "message": "..."}   the facilitator stopped sharing
+    ended     {"type": "ended", "message": "...", "events": n, "observations": n, "whys": n}
+              the meeting is over; the counts are this note-taker's entries in it
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..model import OBSERVATION_KINDS, Observation, TimelineEvent, WhyChain
+from ..model import OBSERVATION_KINDS, Observation, TimelineEvent, Why, WhyChain
 from ..speakers import shown_author
 from ..text import LIMITS, TextError, clean
 from ..text import check as check_text
@@ -85,6 +90,8 @@ _ENTRY_ID_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,64}")
 OBSERVATION_PREFIXES = {"+": "went_well", "-": "went_poorly", "!": "lucky"}
 """What a note-taker types before an observation: ``+ went well``, ``- went poorly``, ``! lucky``."""
 WHY_PREFIX = "?"
+ENDED_COUNTS = ("events", "observations", "whys")
+"""What the ``ended`` message counts of a note-taker's entries."""
 
 
 class ProtocolError(ValueError):
@@ -153,7 +160,12 @@ class RemoveEntry:
     item: str
 
 
-ClientMessage = Hello | AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry
+@dataclass(frozen=True)
+class Typing:
+    """The note-taker is typing: no text, no id; the room shows "typing…" next to their name for a moment."""
+
+
+ClientMessage = Hello | AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry | Typing
 
 
 def owns(identity: str | None, entry_id: str, author_id: str) -> bool:
@@ -268,6 +280,7 @@ _SCHEMAS: dict[str, dict[str, tuple[Callable[[str, object], Any], bool]]] = {
     "add_why": {"id": (_change_id, True), "text": (_string(MAX_TEXT), True), "chain_id": (_chain_id, False)},
     "edit": {"id": (_change_id, True), "item": (_item_id, True), "line": (_string(MAX_LINE), True)},
     "remove": {"id": (_change_id, True), "item": (_item_id, True)},
+    "typing": {},
 }
 CLIENT_TYPES = tuple(_SCHEMAS)
 
@@ -349,11 +362,13 @@ def read_client_message(data: dict) -> ClientMessage:
         return EditEntry(**values)
     if kind == "remove":
         return RemoveEntry(**values)
+    if kind == "typing":
+        return Typing()
     return AddWhy(**values)
 
 
 _CLIENT_TYPE_NAMES: dict[type, str] = {Hello: "hello", AddEvent: "add_event", AddObservation: "add_observation",
-                                       AddWhy: "add_why", EditEntry: "edit", RemoveEntry: "remove"}
+                                       AddWhy: "add_why", EditEntry: "edit", RemoveEntry: "remove", Typing: "typing"}
 
 
 def client_message_data(message: ClientMessage) -> dict:
@@ -417,10 +432,21 @@ def chain_data(chain: WhyChain | None) -> dict | None:
         "id": chain.id,
         "problem": chain.problem,
         "author": shown_author(chain),
-        "whys": [{"id": w.id, "text": w.text, "author": shown_author(w), "author_id": w.author_id} for w in chain.whys],
+        "whys": [_why_data(w) for w in chain.whys],
+        "proposals": [_why_data(w) for w in chain.proposals],
+        "set_aside": [_why_data(w) for w in chain.set_aside],
         "root_cause": None if chain.root_cause is None else {"text": chain.root_cause.text,
                                                              "category": chain.root_cause.category},
     }
+
+
+def _why_data(why: Why) -> dict:
+    return {"id": why.id, "text": why.text, "author": shown_author(why), "author_id": why.author_id}
+
+
+def ended(message: str, counts: Mapping[str, int]) -> dict:
+    """The meeting is over: ``counts`` are this note-taker's events, observations and whys in it."""
+    return {"type": "ended", "message": message, **{kind: counts.get(kind, 0) for kind in ENDED_COUNTS}}
 
 
 def ack(ref: str, *, duplicate: bool = False) -> dict:
@@ -506,6 +532,8 @@ class RoomChain:
     author: str
     whys: tuple[RoomWhy, ...]
     root_cause: RoomRootCause | None
+    proposals: tuple[RoomWhy, ...] = ()  # answers waiting for the facilitator to place them
+    set_aside: tuple[RoomWhy, ...] = ()  # answers the facilitator put aside
 
 
 @dataclass(frozen=True)
@@ -642,8 +670,18 @@ class Bye:
     message: str
 
 
+@dataclass(frozen=True)
+class Ended:
+    """The meeting is over: nothing more to wait for; this note-taker's entries in it."""
+
+    message: str
+    events: int
+    observations: int
+    whys: int
+
+
 ServerMessage = (Welcome | EventsChanged | EventRemoved | ObservationChanged | ObservationRemoved | ChainChanged
-                 | ClockChanged | IncidentChanged | Joined | Refused | SlowDown | Ack | Error | Bye)
+                 | ClockChanged | IncidentChanged | Joined | Refused | SlowDown | Ack | Error | Bye | Ended)
 
 
 class _Fields:
@@ -674,8 +712,11 @@ class _Fields:
     def flag(self, key: str, default: bool | None = None) -> bool:
         return self._get(key, bool, default)
 
-    def items(self, key: str) -> list:
-        return self._get(key, list, None)
+    def items(self, key: str, default: list | None = None) -> list:
+        return self._get(key, list, default)
+
+    def count(self, key: str) -> int:
+        return max(0, self._get(key, int, 0))
 
     def moment(self, key: str) -> datetime:
         try:
@@ -712,11 +753,15 @@ def _room_chain(data: object) -> RoomChain | None:
     if data is None:
         return None
     f = _Fields(data, "a Five Whys chain")
-    whys = tuple(RoomWhy(w.text("id"), w.text("text"), w.text("author", ""), w.text("author_id", ""))
-                 for w in (_Fields(why, "a why") for why in f.items("whys")))
     root = None if f.data.get("root_cause") is None else _Fields(f.data["root_cause"], "a root cause")
     root_cause = None if root is None else RoomRootCause(root.text("text"), root.text("category", ""))
-    return RoomChain(f.text("id"), f.text("problem"), f.text("author", ""), whys, root_cause)
+    return RoomChain(f.text("id"), f.text("problem"), f.text("author", ""), _room_whys(f.items("whys")), root_cause,
+                     _room_whys(f.items("proposals", [])), _room_whys(f.items("set_aside", [])))
+
+
+def _room_whys(items: list) -> tuple[RoomWhy, ...]:
+    return tuple(RoomWhy(w.text("id"), w.text("text"), w.text("author", ""), w.text("author_id", ""))
+                 for w in (_Fields(why, "a why") for why in items))
 
 
 def _room_clock(data: object) -> RoomClock:
@@ -767,6 +812,8 @@ def _read_server_message(f: _Fields) -> ServerMessage:
             return Error(ref if isinstance(ref, str) else None, f.text("message", ""))
         case "bye":
             return Bye(f.text("message", ""))
+        case "ended":
+            return Ended(f.text("message", ""), f.count("events"), f.count("observations"), f.count("whys"))
     raise ProtocolError("the facilitator sent a message this note-taker does not know")
 
 

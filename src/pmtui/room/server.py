@@ -57,7 +57,8 @@ from . import identity, protocol
 from .guard import Doorman, TokenFailures
 from .limits import RoomLimits
 from .names import name_key, reserved_refusal
-from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, dumps
+from .presence import EntryCounts, Presence
+from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, Typing, dumps
 from .rate import RateLimit
 from .tokens import new_token, store_token
 
@@ -79,6 +80,13 @@ class RoomError(Exception):
     """The room cannot be shared (e.g. the port is taken); the message is one line."""
 
 
+TYPING_EVERY = 1.0
+"""A connection's ``typing`` messages are taken at most once per this many seconds (the rest are ignored)."""
+TYPING_SHOWN = 3.0
+"""Seconds "typing…" stays next to a name after the last ``typing`` message."""
+ENDED_MESSAGE = "the facilitator ended the meeting; thank you for taking notes"
+
+
 @dataclass
 class Peer:
     """A connected note-taker, as the facilitator's screen lists them."""
@@ -86,8 +94,9 @@ class Peer:
     name: str | None
     address: str
     connected_at: float = field(default_factory=time.time)
-    added: int = 0
     author: str | None = None  # the room identity (author id), once the hello is accepted
+    last_seen: float = 0.0  # the room clock's time of their last message
+    typing_at: float | None = None  # the room clock's time of their last ``typing`` taken
 
 
 @dataclass
@@ -308,6 +317,9 @@ class RoomServer:
         self._rate_clock = clock
         self._rates: dict[str, RateLimit] = {}
         self._name_authors: dict[str, set[str]] = {}  # name key -> identities that signed entries with that name
+        self._gone: dict[str, Peer] = {}  # identity -> the last connection of note-takers who left
+        self._counts: EntryCounts | None = None  # each identity's entries of the meeting, kept while sharing
+        self._ended = False  # the note-takers were told the meeting ended
 
     # --- what the facilitator sees -----------------------------------------------
 
@@ -357,6 +369,28 @@ class RoomServer:
         """The connected note-takers, in the order they connected."""
         return sorted((c.peer for c in self._clients), key=lambda p: p.connected_at)
 
+    def presence(self) -> list[Presence]:
+        """Every note-taker who joined since sharing started: the connected ones in the order they came, then
+        those who left, the latest first; with their entries in the meeting, when they were last heard from and
+        whether they are typing."""
+        now = self._rate_clock()
+        connected = [p for p in self.peers if p.author is not None and p.name]
+        here = {p.author for p in connected}
+        gone = sorted((p for a, p in self._gone.items() if a not in here), key=lambda p: -p.last_seen)
+        return [Presence(p.name or "", p.author or "", p.address, is_here, self.entries(p.author or ""),
+                         max(0.0, now - p.last_seen),
+                         is_here and p.typing_at is not None and now - p.typing_at < TYPING_SHOWN)
+                for is_here, group in ((True, connected), (False, gone)) for p in group]
+
+    def entries(self, author: str) -> int:
+        """How many entries note-taker ``author`` has in the meeting: events, observations, whys, proposals."""
+        return sum(self._entry_counts().of(author).values())
+
+    def _entry_counts(self) -> EntryCounts:
+        if self._counts is None:
+            self._counts = EntryCounts(self.session.meeting)
+        return self._counts
+
     def watch(self, callback: Callable[[RoomServer], None]) -> Callable[[], None]:
         """Call ``callback(server)`` when note-takers come, go or add something; returns an unwatch function."""
         self._watchers.append(callback)
@@ -395,6 +429,8 @@ class RoomServer:
         self.running = True
         self._event_ids = {e.id for e in self.session.meeting.events}
         self._name_authors = _entry_names(self.session.meeting)
+        self._counts = EntryCounts(self.session.meeting)
+        self._ended = self.session.meeting.status == "ended"
         self._events_json = None
         self._incident_date = self.session.incident_date().isoformat()
         self._ack_wakeup = asyncio.Event()
@@ -406,6 +442,9 @@ class RoomServer:
         """Say goodbye to every note-taker, close their sockets and stop listening."""
         if not self.running:
             return
+        if self._ended:  # ended and quit at once: they hear it ended (after their acks), not that it paused
+            await self._all_saved()
+            self._say_ended()
         self.running = False
         if self._unsubscribe:
             self._unsubscribe()
@@ -516,6 +555,8 @@ class RoomServer:
         finally:
             self._clients.discard(client)
             client.finish()
+            if client.peer.author is not None and client.peer.author not in self.session.meeting.removed_note_takers:
+                self._gone[client.peer.author] = client.peer
             if self.running:
                 self._notify()
         if client.writer is not None:
@@ -534,6 +575,11 @@ class RoomServer:
             self._hello(client, message)
             return
         author = client.peer.author
+        if author is not None:
+            client.peer.last_seen = self._rate_clock()
+        if isinstance(message, Typing):
+            self._typing(client)
+            return
         if author is None or client.peer.name is None:
             client.send(dumps(protocol.error("say hello with your name before adding anything", message.id)))
             return
@@ -557,12 +603,20 @@ class RoomServer:
                                              "and is sent again after reconnecting")))
             return
         if result is not None and not isinstance(message, (EditEntry, RemoveEntry)):
-            client.peer.added += 1
             self._name_authors.setdefault(name_key(client.peer.name), set()).add(author)
-            self._notify()
+        client.peer.typing_at = None  # what they typed has arrived
+        self._notify()
         self._acks.append(_PendingAck(client, message.id, result is None, self._save_target()))
         if self._ack_wakeup is not None:
             self._ack_wakeup.set()
+
+    def _typing(self, client: _Client) -> None:
+        """Show "typing…" next to a joined note-taker; at most one a second per connection is taken."""
+        peer, now = client.peer, self._rate_clock()
+        if peer.author is None or (peer.typing_at is not None and now - peer.typing_at < TYPING_EVERY):
+            return
+        peer.typing_at = now
+        self._notify()
 
     # --- who note-takers are ----------------------------------------------------------------
 
@@ -579,6 +633,10 @@ class RoomServer:
                                                           "ask them if you should be in it")))
             client.finish()
             return
+        if self._ended:
+            client.send(dumps(protocol.ended(ENDED_MESSAGE, self._entry_counts().of(author))))
+            client.finish()
+            return
         problem = self._name_refusal(hello.name, author)
         if problem is not None:
             client.send(dumps(protocol.refused("name", problem)))  # the connection stays: they may pick another
@@ -589,6 +647,7 @@ class RoomServer:
             other.finish()
             self._clients.discard(other)
         client.peer.name, client.peer.author = hello.name, author
+        client.peer.last_seen = self._rate_clock()
         self._forget_idle_rates()
         client.send(dumps(protocol.joined(hello.name, author, None if hello.key else key)))
         self._notify()
@@ -637,6 +696,7 @@ class RoomServer:
             client.send(dumps(protocol.refused("removed", "the facilitator removed you from this room")))
             client.finish()
             self._clients.discard(client)
+        self._gone.pop(author, None)
         self._notify()
 
     # --- applying changes --------------------------------------------------------------------
@@ -665,7 +725,7 @@ class RoomServer:
             chain = chains[-1]
         else:
             raise ValidationError("no Five Whys chain has been started yet: the facilitator starts one first")
-        return session.add_why(chain.id, message.text, author=name, author_id=author, id=message.id)
+        return session.propose_why(chain.id, message.text, author=name, author_id=author, id=message.id)
 
     def _change_own(self, author: str, message: EditEntry | RemoveEntry) -> object:
         session, meeting = self.session, self.session.meeting
@@ -781,6 +841,7 @@ class RoomServer:
             case Entity.OBSERVATION:
                 self._broadcast_observation(change)
             case Entity.CHAIN:
+                self._entry_counts().chains_changed()
                 latest = meeting.chains[-1] if meeting.chains else None
                 if change.op is not Op.CHANGED or (latest is not None and latest.id == change.id):
                     self._broadcast({"type": "chain", "chain": protocol.chain_data(latest)})
@@ -790,8 +851,10 @@ class RoomServer:
                 self._incident_date = self.session.incident_date().isoformat()
                 self._events_json = None
                 self._broadcast({"type": "incident", "incident": self._incident()})
+            case Entity.MEETING:
+                self._check_ended()
             case (Entity.ATTENDEE | Entity.FACTOR | Entity.ACTION | Entity.NOTE | Entity.REVIEW
-                  | Entity.RELATED | Entity.FINDING | Entity.MEETING):
+                  | Entity.RELATED | Entity.FINDING):
                 pass  # not shown to note-takers
             case _:
                 assert_never(change.entity)
@@ -803,11 +866,14 @@ class RoomServer:
                 event = next((e for e in reversed(meeting.events) if e.id == change.id), None)
                 if event is not None:
                     self._event_ids.add(event.id)
+                    self._entry_counts().added(event.id, event.author_id, "events")
                     self._queue_event(event)
             case Op.DELETED:
                 self._event_ids.discard(change.id)
+                self._entry_counts().removed(change.id)
                 self._broadcast({"type": "event_removed", "id": change.id})
             case Op.IMPORTED:
+                self._counts = None  # counted again when next asked: an import is one walk of the timeline
                 new = [e for e in meeting.events if e.id not in self._event_ids]
                 self._event_ids.update(e.id for e in new)
                 self._broadcast({"type": "events", "events": [protocol.event_data(e) for e in new]})
@@ -819,13 +885,55 @@ class RoomServer:
             case Op.ADDED | Op.CHANGED:
                 observation = next((o for o in reversed(self.session.meeting.observations) if o.id == change.id), None)
                 if observation is not None:
+                    self._entry_counts().added(observation.id, observation.author_id, "observations")
                     self._broadcast({"type": "observation", "observation": protocol.observation_data(observation)})
             case Op.DELETED:
+                self._entry_counts().removed(change.id)
                 self._broadcast({"type": "observation_removed", "id": change.id})
             case Op.IMPORTED:
                 pass  # observations are not imported in bulk
             case _:
                 assert_never(change.op)
+
+    def _check_ended(self) -> None:
+        """When the meeting has just ended: tell every note-taker, with their own counts, and let them go.
+
+        A note-taker who joins later hears the same (see :meth:`_hello`); reopening the meeting opens the room.
+        """
+        ended = self.session.meeting.status == "ended"
+        if ended == self._ended:
+            return
+        self._ended = ended
+        if not ended:
+            return
+        try:
+            asyncio.get_running_loop().create_task(self._tell_ended(), name="pmtui-room-ended")
+        except RuntimeError:  # no loop (a test driving the session directly): nobody to wait for
+            self._say_ended()
+
+    async def _tell_ended(self) -> None:
+        """Once every change is on disk (so every ack can go first), tell the note-takers the meeting ended."""
+        await self._all_saved()
+        if self.running and self._ended:  # not reopened meanwhile
+            self._say_ended()
+
+    async def _all_saved(self, timeout: float = 2.0) -> None:
+        """Wait (at most ``timeout`` seconds: a failing disk) until everything applied so far is on disk."""
+        saver = self.session.saver
+        if saver is not None:
+            try:
+                await asyncio.wait_for(saver.wait_saved(self._save_target()), timeout)
+            except TimeoutError:
+                pass
+
+    def _say_ended(self) -> None:
+        """Acknowledge what is on disk, then give each joined note-taker their counts and let them go."""
+        self._send_ready_acks()
+        counts = self._entry_counts()
+        for client in [c for c in self._clients if c.peer.author is not None]:
+            client.send(dumps(protocol.ended(ENDED_MESSAGE, counts.of(client.peer.author))))
+            client.finish()
+        self._notify()
 
     def _check_incident_date(self) -> None:
         incident = self.session.meeting.incident
@@ -882,7 +990,7 @@ class RoomServer:
 def _entry_names(meeting) -> dict[str, set[str]]:
     """Name key -> the identities that signed entries of ``meeting`` with that name (entries from note-takers)."""
     names: dict[str, set[str]] = {}
-    whys = (why for chain in meeting.chains for why in chain.whys)
+    whys = (why for chain in meeting.chains for why in (*chain.whys, *chain.proposals, *chain.set_aside))
     for entry in (*meeting.events, *meeting.observations, *whys):
         if entry.author_id:
             names.setdefault(name_key(entry.author), set()).add(entry.author_id)

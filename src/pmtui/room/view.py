@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line
+from ..session import FIVE_WHYS, five_whys_closed
 from ..timeparse import TimeFormatError, local
 from . import protocol
 from .client import RoomState, new_change_id
@@ -92,12 +93,15 @@ class Why:
 
 @dataclass(frozen=True)
 class ChainView:
-    """The current Five Whys chain, with this note-taker's answers on their way after the stored ones."""
+    """The current Five Whys chain, with the answers proposed (stored, for the facilitator to place), put aside,
+    and this note-taker's answers on their way after the stored ones."""
 
     problem: str
     whys: tuple[Why, ...]
     waiting: tuple[str, ...]
     root_cause: RoomRootCause | None
+    proposed: tuple[Why, ...] = ()
+    set_aside: tuple[Why, ...] = ()
 
 
 def mark(kind: str) -> str:
@@ -170,6 +174,9 @@ class NotesView:
                 raise QuickEntryError("type your answer after the '?'")
             if chain is None:
                 raise QuickEntryError("no Five Whys chain yet: the facilitator starts one in the Five Whys phase")
+            clock = self.notes.room.clock
+            if clock is not None and clock.kind != FIVE_WHYS:
+                raise QuickEntryError(five_whys_closed(clock.title))
             data = {"type": "add_why", "text": text, "chain_id": chain.id}
         else:
             if not text:
@@ -310,12 +317,18 @@ class NotesView:
         chain = self.notes.room.chain
         if chain is None:
             return None
-        known = {why.id for why in chain.whys}
+        known = {why.id for why in (*chain.whys, *chain.proposals, *chain.set_aside)}
+
+        def shown(whys: tuple[protocol.RoomWhy, ...]) -> tuple[Why, ...]:
+            return tuple(Why(why.text, why.author, self.notes.is_pending(why.id)) for why in whys)
+
         return ChainView(
             chain.problem,
-            tuple(Why(why.text, why.author, self.notes.is_pending(why.id)) for why in chain.whys),
+            shown(chain.whys),
             tuple(m.text for m in self.notes.pending if isinstance(m, AddWhy) and m.id not in known),
             chain.root_cause,
+            shown(chain.proposals),
+            shown(tuple(w for w in chain.set_aside if protocol.owns(self.notes.identity, w.id, w.author_id))),
         )
 
     # --- own entries -----------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from ...room.protocol import (
     ChainChanged,
     ClientMessage,
     ClockChanged,
+    Ended,
     EventRemoved,
     EventsChanged,
     IncidentChanged,
@@ -65,6 +66,13 @@ WHY_HINT = "? your answer to the current why  ·  TIME event | actor | evidence 
 CLIP = {"event": 70, "actor": 16, "author": 14, "text": 60}
 TIMELINE_COLUMNS = (Column(PENDING, "st", width=1), Column("Time", "time"), Column("What happened", "event"),
                     Column("Actor", "actor"), Column("By", "author"))
+
+
+def ended_line(ended: Ended) -> str:
+    """What the note-taker reads when the meeting ends: that it did, and what they added to it."""
+    counts = ", ".join(f"{n} {word if n == 1 else word + 's'}" for n, word in
+                       ((ended.events, "event"), (ended.observations, "observation"), (ended.whys, "why")))
+    return f"{ended.message or 'the meeting ended'}. You added {counts}."
 
 
 def _clip(text: str, width: int) -> str:
@@ -130,6 +138,7 @@ class NoteTakerScreen(Screen):
         self.rebuild()
         self.tick()
         self.set_interval(0.25, self.tick)
+        self.watch(self.entry.input, "value", self._typed, init=False)
         self.entry.focus_input()
 
     # --- widgets ------------------------------------------------------------------------
@@ -171,7 +180,7 @@ class NoteTakerScreen(Screen):
 
     def _show_connection(self, state: ConnectionState) -> None:
         label = self.query_one("#nt-connection", TextLine)
-        mark = {"connected": "●", "refused": "✗", "stopped": "■"}.get(state.status, "◌")
+        mark = {"connected": "●", "refused": "✗", "ended": "■", "stopped": "■"}.get(state.status, "◌")
         label.show_text(Text(f"{mark} {state.describe()}"))  # may quote the facilitator or the network: text
         for status in ("connected", "reconnecting", "refused", "connecting"):
             label.set_class(state.status == status, f"-{status}")
@@ -242,6 +251,9 @@ class NoteTakerScreen(Screen):
                 self.notify(update.message, severity="warning", timeout=6)
             case Bye():
                 self._notice = Text("the facilitator paused the meeting; what you type waits until they are back")
+            case Ended():
+                self._notice = Text(f"■ {ended_line(update)}", style="bold")
+                self.notify(ended_line(update), title="The meeting ended", timeout=30)
             case Joined():
                 self._notice = Text()
             case Refused():
@@ -320,6 +332,10 @@ class NoteTakerScreen(Screen):
                 pending = PENDING + " " if why.pending else ""
                 by = f" — {why.author}" if why.author else ""
                 text.append(f"{number}. {pending}{why.text}{by}\n")
+            for why in chain.proposed:
+                text.append(f"proposed: {why.text} — {why.author}\n", style="italic")
+            for why in chain.set_aside:
+                text.append(f"set aside: {why.text} — {why.author}\n", style="dim italic")
             for answer in chain.waiting:
                 text.append(f"{PENDING} {answer} — {self.client.name}\n", style="italic")
             if chain.root_cause:
@@ -355,6 +371,9 @@ class NoteTakerScreen(Screen):
         entry, editing = message.entry, self._editing
         if self.client.outbox is None:
             entry.reject("say who you are first")
+            return
+        if self.client.state.status == "ended":
+            entry.reject("the meeting has ended: nothing more is taken; keep this note elsewhere")
             return
         try:
             change = self.client.submit(self.view.read_line(message.value, editing))
@@ -412,6 +431,11 @@ class NoteTakerScreen(Screen):
         self.entry.set_hint(EDIT_HINT)
         self.entry.add_class("-editing")
         self.set_focus(entry_input)  # now, not after the keys already queued: they are the edit's
+
+    def _typed(self, value: str) -> None:
+        """Tell the room this note-taker is typing (the client sends at most one a second, never the text)."""
+        if value:
+            self.client.typing()
 
     def _stop_editing(self) -> None:
         """Leave editing: the line gets back what was being typed before."""

@@ -307,7 +307,7 @@ class MeetingScreen(Screen):
         from .note_takers import RemoveNoteTakerDialog
 
         server = self.app.room_server
-        peers = [p for p in server.peers if p.author is not None]
+        peers = [p for p in server.presence() if p.connected]
         if not peers:
             self.notify("No note-taker is connected.", timeout=4)
             return
@@ -322,6 +322,20 @@ class MeetingScreen(Screen):
                         timeout=10)
 
         self.app.push_screen(RemoveNoteTakerDialog(peers), chosen)
+
+    def action_end_meeting(self) -> None:
+        """Mark the meeting ended; a shared room tells each note-taker, with what they added, and lets them go."""
+        server = getattr(self.app, "room_server", None)
+        told = len([p for p in server.presence() if p.connected]) if server is not None and server.running else 0
+        self.session.set_status("ended")
+        room = f" {told} note-taker{'s were' if told != 1 else ' was'} told." if told else ""
+        self.notify(f"The meeting is ended.{room} Export with ctrl+s; quit with ctrl+q.", title="Meeting ended",
+                    timeout=10)
+
+    def action_reopen_meeting(self) -> None:
+        """Mark an ended meeting active again (note-takers can join again)."""
+        self.session.set_status("active")
+        self.notify("The meeting is open again.", timeout=4)
 
     def commands(self) -> Iterator[SystemCommand]:
         """The facilitator's commands for the palette (ctrl+p)."""
@@ -346,6 +360,12 @@ class MeetingScreen(Screen):
         yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)
         yield SystemCommand("Set current speaker", "Who your entries without an @name are said by, until changed (f9)",
                             self.action_current_speaker)
+        if self.session.meeting.status == "ended":
+            yield SystemCommand("Reopen meeting", "Mark the meeting active again; note-takers can join again",
+                                self.action_reopen_meeting)
+        else:
+            yield SystemCommand("End meeting", "Mark the meeting ended and tell every note-taker, with what they "
+                                "added", self.action_end_meeting)
         for status in self.query("#room-status"):
             yield from status.commands()
         server = getattr(self.app, "room_server", None)

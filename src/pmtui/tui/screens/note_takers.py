@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from .dialogs import CANCEL
 
 if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs it
-    from ...room.server import Peer
+    from ...room.presence import Presence
 
 
 class RemoveNoteTakerDialog(ModalScreen[str | None]):
@@ -23,7 +23,7 @@ class RemoveNoteTakerDialog(ModalScreen[str | None]):
 
     BINDINGS = [CANCEL]
 
-    def __init__(self, peers: list[Peer]) -> None:
+    def __init__(self, peers: list[Presence]) -> None:
         super().__init__()
         self.peers = peers
 
@@ -31,7 +31,7 @@ class RemoveNoteTakerDialog(ModalScreen[str | None]):
         options = []
         for peer in self.peers:
             prompt = Text(peer.name or "")
-            prompt.append(f"  {peer.address} · {peer.added} added", style="dim")
+            prompt.append(f"  {peer.address} · {peer.entries} entries in this meeting", style="dim")
             options.append(Option(prompt, id=peer.author))
         with Vertical(id="remove-note-taker-dialog", classes="dialog") as box:
             box.border_title = "Remove a note-taker from the room"

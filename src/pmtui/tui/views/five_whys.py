@@ -54,12 +54,43 @@ class FactorList(OptionList):
     """Contributing factors grouped under their fishbone category."""
 
 
+class ProposalList(OptionList):
+    """Note-takers' proposed answers for the selected chain, oldest first; option ids are proposal ids.
+
+    Enter or ``a`` places the highlighted one as the chain's next why, ``s`` puts it aside.
+    """
+
+    BINDINGS = [
+        Binding("a", "accept", "Place as next why", id="why_accept_proposal"),
+        Binding("s", "set_aside", "Put aside", id="why_set_aside_proposal"),
+    ]
+
+    def action_accept(self) -> None:
+        self.action_select()
+
+    def action_set_aside(self) -> None:
+        option = self.highlighted_option
+        view = next((a for a in self.ancestors if isinstance(a, FiveWhysView)), None)
+        if option is not None and view is not None:
+            view.set_aside(option.id)
+
+
+def proposal_prompt(text: str, author: str) -> Text:
+    """A proposed answer in the list under the chain: its text and who proposed it."""
+    prompt = Text(text)
+    if author:
+        prompt.append(f" — {author}", style="dim")
+    return prompt
+
+
 def chain_prompt(number: int, chain: WhyChain) -> Text:
     """A chain in the chain list: its number, problem, and how far it got."""
     prompt = Text(f"{number}. ", style="bold")
     prompt.append(chain.problem)
     answers = len(chain.whys)
     status = f"\n{answers} why{'s' if answers != 1 else ''}"
+    if chain.proposals:
+        status += f" · {len(chain.proposals)} proposed"
     if chain.root_cause:
         status += f" · ✓ {chain.root_cause.category}"
     prompt.append(status, style="dim")
@@ -127,6 +158,7 @@ class FiveWhysView(PhaseView):
         Binding("f1,alt+1", "mode('why')", "Next why", id="why_mode_why", key_display="F1", priority=True),
         Binding("f2,alt+2", "mode('chain')", "New chain", id="why_mode_chain", key_display="F2", priority=True),
         Binding("f3,alt+3", "mode('factor')", "Factor", id="why_mode_factor", key_display="F3", priority=True),
+        Binding("f4,alt+4", "proposals", "Proposed", id="why_proposals", key_display="F4", priority=True),
         Binding("ctrl+r", "root_cause", "Root cause", id="why_root_cause"),
         Binding("ctrl+f", "from_observation", "From “poorly”", id="why_from_observation", show=False),
         Binding("alt+up", "select_chain(-1)", "Previous chain", id="why_previous_chain", show=False),
@@ -152,6 +184,7 @@ class FiveWhysView(PhaseView):
             with VerticalScroll(id="why-steps-box"):
                 yield Static(id="why-steps")
                 yield Static(id="why-depth")
+                yield ProposalList(id="why-proposals")
             yield FactorList(id="why-factors")
         yield self.guidance
         yield QuickEntry("", "", id="why-entry")
@@ -219,6 +252,7 @@ class FiveWhysView(PhaseView):
             steps.update(chain_steps(chain, asking=mode == "why", flagged=self.guidance.flagged, flag_style=style))
             box.scroll_end(animate=False)
         self._show_depth()
+        self._show_proposals()
         title, hint = MODES[mode]
         self.set_class(mode == "factor", "-factor-mode")
         entry = self.entry
@@ -239,6 +273,26 @@ class FiveWhysView(PhaseView):
         depth = self.query_one("#why-depth", Static)
         depth.update(depth_content(flags))
         depth.display = bool(flags)
+
+    @property
+    def proposals(self) -> ProposalList:
+        """Note-takers' answers for the selected chain, waiting to be placed."""
+        return self.query_one("#why-proposals", ProposalList)
+
+    def _show_proposals(self) -> None:
+        """The selected chain's proposed answers under it (hidden when there are none)."""
+        chain, proposals = self.chain, self.proposals
+        waiting = chain.proposals if chain is not None else []
+        kept = proposals.highlighted_option.id if proposals.highlighted_option else None
+        proposals.set_options(Option(proposal_prompt(w.text, w.author), id=w.id) for w in waiting)
+        proposals.border_title = f"Proposed by note-takers ({len(waiting)}) · F4"
+        proposals.border_subtitle = "Enter places as next why · s puts aside"
+        ids = [w.id for w in waiting]
+        if ids:
+            proposals.highlighted = ids.index(kept) if kept in ids else 0
+        proposals.display = bool(waiting)
+        if not waiting and self.screen.focused is proposals:
+            self.entry.focus_input()
 
     def _show_factors(self) -> None:
         """List factors under their category headings (the list stays short)."""
@@ -360,7 +414,23 @@ class FiveWhysView(PhaseView):
 
     # --- actions -------------------------------------------------------------
 
+    @on(OptionList.OptionSelected, "#why-proposals")
+    def _proposal_chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a proposed answer: it becomes the chain's next why, with its author."""
+        event.stop()
+        chain = self.chain
+        if chain is not None:
+            self.attempt(None, self.session.accept_proposal, chain.id, event.option.id)
+
+    def set_aside(self, proposal_id: str) -> None:
+        """Put a proposed answer aside: kept in the meeting, not part of the chain."""
+        chain = self.chain
+        if chain is not None:
+            self.attempt(None, self.session.set_aside_proposal, chain.id, proposal_id)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "proposals":
+            return self.chain is not None and bool(self.chain.proposals)
         if action == "delete_item":
             return isinstance(self.screen.focused, (ChainList, FactorList))
         if action == "guidance":
@@ -376,6 +446,10 @@ class FiveWhysView(PhaseView):
         self.mode = mode
         self._show_chain()
         self.entry.focus_input()
+
+    def action_proposals(self) -> None:
+        """Go to the answers note-takers proposed for the selected chain, to place them or put them aside."""
+        self.proposals.focus()
 
     def action_back(self) -> None:
         """Escape: from a list back to typing, or from another mode back to whys."""

@@ -1,5 +1,9 @@
 """RoomStatus: the facilitator's view of the shared room (join command and note-takers).
 
+Each note-taker who joined is listed with their entries in this meeting
+(counted from the meeting, so a reconnect does not reset them), when they
+were last heard from, and "typing…" while they type (never what).
+
 Mount it in the meeting screen's sidebar when the meeting is shared::
 
     yield RoomStatus(app.room_server, id="room-status")
@@ -27,10 +31,36 @@ from textual.app import SystemCommand
 from .text_line import TextLine
 
 if TYPE_CHECKING:  # importing the server pulls in aiohttp; only sharing needs it
+    from ...room.presence import Presence
     from ...room.server import RoomServer
 
 REDRAW_EVERY = 0.25
 REVEAL_SECONDS = 30.0
+
+
+def seen(seconds: float) -> str:
+    """How long ago a note-taker was last heard from, in the few columns of the sidebar."""
+    if seconds < 5:
+        return "active"
+    if seconds < 60:
+        return f"{seconds:.0f}s ago"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f}m ago"
+    return f"{seconds // 3600:.0f}h ago"
+
+
+def presence_line(person: Presence) -> Text:
+    """One note-taker in the panel: here or gone, their entries in this meeting, typing or when last seen."""
+    line = Text()
+    line.append("● " if person.connected else "○ ", style="green" if person.connected else "dim")
+    line.append(person.name)
+    line.append(f" · {person.entries} entr{'y' if person.entries == 1 else 'ies'}", style="dim")
+    if person.typing:
+        line.append(" · typing…", style="italic")
+    else:
+        line.append(f" · {seen(person.seen_ago)}" if person.connected else f" · left {seen(person.seen_ago)}",
+                    style="dim")
+    return line
 
 
 class RoomStatus(TextLine):
@@ -56,6 +86,12 @@ class RoomStatus(TextLine):
     def on_mount(self) -> None:
         self._unwatch = self.server.watch(lambda _server: self._server_changed())
         self.show()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """Age "last seen" and let "typing…" go (a redraw only while someone is listed)."""
+        if self.server.running and self._timer is None and self.server.presence():
+            self.show()
 
     def on_unmount(self) -> None:
         if self._unwatch is not None:
@@ -83,7 +119,8 @@ class RoomStatus(TextLine):
             text.append("Sharing… starting", style="italic")
             return text
         peers = server.peers
-        named = [p for p in peers if p.name]
+        people = server.presence()
+        named = [p for p in people if p.connected]
         text.append(f"Note-takers ({len(named)})\n", style="bold")
         text.append("Join with:\n", style="italic")
         revealed = self.token_revealed
@@ -92,11 +129,8 @@ class RoomStatus(TextLine):
             text.append("(token hidden: ctrl+p Show join token)\n", style="dim")
         for address in server.failures.locked():
             text.append(f"⚠ {address} locked out: wrong tokens\n", style="bold red")
-        for peer in named:
-            text.append("● ", style="green")
-            text.append(peer.name or "")
-            if peer.added:
-                text.append(f" · {peer.added}", style="dim")
+        for person in people:
+            text.append_text(presence_line(person))
             text.append("\n")
         joining = len(peers) - len(named)
         if joining:
