@@ -85,7 +85,7 @@ class Tmux:
 
     def type(self, window: str, text: str) -> None:
         """Type ``text`` literally (no key names)."""
-        self._tmux("send-keys", "-t", f"e2e:{window}", "-l", text)
+        self._tmux("send-keys", "-t", f"e2e:{window}", "-l", "--", text)  # "--": a line may start with "-"
 
     def press(self, window: str, *keys: str) -> None:
         """Press keys by tmux's names: Enter, Escape, Down, C-n, F1…

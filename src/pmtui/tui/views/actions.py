@@ -88,6 +88,7 @@ class ActionsView(PhaseView):
         self._add_columns()
         self._sync()
         self._show_notes()
+        self.call_after_refresh(self._fit_columns)  # the pane's width is known only once laid out
 
     def _add_columns(self) -> None:
         table = self._table
