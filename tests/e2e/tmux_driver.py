@@ -39,7 +39,8 @@ class Folders:
         env.update(PMTUI_DATA_DIR=str(self.data), PMTUI_CONFIG_DIR=str(self.root / "config"),
                    PMTUI_OUTBOX_DIR=str(self.root / "outbox"), PMTUI_ROOMS_DIR=str(self.root / "rooms"),
                    HOME=str(self.root / "home"), TERM="xterm-256color")
-        env.pop("TMUX", None)
+        for name in ("TMUX", "COLUMNS", "LINES"):  # the size is the tmux window's (Textual would take these first)
+            env.pop(name, None)
         (self.root / "home").mkdir(parents=True, exist_ok=True)
         return env
 
