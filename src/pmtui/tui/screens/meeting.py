@@ -144,6 +144,9 @@ class MeetingScreen(Screen):
         index = self.session.clock.phase_index
         view = self._views.get(index)
         switcher = self.query_one(ContentSwitcher)
+        if self.focused is not None and any(isinstance(node, PhaseView) for node in self.focused.ancestors):
+            # Keys already typed go to the focus: never to the list of a phase that is no longer shown.
+            self.set_focus(None)
         first_visit = view is None
         if first_visit:
             view = self._new_view(index)

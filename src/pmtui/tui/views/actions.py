@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +20,7 @@ from ...entry_grammar import ACTION_HINT, parse_action_line
 from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
+from ..widgets.event_table import CELL_PADDING, Column, fill_label, fit_widths
 from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
@@ -28,16 +31,16 @@ KIND_WORDS = {"prevents recurrence": ("prevent", "prev"), "improves detection": 
 """Each action type as the Type column says it, in ACTION_KINDS order: the word, and its short form when narrow."""
 
 _PRIORITY_STYLES = {"critical": "bold red", "high": "bold yellow", "medium": "", "low": "dim"}
-_COLUMNS = (
-    ("priority", "Priority", 8),
-    ("action", "Action", 30),
-    ("owner", "Owner", 12),
-    ("due", "Due", 10),
-    ("criteria", "Criteria", 20),
-    ("type", "Type", 4),  # the widest of its cells, see ActionsView._fit_type_column
-    ("root_cause", "Root cause", 14),
-    ("status", "Status", 6),
-    ("quality", "Q", 1),
+COLUMNS = (  # fitted to the pane like the timeline's (see event_table.fit_widths); what hides is in the detail
+    Column("Priority", "priority", width=8),
+    Column("Action", "action", fill=True, min_width=28),  # and at least a third of the pane, see _layout
+    Column("Owner", "owner", max_width=16, min_width=10, drop=1),
+    Column("Due", "due", width=10),
+    Column("Criteria", "criteria", max_width=24, min_width=16, drop=5),
+    Column("Type", "type", min_width=13, drop=3),  # words, or their short forms when the words do not fit
+    Column("Root cause", "root_cause", max_width=24, min_width=16, drop=4),
+    Column("Status", "status", min_width=6, drop=2),
+    Column("Q", "quality", width=1),
 )
 _HINT = "↓ list · due: crit 1w, high 3w, med 6w, low 12w"
 
@@ -68,7 +71,8 @@ class ActionsView(PhaseView):
         """The cells each row shows now, by item id, to update only what changed."""
         self._narrow = False
         """Whether the Type column uses the short forms (the table would not fit its pane with the words)."""
-        self._type_width = 4
+        self._widths: list[int] = []
+        """Each column's width as shown (0: hidden to fit the pane), in COLUMNS order."""
         self.guidance = GuidancePanel(session, _action_ids, id="action-guidance")
 
     def compose_body(self) -> ComposeResult:
@@ -79,34 +83,65 @@ class ActionsView(PhaseView):
         yield self.guidance
 
     def on_mount(self) -> None:
-        self._narrow, self._type_width = self._type_shape()
+        self._narrow, self._widths = self._layout()
         self._add_columns()
         self._sync()
         self._show_notes()
+        self.call_after_refresh(self._fit_columns)  # the pane's width is known only once laid out
 
     def _add_columns(self) -> None:
         table = self._table
-        for key, label, width in _COLUMNS:
-            table.add_column(label, width=self._type_width if key == "type" else width, key=key)
+        hidden = [column.label for column, width in zip(COLUMNS, self._widths) if not width]
+        for column, width in zip(COLUMNS, self._widths):
+            if width:
+                label = fill_label(column.label, hidden, width) if column.fill else column.label
+                table.add_column(label, width=width, key=column.key)
 
     def on_resize(self) -> None:
-        self._fit_type_column()
+        self.call_after_refresh(self._fit_columns)  # once the table has its new size
 
-    def _type_shape(self) -> tuple[bool, int]:
-        """Whether the Type column must use short forms, and its width: its widest cell, words when they fit."""
-        actions = self.session.meeting.actions
-        widths = {narrow: max([4, *(len(self._kinds_text(a, narrow)) for a in actions)]) for narrow in (False, True)}
-        others = sum(width + 2 for key, _, width in _COLUMNS if key != "type") + 2
-        pane = self.size.width or self.app.size.width
-        narrow = others + widths[False] > pane
-        return narrow, widths[narrow]
+    def _room(self) -> int:
+        """The cells the columns may take: the table's width less a vertical scrollbar (kept free, as the
+        timeline does, so that fitting never depends on whether it shows)."""
+        table = self._table
+        width = table.size.width or self.size.width or self.app.size.width
+        return max(0, width - table.styles.scrollbar_size_vertical - table.styles.gutter.width)
 
-    def _fit_type_column(self) -> None:
-        """Redo the columns when the Type column's words or width must change (the cursor stays on its item)."""
-        shape = self._type_shape()
-        if shape == (self._narrow, self._type_width):
+    def _layout(self) -> tuple[bool, list[int]]:
+        """Whether the Type column uses short forms, and each column's width in the pane (0: hidden).
+
+        The description gets at least a third of the pane; the words are used when every column fits at its
+        widest cell beside that.
+        """
+        room = self._room()
+        columns = [replace(c, min_width=max(c.min_width or 0, room // 3)) if c.fill else c for c in COLUMNS]
+        words = self._natural(narrow=False)
+        wanted = [column.min_width if column.fill else min(width, column.max_width or width)
+                  for column, width in zip(columns, words)]
+        narrow = sum(width + 2 * CELL_PADDING for width in wanted) > room
+        return narrow, fit_widths(columns, self._natural(narrow=True) if narrow else words, room)
+
+    def _natural(self, *, narrow: bool) -> list[int]:
+        """Each column's width at its widest cell (or label; a fixed width as given)."""
+        natural = [self._label_width(column) for column in COLUMNS]
+        for item in self.session.meeting.actions:
+            for index, cell in enumerate(self._row(item, narrow)):
+                if COLUMNS[index].width is None:
+                    natural[index] = max(natural[index], cell.cell_len)
+        return natural
+
+    @staticmethod
+    def _label_width(column: Column) -> int:
+        return column.width if column.width is not None else len(column.label)
+
+    def _fit_columns(self) -> None:
+        """Redo the columns when their widths or the Type column's words must change (the cursor stays)."""
+        if not self.is_mounted:
             return
-        self._narrow, self._type_width = shape
+        layout = self._layout()
+        if layout == (self._narrow, self._widths):
+            return
+        self._narrow, self._widths = layout
         table = self._table
         row = table.cursor_row
         table.clear(columns=True)
@@ -128,24 +163,31 @@ class ActionsView(PhaseView):
 
     # --- rendering -----------------------------------------------------------
 
-    def _row(self, item: ActionItem) -> tuple:
-        """The table cells of ``item``, in column order."""
+    def _row(self, item: ActionItem, narrow: bool | None = None) -> tuple[Text, ...]:
+        """The table cells of ``item``, in COLUMNS order; a cell cut to its column ends in an ellipsis."""
         done = item.status == "done"
         description = Text()
         if self.guidance.is_flagged(item.id):
             description.append(f"{MARKER} ", style="bold yellow")
         description.append(item.description, style="strike dim" if done else "")
-        return (
+        cells = (
             Text(item.priority, style=_PRIORITY_STYLES.get(item.priority, "")),
             description,
             Text(item.owner) if item.owner else Text("unassigned", style="italic yellow"),
-            item.due.isoformat() if item.due else "—",
+            Text(item.due.isoformat() if item.due else "—"),
             Text(item.success_criteria or "—"),  # people's text: a Text, never read as markup
-            self._kinds_text(item),
+            Text(self._kinds_text(item, narrow)),
             Text(self._root_cause_text(item) or "—"),
-            Text("done", style="green") if done else "open",
+            Text("done", style="green") if done else Text("open"),
             grade_text(self._score(item)),
         )
+        for cell in cells:
+            cell.overflow = "ellipsis"
+        return cells
+
+    def _shown(self, cells: tuple[Text, ...]) -> list[Text]:
+        """The cells of the columns shown (not hidden to fit the pane)."""
+        return [cell for cell, width in zip(cells, self._widths) if width]
 
     def _score(self, item: ActionItem) -> ActionScore:
         """How specific, owned and checkable ``item`` is (see :mod:`pmtui.analysis.action_scores`)."""
@@ -167,13 +209,13 @@ class ActionsView(PhaseView):
         cells = self._row(item)
         shown = self._cells.get(item.id)
         if shown is None:
-            table.add_row(*cells, key=item.id)
+            table.add_row(*self._shown(cells), key=item.id)
             if follow and not table.has_focus:
                 table.move_cursor(row=table.row_count - 1)
         else:
-            for (key, _, _), old, new in zip(_COLUMNS, shown, cells):
-                if old != new:
-                    table.update_cell(item.id, key, new)
+            for column, width, old, new in zip(COLUMNS, self._widths, shown, cells):
+                if width and old != new:
+                    table.update_cell(item.id, column.key, new)
         self._cells[item.id] = cells
 
     def _remove(self, item_id: str) -> None:
@@ -232,7 +274,7 @@ class ActionsView(PhaseView):
         match change.entity:
             case Entity.ACTION if change.id is not None:
                 self._show_notes()
-                self._fit_type_column()
+                self._fit_columns()
                 item = next((a for a in self.session.meeting.actions if a.id == change.id), None)
                 if item is None:
                     self._remove(change.id)
@@ -246,7 +288,7 @@ class ActionsView(PhaseView):
                 self._show_detail()
             case Entity.ACTION | Entity.CHAIN:
                 self._show_notes()
-                self._fit_type_column()
+                self._fit_columns()
                 self._sync()
             case Entity.ATTENDEE:  # a root cause naming an attendee is flagged in the notes
                 self._show_notes()

@@ -99,6 +99,19 @@ def fit_widths(columns: Sequence[Column], natural: Sequence[int], room: int) -> 
     return widths
 
 
+def fill_label(label: str, hidden: Sequence[str], width: int) -> Text:
+    """The filling column's header in ``width`` cells: its label, and how many columns (which, when there is
+    room) are hidden to fit the pane."""
+    text = Text(label)
+    if hidden:
+        note = f"+{len(hidden)} hidden: {', '.join(hidden)}"
+        if text.cell_len + 2 + len(note) > width:
+            note = f"+{len(hidden)} col{'s' if len(hidden) > 1 else ''}"
+        text.append(" " * max(1, width - text.cell_len - len(note)))
+        text.append(note, style="dim italic")
+    return text
+
+
 def _same_cells(a: tuple[Text, ...], b: tuple[Text, ...]) -> bool:
     """Equal text, spans and base style (Text's own == leaves the base style out)."""
     return a == b and all(x.style == y.style for x, y in zip(a, b))
@@ -473,13 +486,7 @@ class EventTable(ScrollView, can_focus=True):
         hidden = self.hidden_columns
         if hidden:
             index = next(i for i, column in enumerate(self.columns) if column.fill)
-            width = self._widths[index]
-            label = cells[index]
-            note = f"+{len(hidden)} hidden: {', '.join(hidden)}"
-            if label.cell_len + 2 + len(note) > width:
-                note = f"+{len(hidden)} col{'s' if len(hidden) > 1 else ''}"
-            label.append(" " * max(1, width - label.cell_len - len(note)))
-            label.append(note, style="dim italic")
+            cells[index] = fill_label(self.columns[index].label, hidden, self._widths[index])
         return cells
 
     def _row_strip(self, key: str) -> Strip:
