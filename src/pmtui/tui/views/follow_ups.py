@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from ...agenda import Phase
 from ...changes import Change, Entity
+from ...entry_grammar import NoteEntry
 from ...library import load_library
 from ...session import MeetingSession
 from ...store import StoreError
@@ -37,6 +38,8 @@ class FollowUpsView(PhaseView):
     until the next reading. Changes go to the other meetings' files through
     their own MeetingSession, one at a time, off the event loop.
     """
+
+    SHOWS = (NoteEntry,)
 
     BINDINGS = [
         Binding("down", "focus_table", "Items", id="follow_ups.focus_table", show=False),
@@ -100,9 +103,7 @@ class FollowUpsView(PhaseView):
     @on(QuickEntry.Submitted)
     def _submitted(self, event: QuickEntry.Submitted) -> None:
         event.stop()
-        kept = self.session.meeting.notes.get(self.phase.id, "")
-        line = event.value.strip()
-        self.attempt(event.entry, self.session.set_note, self.phase.id, f"{kept}\n{line}" if kept else line)
+        self.attempt(event.entry, self.add_line, event.value)
 
     def on_session_change(self, change: Change) -> None:
         if change.entity is Entity.NOTE and change.id == self.phase.id:

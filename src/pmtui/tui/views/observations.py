@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...agenda import Phase
 from ...changes import Change, Entity, Op
+from ...entry_grammar import ObservationEntry
 from ...model import OBSERVATION_KINDS, OBSERVATION_LABELS, Meeting, Observation
 from ...session import MeetingSession
 from ..screens.why_dialogs import TextDialog
@@ -59,6 +60,8 @@ def _observation_ids(meeting: Meeting) -> list[str]:
 
 class ObservationsView(PhaseView):
     """Three lists side by side (stacked when narrow); the entry adds to the target one."""
+
+    SHOWS = (ObservationEntry,)
 
     BINDINGS = [
         Binding("f1,alt+1", "target('went_well')", "Went well", id="obs_target_went_well",
@@ -182,14 +185,7 @@ class ObservationsView(PhaseView):
 
     @on(QuickEntry.Submitted, "#obs-entry")
     def _submitted(self, message: QuickEntry.Submitted) -> None:
-        text, _, author = message.value.partition("|")
-        self.attempt(
-            message.entry,
-            self.session.add_observation,
-            self.target_kind,
-            text,
-            author=author.strip() or self.session.meeting.facilitator,
-        )
+        self.attempt(message.entry, self.add_line, message.value, plain=self.target_kind)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         widget = event.widget
