@@ -29,7 +29,7 @@ NEAR = datetime(2017, 1, 31, 23, 27, tzinfo=UTC)
 CONTEXT = {"tz": "UTC", "on": DAY, "near": NEAR, "today": DAY}
 
 PREFIXED = {
-    "+ restore from the delayed replica worked": ObservationEntry("went_well", "restore from the delayed replica worked"),
+    "+ the delayed replica worked": ObservationEntry("went_well", "the delayed replica worked"),
     "- pg_dump failed silently": ObservationEntry("went_poorly", "pg_dump failed silently"),
     "-pg_dump failed silently": ObservationEntry("went_poorly", "pg_dump failed silently"),
     "! the snapshot was 6 hours old": ObservationEntry("lucky", "the snapshot was 6 hours old"),
@@ -75,7 +75,7 @@ def test_an_unprefixed_line_is_what_the_phase_is_for(phase_kind):
 
 
 def test_the_view_s_own_mode_decides_an_unprefixed_line_and_a_prefix_still_wins():
-    assert read_entry("went well really", "observations", plain="lucky") == ObservationEntry("lucky", "went well really")
+    assert read_entry("one region only", "observations", plain="lucky") == ObservationEntry("lucky", "one region only")
     assert read_entry("Backups never restored", "five_whys", plain="problem") == ProblemEntry("Backups never restored")
     assert read_entry("no restore drill | process", "five_whys", plain="factor") == FactorEntry(
         "no restore drill", "process")

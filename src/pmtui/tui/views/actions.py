@@ -75,7 +75,7 @@ class ActionsView(PhaseView):
         self.guidance = GuidancePanel(session, _action_ids, id="action-guidance")
 
     def compose_body(self) -> ComposeResult:
-        yield QuickEntry(ACTION_HINT, _HINT, id="action-entry")
+        yield QuickEntry(ACTION_HINT, _HINT, id="action-entry", prefixes=True)
         yield ListTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="action-notes")
         yield Static("", id="action-detail")

@@ -150,7 +150,7 @@ class FiveWhysView(PhaseView):
                 yield Static(id="why-depth")
             yield FactorList(id="why-factors")
         yield self.guidance
-        yield QuickEntry("", "", id="why-entry")
+        yield QuickEntry("", "", id="why-entry", prefixes=True)
 
     def on_mount(self) -> None:
         chains = self.session.meeting.chains

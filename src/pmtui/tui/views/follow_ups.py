@@ -60,7 +60,7 @@ class FollowUpsView(PhaseView):
         self._writes = asyncio.Lock()
 
     def compose_body(self) -> ComposeResult:
-        yield QuickEntry("A note for this meeting (Enter keeps it)", _HINT, id="follow-up-entry")
+        yield QuickEntry("A note for this meeting (Enter keeps it)", _HINT, id="follow-up-entry", prefixes=True)
         yield Static("", id="follow-up-notes", markup=False)
         yield Static("Reading earlier meetings…", id="follow-up-summary", markup=False)
         yield ListTable(id="follow-up-table", cursor_type="row", zebra_stripes=True)

@@ -99,6 +99,7 @@ class SafetyView(PhaseView):
             "e.g. Kim Lee | ic",
             "name | role (facilitator, note-taker, ic, responder, stakeholder) · Tab: checklist, attendees",
             id="attendee-entry",
+            prefixes=True,
         )
 
     def on_mount(self) -> None:

@@ -109,8 +109,9 @@ class TimelineView(PhaseView):
         yield self.guidance
         yield QuickEntry(
             "e.g. 14:37 checkout errors start | alice | grafana link",
-            "TIME description | actor | evidence  ·  ↓ or Tab selects a row",
+            "TIME description | actor | evidence · ↓/Tab selects a row",
             id="timeline-entry",
+            prefixes=True,
         )
 
     def on_mount(self) -> None:
