@@ -13,14 +13,15 @@ from pmtui.tui.screens.why_dialogs import TextDialog
 from pmtui.tui.views.actions import ActionsView
 from pmtui.tui.views.five_whys import FiveWhysView
 from pmtui.tui.views.observations import ObservationList, ObservationsView
+from pmtui.tui.views.review import ReviewView
 from pmtui.tui.views.safety import SafetyView
 from pmtui.tui.views.timeline import TimelineView
 from pmtui.tui.widgets.quick_entry import QuickEntry
 
 # phases of standard-90 in the demo meeting (no follow-ups)
-SAFETY, TIMELINE, OBSERVATIONS, FIVE_WHYS, ACTIONS = 0, 1, 2, 3, 4
+SAFETY, TIMELINE, OBSERVATIONS, FIVE_WHYS, ACTIONS, REVIEW = 0, 1, 2, 3, 4, 5
 VIEWS = {SAFETY: SafetyView, TIMELINE: TimelineView, OBSERVATIONS: ObservationsView, FIVE_WHYS: FiveWhysView,
-         ACTIONS: ActionsView}
+         ACTIONS: ActionsView, REVIEW: ReviewView}
 
 PREFIXED = [
     ("- pg_dump failed silently", "went_poorly", "pg_dump failed silently"),
@@ -33,11 +34,12 @@ def observations(app) -> list[tuple[str, str, str]]:
     return [(o.kind, o.text, o.speaker) for o in app.session.meeting.observations]
 
 
-@pytest.mark.parametrize("phase", [TIMELINE, OBSERVATIONS, FIVE_WHYS, ACTIONS, SAFETY])
+@pytest.mark.parametrize("phase", [TIMELINE, OBSERVATIONS, FIVE_WHYS, ACTIONS, SAFETY, REVIEW])
 async def test_an_observation_prefix_adds_that_kind_on_every_facilitator_screen(tmp_path, phase):
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_phase(app, pilot, phase, VIEWS[phase])
+        view.query_one(QuickEntry).focus_input()
         before = observations(app)
         events, actions = len(app.session.meeting.events), len(app.session.meeting.actions)
         for line, _, _ in PREFIXED:
@@ -79,6 +81,12 @@ async def test_an_unprefixed_line_is_what_each_phase_is_for(tmp_path):
         await show_phase(app, pilot, SAFETY, SafetyView)
         await type_line(pilot, "Kim Lee | ic")
         assert (meeting.attendees[-1].name, meeting.attendees[-1].role) == ("Kim Lee", "incident commander")
+
+        review = await show_phase(app, pilot, REVIEW, ReviewView)
+        review.query_one("#review-entry", QuickEntry).focus_input()
+        await type_line(pilot, "@ana publish by Friday")
+        await type_line(pilot, "share with the storage team")
+        assert meeting.notes[review.phase.id] == "@ana publish by Friday\nshare with the storage team"
     app.close_session()
 
 
