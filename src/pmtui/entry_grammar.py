@@ -270,8 +270,8 @@ def read_observation(kind: str, text: str) -> ObservationEntry:
 def read_observation_edit(kind: str, line: str) -> ObservationEntry:
     """What an edit line makes of an observation of ``kind``: a ``+ - !`` prefix moves it to that kind."""
     text = line.strip()
-    return ObservationEntry(OBSERVATION_PREFIXES.get(text[:1], kind), text[1:].strip()
-                            if text[:1] in OBSERVATION_PREFIXES else text)
+    moved = OBSERVATION_PREFIXES.get(text[:1])
+    return ObservationEntry(moved, text[1:].strip()) if moved else ObservationEntry(kind, text)
 
 
 def read_entry(
