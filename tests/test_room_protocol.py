@@ -91,14 +91,6 @@ def test_any_input_is_either_a_message_or_a_protocol_error(raw):
         assert isinstance(parsed, (Hello, AddEvent, AddObservation, AddWhy))
 
 
-def test_typed_prefixes_pick_what_is_added():
-    assert protocol.split_entry("14:37 errors | bob") == ("event", "14:37 errors | bob")
-    assert protocol.split_entry("+ paging worked") == ("went_well", "paging worked")
-    assert protocol.split_entry("-slow rollback") == ("went_poorly", "slow rollback")
-    assert protocol.split_entry(" ! the cache was warm") == ("lucky", "the cache was warm")
-    assert protocol.split_entry("? the config was not reviewed") == ("why", "the config was not reviewed")
-
-
 # --- outbox -----------------------------------------------------------------------------------
 
 

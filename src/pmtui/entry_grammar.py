@@ -1,19 +1,24 @@
-"""The one-line quick-entry formats people type during a meeting, read into entries.
+"""The one quick-entry grammar: what a line typed during a meeting means, for the facilitator and note-takers alike.
+
+:func:`read_entry` reads a whole line in a phase: an optional ``@name`` (who said it), an optional prefix
+(``+`` went well, ``-`` went poorly, ``!`` lucky, ``?`` the next why) that means the same in every phase,
+and otherwise what the phase is for (:data:`PLAIN`: an event in the timeline, went well in observations…).
+The field readers it calls:
 
 Timeline: ``TIME description | actor | evidence``
 Action item: ``description | owner | priority | due | success criteria``
-Attendee: ``name | role``; contributing factor: ``text | category``
+Attendee: ``name | role``; contributing factor: ``text | category``; observation: ``text | who said it``
 
-Each ``parse_*_line`` returns an entry for the session's plain command (e.g.
-``session.add_event(entry.time, entry.description, ...)``) or raises
+Each returns an entry for the session's plain command (e.g.
+``session.add_event(entry.time, entry.description, ..., speaker=entry.speaker)``) or raises
 :class:`QuickEntryError` with a one-line message; the session validates the
-values as it does for any other caller.
+values (and the text rule) as it does for any other caller.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from .model import FISHBONE_CATEGORIES, PRIORITIES, ROLES
@@ -42,6 +47,7 @@ class EventEntry:
     description: str
     actor: str = ""
     evidence: str = ""
+    speaker: str = ""  # a leading @name as typed; the session matches it against the attendees
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class ActionEntry:
     priority: str | None = None
     due: date | None = None
     success_criteria: str = ""
+    speaker: str = ""
 
 
 def _fields(line: str, count: int) -> list[str]:
@@ -147,6 +154,7 @@ class AttendeeEntry:
 
     name: str
     role: str = DEFAULT_ROLE
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,7 @@ class FactorEntry:
 
     text: str
     category: str
+    speaker: str = ""
 
 
 def parse_attendee_line(line: str) -> AttendeeEntry:
@@ -185,3 +194,135 @@ def split_speaker(line: str) -> tuple[str, str]:
     if match is None:
         return "", line
     return match.group(1), line.lstrip()[match.end():]
+
+
+OBSERVATION_PREFIXES = {"+": "went_well", "-": "went_poorly", "!": "lucky"}
+"""What goes before an observation, in every phase and on every screen: ``+ went well``, ``- …``, ``! …``."""
+WHY_PREFIX = "?"
+"""What goes before the next answer of a Five Whys chain, in every phase."""
+OBSERVATION_WORDS = {"went_well": "went well", "went_poorly": "went poorly", "lucky": "was lucky"}
+
+PLAIN = {
+    "timeline": "event",
+    "observations": "went_well",
+    "five_whys": "why",
+    "actions": "action",
+    "follow_ups": "note",
+    "review": "note",
+    "notes": "note",
+    "safety": "attendee",
+}
+"""What a line without a prefix is in each kind of phase."""
+
+PREFIX_HINT = "+ went well · - went poorly · ! lucky · ? why · @name who said it"
+PREFIX_HINT_SHORT = "+ - ! ? @name"
+
+
+@dataclass(frozen=True)
+class ObservationEntry:
+    """What went well, went poorly, or where we got lucky; ``by`` is a name typed after a bar."""
+
+    kind: str
+    text: str
+    by: str = ""
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class WhyEntry:
+    """The next answer of a Five Whys chain."""
+
+    text: str
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class ProblemEntry:
+    """The problem statement a new Five Whys chain starts from."""
+
+    text: str
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    """A line of the phase's notes."""
+
+    text: str
+    speaker: str = ""
+
+
+Entry = (EventEntry | ObservationEntry | WhyEntry | ProblemEntry | ActionEntry | NoteEntry | FactorEntry
+         | AttendeeEntry)
+
+
+def mark(kind: str) -> str:
+    """The prefix typed for an observation of ``kind`` ('+', '-' or '!')."""
+    return {v: k for k, v in OBSERVATION_PREFIXES.items()}.get(kind, "+")
+
+
+def read_observation(kind: str, text: str) -> ObservationEntry:
+    """Read ``text | who said it`` as an observation of ``kind``."""
+    said, _, by = text.partition("|")
+    return ObservationEntry(kind, said.strip(), by.strip())
+
+
+def read_observation_edit(kind: str, line: str) -> ObservationEntry:
+    """What an edit line makes of an observation of ``kind``: a ``+ - !`` prefix moves it to that kind."""
+    text = line.strip()
+    moved = OBSERVATION_PREFIXES.get(text[:1])
+    return ObservationEntry(moved, text[1:].strip()) if moved else ObservationEntry(kind, text)
+
+
+def read_entry(
+    line: str,
+    phase_kind: str,
+    *,
+    plain: str | None = None,
+    tz: str = "UTC",
+    on: date | None = None,
+    near: datetime | None = None,
+    today: date | None = None,
+) -> Entry:
+    """Read a typed line in a phase of ``phase_kind`` into one entry, whoever typed it.
+
+    A leading ``@name`` becomes the entry's ``speaker``; a prefix (:data:`OBSERVATION_PREFIXES`,
+    :data:`WHY_PREFIX`) says what the line is in any phase; an unprefixed line is ``plain`` when given
+    (the view's own mode: the target column, a new chain, a factor), else :data:`PLAIN` of the phase.
+    The time, zone and date arguments are those of :func:`parse_event_line`; ``today`` that of
+    :func:`parse_action_line`.
+    """
+    speaker, rest = split_speaker(line)
+    rest = rest.strip()
+    head = rest[:1]
+    if head in OBSERVATION_PREFIXES or head == WHY_PREFIX:
+        meaning, rest = OBSERVATION_PREFIXES.get(head, "why"), rest[1:].strip()
+        if not speaker:
+            speaker, rest = split_speaker(rest)
+        if not rest:
+            what = f"what {OBSERVATION_WORDS[meaning]}" if meaning in OBSERVATION_WORDS else "your answer"
+            raise QuickEntryError(f"type {what} after the {head!r}")
+    else:
+        meaning = plain or PLAIN.get(phase_kind, "note")
+    return replace(_read(meaning, rest, tz=tz, on=on, near=near, today=today), speaker=speaker)
+
+
+def _read(meaning: str, text: str, *, tz: str, on: date | None, near: datetime | None,
+          today: date | None) -> Entry:
+    if meaning in OBSERVATION_PREFIXES.values():
+        return read_observation(meaning, text)
+    if meaning == "event":
+        return parse_event_line(text, tz=tz, on=on, near=near)
+    if meaning == "why":
+        return WhyEntry(text)
+    if meaning == "problem":
+        return ProblemEntry(text)
+    if meaning == "action":
+        return parse_action_line(text, today)
+    if meaning == "factor":
+        return parse_factor_line(text)
+    if meaning == "attendee":
+        return parse_attendee_line(text)
+    if meaning == "note":
+        return NoteEntry(text)
+    raise ValueError(f"no entry is called {meaning!r}")

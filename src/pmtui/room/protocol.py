@@ -82,14 +82,12 @@ MAX_DESCRIPTION = LIMITS["description"]
 MAX_ACTOR = LIMITS["actor"]
 MAX_EVIDENCE = LIMITS["evidence"]
 MAX_TEXT = LIMITS["text"]
+MAX_SPEAKER = LIMITS["person"]
 MAX_CHAIN_ID = 64
 
 ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 _ENTRY_ID_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
-OBSERVATION_PREFIXES = {"+": "went_well", "-": "went_poorly", "!": "lucky"}
-"""What a note-taker types before an observation: ``+ went well``, ``- went poorly``, ``! lucky``."""
-WHY_PREFIX = "?"
 ENDED_COUNTS = ("events", "observations", "whys")
 """What the ``ended`` message counts of a note-taker's entries."""
 
@@ -123,6 +121,7 @@ class AddEvent:
     description: str | None = None
     actor: str = ""
     evidence: str = ""
+    speaker: str = ""  # who said it: an @name as typed (the facilitator's session matches it to an attendee)
 
 
 @dataclass(frozen=True)
@@ -132,6 +131,7 @@ class AddObservation:
     id: str
     kind: str
     text: str
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,7 @@ class AddWhy:
     id: str
     text: str
     chain_id: str | None = None
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -275,9 +276,12 @@ _SCHEMAS: dict[str, dict[str, tuple[Callable[[str, object], Any], bool]]] = {
         "description": (_string(MAX_DESCRIPTION), False),
         "actor": (_string(MAX_ACTOR, required=False), False),
         "evidence": (_string(MAX_EVIDENCE, required=False), False),
+        "speaker": (_string(MAX_SPEAKER, required=False), False),
     },
-    "add_observation": {"id": (_change_id, True), "kind": (_kind, True), "text": (_string(MAX_TEXT), True)},
-    "add_why": {"id": (_change_id, True), "text": (_string(MAX_TEXT), True), "chain_id": (_chain_id, False)},
+    "add_observation": {"id": (_change_id, True), "kind": (_kind, True), "text": (_string(MAX_TEXT), True),
+                        "speaker": (_string(MAX_SPEAKER, required=False), False)},
+    "add_why": {"id": (_change_id, True), "text": (_string(MAX_TEXT), True), "chain_id": (_chain_id, False),
+                "speaker": (_string(MAX_SPEAKER, required=False), False)},
     "edit": {"id": (_change_id, True), "item": (_item_id, True), "line": (_string(MAX_LINE), True)},
     "remove": {"id": (_change_id, True), "item": (_item_id, True)},
     "typing": {},
@@ -373,27 +377,9 @@ _CLIENT_TYPE_NAMES: dict[type, str] = {Hello: "hello", AddEvent: "add_event", Ad
 
 def client_message_data(message: ClientMessage) -> dict:
     """A note-taker message as sent (and kept in the outbox): empty optional fields are left out."""
-    fields = {k: v for k, v in vars(message).items() if v is not None and not (k in ("actor", "evidence") and v == "")}
+    fields = {k: v for k, v in vars(message).items()
+              if v is not None and not (k in ("actor", "evidence", "speaker") and v == "")}
     return {"type": _CLIENT_TYPE_NAMES[type(message)], **fields}
-
-
-def split_entry(line: str) -> tuple[str, str]:
-    """What a typed line is: ('event', line), ('went_well'|'went_poorly'|'lucky', text) or ('why', text)."""
-    text = line.strip()
-    head = text[:1]
-    if head in OBSERVATION_PREFIXES:
-        return OBSERVATION_PREFIXES[head], text[1:].strip()
-    if head == WHY_PREFIX:
-        return "why", text[1:].strip()
-    return "event", text
-
-
-def observation_edit(kind: str, line: str) -> tuple[str, str]:
-    """The kind and text an edit line gives an observation of ``kind`` (a + - ! prefix changes the kind)."""
-    prefixed, text = split_entry(line)
-    if prefixed in OBSERVATION_PREFIXES.values():
-        return prefixed, text
-    return kind, line.strip()
 
 
 # --- facilitator messages -----------------------------------------------------

@@ -51,7 +51,7 @@ from urllib.parse import urlsplit
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from ..changes import Change, Entity, Op
-from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line
+from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line, read_observation_edit
 from ..session import MeetingSession, ValidationError
 from . import identity, protocol
 from .guard import Doorman, TokenFailures
@@ -711,11 +711,12 @@ class RoomServer:
             if message.line is not None:
                 entry = self._event_entry(message.line, session.reference_time(name, author))
                 return session.add_event(entry.time, entry.description, entry.actor, entry.evidence,
-                                         author=name, author_id=author, id=message.id)
+                                         author=name, author_id=author, speaker=message.speaker, id=message.id)
             return session.add_event(message.time, message.description, message.actor, message.evidence,
-                                     author=name, author_id=author, id=message.id)
+                                     author=name, author_id=author, speaker=message.speaker, id=message.id)
         if isinstance(message, AddObservation):
-            return session.add_observation(message.kind, message.text, author=name, author_id=author, id=message.id)
+            return session.add_observation(message.kind, message.text, author=name, author_id=author,
+                                           speaker=message.speaker, id=message.id)
         chains = session.meeting.chains
         if message.chain_id is not None:
             chain = next((c for c in chains if c.id == message.chain_id), None)
@@ -725,7 +726,8 @@ class RoomServer:
             chain = chains[-1]
         else:
             raise ValidationError("no Five Whys chain has been started yet: the facilitator starts one first")
-        return session.propose_why(chain.id, message.text, author=name, author_id=author, id=message.id)
+        return session.propose_why(chain.id, message.text, author=name, author_id=author, speaker=message.speaker,
+                                   id=message.id)
 
     def _change_own(self, author: str, message: EditEntry | RemoveEntry) -> object:
         session, meeting = self.session, self.session.meeting
@@ -751,8 +753,8 @@ class RoomServer:
             line = self._event_entry(message.line, event.time)
             return session.update_event(event.id, time=line.time, description=line.description, actor=line.actor,
                                         evidence=line.evidence, id=message.id)
-        kind, text = protocol.observation_edit(observation.kind, message.line)
-        return session.update_observation(entry.id, text, kind=kind, id=message.id)
+        edit = read_observation_edit(observation.kind, message.line)
+        return session.update_observation(entry.id, edit.text, kind=edit.kind, id=message.id)
 
     def _event_entry(self, line: str, near: datetime | None) -> EventEntry:
         """Read a note-taker's event line in the incident's zone, a clock-only time within 12 hours of ``near``."""

@@ -19,7 +19,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line
+from ..entry_grammar import (
+    OBSERVATION_WORDS,
+    PLAIN,
+    WHY_PREFIX,
+    EventEntry,
+    ObservationEntry,
+    QuickEntryError,
+    WhyEntry,
+    mark,
+    parse_event_line,
+    read_entry,
+    read_observation_edit,
+    split_speaker,
+)
 from ..session import FIVE_WHYS, five_whys_closed
 from ..timeparse import TimeFormatError, local
 from . import protocol
@@ -36,7 +49,8 @@ from .protocol import (
     RoomRootCause,
 )
 
-OBSERVATION_WORDS = {"went_well": "went well", "went_poorly": "went poorly", "lucky": "was lucky"}
+NOTE_TAKER_ENTRIES = ("event", "went_well", "why")
+"""What a note-taker's unprefixed line can be: the phase's meaning when a note-taker can add it, else an event."""
 
 
 class Notebook(Protocol):
@@ -104,23 +118,19 @@ class ChainView:
     set_aside: tuple[Why, ...] = ()
 
 
-def mark(kind: str) -> str:
-    """The prefix a note-taker types for an observation of ``kind`` ('+', '-' or '!')."""
-    return {v: k for k, v in protocol.OBSERVATION_PREFIXES.items()}.get(kind, "+")
-
-
 def typed_text(message: ClientMessage) -> str:
     """The line that would send ``message`` again ("" for a removal)."""
+    said = f"@{message.speaker} " if isinstance(message, (AddEvent, AddObservation, AddWhy)) and message.speaker else ""
     match message:
         case AddEvent(line=str(line)):
-            return line
+            return said + line
         case AddEvent():
             extra = " | ".join(p for p in (message.actor, message.evidence) if p)
-            return f"{message.time} {message.description}" + (f" | {extra}" if extra else "")
+            return said + f"{message.time} {message.description}" + (f" | {extra}" if extra else "")
         case AddObservation():
-            return f"{mark(message.kind)} {message.text}"
+            return said + f"{mark(message.kind)} {message.text}"
         case AddWhy():
-            return f"{protocol.WHY_PREFIX} {message.text}"
+            return said + f"{WHY_PREFIX} {message.text}"
         case EditEntry():
             return message.line
     return ""
@@ -152,36 +162,40 @@ class NotesView:
     def read_line(self, line: str, editing: str | None = None) -> ClientMessage:
         """The change a typed line makes (a new entry, or an edit of own entry ``editing``).
 
-        Raises QuickEntryError, TimeFormatError or ProtocolError with a one-line reason.
+        The line is read by the one quick-entry grammar (:func:`~pmtui.entry_grammar.read_entry`), as on the
+        facilitator's screen. Raises QuickEntryError, TimeFormatError or ProtocolError with a one-line reason.
         """
         change_id = new_change_id()
         if editing is not None:
             if self.is_event(editing):
                 stored = self.notes.room.events.get(editing)
                 self._remember(change_id, self._read_event(line, stored.time if stored else None))
-            elif not protocol.observation_edit("went_well", line)[1]:
+            elif not read_observation_edit("went_well", line).text:
                 raise QuickEntryError("type the observation's text")
             return protocol.read_client_message({"type": "edit", "id": change_id, "item": editing, "line": line})
-        kind, text = protocol.split_entry(line)
-        if kind == "event":
-            entry = self._read_event(text)
+        clock = self.notes.room.clock
+        phase_kind = clock.kind if clock is not None else "timeline"
+        plain = PLAIN.get(phase_kind, "event")
+        entry = read_entry(line, phase_kind, plain=plain if plain in NOTE_TAKER_ENTRIES else "event",
+                           **self._event_context())
+        data: dict[str, Any] = {"speaker": entry.speaker} if entry.speaker else {}
+        if isinstance(entry, EventEntry):
             self._remember(change_id, entry)
             self._last_typed = entry.time
-            data: dict[str, Any] = {"type": "add_event", "line": text}
-        elif kind == "why":
+            data.update(type="add_event", line=split_speaker(line)[1].strip())
+        elif isinstance(entry, WhyEntry):
             chain = self.notes.room.chain
-            if not text:
-                raise QuickEntryError("type your answer after the '?'")
             if chain is None:
                 raise QuickEntryError("no Five Whys chain yet: the facilitator starts one in the Five Whys phase")
-            clock = self.notes.room.clock
             if clock is not None and clock.kind != FIVE_WHYS:
                 raise QuickEntryError(five_whys_closed(clock.title))
-            data = {"type": "add_why", "text": text, "chain_id": chain.id}
-        else:
-            if not text:
-                raise QuickEntryError(f"type what {OBSERVATION_WORDS[kind]} after the {mark(kind)!r}")
-            data = {"type": "add_observation", "kind": kind, "text": text}
+            data.update(type="add_why", text=entry.text, chain_id=chain.id)
+        elif isinstance(entry, ObservationEntry):
+            if not entry.text:
+                raise QuickEntryError(f"type what {OBSERVATION_WORDS[entry.kind]} after the {mark(entry.kind)!r}")
+            data.update(type="add_observation", kind=entry.kind, text=entry.text)
+            if entry.by and not entry.speaker:
+                data["speaker"] = entry.by
         return protocol.read_client_message(dict(data, id=change_id))
 
     def forget(self, change_id: str) -> None:
@@ -195,11 +209,14 @@ class NotesView:
 
         The facilitator's reading is the one stored; this one places the row until it arrives.
         """
+        return parse_event_line(line, **self._event_context(near))
+
+    def _event_context(self, near: datetime | None = None) -> dict[str, Any]:
+        """The zone, day and reference time a typed clock-only time is read in (see :meth:`_read_event`)."""
         incident = self.notes.room.incident
         if incident is None:
-            return parse_event_line(line)
-        near = near or self._last_typed or incident.impact_start
-        return parse_event_line(line, tz=incident.tz, on=incident.date, near=near)
+            return {}
+        return {"tz": incident.tz, "on": incident.date, "near": near or self._last_typed or incident.impact_start}
 
     def _context(self) -> tuple[Any, ...]:
         incident = self.notes.room.incident
@@ -308,7 +325,8 @@ class NotesView:
             kind, text, author = added.kind, added.text, self.notes.name or ""
         change = changes.get(item)
         if isinstance(change, EditEntry):
-            kind, text = protocol.observation_edit(kind, change.line)
+            edit = read_observation_edit(kind, change.line)
+            kind, text = edit.kind, edit.text
         return ObservationRow(item, kind, text, author, change is not None or self.notes.is_pending(item),
                               isinstance(change, RemoveEntry))
 

@@ -60,9 +60,10 @@ from ..widgets.text_line import TextLine
 
 PENDING = "⧗"
 KIND_MARKS = {"went_well": "+", "went_poorly": "−", "lucky": "!"}
-HINT = "TIME what happened | actor | evidence  ·  + went well  - went poorly  ! lucky  ? why (Five Whys)"
+HINT = "TIME what happened | actor | evidence"
 EDIT_HINT = "Editing your entry: Enter saves the change, Esc puts back what you were typing"
-WHY_HINT = "? your answer to the current why  ·  TIME event | actor | evidence  ·  + well  - poorly  ! lucky"
+PHASE_HINTS = {"five_whys": "your answer to the current why", "observations": "what went well"}
+"""What an unprefixed line is in these phases (room/view.py's reading); an event in the others."""
 CLIP = {"event": 70, "actor": 16, "author": 14, "text": 60}
 TIMELINE_COLUMNS = (Column(PENDING, "st", width=1), Column("Time", "time"), Column("What happened", "event"),
                     Column("Actor", "actor"), Column("By", "author"))
@@ -126,7 +127,7 @@ class NoteTakerScreen(Screen):
                 yield Label("Five Whys", classes="nt-heading")
                 yield Static("", id="nt-chain")
         yield TextLine("", id="nt-status")
-        yield QuickEntry("e.g. 14:37 checkout errors start | alice | grafana link", HINT, id="nt-entry")
+        yield QuickEntry("e.g. 14:37 checkout errors start | alice | grafana link", HINT, id="nt-entry", prefixes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -201,7 +202,7 @@ class NoteTakerScreen(Screen):
         if incident is not None and incident.title:
             title.append(f"  ·  {incident.title}", style="italic")
         self.query_one("#nt-phase", TextLine).show_text(title)
-        self.entry.set_hint(WHY_HINT if clock.kind == "five_whys" else HINT)
+        self.entry.set_hint(PHASE_HINTS.get(clock.kind, HINT), prefixes=True)
 
     def _show_status(self) -> None:
         status = Text()
@@ -428,7 +429,7 @@ class NoteTakerScreen(Screen):
         self._editing = item
         entry_input.value = line
         entry_input.cursor_position = len(line)
-        self.entry.set_hint(EDIT_HINT)
+        self.entry.set_hint(EDIT_HINT, prefixes=False)
         self.entry.add_class("-editing")
         self.set_focus(entry_input)  # now, not after the keys already queued: they are the edit's
 
@@ -447,7 +448,7 @@ class NoteTakerScreen(Screen):
         self.entry.remove_class("-editing")
         self._show_phase()
         if self.client.room.clock is None:
-            self.entry.set_hint(HINT)
+            self.entry.set_hint(HINT, prefixes=True)
 
     def action_remove_mine(self) -> None:
         own = self._own_line()

@@ -16,7 +16,7 @@ from ...analysis.action_scores import ActionScore, focus_note, score_action
 from ...analysis.blameless import default_lexicon
 from ...analysis.depth import chain_flags
 from ...changes import Change, Entity, Op
-from ...entry_grammar import ACTION_HINT, parse_action_line
+from ...entry_grammar import ACTION_HINT, ActionEntry
 from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
@@ -52,6 +52,8 @@ def _action_ids(meeting: Meeting) -> list[str]:
 class ActionsView(PhaseView):
     """Action items: a quick-entry line for new ones and a table to edit, link and flag them."""
 
+    SHOWS = (ActionEntry,)
+
     BINDINGS = [
         Binding("down", "focus_table", "Items", id="actions.focus_table", show=False),
         Binding("escape", "focus_entry", "New item", id="actions.focus_entry"),
@@ -76,7 +78,7 @@ class ActionsView(PhaseView):
         self.guidance = GuidancePanel(session, _action_ids, id="action-guidance")
 
     def compose_body(self) -> ComposeResult:
-        yield QuickEntry(ACTION_HINT, _HINT, id="action-entry")
+        yield QuickEntry(ACTION_HINT, _HINT, id="action-entry", prefixes=True)
         yield ListTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="action-notes")
         yield Static("", id="action-detail")
@@ -324,12 +326,7 @@ class ActionsView(PhaseView):
     @on(QuickEntry.Submitted)
     def _submitted(self, event: QuickEntry.Submitted) -> None:
         event.stop()
-        self.attempt(event.entry, self._add_action, event.value)
-
-    def _add_action(self, line: str) -> ActionItem:
-        entry = parse_action_line(line, self.session.today())
-        return self.session.add_action(entry.description, entry.owner, entry.priority, entry.due,
-                                       entry.success_criteria)
+        self.attempt(event.entry, self.add_line, event.value)
 
     # --- working on the highlighted item ------------------------------------
 

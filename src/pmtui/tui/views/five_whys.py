@@ -19,7 +19,7 @@ from ...agenda import Phase
 from ...analysis.blameless import default_lexicon
 from ...analysis.depth import chain_flags
 from ...changes import Change, Entity, Op
-from ...entry_grammar import parse_factor_line
+from ...entry_grammar import FactorEntry, ProblemEntry, WhyEntry
 from ...model import (
     FISHBONE_CATEGORIES,
     OBSERVATION_LABELS,
@@ -154,6 +154,8 @@ def _chain_item_ids(meeting: Meeting) -> list[str]:
 class FiveWhysView(PhaseView):
     """Chain list, the selected chain as numbered whys, factors; one entry line in three modes."""
 
+    SHOWS = (WhyEntry, ProblemEntry, FactorEntry)
+
     BINDINGS = [
         Binding("f1,alt+1", "mode('why')", "Next why", id="why_mode_why", key_display="F1", priority=True),
         Binding("f2,alt+2", "mode('chain')", "New chain", id="why_mode_chain", key_display="F2", priority=True),
@@ -187,7 +189,7 @@ class FiveWhysView(PhaseView):
                 yield ProposalList(id="why-proposals")
             yield FactorList(id="why-factors")
         yield self.guidance
-        yield QuickEntry("", "", id="why-entry")
+        yield QuickEntry("", "", id="why-entry", prefixes=True)
 
     def on_mount(self) -> None:
         chains = self.session.meeting.chains
@@ -382,25 +384,20 @@ class FiveWhysView(PhaseView):
 
     @on(QuickEntry.Submitted, "#why-entry")
     def _submitted(self, message: QuickEntry.Submitted) -> None:
-        entry, value = message.entry, message.value
-        author = self.session.meeting.facilitator
-        mode = self.effective_mode
-        if mode == "chain":
-            self._start_chain(entry, value)
-        elif mode == "why":
-            self.attempt(entry, self.session.add_why, self.chain_id, value, author=author)
-        else:
-            self.attempt(entry, self._add_factor, value, author=author)
-
-    def _add_factor(self, line: str, *, author: str) -> ContributingFactor:
-        entry = parse_factor_line(line)
-        return self.session.add_factor(entry.text, entry.category, author=author)
+        plain = {"chain": "problem", "why": "why", "factor": "factor"}[self.effective_mode]
+        added = self.attempt(message.entry, self.add_line, message.value, plain=plain, chain_id=self.chain_id)
+        if isinstance(added, WhyChain):
+            self._chain_started(added)
 
     def _start_chain(self, entry: QuickEntry | None, problem: str) -> None:
         chain = self.attempt(entry, self.session.start_chain, problem, author=self.session.meeting.facilitator)
         if chain is not None:
-            self.mode = "why"
-            self._select(chain.id)
+            self._chain_started(chain)
+
+    def _chain_started(self, chain: WhyChain) -> None:
+        """A new chain: select it, and the line asks for its first why."""
+        self.mode = "why"
+        self._select(chain.id)
 
     @on(OptionList.OptionHighlighted, "#why-chains")
     def _chain_highlighted(self, event: OptionList.OptionHighlighted) -> None:

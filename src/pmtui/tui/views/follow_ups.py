@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from ...agenda import Phase
 from ...changes import Change, Entity
+from ...entry_grammar import NoteEntry
 from ...library import load_library
 from ...session import MeetingSession
 from ...store import StoreError
@@ -38,6 +39,8 @@ class FollowUpsView(PhaseView):
     their own MeetingSession, one at a time, off the event loop.
     """
 
+    SHOWS = (NoteEntry,)
+
     BINDINGS = [
         Binding("down", "focus_table", "Items", id="follow_ups.focus_table", show=False),
         Binding("escape", "focus_entry", "Note", id="follow_ups.focus_entry"),
@@ -57,7 +60,7 @@ class FollowUpsView(PhaseView):
         self._writes = asyncio.Lock()
 
     def compose_body(self) -> ComposeResult:
-        yield QuickEntry("A note for this meeting (Enter keeps it)", _HINT, id="follow-up-entry")
+        yield QuickEntry("A note for this meeting (Enter keeps it)", _HINT, id="follow-up-entry", prefixes=True)
         yield Static("", id="follow-up-notes", markup=False)
         yield Static("Reading earlier meetings…", id="follow-up-summary", markup=False)
         yield ListTable(id="follow-up-table", cursor_type="row", zebra_stripes=True)
@@ -100,9 +103,7 @@ class FollowUpsView(PhaseView):
     @on(QuickEntry.Submitted)
     def _submitted(self, event: QuickEntry.Submitted) -> None:
         event.stop()
-        kept = self.session.meeting.notes.get(self.phase.id, "")
-        line = event.value.strip()
-        self.attempt(event.entry, self.session.set_note, self.phase.id, f"{kept}\n{line}" if kept else line)
+        self.attempt(event.entry, self.add_line, event.value)
 
     def on_session_change(self, change: Change) -> None:
         if change.entity is Entity.NOTE and change.id == self.phase.id:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...agenda import Phase
 from ...changes import Change, Entity, Op
+from ...entry_grammar import ObservationEntry, read_observation_edit
 from ...model import OBSERVATION_KINDS, OBSERVATION_LABELS, Meeting, Observation
 from ...session import MeetingSession
 from ...speakers import shown_author
@@ -29,6 +30,7 @@ NARROW_WIDTH = 72
 
 TARGET_KEYS = {"went_well": "F1", "went_poorly": "F2", "lucky": "F3"}
 ENTRY_HINT = "text | who said it (optional) · ↑ edit or delete"
+MOVE_HINT = "start with + - ! to move it"
 
 
 class ObservationList(OptionList):
@@ -62,6 +64,8 @@ def _observation_ids(meeting: Meeting) -> list[str]:
 class ObservationsView(PhaseView):
     """Three lists side by side (stacked when narrow); the entry adds to the target one."""
 
+    SHOWS = (ObservationEntry,)
+
     BINDINGS = [
         Binding("f1,alt+1", "target('went_well')", "Went well", id="obs_target_went_well",
                 key_display="F1", priority=True),
@@ -72,12 +76,16 @@ class ObservationsView(PhaseView):
         Binding("up", "focus_items", "Items", id="obs_focus_items", show=False),
         Binding("delete,x", "delete_item", "Delete", id="obs_delete"),
         Binding("e", "reword_item", "Reword", id="obs_reword"),
+        Binding("m", "move_item", "Move", id="obs_move"),
         Binding("escape", "focus_entry", "Type", id="obs_focus_entry"),
         Binding("f8", "guidance", "Hints", id="obs_guidance"),
     ]
 
     target_kind: str = "went_well"
     """The kind of observation the entry line adds."""
+
+    _following: str | None = None
+    """An observation the facilitator moved to another kind: its new list takes the keyboard when it moves."""
 
     def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
         super().__init__(session, phase, id=id)
@@ -88,7 +96,7 @@ class ObservationsView(PhaseView):
             for kind in OBSERVATION_KINDS:
                 yield ObservationList(kind)
         yield self.guidance
-        yield QuickEntry("", ENTRY_HINT, id="obs-entry")
+        yield QuickEntry("", ENTRY_HINT, id="obs-entry", prefixes=True)
 
     def on_mount(self) -> None:
         by_kind = {kind: [] for kind in OBSERVATION_KINDS}
@@ -145,9 +153,13 @@ class ObservationsView(PhaseView):
                 options = self._list(observation.kind)
                 try:
                     options.replace_option_prompt(observation.id, self._prompt(observation))
-                except OptionDoesNotExist:  # moved to another kind (a note-taker's "! text" edit)
+                except OptionDoesNotExist:  # moved to another kind (m, the edit dialog, a note-taker's "! text")
                     self._take_out(observation.id)
                     options.add_option(Option(self._prompt(observation), id=observation.id))
+                    if self._following == observation.id:
+                        self._following = None
+                        options.focus()
+                        options.highlighted = options.option_count - 1
             case Op.DELETED:
                 self._take_out(change.id)
             case Op.ADDED | Op.CHANGED | Op.IMPORTED:
@@ -188,15 +200,7 @@ class ObservationsView(PhaseView):
 
     @on(QuickEntry.Submitted, "#obs-entry")
     def _submitted(self, message: QuickEntry.Submitted) -> None:
-        text, _, speaker = message.value.partition("|")
-        self.attempt(
-            message.entry,
-            self.session.add_observation,
-            self.target_kind,
-            text,
-            author=self.session.meeting.facilitator,
-            speaker=speaker.strip(),
-        )
+        self.attempt(message.entry, self.add_line, message.value, plain=self.target_kind)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         widget = event.widget
@@ -214,7 +218,7 @@ class ObservationsView(PhaseView):
         return focused if isinstance(focused, ObservationList) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("delete_item", "reword_item", "focus_entry"):
+        if action in ("delete_item", "reword_item", "move_item", "focus_entry"):
             return self._focused_list() is not None
         if action == "focus_items":
             return self._focused_list() is None
@@ -254,15 +258,25 @@ class ObservationsView(PhaseView):
         if observation is not None:
             self.delete(self.session.delete_observation, observation.id)
 
-    def action_reword_item(self) -> None:
-        """Reword the highlighted observation in a small dialog."""
+    def action_move_item(self) -> None:
+        """Move the highlighted observation to the next kind (went well → went poorly → lucky → went well)."""
         observation = self._selected()
         if observation is None:
             return
-        self.app.push_screen(
-            TextDialog(
-                f"Reword: {OBSERVATION_LABELS[observation.kind]}",
-                observation.text,
-                lambda text: self.session.update_observation(observation.id, text),
-            )
-        )
+        kind = OBSERVATION_KINDS[(OBSERVATION_KINDS.index(observation.kind) + 1) % len(OBSERVATION_KINDS)]
+        self._following = observation.id
+        self.attempt(None, self.session.update_observation, observation.id, observation.text, kind=kind)
+
+    def action_reword_item(self) -> None:
+        """Reword the highlighted observation in a small dialog; a + - ! prefix there moves it to that kind."""
+        observation = self._selected()
+        if observation is None:
+            return
+
+        def save(line: str) -> object:
+            edit = read_observation_edit(observation.kind, line)
+            self._following = observation.id if edit.kind != observation.kind else None
+            return self.session.update_observation(observation.id, edit.text, kind=edit.kind)
+
+        self.app.push_screen(TextDialog(f"Reword: {OBSERVATION_LABELS[observation.kind]}", observation.text, save,
+                                        hint=f"Enter saves · {MOVE_HINT} · Esc cancels"))

@@ -18,12 +18,14 @@ from textual.widgets import Button, Input, Label, Markdown
 from ...agenda import Phase
 from ...analysis import guidance
 from ...changes import Change, Entity
+from ...entry_grammar import NoteEntry
 from ...export.markdown import render_postmortem
 from ...model import Meeting
 from ...session import MeetingSession, ValidationError
 from ...speakers import speakers_not_attending
 from ..messages import ExportFinished
 from ..widgets.guidance import GuidancePanel, QualityReport
+from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
 RENDER_DELAY = 0.5
@@ -44,6 +46,8 @@ class ReviewView(PhaseView):
     sits under the document; when the screen is small it is a two-line summary
     until f8 brings it up in place of the document.
     """
+
+    SHOWS = (NoteEntry,)
 
     BINDINGS = [
         Binding("pageup", "scroll_document(-1)", "Doc up", id="review.page_up", priority=True),
@@ -78,6 +82,12 @@ class ReviewView(PhaseView):
                 with VerticalScroll(id="review-quality"):
                     yield QualityReport(id="review-checklist")
                 yield self.guidance
+        yield QuickEntry("A note for this meeting (Enter keeps it)", "Lines are notes", id="review-entry",
+                         prefixes=True)
+
+    @on(QuickEntry.Submitted, "#review-entry")
+    def _note_typed(self, message: QuickEntry.Submitted) -> None:
+        self.attempt(message.entry, self.add_line, message.value)
 
     def on_phase_shown(self) -> None:
         self.query_one("#review-owner", Input).focus()

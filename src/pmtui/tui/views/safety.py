@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 
 from ...changes import Change, Entity
-from ...entry_grammar import parse_attendee_line
+from ...entry_grammar import AttendeeEntry
 from ...model import Attendee
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
@@ -79,6 +79,8 @@ class AttendeeTable(ListTable):
 class SafetyView(PhaseView):
     """Set the tone: the principle in large words, the checklist, and the attendees."""
 
+    SHOWS = (AttendeeEntry,)
+
     BINDINGS = [Binding("escape", "focus_entry", "Back to typing", id="safety.to_entry")]
 
     def compose_body(self) -> ComposeResult:
@@ -97,6 +99,7 @@ class SafetyView(PhaseView):
             "e.g. Kim Lee | ic",
             "name | role (facilitator, note-taker, ic, responder, stakeholder) · Tab: checklist, attendees",
             id="attendee-entry",
+            prefixes=True,
         )
 
     def on_mount(self) -> None:
@@ -138,11 +141,7 @@ class SafetyView(PhaseView):
 
     @on(QuickEntry.Submitted, "#attendee-entry")
     def _add_attendee(self, message: QuickEntry.Submitted) -> None:
-        self.attempt(message.entry, self._add_line, message.value)
-
-    def _add_line(self, line: str) -> Attendee:
-        entry = parse_attendee_line(line)
-        return self.session.add_attendee(entry.name, entry.role)
+        self.attempt(message.entry, self.add_line, message.value)
 
     @on(AttendeeTable.RemoveRequested)
     def _remove_attendee(self, message: AttendeeTable.RemoveRequested) -> None:

@@ -17,7 +17,7 @@ from textual.theme import Theme
 
 from ...analysis.metrics import TimelineGap, TimelineOrder, timeline_gaps
 from ...changes import Change, Entity, Op
-from ...entry_grammar import parse_event_line
+from ...entry_grammar import EventEntry, split_speaker
 from ...model import MILESTONE_LABELS, MILESTONES, Meeting, TimelineEvent
 from ...speakers import shown_author
 from ...timeparse import format_duration, format_on, is_clock_time, local, parse_time
@@ -82,6 +82,8 @@ class TimelineTable(EventTable):
 class TimelineView(PhaseView):
     """Build the shared sequence of events: type a line, see it land in time order."""
 
+    SHOWS = (EventEntry,)
+
     BINDINGS = [
         Binding("tab", "toggle_focus", "Table ⇄ entry", id="timeline.toggle_focus"),
         Binding("down", "focus_table", "To the table", show=False, id="timeline.to_table"),
@@ -108,8 +110,9 @@ class TimelineView(PhaseView):
         yield self.guidance
         yield QuickEntry(
             "e.g. 14:37 checkout errors start | alice | grafana link",
-            "TIME description | actor | evidence  ·  ↓ or Tab selects a row",
+            "TIME description | actor | evidence · ↓/Tab selects a row",
             id="timeline-entry",
+            prefixes=True,
         )
 
     def on_mount(self) -> None:
@@ -147,7 +150,7 @@ class TimelineView(PhaseView):
     def _events_changed(self, change: Change) -> None:
         match change.op:
             case Op.ADDED | Op.CHANGED | Op.DELETED:
-                reveal = change.op is Op.ADDED and change.author == self._author  # the facilitator's own entry
+                reveal = change.op is Op.ADDED and change.author == self.event_author  # the facilitator's own entry
                 self._waiting[change.id] = self._waiting.get(change.id, False) or reveal
                 if not self._rows_due:  # once for a burst of changes (e.g. many note-takers at once)
                     self._rows_due = True
@@ -171,11 +174,6 @@ class TimelineView(PhaseView):
         self._gaps.clear()
         self.table.load((event.id, *self._event_row(event)) for event in events)
         self._sync_gaps()
-
-    @property
-    def _author(self) -> str:
-        """Who the facilitator's own entries are by."""
-        return self.session.meeting.facilitator or "facilitator"
 
     def _update_rows(self) -> None:
         """Bring the rows of changed events up to date for up to :data:`ROW_SLICE`; the rest after a pause.
@@ -305,7 +303,7 @@ class TimelineView(PhaseView):
         tz = session.meeting.incident.tz
         moment = local(moment, tz).replace(second=0, microsecond=0)
         bare = f"{moment:%H:%M}"
-        if parse_time(bare, tz, session.incident_date(), near=session.reference_time(self._author)) == moment:
+        if parse_time(bare, tz, session.incident_date(), near=session.reference_time(self.event_author)) == moment:
             return bare
         return f"{moment:%Y-%m-%d %H:%M}"
 
@@ -362,15 +360,13 @@ class TimelineView(PhaseView):
     def _add_line(self, message: QuickEntry.Submitted) -> None:
         self.attempt(message.entry, self._add_event, message.value)
 
-    def _add_event(self, line: str) -> TimelineEvent | None:
-        session = self.session
-        entry = parse_event_line(line, tz=session.meeting.incident.tz, on=session.incident_date(),
-                                 near=session.reference_time(self._author))
-        event = session.add_event(entry.time, entry.description, entry.actor, entry.evidence, author=self._author)
-        start = session.meeting.incident.impact_start
-        if event is not None and start is not None and event.time < start and is_clock_time(line.split()[0]):
-            self._placed_before_start(event.time)
-        return event
+    def _add_event(self, line: str) -> object:
+        added = self.add_line(line)
+        start = self.session.meeting.incident.impact_start
+        if (isinstance(added, TimelineEvent) and start is not None and added.time < start
+                and is_clock_time(split_speaker(line)[1].split()[0])):
+            self._placed_before_start(added.time)
+        return added
 
     def _placed_before_start(self, moment: datetime) -> None:
         """A bare time read near the previous entry fell before the impact start: say how to type the day after."""

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
+from ...entry_grammar import PREFIX_HINT, PREFIX_HINT_SHORT
 from ...model import Attendee
 from ...speakers import complete_mention
 
@@ -138,10 +139,11 @@ class QuickEntry(Vertical):
             """The entry that was submitted."""
             return self.entry
 
-    def __init__(self, placeholder: str, hint: str = "", *, id: str | None = None) -> None:
+    def __init__(self, placeholder: str, hint: str = "", *, id: str | None = None, prefixes: bool = False) -> None:
         super().__init__(id=id)
         self._placeholder = placeholder
         self._hint = hint
+        self._prefixes = prefixes  # the help line also shows the quick-entry prefixes (+ - ! ? @name)
         self._unresolved: deque[str] = deque()
         self._restored: str | None = None
 
@@ -187,9 +189,26 @@ class QuickEntry(Vertical):
         self.query_one("Label.error", Label).update(Text(f"✗ {message}"))
         self.add_class("-error")
 
-    def set_hint(self, hint: str) -> None:
-        """Change the help text under the line."""
-        self.query_one("Label.hint", Label).update(hint)
+    def set_hint(self, hint: str, *, prefixes: bool | None = None) -> None:
+        """Change the help text under the line (and whether the prefixes follow it, when ``prefixes`` is given)."""
+        self._hint = hint
+        if prefixes is not None:
+            self._prefixes = prefixes
+        self._show_hint()
+
+    def on_resize(self) -> None:
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """The help text, with the prefixes spelled out when they fit and as bare signs when narrow."""
+        text = self._hint
+        if self._prefixes:
+            width = self.size.width - 2  # the hint's padding
+            for prefixes in (PREFIX_HINT, PREFIX_HINT_SHORT):
+                text = f"{self._hint} · {prefixes}" if self._hint else prefixes
+                if len(text) <= width:
+                    break
+        self.query_one("Label.hint", Label).update(text)
 
     def focus_input(self) -> None:
         """Put the keyboard focus on the line."""
