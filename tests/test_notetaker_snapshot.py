@@ -77,9 +77,9 @@ def test_notetaker_snapshot_editing_one_entry_and_removing_another(snap_compare,
         await pilot.press("tab")
         timeline = app.notes.timeline
         timeline.move_cursor(row=timeline.get_row_index(f"{1:032x}"))
-        await pilot.press("x", "y")
+        await pilot.press("delete", "y", "tab")
         timeline.move_cursor(row=timeline.get_row_index(f"{0:032x}"))
-        await pilot.press("e", "end", *" (after the page)")
+        await pilot.press("enter", "end", *" (after the page)")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=edit_and_remove)

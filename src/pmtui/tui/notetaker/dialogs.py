@@ -1,10 +1,10 @@
-"""The note-taker's question before joining: the name shown next to what they add."""
+"""The note-taker's questions: the name shown next to what they add, and "remove this entry of yours?"."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from ...room import protocol
+from ..screens.dialogs import ConfirmDialog
 
 
 class NameScreen(ModalScreen[str]):
@@ -43,3 +44,26 @@ class NameScreen(ModalScreen[str]):
             return
         self._done = True
         self.dismiss(event.value.strip())
+
+
+class RemoveOwnDialog(ConfirmDialog):
+    """"Remove this entry of yours?": ``y`` or ``n``; any other key typed here is text meant for the line.
+
+    Such a key answers No and goes to ``typed`` (the entry line), as do the keys
+    after it until the dialog has closed, so nothing typed is lost.
+    """
+
+    def __init__(self, detail: str, typed: Callable[[str], None]) -> None:
+        super().__init__("Remove this entry of yours?", title="Remove?", detail=detail)
+        self._typed = typed
+        self._typing = False
+
+    def on_key(self, event: events.Key) -> None:
+        if not event.is_printable or (event.key in ("y", "n") and not self._typing):
+            return
+        event.stop()
+        event.prevent_default()
+        self._typed(event.character or "")
+        if not self._typing:
+            self._typing = True
+            self.dismiss(False)

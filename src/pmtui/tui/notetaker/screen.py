@@ -9,10 +9,13 @@ and the current Five Whys chain, and one quick-entry line:
 * ``? text`` an answer for the current Five Whys chain
 
 What is typed goes to the on-disk outbox first and shows ``⧗`` until the
-facilitator has stored it. In the timeline or the observations (Tab), ``e`` or
-Enter puts one of your own entries back in the line to edit, ``x`` or Delete
-removes it; other people's entries cannot be changed from here. What to show
-comes from :class:`~pmtui.room.view.NotesView`; this module only draws it.
+facilitator has stored it. In the timeline or the observations (Tab), Enter
+puts one of your own entries back in the line to edit and Delete removes it;
+other people's entries cannot be changed from here. The lists have no letter
+keys: whatever is typed while one has the focus goes into the line (a line typed
+after a removal once ran ``x``, ``y`` and ``e`` as commands on other entries),
+and after an edit or a removal, answered or not, the focus is back in the line.
+What to show comes from :class:`~pmtui.room.view.NotesView`; this module only draws it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -51,11 +54,11 @@ from ...room.protocol import (
 )
 from ...room.view import EventRow, NotesView, NotYours, ObservationRow, typed_text
 from ...timeparse import TimeFormatError
-from ..screens.dialogs import ConfirmDialog
 from ..widgets.event_table import Column, EventTable
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from ..widgets.text_line import TextLine
+from .dialogs import RemoveOwnDialog
 
 PENDING = "⧗"
 KIND_MARKS = {"went_well": "+", "went_poorly": "−", "lucky": "!"}
@@ -91,8 +94,8 @@ class NoteTakerScreen(Screen):
 
     BINDINGS = [
         Binding("ctrl+r", "reconnect", "Reconnect now"),
-        Binding("enter,e", "edit_mine", "Edit yours"),
-        Binding("delete,x", "remove_mine", "Remove yours"),
+        Binding("enter", "edit_mine", "Edit yours"),
+        Binding("delete", "remove_mine", "Remove yours"),
         Binding("escape", "focus_entry", "Back to typing", show=False),
     ]
 
@@ -432,13 +435,40 @@ class NoteTakerScreen(Screen):
         item, line = own
 
         def answered(yes: bool | None) -> None:
+            self.entry.focus_input()  # whatever the answer: the next keys are typing
             if not yes:
                 return
             self.client.remove(item)
             self._refresh(item)
             self._show_status()
 
-        self.app.push_screen(ConfirmDialog("Remove this entry of yours?", title="Remove?", detail=line), answered)
+        self.app.push_screen(RemoveOwnDialog(line, self._type_into_line), answered)
+
+    # --- what is typed goes into the line, wherever the focus is -----------------------------------
+
+    def _in_a_list(self) -> bool:
+        focused = self.focused
+        return focused is not None and (focused is self.timeline or focused is self.observations)
+
+    def _type_into_line(self, text: str) -> None:
+        """Put ``text`` in the line where its cursor is, and the focus with it (the keys after it follow)."""
+        entry_input = self.entry.input
+        entry_input.insert_text_at_cursor(text)
+        self.set_focus(entry_input)
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed while a list has the focus is text for the line: it goes there, never to the list."""
+        if event.is_printable and self._in_a_list():
+            event.stop()
+            event.prevent_default()
+            self._type_into_line(event.character or "")
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste into a list is a paste into the line."""
+        if self._in_a_list():
+            event.stop()
+            event.prevent_default()
+            self._type_into_line(event.text)
 
     @on(DataTable.RowSelected, "#nt-observations")
     def _observation_chosen(self, event: DataTable.RowSelected) -> None:
