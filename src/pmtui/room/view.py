@@ -233,8 +233,13 @@ class NotesView:
         return item in self.notes.room.events or isinstance(self.pending_add(item), AddEvent)
 
     def shown_time(self, moment: datetime) -> str:
-        """A time in the meeting's zone: HH:MM:SS on the incident's day, else with the date."""
+        """A time in the meeting's zone: HH:MM:SS on the incident's day, else with the date.
+
+        Before the meeting is known (started offline) the day is a guess: only the time typed shows.
+        """
         incident = self.notes.room.incident
+        if incident is None:
+            return moment.strftime("%H:%M:%S")
         try:
             shown = local(moment, incident.tz if incident else "UTC")
         except TimeFormatError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from ...room import protocol
+from ...room.client import ConnectionState
 from ..screens.dialogs import ConfirmDialog
 
 
@@ -21,18 +22,35 @@ class NameScreen(ModalScreen[str]):
     BINDINGS = [Binding("escape", "app.quit", "Quit")]
     AUTO_FOCUS = "#nt-name-input"
 
-    def __init__(self, check: Callable[[str], str | None], problem: str = "") -> None:
+    def __init__(self, check: Callable[[str], str | None], problem: str = "", *, known: Sequence[str] = ()) -> None:
+        """``known``: the names this machine joined this meeting under before (their entries wait under them)."""
         super().__init__()
         self._check = check
         self._problem = problem
+        self._known = tuple(known)
         self._done = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="nt-name-box"):
             yield Label("Join the post-mortem as a note-taker", id="nt-name-title")
             yield Label("Your name is shown next to everything you add.", classes="nt-muted")
+            if self._known:
+                yield Label(f"You joined this meeting before as: {', '.join(self._known)}", classes="nt-muted",
+                            markup=False)
             yield Input(placeholder="Your name", max_length=protocol.MAX_NAME, id="nt-name-input")
             yield Label(f"✗ {self._problem}" if self._problem else "", id="nt-name-error", markup=False)
+            yield Label("", id="nt-name-connection", markup=False)
+
+    def show_connection(self, state: ConnectionState, url: str) -> None:
+        """Say plainly when the meeting cannot be reached yet: joining goes on, what is typed waits on disk."""
+        text = ""
+        if state.status == "reconnecting":
+            reason = f" ({state.message})" if state.message else ""
+            text = (f"◌ The meeting at {url} is not reachable yet{reason}. Join anyway: what you add waits "
+                    "on this machine and is sent when the facilitator's pmtui answers.")
+        elif state.status == "refused":
+            text = f"✗ {state.describe()}"
+        self.query_one("#nt-name-connection", Label).update(text)
 
     @on(Input.Submitted, "#nt-name-input")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -182,6 +182,7 @@ class NoteTakerScreen(Screen):
     @on(ConnectionChanged)
     def _connection_changed(self, message: ConnectionChanged) -> None:
         self._show_connection(message.state)
+        self._show_status()
         if message.state.status == "refused":
             self.notify(message.state.describe(), severity="error", timeout=15)
 
@@ -209,6 +210,9 @@ class NoteTakerScreen(Screen):
         if self._notice:
             status.append("  ·  ")
             status.append_text(self._notice)
+        elif self.client.room.incident is None and self.client.state.status == "reconnecting":
+            status.append(f"  ·  the meeting at {self.client.url} is not reachable yet: type on, "
+                          "your entries wait here and are sent when it is")
         self.query_one("#nt-status", TextLine).show_text(status)
 
     # --- applying what arrives ---------------------------------------------------------------
