@@ -46,7 +46,7 @@ def recorded_welcome(tmp_path) -> dict:
         session.close()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 45)], ids=["80x24", "120x36", "160x45"])
 def test_notetaker_snapshot(snap_compare, tmp_path, size):
     app = NoteTakerApp("http://127.0.0.1:9", TOKEN, name="Ana", outbox_dir=tmp_path / "outbox",
                        client=ReplayClient(recorded_welcome(tmp_path)))

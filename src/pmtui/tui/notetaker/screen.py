@@ -27,7 +27,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
@@ -55,24 +55,26 @@ from ...room.protocol import (
 from ...room.view import EventRow, NotesView, NotYours, ObservationRow, typed_text
 from ...timeparse import TimeFormatError
 from ..widgets.event_table import Column, EventTable
-from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from ..widgets.text_line import TextLine
 from .dialogs import RemoveOwnDialog
+from .observation_table import ObservationTable
 
 PENDING = "⧗"
 KIND_MARKS = {"went_well": "+", "went_poorly": "−", "lucky": "!"}
 HINT = "TIME what happened | actor | evidence  ·  + went well  - went poorly  ! lucky  ? why (Five Whys)"
 EDIT_HINT = "Editing your entry: Enter saves the change, Esc puts back what you were typing"
 WHY_HINT = "? your answer to the current why  ·  TIME event | actor | evidence  ·  + well  - poorly  ! lucky"
-CLIP = {"event": 70, "actor": 16, "author": 14, "text": 60}
-TIMELINE_COLUMNS = (Column(PENDING, "st", width=1), Column("Time", "time"), Column("What happened", "event"),
-                    Column("Actor", "actor"), Column("By", "author"))
+TIMELINE_COLUMNS = (Column(PENDING, "st", width=1), Column("Time", "time"),
+                    Column("What happened", "event", min_width=24, fill=True),
+                    Column("Actor", "actor", max_width=16, min_width=8, drop=1),
+                    Column("By", "author", max_width=14, min_width=6, drop=2))
+"""Like the facilitator's timeline: the description takes the width the pane leaves; By, then Actor, shrink
+and then hide (the header says so) rather than the table scrolling sideways."""
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 @dataclass
@@ -107,6 +109,7 @@ class NoteTakerScreen(Screen):
         self._notice = Text()
         self._editing: str | None = None  # the id of the own entry in the line, while editing
         self._stash = ""  # what was in the line before editing started
+        self._answers_shown: set[object] = set()  # whys (and root cause) in the Five Whys pane, to follow the newest
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="nt-top"):
@@ -117,19 +120,15 @@ class NoteTakerScreen(Screen):
             yield EventTable(TIMELINE_COLUMNS, id="nt-timeline")
             with Vertical(id="nt-side"):
                 yield Label("Observations", classes="nt-heading")
-                yield ListTable(id="nt-observations", cursor_type="row", show_header=False)
+                yield ObservationTable(id="nt-observations")
                 yield Label("Five Whys", classes="nt-heading")
-                yield Static("", id="nt-chain")
+                with VerticalScroll(id="nt-chain-pane"):
+                    yield Static("", id="nt-chain")
         yield TextLine("", id="nt-status")
         yield QuickEntry("e.g. 14:37 checkout errors start | alice | grafana link", HINT, id="nt-entry")
         yield Footer()
 
     def on_mount(self) -> None:
-        observations = self.observations
-        observations.add_column(PENDING, key="st", width=1)
-        observations.add_column("", key="kind", width=1)
-        observations.add_column("Observation", key="text")
-        observations.add_column("By", key="author")
         self.rebuild()
         self.tick()
         self.set_interval(0.25, self.tick)
@@ -143,9 +142,9 @@ class NoteTakerScreen(Screen):
         return self.query_one("#nt-timeline", EventTable)
 
     @property
-    def observations(self) -> DataTable:
+    def observations(self) -> ObservationTable:
         """The observations table, keyed by id."""
-        return self.query_one("#nt-observations", DataTable)
+        return self.query_one("#nt-observations", ObservationTable)
 
     @property
     def entry(self) -> QuickEntry:
@@ -233,8 +232,7 @@ class NoteTakerScreen(Screen):
             case ObservationChanged():
                 self._put_observation(update.observation.id)
             case ObservationRemoved():
-                if update.id in self.observations.rows:
-                    self.observations.remove_row(update.id)
+                self.observations.drop(update.id)
             case ChainChanged():
                 self._show_chain()
             case ClockChanged():
@@ -260,10 +258,7 @@ class NoteTakerScreen(Screen):
     def rebuild(self) -> None:
         """Redraw everything from the room state and the outbox (on join and reconnect)."""
         self.timeline.load((row.id, *self._event_cells(row)) for row in self.view.event_rows())
-        observations = self.observations
-        observations.clear()
-        for row in self.view.observation_rows():
-            observations.add_row(*self._observation_cells(row), key=row.id)
+        self.observations.show((row.id, self._observation_cells(row)) for row in self.view.observation_rows())
         self._show_chain()
         self._show_phase()
         self.tick()
@@ -275,9 +270,9 @@ class NoteTakerScreen(Screen):
         cells = [
             Text(PENDING if row.pending else "", style="bold"),
             Text(row.time, style="" if row.moment else "italic"),
-            Text(_clip(row.description, CLIP["event"])),
-            Text(_clip(row.actor, CLIP["actor"])),
-            Text(_clip(row.author, CLIP["author"])),
+            Text(_one_line(row.description)),
+            Text(_one_line(row.actor)),
+            Text(_one_line(row.author)),
         ]
         if row.removing:  # a removal on its way
             for cell in cells[1:]:
@@ -285,16 +280,15 @@ class NoteTakerScreen(Screen):
         return cells, (row.moment.timestamp() if row.moment else float("inf"), self._seq)
 
     def _observation_cells(self, row: ObservationRow) -> list[Text]:
-        cells = [
-            Text(PENDING if row.pending else "", style="bold"),
-            Text(KIND_MARKS.get(row.kind, "?"), style="bold"),
-            Text(_clip(row.text, CLIP["text"])),
-            Text(_clip(row.author, CLIP["author"])),
-        ]
+        """The marks (pending, kind), and the whole text followed by its author (the row wraps to fit)."""
+        text = Text(_one_line(row.text))
+        if row.author:
+            text.append(f" — {_one_line(row.author)}", style="dim italic")
+        marks = Text(PENDING if row.pending else " ", style="bold")
+        marks.append(KIND_MARKS.get(row.kind, "?"), style="bold" + (" strike dim" if row.removing else ""))
         if row.removing:
-            for cell in cells[1:]:
-                cell.stylize("strike dim")
-        return cells
+            text.stylize("strike dim")
+        return [marks, text]
 
     def _put_event(self, item: str) -> None:
         """Draw event ``item`` as it stands (or take it out of the timeline when it is gone)."""
@@ -306,15 +300,11 @@ class NoteTakerScreen(Screen):
 
     def _put_observation(self, item: str) -> None:
         """Draw observation ``item`` as it stands (or take it out when it is gone)."""
-        row, table = self.view.observation_row(item), self.observations
+        row = self.view.observation_row(item)
         if row is None:
-            if item in table.rows:
-                table.remove_row(item)
-        elif item in table.rows:
-            for column, value in zip(("st", "kind", "text", "author"), self._observation_cells(row)):
-                table.update_cell(item, column, value, update_width=True)
+            self.observations.drop(item)
         else:
-            table.add_row(*self._observation_cells(row), key=item)
+            self.observations.put(item, self._observation_cells(row))
 
     def _show_chain(self) -> None:
         chain = self.view.chain()
@@ -332,6 +322,15 @@ class NoteTakerScreen(Screen):
             if chain.root_cause:
                 text.append(f"Root cause ({chain.root_cause.category}): {chain.root_cause.text}", style="bold")
         self.query_one("#nt-chain", Static).update(text)
+        self._follow_chain(set() if chain is None else {*((w.text, w.author) for w in chain.whys),
+                                                        *chain.waiting, chain.root_cause})
+
+    def _follow_chain(self, answers: set[object]) -> None:
+        """A new why (or the root cause) is at the bottom of the pane: scroll to it and stay there while the
+        pane lays out, as a chat does (until the reader scrolls away, and again at the next new why)."""
+        if answers - self._answers_shown:
+            self.query_one("#nt-chain-pane", VerticalScroll).anchor()
+        self._answers_shown = answers
 
     def _refresh(self, item: str) -> None:
         """Redraw entry ``item`` from the room and the outbox (or take it out when it is in neither)."""
@@ -389,9 +388,8 @@ class NoteTakerScreen(Screen):
         """The id of the entry under the cursor of the focused table."""
         if self.focused is self.timeline:
             return self.timeline.cursor_key
-        table = self.observations
-        if self.focused is table and table.row_count:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if self.focused is self.observations:
+            return self.observations.selected
         return None
 
     def _own_line(self) -> tuple[str, str] | None:
