@@ -202,16 +202,17 @@ class NoteTakerScreen(Screen):
         name = self.client.name
         status.append(f"You: {name}" if name else "Who are you? (asked when you join)", style="bold")
         pending = len(self.client.pending)
-        if pending:
+        unreached = self.client.room.incident is None and self.client.state.status == "reconnecting"
+        if unreached:  # started while the facilitator is down: say what happens to what is typed
+            status.append(f"  ·  {PENDING} {pending} pending" if pending else "")
+            status.append("  ·  the facilitator is not reachable yet: entries wait on disk until it is")
+        elif pending:
             status.append(f"  ·  {PENDING} {pending} pending — kept on disk until the facilitator has them")
         elif name:
             status.append("  ·  all stored ✓")
         if self._notice:
             status.append("  ·  ")
             status.append_text(self._notice)
-        elif self.client.room.incident is None and self.client.state.status == "reconnecting":
-            status.append(f"  ·  the meeting at {self.client.url} is not reachable yet: type on, "
-                          "your entries wait here and are sent when it is")
         self.query_one("#nt-status", TextLine).show_text(status)
 
     # --- applying what arrives ---------------------------------------------------------------
