@@ -54,13 +54,15 @@ async def test_join_opens_on_the_outbox_while_the_facilitator_is_down_and_delive
         status = _text(app, "#nt-status")
         assert "You: alice" in status and f"{PENDING} 2 pending" in status and "not reachable yet" in status
         assert "reconnecting" in _text(app, "#nt-connection")
-        await _type(pilot, app, "14:07 typed while the facilitator is down", "enter")
-        assert len(app.client.pending) == 3 and table.row_count == 3
+        await _type(pilot, app, "23:58 typed while the facilitator is down", "enter")
+        await _type(pilot, app, "00:02 and after midnight", "enter")
+        assert len(app.client.pending) == 4 and table.row_count == 4
+        assert [_cell(table, k, "time") for k in table.keys][-2:] == ["23:58:00", "00:02:00"]  # in typed order
         await room.start_server()  # on the same port
         await until(lambda: not app.client.pending, what="the outbox delivered")
         await pilot.pause()
         assert events_by(room.session.meeting, "alice") == [
-            "proxy pool full", "alerts fire", "typed while the facilitator is down"]
+            "proxy pool full", "alerts fire", "typed while the facilitator is down", "and after midnight"]
         assert {e.author_id for e in room.session.meeting.events} == {app.client.identity}  # the same person
         assert "all stored" in _text(app, "#nt-status") and "not reachable" not in _text(app, "#nt-status")
         assert all(_cell(table, k, "st") == "" for k in table.keys)

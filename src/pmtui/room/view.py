@@ -189,8 +189,8 @@ class NotesView:
         The facilitator's reading is the one stored; this one places the row until it arrives.
         """
         incident = self.notes.room.incident
-        if incident is None:
-            return parse_event_line(line)
+        if incident is None:  # not connected yet: at least keep a run of typed times in order across midnight
+            return parse_event_line(line, near=near or self._last_typed)
         near = near or self._last_typed or incident.impact_start
         return parse_event_line(line, tz=incident.tz, on=incident.date, near=near)
 
