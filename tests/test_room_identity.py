@@ -131,7 +131,8 @@ async def test_the_app_asks_for_another_name_when_the_room_refuses_it_and_keeps_
     await joined(lee)
     app = NoteTakerApp(room.url, TOKEN, name="lee", outbox_dir=room.outbox_dir / "laptop")
     async with app.run_test(size=(120, 32)) as pilot:
-        await until(lambda: isinstance(app.screen, NameScreen), what="the question again")
+        await until(lambda: isinstance(app.screen, NameScreen) and app.screen.query("#nt-name-error"),
+                    what="the question again, on screen")  # pushed first, its widgets mounted a moment later
         assert "taken" in str(app.screen.query_one("#nt-name-error", Label).render())
         app.screen.query_one("#nt-name-input", Input).value = "Lee B"
         await pilot.press("enter")

@@ -118,8 +118,9 @@ class NoteTakerApp(PlainApp):
     def _state(self, state: ConnectionState) -> None:
         if self._notes is not None:
             self._notes.post_message(ConnectionChanged(state))
-        if isinstance(self.screen, NameScreen):
-            self.screen.show_connection(state, self.url)
+        asking = self.screen_stack[-1] if self.screen_stack else None  # none left while the app closes
+        if isinstance(asking, NameScreen) and asking.is_mounted:
+            asking.show_connection(state, self.url)
 
     async def on_unmount(self) -> None:
         await self.client.stop()  # waits for the outbox's writes
