@@ -46,7 +46,7 @@ def recorded_welcome(tmp_path) -> dict:
         session.close()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 45)], ids=["80x24", "120x36", "160x45"])
 def test_notetaker_snapshot(snap_compare, tmp_path, size):
     app = NoteTakerApp("http://127.0.0.1:9", TOKEN, name="Ana", outbox_dir=tmp_path / "outbox",
                        client=ReplayClient(recorded_welcome(tmp_path)))
@@ -77,9 +77,9 @@ def test_notetaker_snapshot_editing_one_entry_and_removing_another(snap_compare,
         await pilot.press("tab")
         timeline = app.notes.timeline
         timeline.move_cursor(row=timeline.get_row_index(f"{1:032x}"))
-        await pilot.press("x", "y")
+        await pilot.press("delete", "y", "tab")
         timeline.move_cursor(row=timeline.get_row_index(f"{0:032x}"))
-        await pilot.press("e", "end", *" (after the page)")
+        await pilot.press("enter", "end", *" (after the page)")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=edit_and_remove)

@@ -143,7 +143,7 @@ async def test_the_app_edits_an_own_event_in_the_line_and_gives_back_what_was_be
         await _type(pilot, app, "14:50 half typed")
         await pilot.press("tab")
         assert app.notes.focused is app.notes.timeline
-        await pilot.press("e")
+        await pilot.press("enter")
         assert line.has_focus and line.value == "14:37:00 checkout errors | api"
         assert line.cursor_position == len(line.value) and not line.selected_text
         await pilot.press("backspace", "backspace", "backspace", *"checkout-api", "enter")
@@ -154,7 +154,7 @@ async def test_the_app_edits_an_own_event_in_the_line_and_gives_back_what_was_be
         table = app.notes.timeline
         assert _cell(table, event_id, "actor") == "checkout-api" and _cell(table, event_id, "st") == ""
         # Esc leaves an edit without sending it
-        await pilot.press("tab", "e")
+        await pilot.press("tab", "enter")
         assert line.value.startswith("14:37:00")
         await pilot.press("escape")
         assert line.value == "14:50 half typed" and line.has_focus
@@ -173,15 +173,15 @@ async def test_the_app_removes_an_own_entry_after_asking_and_refuses_others_with
         table = app.notes.timeline
         await pilot.press("tab")
         table.move_cursor(row=table.get_row_index(mine) - 1)  # the facilitator's row
-        await pilot.press("x")
+        await pilot.press("delete")
         assert not app.screen.is_modal and app._notifications
         assert "Lee's entry" in list(app._notifications)[-1].message
         table.move_cursor(row=table.get_row_index(mine))
-        await pilot.press("x")
+        await pilot.press("delete")
         assert app.screen.is_modal  # "Remove this entry of yours?"
         await pilot.press("n")
-        assert len(room.session.meeting.events) == 2
-        await pilot.press("x")
+        assert len(room.session.meeting.events) == 2 and app.focused is app.notes.entry.input
+        await pilot.press("tab", "delete")
         await pilot.press("y")
         await pilot.pause()
         assert mine not in table or _cell(table, mine, "st") == PENDING
@@ -201,8 +201,8 @@ async def test_edits_and_removals_typed_while_cut_off_wait_on_disk_and_show_pend
         event_id = room.session.meeting.events[0].id
         await room.stop_server()
         await pilot.pause()
-        await pilot.press("tab", "e", "ctrl+u", *"14:39 checkout errors start", "enter")
-        await pilot.press("tab", "tab", "x", "y")  # the observation
+        await pilot.press("tab", "enter", "ctrl+u", *"14:39 checkout errors start", "enter")
+        await pilot.press("tab", "tab", "delete", "y")  # the observation
         await pilot.pause()
         table, observations = app.notes.timeline, app.notes.observations
         assert _cell(table, event_id, "event") == "checkout errors start" and _cell(table, event_id, "st") == PENDING
@@ -222,7 +222,7 @@ async def test_an_edit_refused_because_the_facilitator_removed_the_entry_comes_b
         await _type(pilot, app, "14:37 checkout errors", "enter")
         await until(lambda: room.session.meeting.events and not app.client.pending)
         await pilot.pause()
-        await pilot.press("tab", "e", "ctrl+u", *"14:38 checkout errors start")
+        await pilot.press("tab", "enter", "ctrl+u", *"14:38 checkout errors start")
         room.session.delete_event(room.session.meeting.events[0].id)  # while alice is editing it
         await until(lambda: not app.client.room.events, what="alice to hear of it")
         await pilot.press("enter")

@@ -20,7 +20,7 @@ from pmtui.room.tokens import MIN_TOKEN_LENGTH, new_token, stored_token
 from pmtui.session import MeetingSession
 from pmtui.tui.app import make_app
 from pmtui.tui.widgets.room_status import REVEAL_SECONDS, RoomStatus
-from test_room_support import TOKEN, new_meeting
+from test_room_support import TOKEN, new_meeting, room  # noqa: F401 (fixture)
 
 
 def sharing(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, RoomConfig | None]:
@@ -142,15 +142,15 @@ async def test_the_join_command_on_the_shared_screen_hides_the_token_until_asked
 
 
 @pytest.mark.parametrize("source", ["file", "env", "option"])
-async def test_join_takes_the_token_from_a_file_the_environment_or_the_option(source, tmp_path):
+async def test_join_takes_the_token_from_a_file_the_environment_or_the_option(source, room, tmp_path):
     from test_room_cli import PMTUI, run_cli
 
     token_file = tmp_path / "token"
     token_file.write_text("  wrong-but-long-enough-token  \n")
     args = {"file": ["--token-file", str(token_file)], "env": [], "option": ["--token", " wrong-but-long-enough "]}
     env = {"PMTUI_TOKEN": " wrong-from-env " if source == "env" else ""}
-    code, out, err = await run_cli(PMTUI, "join", "http://127.0.0.1:9", "--name", "x", *args[source], env=env)
-    assert code == 1 and "cannot reach" in err  # the token was read and it went on to knock
+    code, out, err = await run_cli(PMTUI, "join", room.url, "--name", "x", *args[source], env=env)
+    assert code == 2 and "refused the token" in err  # the token was read and it went on to knock
 
 
 async def test_an_address_locked_out_for_wrong_tokens_is_shown_to_the_facilitator(tmp_path):

@@ -101,6 +101,10 @@ def room_config(share: bool, host: str = "127.0.0.1", port: int = DEFAULT_SHARE_
 
 
 def _check_room(url: str, token: str, tls) -> None:
+    """Stop at what waiting cannot fix (a bad address, token or certificate); an unreachable room is no reason.
+
+    The app starts on the note-taker's outbox and connects when the facilitator is back.
+    """
     from ..room.client import probe, ws_url
 
     try:
@@ -112,20 +116,22 @@ def _check_room(url: str, token: str, tls) -> None:
         fail(f"the facilitator at {url} refused the token: {detail}; check it with the facilitator")
     if result == "unreachable" and "certificate" in detail.lower():
         fail(f"cannot trust the certificate of {url}: {detail}; pass the facilitator's CA file with --cafile", 1)
-    if result == "unreachable":
-        fail(f"cannot reach the meeting at {url}: {detail}; is the facilitator running 'pmtui run MEETING --share'?", 1)
 
 
 @click.command()
 @click.argument("url")
-@click.option("--name", help="Your name, shown next to what you add (asked in the app when not given).")
+@click.option("--name", help="Your name, shown next to what you add (default: the name you joined this meeting "
+                              "under on this machine; else asked in the app).")
 @click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path),
               help=f"Read the join token from this file (or set ${TOKEN_ENV}).")
 @click.option("--token", help=f"The join token (visible to other users in 'ps': prefer ${TOKEN_ENV} or --token-file).")
 @click.option("--cafile", type=click.Path(dir_okay=False, path_type=Path),
               help="PEM certificate(s) to trust for an https:// room (e.g. the facilitator's own).")
 def join(url, name, token_file, token, cafile):
-    """Join a shared meeting at URL as a note-taker (add events, observations, whys)."""
+    """Join a shared meeting at URL as a note-taker (add events, observations, whys).
+
+    Starts even when the facilitator cannot be reached: what you type waits on disk and is sent once they are.
+    """
     from ..room.outbox import Outbox, OutboxError
     from ..room.protocol import ProtocolError, check_name
 

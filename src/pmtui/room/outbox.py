@@ -52,6 +52,30 @@ def outbox_path(url: str, name: str, directory: str | Path | None = None) -> Pat
     return outbox_dir(directory) / f"{slug}-{digest}.json"
 
 
+def names_in_room(url: str, directory: str | Path | None = None) -> list[str]:
+    """The names this machine joined the meeting at ``url`` under (each has an outbox file), latest used first.
+
+    ``pmtui join`` without ``--name`` starts as that person again, even while the
+    facilitator is unreachable: their pending entries and identity key are in that file.
+    """
+    found: list[tuple[float, str]] = []
+    folder = outbox_dir(directory)
+    try:
+        paths = list(folder.glob("*.json"))
+    except OSError:
+        return []
+    for path in paths:
+        try:
+            data = json.loads(path.read_bytes())
+            used = path.stat().st_mtime
+        except (OSError, ValueError):
+            continue
+        name = data.get("name") if isinstance(data, dict) else None
+        if isinstance(name, str) and name and outbox_path(url, name, directory) == path:
+            found.append((used, name))
+    return [name for _, name in sorted(found, reverse=True)]
+
+
 class Outbox:
     """The ordered list of a note-taker's unacknowledged changes (each a protocol message with an 'id')."""
 

@@ -214,8 +214,8 @@ class NotesView:
     def _event_context(self, near: datetime | None = None) -> dict[str, Any]:
         """The zone, day and reference time a typed clock-only time is read in (see :meth:`_read_event`)."""
         incident = self.notes.room.incident
-        if incident is None:
-            return {}
+        if incident is None:  # not connected yet: at least keep a run of typed times in order across midnight
+            return {"near": near or self._last_typed}
         return {"tz": incident.tz, "on": incident.date, "near": near or self._last_typed or incident.impact_start}
 
     def _context(self) -> tuple[Any, ...]:
@@ -257,8 +257,13 @@ class NotesView:
         return item in self.notes.room.events or isinstance(self.pending_add(item), AddEvent)
 
     def shown_time(self, moment: datetime) -> str:
-        """A time in the meeting's zone: HH:MM:SS on the incident's day, else with the date."""
+        """A time in the meeting's zone: HH:MM:SS on the incident's day, else with the date.
+
+        Before the meeting is known (started offline) the day is a guess: only the time typed shows.
+        """
         incident = self.notes.room.incident
+        if incident is None:
+            return moment.strftime("%H:%M:%S")
         try:
             shown = local(moment, incident.tz if incident else "UTC")
         except TimeFormatError:

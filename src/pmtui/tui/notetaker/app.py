@@ -1,10 +1,13 @@
 """``pmtui join``: the note-taker's app, a compact client of the facilitator's room.
 
-It opens the note-taker's outbox once the name is known (asked for when not
-given, and again when the room refuses it: the name is another note-taker's),
-starts the :class:`~pmtui.room.client.RoomClient`, and hands what the
-client reports to the :class:`~.screen.NoteTakerScreen` as messages, so every
-update is drawn on the screen's own turn.
+It opens the note-taker's outbox once the name is known (given, else the one
+name this machine joined this meeting under before, else asked for; asked
+again when the room refuses it: the name is another note-taker's), starts the
+:class:`~pmtui.room.client.RoomClient`, and hands what the client reports to
+the :class:`~.screen.NoteTakerScreen` as messages, so every update is drawn on
+the screen's own turn. None of this waits for the facilitator: with the room
+unreachable the app opens on the outbox (pending entries shown, new ones
+typed) while the client keeps trying to connect.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ...heap import release
 from ...room import protocol
 from ...room.client import ConnectionState, RoomClient, RoomUpdate
 from ...room.names import name_key
-from ...room.outbox import Outbox, OutboxError
+from ...room.outbox import Outbox, OutboxError, names_in_room
 from ...room.protocol import ProtocolError, Refused
 from ..plain import PlainApp
 from .dialogs import NameScreen
@@ -63,9 +66,22 @@ class NoteTakerApp(PlainApp):
             if problem:
                 self.exit(return_code=2, message=f"pmtui: {problem}")
                 return
-        else:  # the question comes first, with the keyboard on it; the meeting loads behind it
-            await self.push_screen(NameScreen(self._use_name), self._named)
+            self._notes.rebuild()  # what the outbox still holds shows at once, connected or not
+        else:
+            await self._name_from_outbox()
         await self.client.start()
+
+    async def _name_from_outbox(self) -> None:
+        """Start as the one name this machine joined this meeting under; else ask (naming the earlier ones).
+
+        The question comes first, with the keyboard on it; the meeting loads behind it.
+        """
+        known = await asyncio.to_thread(names_in_room, self.url, self.outbox_dir)
+        problem = self._use_name(known[0]) if len(known) == 1 else None
+        if len(known) == 1 and problem is None:
+            self._named(known[0])
+            return
+        await self.push_screen(NameScreen(self._use_name, problem or "", known=known), self._named)
 
     def _use_name(self, value: str) -> str | None:
         """Open the outbox for ``value`` (instead of the refused one's); a one-line problem, or None when it worked."""
@@ -102,6 +118,9 @@ class NoteTakerApp(PlainApp):
     def _state(self, state: ConnectionState) -> None:
         if self._notes is not None:
             self._notes.post_message(ConnectionChanged(state))
+        asking = self.screen_stack[-1] if self.screen_stack else None  # none left while the app closes
+        if isinstance(asking, NameScreen) and asking.is_mounted:
+            asking.show_connection(state, self.url)
 
     async def on_unmount(self) -> None:
         await self.client.stop()  # waits for the outbox's writes

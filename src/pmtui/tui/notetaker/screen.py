@@ -9,10 +9,13 @@ and the current Five Whys chain, and one quick-entry line:
 * ``? text`` an answer for the current Five Whys chain
 
 What is typed goes to the on-disk outbox first and shows ``⧗`` until the
-facilitator has stored it. In the timeline or the observations (Tab), ``e`` or
-Enter puts one of your own entries back in the line to edit, ``x`` or Delete
-removes it; other people's entries cannot be changed from here. What to show
-comes from :class:`~pmtui.room.view.NotesView`; this module only draws it.
+facilitator has stored it. In the timeline or the observations (Tab), Enter
+puts one of your own entries back in the line to edit and Delete removes it;
+other people's entries cannot be changed from here. The lists have no letter
+keys: whatever is typed while one has the focus goes into the line (a line typed
+after a removal once ran ``x``, ``y`` and ``e`` as commands on other entries),
+and after an edit or a removal, answered or not, the focus is back in the line.
+What to show comes from :class:`~pmtui.room.view.NotesView`; this module only draws it.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
@@ -52,11 +55,11 @@ from ...room.protocol import (
 )
 from ...room.view import EventRow, NotesView, NotYours, ObservationRow, typed_text
 from ...timeparse import TimeFormatError
-from ..screens.dialogs import ConfirmDialog
 from ..widgets.event_table import Column, EventTable
-from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from ..widgets.text_line import TextLine
+from .dialogs import RemoveOwnDialog
+from .observation_table import ObservationTable
 
 PENDING = "⧗"
 KIND_MARKS = {"went_well": "+", "went_poorly": "−", "lucky": "!"}
@@ -64,9 +67,12 @@ HINT = "TIME what happened | actor | evidence"
 EDIT_HINT = "Editing your entry: Enter saves the change, Esc puts back what you were typing"
 PHASE_HINTS = {"five_whys": "your answer to the current why", "observations": "what went well"}
 """What an unprefixed line is in these phases (room/view.py's reading); an event in the others."""
-CLIP = {"event": 70, "actor": 16, "author": 14, "text": 60}
-TIMELINE_COLUMNS = (Column(PENDING, "st", width=1), Column("Time", "time"), Column("What happened", "event"),
-                    Column("Actor", "actor"), Column("By", "author"))
+TIMELINE_COLUMNS = (Column(PENDING, "st", width=1), Column("Time", "time"),
+                    Column("What happened", "event", min_width=24, fill=True),
+                    Column("Actor", "actor", max_width=16, min_width=8, drop=1),
+                    Column("By", "author", max_width=14, min_width=6, drop=2))
+"""Like the facilitator's timeline: the description takes the width the pane leaves; By, then Actor, shrink
+and then hide (the header says so) rather than the table scrolling sideways."""
 
 
 def ended_line(ended: Ended) -> str:
@@ -76,9 +82,8 @@ def ended_line(ended: Ended) -> str:
     return f"{ended.message or 'the meeting ended'}. You added {counts}."
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 @dataclass
@@ -100,8 +105,8 @@ class NoteTakerScreen(Screen):
 
     BINDINGS = [
         Binding("ctrl+r", "reconnect", "Reconnect now"),
-        Binding("enter,e", "edit_mine", "Edit yours"),
-        Binding("delete,x", "remove_mine", "Remove yours"),
+        Binding("enter", "edit_mine", "Edit yours"),
+        Binding("delete", "remove_mine", "Remove yours"),
         Binding("escape", "focus_entry", "Back to typing", show=False),
     ]
 
@@ -113,6 +118,7 @@ class NoteTakerScreen(Screen):
         self._notice = Text()
         self._editing: str | None = None  # the id of the own entry in the line, while editing
         self._stash = ""  # what was in the line before editing started
+        self._answers_shown: set[object] = set()  # whys (and root cause) in the Five Whys pane, to follow the newest
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="nt-top"):
@@ -123,19 +129,15 @@ class NoteTakerScreen(Screen):
             yield EventTable(TIMELINE_COLUMNS, id="nt-timeline")
             with Vertical(id="nt-side"):
                 yield Label("Observations", classes="nt-heading")
-                yield ListTable(id="nt-observations", cursor_type="row", show_header=False)
+                yield ObservationTable(id="nt-observations")
                 yield Label("Five Whys", classes="nt-heading")
-                yield Static("", id="nt-chain")
+                with VerticalScroll(id="nt-chain-pane"):
+                    yield Static("", id="nt-chain")
         yield TextLine("", id="nt-status")
         yield QuickEntry("e.g. 14:37 checkout errors start | alice | grafana link", HINT, id="nt-entry", prefixes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        observations = self.observations
-        observations.add_column(PENDING, key="st", width=1)
-        observations.add_column("", key="kind", width=1)
-        observations.add_column("Observation", key="text")
-        observations.add_column("By", key="author")
         self.rebuild()
         self.tick()
         self.set_interval(0.25, self.tick)
@@ -150,9 +152,9 @@ class NoteTakerScreen(Screen):
         return self.query_one("#nt-timeline", EventTable)
 
     @property
-    def observations(self) -> DataTable:
+    def observations(self) -> ObservationTable:
         """The observations table, keyed by id."""
-        return self.query_one("#nt-observations", DataTable)
+        return self.query_one("#nt-observations", ObservationTable)
 
     @property
     def entry(self) -> QuickEntry:
@@ -189,6 +191,7 @@ class NoteTakerScreen(Screen):
     @on(ConnectionChanged)
     def _connection_changed(self, message: ConnectionChanged) -> None:
         self._show_connection(message.state)
+        self._show_status()
         if message.state.status == "refused":
             self.notify(message.state.describe(), severity="error", timeout=15)
 
@@ -209,7 +212,11 @@ class NoteTakerScreen(Screen):
         name = self.client.name
         status.append(f"You: {name}" if name else "Who are you? (asked when you join)", style="bold")
         pending = len(self.client.pending)
-        if pending:
+        unreached = self.client.room.incident is None and self.client.state.status == "reconnecting"
+        if unreached:  # started while the facilitator is down: say what happens to what is typed
+            status.append(f"  ·  {PENDING} {pending} pending" if pending else "")
+            status.append("  ·  the facilitator is not reachable yet: entries wait on disk until it is")
+        elif pending:
             status.append(f"  ·  {PENDING} {pending} pending — kept on disk until the facilitator has them")
         elif name:
             status.append("  ·  all stored ✓")
@@ -236,8 +243,7 @@ class NoteTakerScreen(Screen):
             case ObservationChanged():
                 self._put_observation(update.observation.id)
             case ObservationRemoved():
-                if update.id in self.observations.rows:
-                    self.observations.remove_row(update.id)
+                self.observations.drop(update.id)
             case ChainChanged():
                 self._show_chain()
             case ClockChanged():
@@ -266,10 +272,7 @@ class NoteTakerScreen(Screen):
     def rebuild(self) -> None:
         """Redraw everything from the room state and the outbox (on join and reconnect)."""
         self.timeline.load((row.id, *self._event_cells(row)) for row in self.view.event_rows())
-        observations = self.observations
-        observations.clear()
-        for row in self.view.observation_rows():
-            observations.add_row(*self._observation_cells(row), key=row.id)
+        self.observations.show((row.id, self._observation_cells(row)) for row in self.view.observation_rows())
         self._show_chain()
         self._show_phase()
         self.tick()
@@ -281,9 +284,9 @@ class NoteTakerScreen(Screen):
         cells = [
             Text(PENDING if row.pending else "", style="bold"),
             Text(row.time, style="" if row.moment else "italic"),
-            Text(_clip(row.description, CLIP["event"])),
-            Text(_clip(row.actor, CLIP["actor"])),
-            Text(_clip(row.author, CLIP["author"])),
+            Text(_one_line(row.description)),
+            Text(_one_line(row.actor)),
+            Text(_one_line(row.author)),
         ]
         if row.removing:  # a removal on its way
             for cell in cells[1:]:
@@ -291,16 +294,15 @@ class NoteTakerScreen(Screen):
         return cells, (row.moment.timestamp() if row.moment else float("inf"), self._seq)
 
     def _observation_cells(self, row: ObservationRow) -> list[Text]:
-        cells = [
-            Text(PENDING if row.pending else "", style="bold"),
-            Text(KIND_MARKS.get(row.kind, "?"), style="bold"),
-            Text(_clip(row.text, CLIP["text"])),
-            Text(_clip(row.author, CLIP["author"])),
-        ]
+        """The marks (pending, kind), and the whole text followed by its author (the row wraps to fit)."""
+        text = Text(_one_line(row.text))
+        if row.author:
+            text.append(f" — {_one_line(row.author)}", style="dim italic")
+        marks = Text(PENDING if row.pending else " ", style="bold")
+        marks.append(KIND_MARKS.get(row.kind, "?"), style="bold" + (" strike dim" if row.removing else ""))
         if row.removing:
-            for cell in cells[1:]:
-                cell.stylize("strike dim")
-        return cells
+            text.stylize("strike dim")
+        return [marks, text]
 
     def _put_event(self, item: str) -> None:
         """Draw event ``item`` as it stands (or take it out of the timeline when it is gone)."""
@@ -312,15 +314,11 @@ class NoteTakerScreen(Screen):
 
     def _put_observation(self, item: str) -> None:
         """Draw observation ``item`` as it stands (or take it out when it is gone)."""
-        row, table = self.view.observation_row(item), self.observations
+        row = self.view.observation_row(item)
         if row is None:
-            if item in table.rows:
-                table.remove_row(item)
-        elif item in table.rows:
-            for column, value in zip(("st", "kind", "text", "author"), self._observation_cells(row)):
-                table.update_cell(item, column, value, update_width=True)
+            self.observations.drop(item)
         else:
-            table.add_row(*self._observation_cells(row), key=item)
+            self.observations.put(item, self._observation_cells(row))
 
     def _show_chain(self) -> None:
         chain = self.view.chain()
@@ -342,6 +340,15 @@ class NoteTakerScreen(Screen):
             if chain.root_cause:
                 text.append(f"Root cause ({chain.root_cause.category}): {chain.root_cause.text}", style="bold")
         self.query_one("#nt-chain", Static).update(text)
+        self._follow_chain(set() if chain is None else {*((w.text, w.author) for w in chain.whys),
+                                                        *chain.waiting, chain.root_cause})
+
+    def _follow_chain(self, answers: set[object]) -> None:
+        """A new why (or the root cause) is at the bottom of the pane: scroll to it and stay there while the
+        pane lays out, as a chat does (until the reader scrolls away, and again at the next new why)."""
+        if answers - self._answers_shown:
+            self.query_one("#nt-chain-pane", VerticalScroll).anchor()
+        self._answers_shown = answers
 
     def _refresh(self, item: str) -> None:
         """Redraw entry ``item`` from the room and the outbox (or take it out when it is in neither)."""
@@ -402,9 +409,8 @@ class NoteTakerScreen(Screen):
         """The id of the entry under the cursor of the focused table."""
         if self.focused is self.timeline:
             return self.timeline.cursor_key
-        table = self.observations
-        if self.focused is table and table.row_count:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if self.focused is self.observations:
+            return self.observations.selected
         return None
 
     def _own_line(self) -> tuple[str, str] | None:
@@ -457,13 +463,40 @@ class NoteTakerScreen(Screen):
         item, line = own
 
         def answered(yes: bool | None) -> None:
+            self.entry.focus_input()  # whatever the answer: the next keys are typing
             if not yes:
                 return
             self.client.remove(item)
             self._refresh(item)
             self._show_status()
 
-        self.app.push_screen(ConfirmDialog("Remove this entry of yours?", title="Remove?", detail=line), answered)
+        self.app.push_screen(RemoveOwnDialog(line, self._type_into_line), answered)
+
+    # --- what is typed goes into the line, wherever the focus is -----------------------------------
+
+    def _in_a_list(self) -> bool:
+        focused = self.focused
+        return focused is not None and (focused is self.timeline or focused is self.observations)
+
+    def _type_into_line(self, text: str) -> None:
+        """Put ``text`` in the line where its cursor is, and the focus with it (the keys after it follow)."""
+        entry_input = self.entry.input
+        entry_input.insert_text_at_cursor(text)
+        self.set_focus(entry_input)
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed while a list has the focus is text for the line: it goes there, never to the list."""
+        if event.is_printable and self._in_a_list():
+            event.stop()
+            event.prevent_default()
+            self._type_into_line(event.character or "")
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste into a list is a paste into the line."""
+        if self._in_a_list():
+            event.stop()
+            event.prevent_default()
+            self._type_into_line(event.text)
 
     @on(DataTable.RowSelected, "#nt-observations")
     def _observation_chosen(self, event: DataTable.RowSelected) -> None:
