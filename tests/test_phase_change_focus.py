@@ -11,20 +11,13 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import DataTable
 
-from pmtui.model import Incident
-from pmtui.session import MeetingSession
-from pmtui.tui.app import make_app
 from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.views.follow_ups import FollowUpsView
-from test_tracking_screens import AGENDA, data_dir, fixed_dir, settle  # noqa: F401  (fixtures)
+from test_tracking_screens import data_dir, fixed_dir, follow_ups_first_app, settle  # noqa: F401  (fixtures)
 
 
 async def test_enter_queued_behind_ctrl_n_never_reaches_the_follow_ups_list(data_dir, tmp_path):
-    agenda = tmp_path / "follow-up-first.toml"
-    agenda.write_text(AGENDA)
-    created = MeetingSession.create(data_dir, Incident("Search is slow again", services=["search"]), str(agenda))
-    created.close()
-    app = make_app(data_dir, created.meeting.id)
+    app = follow_ups_first_app(data_dir, tmp_path)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen.current_view, FollowUpsView)

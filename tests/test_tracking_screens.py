@@ -359,12 +359,17 @@ kind = "notes"
 """
 
 
-async def test_follow_ups_phase_in_the_meeting_screen(data_dir, tmp_path):
+def follow_ups_first_app(data_dir, tmp_path):
+    """The app on a new 'search' meeting whose agenda starts with the follow-ups of earlier meetings."""
     agenda = tmp_path / "follow-up-first.toml"
     agenda.write_text(AGENDA)
     created = MeetingSession.create(data_dir, Incident("Search is slow again", services=["search"]), str(agenda))
     created.close()
-    app = make_app(data_dir, created.meeting.id)
+    return make_app(data_dir, created.meeting.id)
+
+
+async def test_follow_ups_phase_in_the_meeting_screen(data_dir, tmp_path):
+    app = follow_ups_first_app(data_dir, tmp_path)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         view = app.screen.current_view
@@ -374,11 +379,7 @@ async def test_follow_ups_phase_in_the_meeting_screen(data_dir, tmp_path):
 
 
 async def test_ctrl_z_in_follow_ups_undoes_the_other_meeting_first_then_this_one(data_dir, tmp_path):
-    agenda = tmp_path / "follow-up-first.toml"
-    agenda.write_text(AGENDA)
-    created = MeetingSession.create(data_dir, Incident("Search is slow again", services=["search"]), str(agenda))
-    created.close()
-    app = make_app(data_dir, created.meeting.id)
+    app = follow_ups_first_app(data_dir, tmp_path)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         observation = app.session.add_observation("went_well", "the search team was paged at once")

@@ -780,9 +780,7 @@ class MeetingSession:
 
     def accept_proposal(self, chain_id: str, proposal_id: str) -> Why:
         """Place a proposed answer as the chain's next why; it keeps its author and speaker."""
-        chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = self._find(chain.proposals, proposal_id, "proposed answer")
-        chain.proposals.remove(why)
+        chain, why = self._take_proposal(chain_id, proposal_id)
         chain.whys.append(why)
         self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
         self.undo_stack.push(lambda: f"placed why “{short(why.text)}”", lambda: self._unplace_why(chain, why))
@@ -799,12 +797,17 @@ class MeetingSession:
 
     def set_aside_proposal(self, chain_id: str, proposal_id: str) -> Why:
         """Put a proposed answer aside: kept in the meeting, never part of the chain."""
-        chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = self._find(chain.proposals, proposal_id, "proposed answer")
-        chain.proposals.remove(why)
+        chain, why = self._take_proposal(chain_id, proposal_id)
         chain.set_aside.append(why)
         self._commit(Entity.CHAIN, Op.CHANGED, chain_id)
         return why
+
+    def _take_proposal(self, chain_id: str, proposal_id: str) -> tuple[WhyChain, Why]:
+        """A waiting proposal, taken off its chain's proposals (the caller places it or puts it aside)."""
+        chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = self._find(chain.proposals, proposal_id, "proposed answer")
+        chain.proposals.remove(why)
+        return chain, why
 
     def set_root_cause(self, chain_id: str, category: str, text: str | None = None) -> RootCause:
         """Mark the chain's root cause (its last answer unless ``text`` is given)."""
