@@ -180,8 +180,8 @@ def two_whys_at_once(room: Room, first: tuple[str, str], second: tuple[str, str]
     """The facilitator opens the Five Whys and starts a chain; two note-takers send a `?` answer at the same moment.
 
     Both arrive as proposals (not yet in the chain, each with its author); the facilitator goes to them (F4) and
-    places ``first`` then ``second`` (Enter on each), whatever order they arrived in. ``first`` and ``second``
-    are (note-taker, answer).
+    places ``first`` then ``second`` (Enter on each), whatever order they arrived in (``second`` is sent first,
+    so the wanted one is usually not on top). ``first`` and ``second`` are (note-taker, answer).
     """
     tmux = room.tmux
     go_to_phase(room, FIVE_WHYS_PHASE)
@@ -190,9 +190,9 @@ def two_whys_at_once(room: Room, first: tuple[str, str], second: tuple[str, str]
     room.until(lambda: [chain.problem for chain in room.meeting().chains] == [PROBLEM], "the chain in the file")
     for name, _ in (first, second):
         tmux.wait_for(name, f"Problem: {PROBLEM[:20]}")
-    for name, answer in (first, second):
+    for name, answer in (second, first):
         tmux.type(name, f"? {answer}")
-    for name, _ in (first, second):  # both Enters as close together as two people can manage
+    for name, _ in (second, first):  # both Enters as close together as two people can manage
         tmux.press(name, "Enter")
     room.until(lambda: len(room.meeting().chains[0].proposals) == 2, "both proposals in the file")
     chain = room.meeting().chains[0]
