@@ -21,6 +21,7 @@ import textual
 import export
 import guidance_recheck
 import memory
+import outbox_write
 import saving
 import startup
 import typing_latency
@@ -45,6 +46,7 @@ def main() -> None:
         lambda: startup.report(runs=3 if quick else 9),
         lambda: typing_latency.report(reps=10 if quick else 40),
         lambda: saving.report(reps=10 if quick else 30),
+        lambda: outbox_write.report(reps=10 if quick else 30),
         lambda: export.report(reps=3 if quick else 10),
         lambda: guidance_recheck.report(reps=10 if quick else 30),
         lambda: memory.report(),

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from . import identity, protocol
-from .outbox import Outbox
+from .outbox import Outbox, OutboxError
 from .protocol import (
     Ack,
     Bye,
@@ -217,9 +217,10 @@ Listener = Callable[[RoomUpdate], None]
 class RoomClient:
     """Connect, keep connected, send the outbox in order, follow the meeting.
 
-    The outbox is written by one worker thread (its fsyncs never stall the event
-    loop); the client keeps the pending changes in memory in the same order, and
-    sends a change only once the worker has it on disk.
+    The outbox is written by one worker thread, in order; :meth:`submit` waits
+    for its write (a change is pending only once on disk), removals and flushes
+    after acks do not stall the event loop. The client keeps the pending
+    changes in memory in the same order.
     """
 
     def __init__(
@@ -445,33 +446,34 @@ class RoomClient:
         return self.submit(protocol.read_client_message(dict(message, id=new_change_id())))
 
     def submit(self, message: ClientMessage) -> ClientMessage:
-        """Keep a checked ``message`` pending, write it to the outbox (in the worker), then send it.
+        """Write a checked ``message`` to the outbox on disk (fsync'd), then keep it pending and send it.
 
-        When the outbox cannot be written the change comes back as :class:`Rejected`.
+        The caller waits for the write (a few milliseconds; see benchmarks/outbox_write.py): a change
+        is pending, and so shown as taken, only once a kill -9 can no longer lose it. The write runs on
+        the outbox's worker thread, in order with the removals and flushes queued before it.
+        Raises OutboxError (one line) when the outbox cannot be written; nothing is then pending.
         """
         if self.outbox is None:
             raise RuntimeError("say who you are first: the outbox is opened with the name")
+        try:
+            self._worker().submit(self.outbox.add, client_message_data(message)).result()
+        except OSError as exc:
+            raise OutboxError(f"cannot save to the outbox {self.outbox.path}: {exc.strerror or exc}; "
+                              "free some disk space or fix its folder, then press Enter again") from None
         self._pending[message.id] = message
-        written = self._in_worker(self.outbox.add, client_message_data(message))
-        written.add_done_callback(lambda done: self._written(message, done))
+        self._on_disk.add(message.id)
+        self._schedule_pump()
         return message
-
-    def _written(self, message: ClientMessage, done: asyncio.Future) -> None:
-        if done.cancelled():
-            return
-        exc = done.exception()
-        if exc is None:
-            self._on_disk.add(message.id)
-            self._schedule_pump()
-        elif self._pending.pop(message.id, None) is not None:
-            reason = getattr(exc, "strerror", None) or exc
-            self._emit(Rejected(message.id, message, f"cannot save to the outbox {self.outbox.path}: {reason}"))
 
     def _in_worker(self, job: Callable[..., Any], *args: Any) -> asyncio.Future:
         """Run ``job`` on the outbox's one worker thread, after every job queued before it."""
+        return asyncio.get_running_loop().run_in_executor(self._worker(), job, *args)
+
+    def _worker(self) -> ThreadPoolExecutor:
+        """The one thread that writes the outbox (so its writes never overlap and keep their order)."""
         if self._disk is None:
             self._disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmtui-outbox")
-        return asyncio.get_running_loop().run_in_executor(self._disk, job, *args)
+        return self._disk
 
     # --- the connection loop --------------------------------------------------------------------
 

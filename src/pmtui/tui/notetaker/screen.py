@@ -36,6 +36,7 @@ from ...clock import format_remaining
 from ...entry_grammar import QuickEntryError
 from ...heap import settle
 from ...room.client import Acked, ConnectionState, Notice, Rejected, RoomClient, RoomUpdate
+from ...room.outbox import OutboxError
 from ...room.protocol import (
     AddWhy,
     Bye,
@@ -384,8 +385,8 @@ class NoteTakerScreen(Screen):
             entry.reject("the meeting has ended: nothing more is taken; keep this note elsewhere")
             return
         try:
-            change = self.client.submit(self.view.read_line(message.value, editing))
-        except (QuickEntryError, TimeFormatError, ProtocolError) as exc:
+            change = self.client.submit(self.view.read_line(message.value, editing))  # on disk when it returns
+        except (QuickEntryError, TimeFormatError, ProtocolError, OutboxError) as exc:
             entry.reject(str(exc))
             return
         entry.accept()
