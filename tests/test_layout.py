@@ -183,3 +183,39 @@ async def test_no_footer_binding_is_cut_on_the_home_screen(tmp_path, size):
         for key in shown:
             assert key.region.width == key.get_content_width(footer.size, footer.size), f"{key.key} is cut"
             assert key.region.right <= palette, f"{key.key} runs under the palette key"
+
+
+# --- the clock never cuts itself, and leaves the title its room ----------------------------------------
+
+
+def long_titled_meeting():
+    """The demo meeting, titled as a real one is, on the phase 4/6."""
+    meeting = demo()
+    meeting.incident.title = "Hosted database outage after accidental directory removal"
+    meeting.clock.phase_index = 3
+    return meeting
+
+
+async def test_at_160_columns_a_plan_over_99_minutes_still_fits_the_sidebar_clock(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path, long_titled_meeting()), now=FixedClock(FIXED))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("ctrl+o", "ctrl+o")  # 90 + 10: the plan passes 99 minutes
+        await until(pilot, lambda: "/ 100:00" in screen_text(app) or "/100:00" in screen_text(app),
+                    "the clock shows the extended plan")
+        label = app.screen.query_one("#meeting-clock")
+        sidebar = app.screen.query_one("#sidebar").content_region
+        shown = screen_text(app).splitlines()[label.region.y][sidebar.x:sidebar.right].strip()
+        assert re.fullmatch(r"\d\d:\d\d ?/ ?100:00 +[-+]\d\d:\d\d( ahead| behind)?", shown), f"cut: {shown!r}"
+    app.close_session()
+
+
+async def test_at_80_columns_the_title_keeps_its_room_and_the_clock_line_shortens(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path, long_titled_meeting()), now=FixedClock(FIXED))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o", "ctrl+o")
+        await until(pilot, lambda: "100:00" in screen_text(app).splitlines()[0], "the title bar shows the plan")
+        title_bar = screen_text(app).splitlines()[0]
+        assert "SEV2  Hosted datab" in title_bar, f"the title is cut to nothing: {title_bar!r}"
+        assert re.search(r"4/6 \d\d:\d\d .*\d\d:\d\d ?/ ?100:00 +([-+]\d\d:\d\d|on time)", title_bar), title_bar
+        assert "saved" in title_bar
+    app.close_session()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
@@ -18,13 +19,24 @@ from ...library import load_library
 from ...session import MeetingSession
 from ...store import StoreError
 from ...tracking import TRACKING_PARTS, TrackedAction, follow_up_items, restore_status, shares_service, write_status
-from ..screens.actions_board import ACTION_COLUMNS, WRITE_ERRORS, action_cells, action_detail, action_key
+from ..screens.actions_board import WRITE_ERRORS, action_cells, action_detail, action_key
 from ..screens.dialogs import ConfirmDialog
+from ..widgets.event_table import Column, fill_label, fit_widths
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
 
 _HINT = "Lines are notes · ↓ items · Enter: close/reopen, asks"
+COLUMNS = (  # fitted to the pane like the timeline's (see event_table.fit_widths); what hides is in the detail
+    Column("Same service", "service", max_width=14, min_width=12, drop=5),  # hidden when no item shares one
+    Column("Priority", "priority", width=8),
+    Column("Due", "due", width=10),
+    Column("Late", "overdue", width=5),
+    Column("Owner", "owner", max_width=16, min_width=10, drop=1),
+    Column("Action", "action", fill=True, min_width=24),  # and at least a third of the pane, see _layout
+    Column("Meeting", "meeting", max_width=30, min_width=14, drop=3),
+)
+"""The table's columns, in the order of :meth:`FollowUpsView._cells` (``action_cells`` after the service)."""
 
 
 class FollowUpsView(PhaseView):
@@ -58,6 +70,8 @@ class FollowUpsView(PhaseView):
         self.undo_stack: list[TrackedAction] = []
         """Each item changed here as it was before, the latest last."""
         self._writes = asyncio.Lock()
+        self._widths: list[int] = []
+        """Each column's width as shown (0: hidden to fit the pane), in COLUMNS order."""
 
     def compose_body(self) -> ComposeResult:
         yield QuickEntry("A note for this meeting (Enter keeps it)", _HINT, id="follow-up-entry", prefixes=True)
@@ -67,11 +81,60 @@ class FollowUpsView(PhaseView):
         yield Static("", id="follow-up-detail")
 
     def on_mount(self) -> None:
-        table = self._table
-        table.add_column("Same service", width=12, key="service")
-        for key, label, width in ACTION_COLUMNS:
-            table.add_column(label, width=width, key=key)
         self._show_notes()
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_columns)  # once the table has its new size
+
+    # --- fitting the pane ------------------------------------------------------
+
+    def _room(self) -> int:
+        """The cells the columns may take: the table's width less a vertical scrollbar (kept free, as the
+        timeline does, so that fitting never depends on whether it shows)."""
+        table = self._table
+        width = table.size.width or self.size.width or self.app.size.width
+        return max(0, width - table.styles.scrollbar_size_vertical - table.styles.gutter.width)
+
+    def _layout(self) -> list[int]:
+        """Each column's width in the pane (0: hidden); the action gets at least a third of it, and the
+        service column shows only when an item shares a service with this meeting."""
+        room = self._room()
+        natural = [column.width if column.width is not None else len(column.label) for column in COLUMNS]
+        rows = [self._cells(action) for action in self.items.values()]
+        for index, column in enumerate(COLUMNS):
+            if column.width is None:
+                natural[index] = max([natural[index], *(row[index].cell_len for row in rows)])
+        columns = [replace(c, min_width=max(c.min_width or 0, room // 3)) if c.fill else c for c in COLUMNS]
+        if any(row[0] for row in rows):
+            return fit_widths(columns, natural, room)
+        return [0, *fit_widths(columns[1:], natural[1:], room)]  # no item shares a service: no column for it
+
+    def _fit_columns(self) -> None:
+        """Redo the columns when their widths must change (the cursor stays)."""
+        if not self.is_mounted:
+            return
+        widths = self._layout()
+        if widths == self._widths:
+            return
+        self._widths = widths
+        table = self._table
+        row = table.cursor_row
+        table.clear(columns=True)
+        shared = any(cells[0] for cells in map(self._cells, self.items.values()))
+        hidden = [column.label for column, width in zip(COLUMNS, widths) if not width and (shared or column.fill)]
+        for column, width in zip(COLUMNS, widths):
+            if width:
+                label = fill_label(column.label, hidden, width) if column.fill else column.label
+                table.add_column(label, width=width, key=column.key)
+        for key, action in self.items.items():
+            table.add_row(*self._shown(self._cells(action)), key=key)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _shown(self, cells: tuple[Text, ...]) -> list[Text]:
+        """The cells of the columns shown (not hidden to fit the pane)."""
+        return [cell for cell, width in zip(cells, self._widths) if width]
 
     def on_phase_shown(self) -> None:
         super().on_phase_shown()
@@ -131,10 +194,8 @@ class FollowUpsView(PhaseView):
         items = follow_up_items(library, self.session.meeting)
         self.skipped = len(library.errors)
         self.items = {action_key(a): a for a in items}
-        table = self._table
-        table.clear()
-        for key, action in self.items.items():
-            table.add_row(*self._cells(action), key=key)
+        self._widths = []  # the rows again, in columns fitted to them
+        self._fit_columns()
         self._summarize()
         self._show_detail()
 
@@ -143,9 +204,14 @@ class FollowUpsView(PhaseView):
         """The services of this meeting's incident, casefolded."""
         return {s.casefold() for s in self.session.meeting.incident.services}
 
-    def _cells(self, action: TrackedAction) -> tuple:
+    def _cells(self, action: TrackedAction) -> tuple[Text, ...]:
+        """The item's cells in COLUMNS order; a cell cut to its column ends in an ellipsis."""
         shared = [s for s in action.meeting.incident.services if s.casefold() in self._services]
-        return (Text(", ".join(shared), style="bold") if shared else "", *action_cells(action, self.session.today()))
+        cells = (Text(", ".join(shared), style="bold"), *action_cells(action, self.session.today()))
+        cells = tuple(cell if isinstance(cell, Text) else Text(cell) for cell in cells)
+        for cell in cells:
+            cell.overflow = "ellipsis"
+        return cells
 
     def _summarize(self) -> None:
         items = list(self.items.values())
@@ -239,8 +305,9 @@ class FollowUpsView(PhaseView):
         key = action_key(written)
         self.items[key] = written
         if key in self._table.rows:
-            for (column, *_), cell in zip((("service",), *ACTION_COLUMNS), self._cells(written), strict=True):
-                self._table.update_cell(key, column, cell)
+            for column, width, cell in zip(COLUMNS, self._widths, self._cells(written), strict=True):
+                if width:
+                    self._table.update_cell(key, column.key, cell)
         self._summarize()
         self._show_detail()
         return written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +13,10 @@ from ...agenda import Agenda
 from ...clock import ClockSnapshot, PhaseStatus, format_delta, format_planned, format_remaining
 from ...timeparse import format_clock
 from .text_line import TextLine
+
+TITLE_ROOM = 20
+"""Cells the narrow title bar keeps for the severity and incident title: the clock line shortens before it
+takes them (a title cut to "SEV2  H…" names nothing)."""
 
 
 class ClockPanel(Vertical):
@@ -37,8 +42,9 @@ class ClockPanel(Vertical):
 
         Nothing is redrawn when what the panel would show has not changed.
         """
+        room = self.content_size.width
         key = (format_remaining(snap.remaining), round(snap.progress, 3), snap.status, snap.running, snap.started,
-               int(snap.meeting_elapsed), int(snap.schedule_delta), snap.meeting_warning, snap.meeting_planned)
+               int(snap.meeting_elapsed), int(snap.schedule_delta), snap.meeting_warning, snap.meeting_planned, room)
         if key == self._shown:
             return
         self._shown = key
@@ -59,7 +65,7 @@ class ClockPanel(Vertical):
         else:
             state = "Phase time left"
         self.query_one("#clock-state", TextLine).show_text(state)
-        meeting = Text(_meeting_clock(snap))
+        meeting = Text(_fitting(meeting_clock_forms(snap), room))
         if snap.meeting_warning:
             left = max(0.0, snap.meeting_remaining)
             meeting.append(f"\n⚠ {format_clock(left)} to scheduled end", style="bold")
@@ -68,11 +74,19 @@ class ClockPanel(Vertical):
         label.set_class(snap.meeting_warning, "-warning")
 
 
-def _meeting_clock(snap: ClockSnapshot) -> str:
-    """'11:50 / 90:00  on time', or with how far ahead or behind the schedule the meeting is."""
+def meeting_clock_forms(snap: ClockSnapshot) -> list[str]:
+    """The meeting clock, longest first: '11:50 / 90:00  -04:49 ahead', then with fewer spaces, then
+    '11:50/90:00 -04:49' (the sign still says ahead or behind)."""
     delta = format_delta(snap.schedule_delta)
     drift = "on time" if delta == "on time" else f"{delta} {'behind' if snap.schedule_delta > 0 else 'ahead'}"
-    return f"{format_clock(snap.meeting_elapsed)} / {format_clock(snap.meeting_planned)}  {drift}"
+    elapsed, planned = format_clock(snap.meeting_elapsed), format_clock(snap.meeting_planned)
+    return [f"{elapsed} / {planned}  {drift}", f"{elapsed} / {planned} {drift}", f"{elapsed}/{planned} {drift}",
+            f"{elapsed}/{planned} {delta}"]
+
+
+def _fitting(forms: list[str], room: int) -> str:
+    """The first of ``forms`` no wider than ``room`` cells (the last when none is; any when room is unknown)."""
+    return next((form for form in forms if not room or cell_len(form) <= room), forms[-1])
 
 
 class ClockLine(TextLine):
@@ -87,28 +101,43 @@ class ClockLine(TextLine):
 
     _key: tuple | None = None
 
+    def _room(self) -> int:
+        """The cells the line may take: the title bar less its other labels and TITLE_ROOM for the title."""
+        parent = self.parent
+        if parent is None or not parent.size.width:
+            return 0
+        others = sum(widget.outer_size.width for widget in parent.children
+                     if widget is not self and widget.display and widget.id != "incident-title")
+        return max(1, parent.size.width - others - TITLE_ROOM - self.styles.gutter.width)
+
     def show(self, agenda: Agenda, snap: ClockSnapshot) -> None:
-        """Render ``snap`` for the phase of ``agenda`` it is in; nothing is redrawn when nothing changed."""
+        """Render ``snap`` for the phase of ``agenda`` it is in, in the longest form that leaves the title its room;
+        nothing is redrawn when nothing changed."""
+        room = self._room()
         key = (len(agenda.phases), snap.phase_index, format_remaining(snap.remaining), snap.status, snap.running,
                snap.started, int(snap.meeting_elapsed), int(snap.schedule_delta), snap.meeting_planned,
-               snap.meeting_warning)
+               snap.meeting_warning, room)
         if key == self._key:
             return
         self._key = key
         colours = self.app.theme_variables
         colour = {PhaseStatus.WARNING: "warning", PhaseStatus.OVERRUN: "error"}.get(snap.status, "success")
-        line = Text(f"{snap.phase_index + 1}/{len(agenda.phases)} ")
-        line.append(format_remaining(snap.remaining), style=f"bold {colours[colour]}" if snap.running else "bold")
+        head = Text(f"{snap.phase_index + 1}/{len(agenda.phases)} ")
+        head.append(format_remaining(snap.remaining), style=f"bold {colours[colour]}" if snap.running else "bold")
         if not snap.started:
-            line.append(" not started")
+            state, short = " not started", ""
         elif not snap.running:
-            line.append(" ⏸ paused")
+            state, short = " ⏸ paused", " ⏸"
         elif snap.status == PhaseStatus.OVERRUN:
-            line.append(" over")
+            state, short = " over", " over"
         else:
-            line.append(" left")
-        line.append(f" · meeting {_meeting_clock(snap)}", style="bold" if snap.meeting_warning else "")
-        self.show_text(line)
+            state, short = " left", ""
+        full, *shorter = meeting_clock_forms(snap)
+        style = "bold" if snap.meeting_warning else ""
+        lines = [head + state + Text(f" · meeting {full}", style=style)]
+        lines += [head + state + Text(f" · {form}", style=style) for form in shorter]
+        lines.append(head + short + Text(f" · {shorter[-1]}", style=style))
+        self.show_text(next((line for line in lines if line.cell_len <= room), lines[-1]))
 
 
 class AgendaList(Static):
