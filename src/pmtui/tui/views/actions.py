@@ -20,7 +20,7 @@ from ...entry_grammar import ACTION_HINT, ActionEntry
 from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
-from ..widgets.event_table import CELL_PADDING, Column, fill_label, fit_widths
+from ..widgets.event_table import CELL_PADDING, Column, column_room, fill_label, fit_widths
 from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
@@ -103,11 +103,9 @@ class ActionsView(PhaseView):
         self.call_after_refresh(self._fit_columns)  # once the table has its new size
 
     def _room(self) -> int:
-        """The cells the columns may take: the table's width less a vertical scrollbar (kept free, as the
-        timeline does, so that fitting never depends on whether it shows)."""
+        """The cells the columns may take (the pane's width until the table has one of its own)."""
         table = self._table
-        width = table.size.width or self.size.width or self.app.size.width
-        return max(0, width - table.styles.scrollbar_size_vertical - table.styles.gutter.width)
+        return column_room(table, table.size.width or self.size.width or self.app.size.width)
 
     def _layout(self) -> tuple[bool, list[int]]:
         """Whether the Type column uses short forms, and each column's width in the pane (0: hidden).

@@ -21,7 +21,7 @@ from ...store import StoreError
 from ...tracking import TRACKING_PARTS, TrackedAction, follow_up_items, restore_status, shares_service, write_status
 from ..screens.actions_board import WRITE_ERRORS, action_cells, action_detail, action_key
 from ..screens.dialogs import ConfirmDialog
-from ..widgets.event_table import Column, fill_label, fit_widths
+from ..widgets.event_table import Column, column_room, fill_label, fit_widths
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
@@ -90,11 +90,9 @@ class FollowUpsView(PhaseView):
     # --- fitting the pane ------------------------------------------------------
 
     def _room(self) -> int:
-        """The cells the columns may take: the table's width less a vertical scrollbar (kept free, as the
-        timeline does, so that fitting never depends on whether it shows)."""
+        """The cells the columns may take (the pane's width until the table has one of its own)."""
         table = self._table
-        width = table.size.width or self.size.width or self.app.size.width
-        return max(0, width - table.styles.scrollbar_size_vertical - table.styles.gutter.width)
+        return column_room(table, table.size.width or self.size.width or self.app.size.width)
 
     def _layout(self) -> list[int]:
         """Each column's width in the pane (0: hidden); the action gets at least a third of it, and the

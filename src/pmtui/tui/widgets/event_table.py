@@ -38,6 +38,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 
 CELL_PADDING = 1
 WARM_BATCH = 20
@@ -110,6 +111,12 @@ def fill_label(label: str, hidden: Sequence[str], width: int) -> Text:
         text.append(" " * max(1, width - text.cell_len - len(note)))
         text.append(note, style="dim italic")
     return text
+
+
+def column_room(table: Widget, width: int) -> int:
+    """The cells a table ``width`` wide gives its columns: less its gutter and a vertical scrollbar, kept free
+    whether it shows or not (fitting to whether it shows would go round in circles)."""
+    return max(0, width - table.styles.scrollbar_size_vertical - table.styles.gutter.width)
 
 
 def _same_cells(a: tuple[Text, ...], b: tuple[Text, ...]) -> bool:
@@ -382,8 +389,7 @@ class EventTable(ScrollView, can_focus=True):
         """Fit the columns to the new width (the only time they are worked out again without new cells)."""
         if not self._fits:
             return
-        # The vertical scrollbar's width is always kept free: fitting to whether it shows would go round in circles.
-        room = max(0, self.size.width - self.styles.scrollbar_size_vertical - self.styles.gutter.width)
+        room = column_room(self, self.size.width)
         if room != self._room:
             self._room = room
             self._reflow(self._fitted())
