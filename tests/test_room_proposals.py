@@ -50,6 +50,17 @@ def test_proposals_stay_out_of_the_chain_until_placed_and_keep_their_authors(tmp
     assert stored.proposals == []
 
 
+def test_a_proposal_s_speaker_names_the_attendee_as_a_why_s_does(tmp_path):
+    session = _session(tmp_path)
+    session.add_attendee("Ana Lima", "incident commander")
+    chain = session.start_chain("Checkout failed")
+    open_five_whys(session)
+    proposal = session.propose_why(chain.id, "the pool was too small", author="lee", author_id=LEE, speaker="ana",
+                                   id="1" * 32)
+    assert proposal.speaker == "Ana Lima"
+    session.close()
+
+
 def test_placing_a_proposal_is_undone_by_ctrl_z_back_into_the_proposals(tmp_path):
     session = _session(tmp_path)
     chain = session.start_chain("Checkout failed")

@@ -735,16 +735,23 @@ class MeetingSession:
                 speaker: str = "", id: str | None = None) -> Why | None:
         """Add the next answer to a chain's "why?"."""
         chain = self._find(self.meeting.chains, chain_id, "chain")
+        why = self._new_why(text, author, author_id, speaker, id)
+        if why is None:
+            return None
+        chain.whys.append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
+        if id is None:
+            self.undo_stack.push(lambda: f"added why “{short(why.text)}”", lambda: self._unadd_why(why))
+        return why
+
+    def _new_why(self, text: str, author: str, author_id: str, speaker: str, id: str | None) -> Why | None:
+        """An answer checked, with its speaker resolved; None if the change ``id`` was applied before."""
         why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id,
                   speaker=self._speaker(speaker, author_id))
         if self._seen(id):
             return None
         if id:
             why.id = id
-        chain.whys.append(why)
-        self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
-        if id is None:
-            self.undo_stack.push(lambda: f"added why “{short(why.text)}”", lambda: self._unadd_why(why))
         return why
 
     def _unadd_why(self, why: Why) -> str | None:
@@ -768,12 +775,9 @@ class MeetingSession:
         if self.phase.kind != FIVE_WHYS:
             raise ValidationError(five_whys_closed(self.phase.title))
         chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id,
-                  speaker=_text(speaker, "the speaker", "person"))
-        if self._seen(id):
+        why = self._new_why(text, author, author_id, speaker, id)
+        if why is None:
             return None
-        if id:
-            why.id = id
         chain.proposals.append(why)
         self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
         return why
