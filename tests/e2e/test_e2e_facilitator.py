@@ -150,7 +150,8 @@ def go_through_follow_ups(run: Run) -> None:
     tmux.press("facilitator", "Down")
     tmux.wait_for("facilitator", "esc Note")  # the list has the keys
     tmux.press("facilitator", "Escape")
-    tmux.wait_until("facilitator", lambda screen: "esc Note" not in screen, "the entry line to have the keys")
+    tmux.wait_until("facilitator", lambda screen: "esc Note" not in screen, "the entry line to have the keys",
+                    times=3)
     tmux.press("facilitator", "C-n")
     tmux.wait_for("facilitator", "TIME description")
 
@@ -177,7 +178,7 @@ def pick_speaker(run: Run, name: str) -> None:
         tmux.press("facilitator", "End")
     tmux.press("facilitator", "Enter")
     run.until(lambda: run.meeting().current_speaker == name, f"the current speaker {name or 'nobody'!r} on disk")
-    tmux.wait_until("facilitator", lambda screen: "Who is speaking?" not in screen, "the speaker list to close")
+    tmux.wait_until("facilitator", lambda screen: "Who is speaking?" not in screen, "the speaker list to close", times=3)
     if name:
         tmux.wait_for("facilitator", f"▸ {name}")
 
@@ -190,7 +191,7 @@ def extend_phase(run: Run) -> None:
     tmux.press("facilitator", "C-g")
     tmux.wait_for("facilitator", "(25+5 min)")
     tmux.press("facilitator", "Escape")  # a key right after Escape would be read as alt+key: wait for it to act
-    tmux.wait_until("facilitator", lambda screen: "(25+5 min)" not in screen, "the go-to list to close")
+    tmux.wait_until("facilitator", lambda screen: "─ Go to phase ─" not in screen, "the go-to list to close", times=3)
 
 
 def add_observations(run: Run) -> None:

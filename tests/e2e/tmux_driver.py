@@ -117,12 +117,19 @@ class Tmux:
         return self.wait_until(window, lambda screen: all(text in screen for text in texts),
                                f"{texts!r} on the screen", timeout=timeout)
 
-    def wait_until(self, window: str, condition: Callable[[str], bool], what: str, timeout: float = WAIT) -> str:
-        """Poll the pane until ``condition(screen)``; the screen."""
+    def wait_until(self, window: str, condition: Callable[[str], bool], what: str, timeout: float = WAIT,
+                   times: int = 1) -> str:
+        """Poll the pane until ``condition(screen)`` holds on ``times`` captures in a row; the screen.
+
+        ``times`` > 1 is for "gone" conditions: a capture taken while a frame is half written can miss a dialog
+        that is still open.
+        """
         deadline = time.monotonic() + timeout
+        held = 0
         while True:
             screen = self.screen(window)
-            if condition(screen):
+            held = held + 1 if condition(screen) else 0
+            if held >= times:
                 return screen
             if time.monotonic() > deadline:
                 raise AssertionError(f"waited {timeout:.0f} s for {what} in window {window!r}; the screen:\n{screen}")
