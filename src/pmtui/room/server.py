@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, assert_never
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -338,6 +338,15 @@ class RoomServer:
         """
         token = shlex.quote(self.token) if reveal else "•" * 8
         return f"PMTUI_TOKEN={token} pmtui join {shlex.quote(self.url)}"
+
+    def join_url(self, *, reveal: bool = False) -> str:
+        """The link a browser note-taker opens, the token hidden unless ``reveal``.
+
+        The token is in the fragment (``#t=``), which a browser never sends: it stays out of every server's and
+        proxy's logs; the page reads it and hands it to the room when it connects.
+        """
+        token = quote(self.token, safe="") if reveal else "•" * 8
+        return f"{self.url.rstrip('/')}/#t={token}"
 
     def rotate_token(self) -> str | None:
         """Replace the join token with a new random one and keep it; a one-line problem keeping it, or None.
