@@ -1,0 +1,1 @@
+// The browser note-taker (written on the webpage branch).
