@@ -73,7 +73,7 @@ async def test_joining_from_the_link_hides_the_token_and_focuses_the_entry(room,
     page = watched.page
     assert "#t=" not in page.url and "test-token" not in page.url
     assert await page.evaluate("sessionStorage.getItem('pmtui.token')") == "test-token-0123456789"
-    assert await page.title() == "Checkout errors — pmtui notes"
+    assert await page.title() == "Checkout errors — pmtui note-taker"
     await expect(page.locator("#meeting-title")).to_have_text("Checkout errors")
     await expect(page.locator("#status")).to_contain_text("connected as alice")
     await expect(page.locator("#prefix-hint")).to_have_text(PREFIX_HINT)

@@ -672,7 +672,7 @@ function renderHeader() {
   const incident = room.incident;
   const title = incident?.title || "Post-mortem notes";
   $("meeting-title").textContent = title;
-  document.title = `${title} — pmtui notes`;
+  document.title = `${title} — pmtui note-taker`;
   const clock = room.clock;
   if (clock) $("phase").textContent = `Phase ${clock.index + 1}/${clock.count}: ${clock.title}`;
   $("entry-hint").textContent = PHASE_HINTS[clock?.kind] ?? EVENT_HINT;
