@@ -358,6 +358,10 @@ function rejected(message) {
     return;
   }
   $("entry-error").textContent = `Not stored: ${text}${entry.line ? ` (“${entry.line}”)` : ""}`;
+  if (entry.type === "edit") {
+    if (editing === null) startEdit(entry.item, entry.line); // fix the edit and save it again
+    return;
+  }
   const field = $("entry");
   if (entry.line && !field.value) {
     field.value = entry.line;
@@ -722,14 +726,14 @@ function typed() {
   }
 }
 
-function startEdit(item) {
+function startEdit(item, line) {
   const event = room.events.get(item);
   const observation = room.observations.get(item);
   if (!event && !observation) return;
   editing = item;
   const form = $("edit-form");
   const input = $("edit-input");
-  input.value = event ? eventLine(event) : `${KIND_MARKS[observation.kind] ?? "+"} ${observation.text}`;
+  input.value = line ?? (event ? eventLine(event) : `${KIND_MARKS[observation.kind] ?? "+"} ${observation.text}`);
   form.hidden = false;
   input.focus();
 }
