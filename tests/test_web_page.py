@@ -33,6 +33,10 @@ class Watched:
         page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda exc: self.problems.append(f"uncaught: {exc}"))
 
+    async def all_problems(self) -> list[str]:
+        """The console's errors and the CSP violations the page itself saw (``securitypolicyviolation``)."""
+        return self.problems + [f"CSP: {v}" for v in await self.page.evaluate("window.__csp")]
+
 
 async def open_page(browser, room, *, name: str | None = "alice", viewport=None, link: str | None = None,
                     permissions=None) -> Watched:
@@ -78,7 +82,7 @@ async def test_joining_from_the_link_hides_the_token_and_focuses_the_entry(room,
     await expect(page.locator("#status")).to_contain_text("connected as alice")
     await expect(page.locator("#prefix-hint")).to_have_text(PREFIX_HINT)
     await expect(page.locator("#name-panel")).to_be_hidden()
-    assert watched.problems == []
+    assert await watched.all_problems() == []
 
 
 async def test_a_page_without_the_token_asks_for_it_and_says_when_it_is_wrong(room, browser):
@@ -256,7 +260,7 @@ async def test_markup_in_what_people_type_shows_as_text(room, browser):
     await expect(page.locator("#status")).to_contain_text("connected as <b>eve</b>")
     assert await page.locator("main img, main script, main b").count() == 0
     assert await page.evaluate("window.__pwned") is None
-    assert watched.problems == []
+    assert await watched.all_problems() == []
 
 
 async def test_the_phone_and_desktop_layouts(room, browser, tmp_path):
@@ -268,6 +272,7 @@ async def test_the_phone_and_desktop_layouts(room, browser, tmp_path):
     phone = await open_page(browser, room, viewport={"width": 390, "height": 844})
     page = phone.page
     await expect(page.locator("#timeline-body tr")).to_have_count(12, timeout=WAIT)
+    assert (await page.evaluate("getComputedStyle(document.body).fontFamily")).startswith("system-ui")  # styled
     await page.keyboard.type("14:50 typed on a phone")
     entry = page.locator("#entry")
     await expect(entry).to_be_in_viewport()
@@ -287,7 +292,7 @@ async def test_the_phone_and_desktop_layouts(room, browser, tmp_path):
     await expect(page.locator("#entry")).to_be_in_viewport()
     assert await page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     await page.screenshot(path=tmp_path / "desktop-1400x900.png")
-    assert phone.problems == [] and desktop.problems == []
+    assert await phone.all_problems() == [] and await desktop.all_problems() == []
     assert (tmp_path / "phone-390x844.png").stat().st_size > 0
 
 
@@ -326,6 +331,7 @@ async def test_the_end_of_the_meeting_is_a_final_state_with_the_counts(room, bro
     room.session.set_status("ended")
     await expect(page.locator("#notice")).to_contain_text("You added 1 event, 0 observations, 0 whys.", timeout=WAIT)
     await expect(page.locator("#status")).to_have_attribute("data-state", "ended")
+    await expect(page.locator("#countdown")).to_be_empty()
     await type_entry(page, "14:38 too late")
     await expect(page.locator("#entry-error")).to_contain_text("The meeting has ended")
 

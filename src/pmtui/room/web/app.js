@@ -372,8 +372,9 @@ function rejected(message) {
 function ended(message) {
   const counts = [[message.events, "event"], [message.observations, "observation"], [message.whys, "why"]]
     .map(([n, word]) => `${Number(n) || 0} ${Number(n) === 1 ? word : `${word}s`}`).join(", ");
-  const text = `${message.message || "The meeting ended"}. You added ${counts}.`;
-  showNotice(text);
+  const said = message.message || "the meeting ended";
+  showNotice(`${said.charAt(0).toUpperCase()}${said.slice(1)}. You added ${counts}.`);
+  room.clock = null; // no phase runs any more: the countdown goes
   document.body.classList.add("ended");
   finish("ended", "the meeting ended");
 }
