@@ -336,10 +336,17 @@ async def test_the_end_of_the_meeting_is_a_final_state_with_the_counts(room, bro
     await expect(page.locator("#entry-error")).to_contain_text("The meeting has ended")
 
 
-async def test_the_facilitator_stopping_keeps_entries_queued_in_the_page(room, browser):
+async def test_entries_typed_while_the_facilitator_is_away_arrive_once_when_they_are_back(room, browser):
     page = (await open_page(browser, room)).page
     await room.stop_server()
     await expect(page.locator("#notice")).to_contain_text("stopped sharing; entries stay queued here", timeout=WAIT)
     await type_entry(page, "14:40 written while the room is away")
     await expect(page.locator("#pending")).to_contain_text("sending… 14:40 written while the room is away")
     assert len(await page.evaluate("JSON.parse(localStorage.getItem('pmtui.outbox'))")) == 1
+    await expect(page.locator("#status")).to_contain_text("retrying in")
+    await room.start_server()  # the same meeting, the same address
+    await until(lambda: own_events(room, "alice") == ["written while the room is away"], timeout=30,
+                what="the queued entry stored after the facilitator came back")
+    await expect(page.locator("#pending li")).to_have_count(0, timeout=WAIT)
+    await expect(page.locator("#status")).to_contain_text("connected as alice · all stored")
+    assert own_events(room, "alice") == ["written while the room is away"]
