@@ -16,7 +16,7 @@ from browser_support import browser, join_link  # noqa: F401
 from pmtui.entry_grammar import PREFIX_HINT, QuickEntryError, parse_event_line
 from pmtui.room.view import NotesView
 from pmtui.timeparse import TimeFormatError
-from test_room_support import room, until  # noqa: F401
+from test_room_support import open_five_whys, room, until  # noqa: F401
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -267,7 +267,7 @@ async def test_the_phone_and_desktop_layouts(room, browser, tmp_path):
     for minute in range(12):
         room.session.add_event(f"2026-03-14 14:{minute:02d}", f"step {minute}: a long description of what happened "
                                "so that the phone has to wrap it over several lines", "the-on-call-engineer",
-                               author="someone-with-a-long-name")
+                               speaker="someone-with-a-long-name")
     room.session.add_observation("went_poorly", "an unbreakable-word-" + "x" * 60)
     phone = await open_page(browser, room, viewport={"width": 390, "height": 844})
     page = phone.page
@@ -350,3 +350,40 @@ async def test_entries_typed_while_the_facilitator_is_away_arrive_once_when_they
     await expect(page.locator("#pending li")).to_have_count(0, timeout=WAIT)
     await expect(page.locator("#status")).to_contain_text("connected as alice · all stored")
     assert own_events(room, "alice") == ["written while the room is away"]
+
+
+async def test_the_five_whys_chain_and_a_proposed_answer(room, browser):
+    page = (await open_page(browser, room)).page
+    session = room.session
+    await expect(page.locator("#chain")).to_contain_text("No chain yet", timeout=WAIT)
+    open_five_whys(session)
+    chain = session.start_chain("Checkout failed for 20 minutes")
+    session.add_why(chain.id, "the deploy changed the payment config", speaker="bob")
+    await expect(page.locator("#chain")).to_contain_text("Problem: Checkout failed for 20 minutes", timeout=WAIT)
+    await expect(page.locator("#chain ol li")).to_have_text(["the deploy changed the payment config — bob"])
+    await expect(page.locator("#entry-hint")).to_contain_text("your answer to the current why")
+    await type_entry(page, "nobody reviewed the config change")  # plain in this phase: an answer
+    await until(lambda: [w.text for w in session.meeting.chains[-1].proposals] == ["nobody reviewed the config change"],
+                what="the proposal stored")
+    await expect(page.locator("#chain .proposals")).to_contain_text(
+        "proposed: nobody reviewed the config change — alice", timeout=WAIT)
+
+
+async def test_a_note_taker_the_facilitator_removes_is_told_and_not_reconnected(room, browser):
+    page = (await open_page(browser, room)).page
+    await type_entry(page, "14:37 one event")
+    await until(lambda: own_events(room, "alice") == ["one event"], what="the event stored")
+    room.server.remove_note_taker(room.session.meeting.events[-1].author_id)
+    await expect(page.locator("#notice")).to_contain_text("the facilitator removed you from this room", timeout=WAIT)
+    await expect(page.locator("#status")).to_have_attribute("data-state", "refused")
+    await expect(page.locator("#timeline-body button")).to_have_count(0)  # nothing to edit any more
+
+
+async def test_light_and_dark_follow_the_system(room, browser):
+    for scheme, dark in (("light", False), ("dark", True)):
+        context = await browser.new_context(color_scheme=scheme)
+        page = await context.new_page()
+        await page.goto(join_link(room))
+        rgb = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert (sum(map(int, re.findall(r"\d+", rgb)[:3])) < 200) is dark, (scheme, rgb)
+        await context.close()
