@@ -11,7 +11,8 @@ const BACKOFF_BASE = 0.5;
 const BACKOFF_CAP = 15;
 const TYPING_EVERY = 1000;
 const ANNOUNCE_EVERY = 3000;
-const MAX_RETRY_AFTER = 60;
+const MAX_RETRY_AFTER = 60; // the longest "slow down" this page waits, whatever the room says
+const MAX_LOCKOUT = 600; // the longest wait after too many wrong tokens, whatever Retry-After says
 const PENDING = "sending…";
 const KIND_WORDS = { went_well: "went well", went_poorly: "went poorly", lucky: "lucky" };
 const KIND_MARKS = { went_well: "+", went_poorly: "-", lucky: "!" };
@@ -116,6 +117,7 @@ function retryIn(seconds, why) {
 
 async function connect() {
   clearTimeout(link.timer);
+  link.timer = null; // set again only while a retry waits
   if (link.finished) return;
   if (!me.token) {
     askToken("");
@@ -141,7 +143,7 @@ async function connect() {
   }
   if (response.status === 429) {
     const wait = Number(response.headers.get("Retry-After")) || 60;
-    retryIn(Math.min(wait, MAX_RETRY_AFTER * 5), "too many wrong tokens from this address");
+    retryIn(Math.min(wait, MAX_LOCKOUT), "too many wrong tokens from this address");
     return;
   }
   if (!response.ok) {
@@ -179,7 +181,7 @@ function openSocket() {
     link.ws = null;
     link.joined = false;
     render();
-    if (!link.finished) retryIn(null, "lost the room");
+    if (!link.finished) retryIn(null, "lost the connection to the room");
   });
 }
 
@@ -828,6 +830,13 @@ function start() {
   me.token = takeTokenFromLink();
   render();
   setInterval(tick, 250);
+  addEventListener("online", () => {
+    // The network is back (a closed lid, a new Wi-Fi): try now rather than at the end of a long backoff.
+    if (link.timer !== null) {
+      link.attempt = 0;
+      connect();
+    }
+  });
   connect();
 }
 
