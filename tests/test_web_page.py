@@ -226,6 +226,9 @@ async def test_own_entries_are_edited_and_removed_from_the_keyboard(room, browse
     mine = page.locator("#timeline-body tr", has_text="checkout errors everywhere")
     await expect(mine).to_contain_text("14:39:00", timeout=WAIT)
     await mine.get_by_role("button", name="Remove your event").press("Enter")
+    await mine.get_by_role("button", name="Yes, remove").press("Escape")  # asked, and not made: back to typing
+    await expect(page.locator("#entry")).to_be_focused()
+    await mine.get_by_role("button", name="Remove your event").press("Enter")
     await mine.get_by_role("button", name="Yes, remove").press("Enter")
     await until(lambda: own_events(room, "alice") == [], what="the removal stored")
     await expect(mine).to_have_count(0, timeout=WAIT)
@@ -387,3 +390,17 @@ async def test_light_and_dark_follow_the_system(room, browser):
         rgb = await page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert (sum(map(int, re.findall(r"\d+", rgb)[:3])) < 200) is dark, (scheme, rgb)
         await context.close()
+
+
+async def test_typing_shows_on_the_facilitator_s_panel_without_the_text(room, browser):
+    page = (await open_page(browser, room)).page
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    await page.reload()  # the socket opened from now on is watched
+    await expect(page.locator("#status")).to_have_attribute("data-state", "connected", timeout=WAIT)
+    await page.keyboard.type("14:37 a secret half-line")
+    await until(lambda: any(p.typing for p in room.server.presence() if p.name == "alice"), what="alice typing")
+    typing = [frame for frame in sent if '"typing"' in frame]
+    assert typing and all(frame == '{"type":"typing"}' for frame in typing)
+    assert len(typing) <= 2  # at most one a second, not one a keystroke
+    assert not any("secret" in frame for frame in sent)

@@ -805,6 +805,13 @@ function start() {
     if (event.key === "Escape") stopEdit();
   });
   $("main").addEventListener("click", act);
+  $("main").addEventListener("keydown", (event) => {
+    // Esc on an entry's buttons: back to typing (a removal being asked about is not made).
+    if (event.key !== "Escape" || !event.target.closest(".actions")) return;
+    confirming = null;
+    render();
+    $("entry").focus();
+  });
   $("contrast-toggle").addEventListener("click", () => setContrast(document.documentElement.dataset.contrast !== "high"));
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
