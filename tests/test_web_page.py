@@ -404,3 +404,16 @@ async def test_typing_shows_on_the_facilitator_s_panel_without_the_text(room, br
     assert typing and all(frame == '{"type":"typing"}' for frame in typing)
     assert len(typing) <= 2  # at most one a second, not one a keystroke
     assert not any("secret" in frame for frame in sent)
+
+
+async def test_a_second_tab_of_the_same_person_takes_over_and_the_first_says_so(room, browser):
+    first = (await open_page(browser, room)).page
+    second = await first.context.new_page()
+    await second.goto(join_link(room))
+    await expect(second.locator("#status")).to_contain_text("connected as alice", timeout=WAIT)  # asked nothing
+    await expect(first.locator("#notice")).to_contain_text("you joined this room again from another window",
+                                                           timeout=WAIT)
+    await expect(first.locator("#status")).to_have_attribute("data-state", "refused")
+    await type_entry(second, "14:37 from the second tab")
+    await until(lambda: own_events(room, "alice") == ["from the second tab"], what="the second tab's entry")
+    assert len({p.author for p in room.server.presence() if p.connected}) == 1
