@@ -428,3 +428,15 @@ def test_the_page_has_no_inline_script_or_style_and_never_parses_text_as_html():
     assert re.findall(r"<style|\sstyle=|\son[a-z]+=", page) == []
     parses_html = r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|setAttribute\(\"on"
     assert re.findall(parses_html, script) == []
+
+
+async def test_storage_this_page_cannot_read_is_started_afresh(room, browser):
+    page = (await open_page(browser, room, name=None)).page
+    await page.evaluate("localStorage.setItem('pmtui.identity', '[1'); localStorage.setItem('pmtui.outbox', '{}');"
+                        "localStorage.setItem('pmtui.draft', '14:37')")
+    await page.reload()
+    await join_as(page, "alice")  # asked again: the kept identity was unreadable
+    await expect(page.locator("#entry")).to_have_value("14:37")
+    await page.keyboard.type(" after a broken store")
+    await page.keyboard.press("Enter")
+    await until(lambda: own_events(room, "alice") == ["after a broken store"], what="stored after the broken store")

@@ -41,6 +41,12 @@ function writeJSON(storage, key, value) {
   }
 }
 
+function keptIdentity() {
+  const kept = readJSON(localStorage, IDENTITY_KEY, null);
+  if (typeof kept?.name !== "string" || !kept.name) return null;
+  return { name: kept.name, key: typeof kept.key === "string" ? kept.key : undefined };
+}
+
 function takeTokenFromLink() {
   // The token travels in the fragment (never to a server); kept for this tab, then hidden from the address bar.
   const match = /(?:^#|&)t=([^&]*)/.exec(location.hash);
@@ -79,9 +85,9 @@ const room = {
 
 const me = {
   token: "",
-  identity: readJSON(localStorage, IDENTITY_KEY, null), // {name, key}
+  identity: keptIdentity(), // {name, key}
   author: null, // the room's author id for this note-taker, from "joined"
-  outbox: readJSON(localStorage, OUTBOX_KEY, []),
+  outbox: [readJSON(localStorage, OUTBOX_KEY, [])].flat().filter((m) => typeof m?.id === "string"),
 };
 
 const link = {
@@ -565,7 +571,9 @@ function sync(container, rows) {
       if (node) {
         const focusedAction = node.contains(document.activeElement) ? document.activeElement.dataset.action : null;
         node.replaceWith(fresh);
-        if (focusedAction) (fresh.querySelector(`[data-action="${focusedAction}"]`) ?? fresh.querySelector("button"))?.focus();
+        if (focusedAction) {
+          (fresh.querySelector(`[data-action="${focusedAction}"]`) ?? fresh.querySelector("button"))?.focus();
+        }
       }
       node = fresh;
     }
@@ -643,7 +651,9 @@ function renderChain() {
     problem.append(element("strong", "Problem: "), document.createTextNode(chain.problem ?? ""));
     content.push(problem);
     const whys = element("ol", null, "whys");
-    for (const why of chain.whys ?? []) whys.append(element("li", `${why.text}${why.author ? ` — ${why.author}` : ""}`));
+    for (const why of chain.whys ?? []) {
+      whys.append(element("li", `${why.text}${why.author ? ` — ${why.author}` : ""}`));
+    }
     if (whys.children.length) content.push(whys);
     const waiting = [...(chain.proposals ?? []).map((w) => ["proposed", w]),
       ...(chain.set_aside ?? []).filter(isOwn).map((w) => ["set aside", w])];
@@ -685,7 +695,8 @@ function renderHeader() {
   $("entry-hint").textContent = PHASE_HINTS[clock?.kind] ?? EVENT_HINT;
   if (link.joined) {
     const waiting = me.outbox.length;
-    setStatus("connected", `connected as ${me.identity.name}${waiting ? ` · ${waiting} ${PENDING}` : " · all stored"}`);
+    const stored = waiting ? ` · ${waiting} ${PENDING}` : " · all stored";
+    setStatus("connected", `connected as ${me.identity.name}${stored}`);
   }
 }
 
@@ -812,7 +823,9 @@ function start() {
     render();
     $("entry").focus();
   });
-  $("contrast-toggle").addEventListener("click", () => setContrast(document.documentElement.dataset.contrast !== "high"));
+  $("contrast-toggle").addEventListener("click", () => {
+    setContrast(document.documentElement.dataset.contrast !== "high");
+  });
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const token = $("token-input").value.trim();
