@@ -440,3 +440,18 @@ async def test_storage_this_page_cannot_read_is_started_afresh(room, browser):
     await page.keyboard.type(" after a broken store")
     await page.keyboard.press("Enter")
     await until(lambda: own_events(room, "alice") == ["after a broken store"], what="stored after the broken store")
+
+
+async def test_an_edit_the_room_refuses_comes_back_in_the_edit_form(room, browser):
+    page = (await open_page(browser, room)).page
+    await type_entry(page, "14:37 checkout errors | bob")
+    await until(lambda: own_events(room, "alice") == ["checkout errors"], what="the event stored")
+    await page.get_by_role("button", name="Edit your event").click()
+    field = page.locator("#edit-input")
+    await field.fill("99:99 checkout errors | bob")
+    await field.press("Enter")
+    await expect(page.locator("#entry-error")).to_contain_text("Not stored: ", timeout=WAIT)
+    await expect(field).to_be_visible()
+    await expect(field).to_have_value("99:99 checkout errors | bob")
+    await expect(page.locator("#entry")).to_have_value("")  # not where Enter would add it as a new entry
+    assert [(e.description, e.actor) for e in room.session.meeting.events] == [("checkout errors", "bob")]

@@ -365,16 +365,17 @@ function rejected(message) {
     showNotice(text);
     return;
   }
-  $("entry-error").textContent = `Not stored: ${text}${entry.line ? ` (“${entry.line}”)` : ""}`;
-  if (entry.type === "edit") {
-    if (editing === null) startEdit(entry.item, entry.line); // fix the edit and save it again
-    return;
-  }
   const field = $("entry");
-  if (entry.line && !field.value) {
+  let back = false; // the line is in a field again, to fix and send
+  if (entry.type === "edit" && editing === null) {
+    startEdit(entry.item, entry.line);
+    back = editing !== null;
+  } else if (entry.type === "entry" && !field.value) {
     field.value = entry.line;
     saveDraft();
+    back = true;
   }
+  $("entry-error").textContent = `Not stored: ${text}${entry.line && !back ? ` (“${entry.line}”)` : ""}`;
 }
 
 function ended(message) {
