@@ -455,3 +455,16 @@ async def test_an_edit_the_room_refuses_comes_back_in_the_edit_form(room, browse
     await expect(field).to_have_value("99:99 checkout errors | bob")
     await expect(page.locator("#entry")).to_have_value("")  # not where Enter would add it as a new entry
     assert [(e.description, e.actor) for e in room.session.meeting.events] == [("checkout errors", "bob")]
+
+
+async def test_entries_beyond_the_room_s_rate_wait_and_arrive_once_in_order(room, browser):
+    await room.stop_server()
+    await room.start_server(entry_rate=2)
+    page = (await open_page(browser, room)).page
+    lines = [f"+ note {n}" for n in range(6)]
+    for line in lines:
+        await type_entry(page, line)
+    await until(lambda: [o.text for o in room.session.meeting.observations] == [line[2:] for line in lines],
+                timeout=20, what="all six stored once, in the order typed")
+    await expect(page.locator("#pending li")).to_have_count(0, timeout=WAIT)
+    assert await page.locator("#entry-error").text_content() == ""
