@@ -186,7 +186,7 @@ async def test_another_note_taker_s_entry_appears_live_and_is_announced(room, br
     await expect(row).to_contain_text("bob", timeout=WAIT)
     await expect(page.locator("#obs-lucky")).to_contain_text("the cache hid the outage — bob", timeout=WAIT)
     await expect(row.get_by_role("button")).to_have_count(0)  # not hers: nothing to edit or remove
-    await expect(page.locator("#announce")).to_contain_text("bob added bob restarted the pods", timeout=WAIT)
+    await expect(page.locator("#announce")).to_contain_text("bob added an event: bob restarted the pods", timeout=WAIT)
 
 
 async def test_the_facilitator_s_phase_changes_are_followed_live(room, browser):

@@ -276,10 +276,7 @@ function receive(message) {
       room.events.delete(message.id);
       break;
     case "observation":
-      if (message.observation) {
-        announceNew(room.observations, message.observation, `${KIND_WORDS[message.observation.kind] ?? ""}: `);
-        room.observations.set(message.observation.id, message.observation);
-      }
+      if (message.observation) putObservation(message.observation);
       break;
     case "observation_removed":
       room.observations.delete(message.id);
@@ -323,9 +320,14 @@ function receive(message) {
 function putEvents(events) {
   for (const event of events) {
     if (!event) continue;
-    announceNew(room.events, event, "");
+    announceNew(room.events, event, "an event");
     room.events.set(event.id, event);
   }
+}
+
+function putObservation(observation) {
+  announceNew(room.observations, observation, `an observation (${KIND_WORDS[observation.kind] ?? observation.kind})`);
+  room.observations.set(observation.id, observation);
 }
 
 function setClock(clock) {
@@ -421,9 +423,9 @@ function hideNotice() {
 const announcements = [];
 let announceTimer = null;
 
-function announceNew(known, item, prefix) {
+function announceNew(known, item, what) {
   if (!room.welcomed || known.has(item.id) || (me.author && item.author_id === me.author)) return;
-  announcements.push(`${item.author || "the facilitator"} added ${prefix}${item.description ?? item.text ?? ""}`);
+  announcements.push(`${item.author || "the facilitator"} added ${what}: ${item.description ?? item.text ?? ""}`);
   if (announceTimer === null) announceTimer = setTimeout(flushAnnouncements, ANNOUNCE_EVERY);
 }
 
