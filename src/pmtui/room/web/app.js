@@ -99,6 +99,7 @@ const link = {
   held: false, // told to slow down
   finished: false, // refused for good, or the meeting ended
   lastTyping: 0,
+  retry: null, // {why, at}: while a retry waits
 };
 
 let editing = null; // the item being edited
@@ -116,14 +117,22 @@ function retryIn(seconds, why) {
   clearTimeout(link.timer);
   const delay = seconds ?? Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** link.attempt);
   link.attempt += 1;
-  const shown = Math.max(1, Math.ceil(delay));
-  setStatus("reconnecting", `${why}: retrying in ${shown} s`);
+  link.retry = { why, at: performance.now() + delay * 1000 };
+  showRetry();
   link.timer = setTimeout(connect, delay * 1000);
+}
+
+function showRetry() {
+  // The wait counts down in the status line (from tick), so a long backoff does not look frozen.
+  const left = Math.max(1, Math.ceil((link.retry.at - performance.now()) / 1000));
+  const text = `${link.retry.why}: retrying in ${left} s`;
+  if ($("status").textContent !== text) setStatus("reconnecting", text);
 }
 
 async function connect() {
   clearTimeout(link.timer);
   link.timer = null; // set again only while a retry waits
+  link.retry = null;
   if (link.finished) return;
   if (!me.token) {
     askToken("");
@@ -500,6 +509,7 @@ function formatClock(seconds) {
 }
 
 function tick() {
+  if (link.retry && !link.finished) showRetry();
   const countdown = $("countdown");
   const left = remaining();
   if (left === null) {
