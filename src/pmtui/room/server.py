@@ -29,17 +29,37 @@ that has not shown the token within ``auth_timeout`` is closed; a browser
 page's Origin must be the room's own; wrong tokens lock their address out
 for a while. Joined connections are pinged (``heartbeat``) and closed when
 the pings go unanswered (a half-open or silent peer).
+
+HTTP, on the same host and port (GET and HEAD only; anything else 405)::
+
+    GET /  /app.js  /app.css   the browser note-taker's page (:mod:`pmtui.room.pages`); any other path 404
+    GET /check                 204 when the token shown is right, else exactly the refusal /ws gives
+    GET /ws                    the WebSocket, after the same checks
+
+Refusals, before anything of the meeting is sent: 403 a foreign Origin, 429
+(``Retry-After``) an address locked out, 401 a wrong or missing token (each
+counts towards the lockout, whichever way it was shown), 503 the room is
+closing. The token is shown as ``Authorization: Bearer TOKEN`` (``pmtui
+join``), or by a browser page as the WebSocket subprotocol ``pmtui.token.B64``
+(base64url of its UTF-8 bytes, no padding) offered with ``pmtui``, which the
+room answers with; it is never written to a log. Every answer carries
+:data:`~pmtui.room.pages.SECURITY_HEADERS` (Content-Security-Policy and the
+rest).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import ipaddress
 import logging
 import math
+import re
 import secrets
 import shlex
 import socket
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -49,6 +69,7 @@ from typing import TYPE_CHECKING, assert_never
 from urllib.parse import quote, urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ..changes import Change, Entity, Op
 from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line, read_observation_edit
@@ -57,6 +78,7 @@ from . import identity, protocol
 from .guard import Doorman, TokenFailures
 from .limits import RoomLimits
 from .names import name_key, reserved_refusal
+from .pages import SECURITY_HEADERS, add_security_headers, page_answer
 from .presence import EntryCounts, Presence
 from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, Typing, dumps
 from .rate import RateLimit
@@ -171,13 +193,36 @@ def display_host(host: str) -> str:
 def _plain_answer(status: int, reason: str, text: str) -> bytes:
     """A whole HTTP response, for a connection refused before aiohttp reads its request."""
     body = text.encode()
-    return (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    headers = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items())
+    return (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n{headers}"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
 
 
 def _peer_address(transport: asyncio.BaseTransport) -> str:
     peer = transport.get_extra_info("peername")
     return str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+
+
+class _HttpLog(logging.LoggerAdapter):
+    """aiohttp's server log, without the bytes of a request it could not read.
+
+    aiohttp logs its parser's errors with the offending line (e.g. a header too long), and a token may be in
+    it; the room's own faults keep their tracebacks.
+    """
+
+    def log(self, level: int, msg: object, *args: object, exc_info: object = None, **kwargs) -> None:
+        error = sys.exc_info()[1] if exc_info is True else exc_info
+        if isinstance(error, HttpProcessingError):
+            msg, args, exc_info = f"{msg}: %s (HTTP %s)", (*args, type(error).__name__, error.code), None
+        super().log(level, msg, *args, exc_info=exc_info, **kwargs)
+
+
+class _RoomRequest(web.BaseRequest):
+    """A request whose every answer carries the room's security headers (pages, refusals, aiohttp's own errors,
+    the WebSocket upgrade): aiohttp calls this hook just before it sends any response's headers."""
+
+    async def _prepare_hook(self, response: web.StreamResponse) -> None:
+        add_security_headers(response)
 
 
 class _Door(web.Server):
@@ -189,12 +234,15 @@ class _Door(web.Server):
     """
 
     def __init__(self, handler, *, doorman: Doorman, auth_timeout: float, **kwargs) -> None:
-        super().__init__(handler, **kwargs)
+        super().__init__(handler, request_factory=self._room_request, **kwargs)
         self.doorman = doorman
         self.auth_timeout = auth_timeout
         self._addresses: dict[RequestHandler, str] = {}
         self._waiting: dict[RequestHandler, tuple[asyncio.Transport, asyncio.TimerHandle]] = {}
         """Connections not authenticated yet, oldest first, with their deadlines."""
+
+    def _room_request(self, message, payload, protocol, writer, task) -> _RoomRequest:
+        return _RoomRequest(message, payload, protocol, writer, task, self._loop)
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         address = _peer_address(transport)
@@ -264,6 +312,40 @@ def _origin(url: str) -> str | None:
     if ":" in host:
         host = f"[{host}]"
     return f"{scheme}://{host}:{port or (443 if scheme == 'https' else 80)}"
+
+
+SUBPROTOCOL = "pmtui"
+"""The WebSocket subprotocol the room answers a browser page with."""
+TOKEN_SUBPROTOCOL = "pmtui.token."
+"""A browser page offers the token as this subprotocol's suffix, base64url (no padding) of its UTF-8 bytes: a
+browser's WebSocket can set no header but ``Sec-WebSocket-Protocol``, and a subprotocol is never in a URL."""
+MAX_TOKEN_SUBPROTOCOL = 1024
+"""Encoded tokens longer than this are wrong without being decoded."""
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _offered_protocols(request: web.BaseRequest) -> list[str] | None:
+    """The WebSocket subprotocols the request offers (None without the header)."""
+    header = request.headers.get("Sec-WebSocket-Protocol")
+    return None if header is None else [p.strip() for p in header.split(",")]
+
+
+def _supplied_token(request: web.BaseRequest) -> bytes:
+    """The token the request shows: ``Authorization: Bearer`` (``pmtui join``), else the token subprotocol (a
+    browser page), else the ``token`` query parameter; b"" when none, or when the subprotocol's is not base64url."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip().encode("utf-8", "replace")
+    for offered in _offered_protocols(request) or ():
+        if offered.startswith(TOKEN_SUBPROTOCOL):
+            encoded = offered[len(TOKEN_SUBPROTOCOL):]
+            if len(encoded) > MAX_TOKEN_SUBPROTOCOL or not _BASE64URL.fullmatch(encoded):
+                return b""
+            try:
+                return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+            except (binascii.Error, ValueError):
+                return b""
+    return request.query.get("token", "").strip().encode("utf-8", "replace")
 
 
 class RoomServer:
@@ -421,7 +503,8 @@ class RoomServer:
         limits = self.limits
         self._door = _Door(self._route, doorman=Doorman(total=limits.max_connections,
                                                        per_address=limits.max_per_address),
-                           auth_timeout=limits.auth_timeout, access_log=None)
+                           auth_timeout=limits.auth_timeout, access_log=None,
+                           logger=_HttpLog(logging.getLogger("aiohttp.server")))
         runner = web.ServerRunner(self._door, handle_signals=False, shutdown_timeout=2.0)
         await runner.setup()
         site = _Site(runner, self.host, self.port, tls=self.tls, handshake_timeout=limits.auth_timeout)
@@ -486,26 +569,24 @@ class RoomServer:
     # --- HTTP -----------------------------------------------------------------------
 
     async def _route(self, request: web.BaseRequest) -> web.StreamResponse:
+        """The room's only paths: the page's three files, ``/check`` and ``/ws`` (matched as sent, not decoded)."""
         if request.method not in ("GET", "HEAD"):
-            return web.Response(status=405, text="the room answers GET only\n", headers={"Allow": "GET"})
-        if request.path == "/ws":
+            return web.Response(status=405, text="the room answers GET and HEAD only\n", headers={"Allow": "GET, HEAD"})
+        path = request.rel_url.raw_path
+        if path == "/ws":
             return await self._websocket(request)
-        if request.path == "/":
-            return await self._index(request)
-        return web.Response(status=404, text="not found: note-takers join with 'pmtui join'\n")
-
-    async def _index(self, request: web.BaseRequest) -> web.Response:
-        return web.Response(text="pmtui meeting room: join with  PMTUI_TOKEN=TOKEN pmtui join URL --name NAME\n")
+        if path == "/check":
+            return self._refusal(request) or web.Response(status=204)
+        page = page_answer(path)
+        if page is not None:
+            return page
+        return web.Response(status=404, text="not found\n")
 
     def _authorized(self, request: web.BaseRequest) -> bool:
-        header = request.headers.get("Authorization", "")
-        if header[:7].lower() == "bearer ":
-            supplied = header[7:].strip()
-        else:
-            supplied = request.query.get("token", "").strip()
+        supplied = _supplied_token(request)
         if not supplied:
             return False
-        return secrets.compare_digest(supplied.encode("utf-8", "replace"), self.token.encode("utf-8"))
+        return secrets.compare_digest(supplied, self.token.encode("utf-8"))
 
     def _origin_allowed(self, request: web.BaseRequest) -> bool:
         """No Origin (not a browser: ``pmtui join``), or the room's own (its scheme and Host, or --public-url)."""
@@ -541,10 +622,14 @@ class RoomServer:
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal
+        offered = _offered_protocols(request)
+        if offered is not None and SUBPROTOCOL not in offered:
+            # aiohttp would log the offered list (the token with it) and answer with no subprotocol
+            return web.Response(status=400, text=f"offer the WebSocket subprotocol {SUBPROTOCOL!r} with the token\n")
         if self._door is not None:
             self._door.authenticated(request.protocol)
         ws = web.WebSocketResponse(max_msg_size=protocol.TRANSPORT_MAX_BYTES, heartbeat=self.heartbeat,
-                                   compress=False, timeout=2.0)
+                                   compress=False, timeout=2.0, protocols=(SUBPROTOCOL,) if offered else ())
         await ws.prepare(request)
         client = _Client(ws, Peer(None, request.remote or "?"))
         self._clients.add(client)
