@@ -195,6 +195,7 @@ function sendHello() {
 
 function finish(state, message) {
   link.finished = true;
+  link.joined = false;
   clearTimeout(link.timer);
   setStatus(state, message);
   const ws = link.ws;
