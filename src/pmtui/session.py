@@ -322,6 +322,10 @@ class MeetingSession:
             for i, p in enumerate(self.agenda.phases)
         ]
 
+    def applied(self, item_id: str) -> bool:
+        """Whether a client-generated change id was applied already (a change sent again whose ack was lost)."""
+        return item_id in self._applied
+
     def _seen(self, item_id: str | None) -> bool:
         """True when a client-generated id was applied already (idempotency)."""
         if item_id is None:

@@ -13,6 +13,8 @@ else is accepted, so a note-taker cannot move the agenda)::
     {"type": "add_observation", "id": ID, "kind": "went_well", "text": "..."}
     {"type": "add_why", "id": ID, "text": "...", "chain_id": "..."}   # chain_id optional; a proposal the
                                                                       # facilitator places (Five Whys phase only)
+    {"type": "entry", "id": ID, "line": "@bob + the pager woke us"}   # a line as typed (a browser page):
+                                                                      # the room reads it (see below)
     {"type": "edit", "id": ID, "item": ITEM, "line": "14:38 errors | bob"}  # an event, or "+ text" etc.
     {"type": "remove", "id": ID, "item": ITEM}
     {"type": "typing"}                    # the note-taker is typing (at most one a second; never the text)
@@ -23,6 +25,17 @@ time it sees it. An added event or observation takes its change id as its own
 id; ``edit`` and ``remove`` name such an ``ITEM``, and the facilitator refuses
 them for anything the note-taker did not add themselves (see :func:`owns`).
 An edit sets the whole entry, so one sent again gives the same result.
+
+``entry`` is a browser page's only way to add: the room reads the raw line
+with the one grammar in the meeting's current phase, as ``pmtui join`` reads
+what is typed in it (:mod:`pmtui.room.lines`: ``+ - ! ?`` prefixes, ``@name``,
+an unprefixed line is what the phase is for when a note-taker may add that,
+else a timeline event whose clock-only time is read within 12 hours of this
+note-taker's previous event, else of the impact start), and applies it as the
+matching ``add_event``, ``add_observation`` or ``add_why`` (a proposal on the
+current chain) with the same id. A bad line gets ``error`` with the message
+``pmtui join`` shows for it; an id applied before gets ``ack`` (duplicate),
+whatever the line reads as now.
 
 The room answers a hello with ``joined`` (with a new ``key`` when none was
 given: the note-taker keeps it, see :mod:`pmtui.room.identity`) or ``refused``;
@@ -145,6 +158,15 @@ class AddWhy:
 
 
 @dataclass(frozen=True)
+class RawEntry:
+    """A line as the note-taker typed it, for the room to read (a browser page's ``entry``): no field is split
+    here, so the room's reading (:mod:`pmtui.room.lines`) and its one-line refusals are those of ``pmtui join``."""
+
+    id: str
+    line: str
+
+
+@dataclass(frozen=True)
 class EditEntry:
     """A note-taker rewrites an event or observation they added: the line as typed in the entry."""
 
@@ -166,7 +188,7 @@ class Typing:
     """The note-taker is typing: no text, no id; the room shows "typing…" next to their name for a moment."""
 
 
-ClientMessage = Hello | AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry | Typing
+ClientMessage = Hello | AddEvent | AddObservation | AddWhy | RawEntry | EditEntry | RemoveEntry | Typing
 
 
 def owns(identity: str | None, entry_id: str, author_id: str) -> bool:
@@ -231,6 +253,13 @@ def _string(limit: int, *, required: bool = True) -> Callable[[str, object], str
     return check
 
 
+def _raw_line(field: str, value: object) -> str:
+    """A typed line as sent: its text is checked field by field once it is read (the message is size-limited)."""
+    if not isinstance(value, str):
+        raise ProtocolError(f"'{field}' must be a string, not {_json_type(value)}")
+    return value
+
+
 def _change_id(field: str, value: object) -> str:
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise ProtocolError(f"'{field}' must be 32 lowercase hex digits (a uuid4 hex), got {_json_type(value)}")
@@ -282,6 +311,7 @@ _SCHEMAS: dict[str, dict[str, tuple[Callable[[str, object], Any], bool]]] = {
                         "speaker": (_string(MAX_SPEAKER, required=False), False)},
     "add_why": {"id": (_change_id, True), "text": (_string(MAX_TEXT), True), "chain_id": (_chain_id, False),
                 "speaker": (_string(MAX_SPEAKER, required=False), False)},
+    "entry": {"id": (_change_id, True), "line": (_raw_line, True)},
     "edit": {"id": (_change_id, True), "item": (_item_id, True), "line": (_string(MAX_LINE), True)},
     "remove": {"id": (_change_id, True), "item": (_item_id, True)},
     "typing": {},
@@ -362,6 +392,8 @@ def read_client_message(data: dict) -> ClientMessage:
         return AddEvent(**values)
     if kind == "add_observation":
         return AddObservation(**values)
+    if kind == "entry":
+        return RawEntry(**values)
     if kind == "edit":
         return EditEntry(**values)
     if kind == "remove":
@@ -372,7 +404,8 @@ def read_client_message(data: dict) -> ClientMessage:
 
 
 _CLIENT_TYPE_NAMES: dict[type, str] = {Hello: "hello", AddEvent: "add_event", AddObservation: "add_observation",
-                                       AddWhy: "add_why", EditEntry: "edit", RemoveEntry: "remove", Typing: "typing"}
+                                       AddWhy: "add_why", RawEntry: "entry", EditEntry: "edit", RemoveEntry: "remove",
+                                       Typing: "typing"}
 
 
 def client_message_data(message: ClientMessage) -> dict:

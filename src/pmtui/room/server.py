@@ -74,13 +74,26 @@ from aiohttp.http_exceptions import HttpProcessingError
 from ..changes import Change, Entity, Op
 from ..entry_grammar import EventEntry, QuickEntryError, parse_event_line, read_observation_edit
 from ..session import MeetingSession, ValidationError
+from ..timeparse import TimeFormatError
 from . import identity, protocol
 from .guard import Doorman, TokenFailures
 from .limits import RoomLimits
+from .lines import note_change, read_note
 from .names import name_key, reserved_refusal
 from .pages import SECURITY_HEADERS, add_security_headers, page_answer
 from .presence import EntryCounts, Presence
-from .protocol import AddEvent, AddObservation, AddWhy, EditEntry, Hello, ProtocolError, RemoveEntry, Typing, dumps
+from .protocol import (
+    AddEvent,
+    AddObservation,
+    AddWhy,
+    EditEntry,
+    Hello,
+    ProtocolError,
+    RawEntry,
+    RemoveEntry,
+    Typing,
+    dumps,
+)
 from .rate import RateLimit
 from .tokens import new_token, store_token
 
@@ -687,7 +700,7 @@ class RoomServer:
         client.held = None
         try:
             result = self._apply(client.peer.name, author, message)
-        except (ValidationError, QuickEntryError) as exc:
+        except (ValidationError, QuickEntryError, TimeFormatError, ProtocolError) as exc:
             client.send(dumps(protocol.error(str(exc), message.id)))
             return
         except Exception:
@@ -796,9 +809,13 @@ class RoomServer:
     # --- applying changes --------------------------------------------------------------------
 
     def _apply(self, name: str, author: str,
-               message: AddEvent | AddObservation | AddWhy | EditEntry | RemoveEntry) -> object:
+               message: AddEvent | AddObservation | AddWhy | RawEntry | EditEntry | RemoveEntry) -> object:
         """Apply a change of note-taker ``name`` (identity ``author``); None when its id was applied before."""
         session = self.session
+        if isinstance(message, RawEntry):
+            if session.applied(message.id):
+                return None  # sent again (its ack was lost): it may read otherwise now (another phase)
+            message = self._read_entry(name, author, message)
         if isinstance(message, (EditEntry, RemoveEntry)):
             return self._change_own(author, message)
         if isinstance(message, AddEvent):
@@ -822,6 +839,17 @@ class RoomServer:
             raise ValidationError("no Five Whys chain has been started yet: the facilitator starts one first")
         return session.propose_why(chain.id, message.text, author=name, author_id=author, speaker=message.speaker,
                                    id=message.id)
+
+    def _read_entry(self, name: str, author: str, message: RawEntry) -> AddEvent | AddObservation | AddWhy:
+        """What a browser page's typed line adds, read as ``pmtui join`` reads it (:mod:`pmtui.room.lines`) in
+        the current phase; a clock-only time within 12 hours of this note-taker's previous event, else of the
+        impact start."""
+        session = self.session
+        phase, chains = session.phase, session.meeting.chains
+        entry = read_note(message.line, phase.kind, tz=session.meeting.incident.tz, on=session.incident_date(),
+                          near=session.reference_time(name, author))
+        return note_change(entry, message.line, message.id, phase_kind=phase.kind, phase_title=phase.title,
+                           chain_id=chains[-1].id if chains else None)
 
     def _change_own(self, author: str, message: EditEntry | RemoveEntry) -> object:
         session, meeting = self.session, self.session.meeting

@@ -20,23 +20,17 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..entry_grammar import (
-    OBSERVATION_WORDS,
-    PLAIN,
     WHY_PREFIX,
     EventEntry,
-    ObservationEntry,
     QuickEntryError,
-    WhyEntry,
     mark,
     parse_event_line,
-    read_entry,
     read_observation_edit,
-    split_speaker,
 )
-from ..session import FIVE_WHYS, five_whys_closed
 from ..timeparse import TimeFormatError, local
 from . import protocol
 from .client import RoomState, new_change_id
+from .lines import note_change, read_note
 from .protocol import (
     AddEvent,
     AddObservation,
@@ -48,9 +42,6 @@ from .protocol import (
     RoomIncident,
     RoomRootCause,
 )
-
-NOTE_TAKER_ENTRIES = ("event", "went_well", "why")
-"""What a note-taker's unprefixed line can be: the phase's meaning when a note-taker can add it, else an event."""
 
 
 class Notebook(Protocol):
@@ -163,7 +154,8 @@ class NotesView:
         """The change a typed line makes (a new entry, or an edit of own entry ``editing``).
 
         The line is read by the one quick-entry grammar (:func:`~pmtui.entry_grammar.read_entry`), as on the
-        facilitator's screen. Raises QuickEntryError, TimeFormatError or ProtocolError with a one-line reason.
+        facilitator's screen, through :mod:`pmtui.room.lines`, as the room reads a browser page's ``entry``.
+        Raises QuickEntryError, TimeFormatError or ProtocolError with a one-line reason.
         """
         change_id = new_change_id()
         if editing is not None:
@@ -174,29 +166,14 @@ class NotesView:
                 raise QuickEntryError("type the observation's text")
             return protocol.read_client_message({"type": "edit", "id": change_id, "item": editing, "line": line})
         clock = self.notes.room.clock
-        phase_kind = clock.kind if clock is not None else "timeline"
-        plain = PLAIN.get(phase_kind, "event")
-        entry = read_entry(line, phase_kind, plain=plain if plain in NOTE_TAKER_ENTRIES else "event",
-                           **self._event_context())
-        data: dict[str, Any] = {"speaker": entry.speaker} if entry.speaker else {}
+        phase_kind = clock.kind if clock is not None else None
+        entry = read_note(line, phase_kind, **self._event_context())
         if isinstance(entry, EventEntry):
             self._remember(change_id, entry)
             self._last_typed = entry.time
-            data.update(type="add_event", line=split_speaker(line)[1].strip())
-        elif isinstance(entry, WhyEntry):
-            chain = self.notes.room.chain
-            if chain is None:
-                raise QuickEntryError("no Five Whys chain yet: the facilitator starts one in the Five Whys phase")
-            if clock is not None and clock.kind != FIVE_WHYS:
-                raise QuickEntryError(five_whys_closed(clock.title))
-            data.update(type="add_why", text=entry.text, chain_id=chain.id)
-        elif isinstance(entry, ObservationEntry):
-            if not entry.text:
-                raise QuickEntryError(f"type what {OBSERVATION_WORDS[entry.kind]} after the {mark(entry.kind)!r}")
-            data.update(type="add_observation", kind=entry.kind, text=entry.text)
-            if entry.by and not entry.speaker:
-                data["speaker"] = entry.by
-        return protocol.read_client_message(dict(data, id=change_id))
+        chain = self.notes.room.chain
+        return note_change(entry, line, change_id, phase_kind=phase_kind, phase_title=clock.title if clock else "",
+                           chain_id=chain.id if chain is not None else None)
 
     def forget(self, change_id: str) -> None:
         """The change is stored or refused: its reading is no longer needed."""
