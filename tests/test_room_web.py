@@ -110,7 +110,7 @@ async def test_the_security_headers_are_on_every_answer_pages_refusals_and_the_u
             "403 check": http.get(room.url + "/check", headers={"Authorization": f"Bearer {TOKEN}",
                                                                "Origin": "http://evil.example"}),
             "401 ws": http.get(room.url + "/ws", headers={**UPGRADE, "Authorization": "Bearer nope"}),
-            "400 ws": http.get(room.url + "/ws"),
+            "401 ws without an upgrade": http.get(room.url + "/ws"),
         }
         for what, request in answers.items():
             async with request as response:
@@ -172,6 +172,11 @@ async def test_check_answers_204_for_the_right_token_and_the_same_refusals_as_th
         assert (await check({}))[0] == 401
         assert (await check({"Authorization": f"Bearer {TOKEN}", "Origin": room.url}))[0] == 204
         assert (await check({"Authorization": f"Bearer {TOKEN}", "Origin": "http://evil.example"}))[0] == 403
+        room.server.running = False  # stopping: the moment between "closing" and the socket gone
+        try:
+            assert (await check({"Authorization": f"Bearer {TOKEN}"}))[0] == 503
+        finally:
+            room.server.running = True
 
 
 async def test_wrong_tokens_on_check_and_in_the_subprotocol_count_towards_one_lockout(tmp_path):

@@ -5,7 +5,9 @@ note-taker's message is validated (:mod:`pmtui.room.protocol`) and handed to a
 session method on the event loop; the session saves in the background and
 announces the change; the server broadcasts a small delta for it to every
 note-taker, and acknowledges the change to its sender once the saver has
-written it to disk.
+written it to disk. A browser page's ``entry`` (the line as typed) is read
+here as ``pmtui join`` reads a typed line (:mod:`pmtui.room.lines`), then
+applied the same way.
 
 Who a note-taker is: their hello names them and carries the key the room
 issued them (:mod:`pmtui.room.identity`); entries are stored with the key's
