@@ -15,6 +15,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,13 @@ def test_the_wheel_brings_the_package_its_agendas_and_the_console_script(install
     assert listed.returncode == 0 and listed.stderr == "", listed.stderr
     assert listed.stdout.startswith(("async-review-45", "near-miss-30", "standard-90"))
     assert "standard-90" in listed.stdout
+
+
+def test_the_wheel_ships_the_browser_page(wheel):
+    """The room serves its page from the package: the three files are in the wheel, as in the checkout."""
+    with zipfile.ZipFile(wheel) as built:
+        for name in ("index.html", "app.js", "app.css"):
+            assert built.read(f"pmtui/room/web/{name}") == (ROOT / "src/pmtui/room/web" / name).read_bytes(), name
 
 
 def test_pmtui_demo_from_the_wheel_opens_the_demo_meeting_and_quits_on_ctrl_q(installed, tmp_path):

@@ -16,7 +16,7 @@ from browser_support import browser, join_link  # noqa: F401
 from pmtui.entry_grammar import PREFIX_HINT, QuickEntryError, parse_event_line
 from pmtui.room.view import NotesView
 from pmtui.timeparse import TimeFormatError
-from test_room_support import room, until  # noqa: F401
+from test_room_support import open_five_whys, room, until  # noqa: F401
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -32,6 +32,10 @@ class Watched:
         self.problems: list[str] = []
         page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda exc: self.problems.append(f"uncaught: {exc}"))
+
+    async def all_problems(self) -> list[str]:
+        """The console's errors and the CSP violations the page itself saw (``securitypolicyviolation``)."""
+        return self.problems + [f"CSP: {v}" for v in await self.page.evaluate("window.__csp")]
 
 
 async def open_page(browser, room, *, name: str | None = "alice", viewport=None, link: str | None = None,
@@ -73,12 +77,12 @@ async def test_joining_from_the_link_hides_the_token_and_focuses_the_entry(room,
     page = watched.page
     assert "#t=" not in page.url and "test-token" not in page.url
     assert await page.evaluate("sessionStorage.getItem('pmtui.token')") == "test-token-0123456789"
-    assert await page.title() == "Checkout errors — pmtui notes"
+    assert await page.title() == "Checkout errors — pmtui note-taker"
     await expect(page.locator("#meeting-title")).to_have_text("Checkout errors")
     await expect(page.locator("#status")).to_contain_text("connected as alice")
     await expect(page.locator("#prefix-hint")).to_have_text(PREFIX_HINT)
     await expect(page.locator("#name-panel")).to_be_hidden()
-    assert watched.problems == []
+    assert await watched.all_problems() == []
 
 
 async def test_a_page_without_the_token_asks_for_it_and_says_when_it_is_wrong(room, browser):
@@ -256,18 +260,19 @@ async def test_markup_in_what_people_type_shows_as_text(room, browser):
     await expect(page.locator("#status")).to_contain_text("connected as <b>eve</b>")
     assert await page.locator("main img, main script, main b").count() == 0
     assert await page.evaluate("window.__pwned") is None
-    assert watched.problems == []
+    assert await watched.all_problems() == []
 
 
 async def test_the_phone_and_desktop_layouts(room, browser, tmp_path):
     for minute in range(12):
         room.session.add_event(f"2026-03-14 14:{minute:02d}", f"step {minute}: a long description of what happened "
                                "so that the phone has to wrap it over several lines", "the-on-call-engineer",
-                               author="someone-with-a-long-name")
+                               speaker="someone-with-a-long-name")
     room.session.add_observation("went_poorly", "an unbreakable-word-" + "x" * 60)
     phone = await open_page(browser, room, viewport={"width": 390, "height": 844})
     page = phone.page
     await expect(page.locator("#timeline-body tr")).to_have_count(12, timeout=WAIT)
+    assert (await page.evaluate("getComputedStyle(document.body).fontFamily")).startswith("system-ui")  # styled
     await page.keyboard.type("14:50 typed on a phone")
     entry = page.locator("#entry")
     await expect(entry).to_be_in_viewport()
@@ -287,7 +292,7 @@ async def test_the_phone_and_desktop_layouts(room, browser, tmp_path):
     await expect(page.locator("#entry")).to_be_in_viewport()
     assert await page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     await page.screenshot(path=tmp_path / "desktop-1400x900.png")
-    assert phone.problems == [] and desktop.problems == []
+    assert await phone.all_problems() == [] and await desktop.all_problems() == []
     assert (tmp_path / "phone-390x844.png").stat().st_size > 0
 
 
@@ -326,14 +331,59 @@ async def test_the_end_of_the_meeting_is_a_final_state_with_the_counts(room, bro
     room.session.set_status("ended")
     await expect(page.locator("#notice")).to_contain_text("You added 1 event, 0 observations, 0 whys.", timeout=WAIT)
     await expect(page.locator("#status")).to_have_attribute("data-state", "ended")
+    await expect(page.locator("#countdown")).to_be_empty()
     await type_entry(page, "14:38 too late")
     await expect(page.locator("#entry-error")).to_contain_text("The meeting has ended")
 
 
-async def test_the_facilitator_stopping_keeps_entries_queued_in_the_page(room, browser):
+async def test_entries_typed_while_the_facilitator_is_away_arrive_once_when_they_are_back(room, browser):
     page = (await open_page(browser, room)).page
     await room.stop_server()
     await expect(page.locator("#notice")).to_contain_text("stopped sharing; entries stay queued here", timeout=WAIT)
     await type_entry(page, "14:40 written while the room is away")
     await expect(page.locator("#pending")).to_contain_text("sending… 14:40 written while the room is away")
     assert len(await page.evaluate("JSON.parse(localStorage.getItem('pmtui.outbox'))")) == 1
+    await expect(page.locator("#status")).to_contain_text("retrying in")
+    await room.start_server()  # the same meeting, the same address
+    await until(lambda: own_events(room, "alice") == ["written while the room is away"], timeout=30,
+                what="the queued entry stored after the facilitator came back")
+    await expect(page.locator("#pending li")).to_have_count(0, timeout=WAIT)
+    await expect(page.locator("#status")).to_contain_text("connected as alice · all stored")
+    assert own_events(room, "alice") == ["written while the room is away"]
+
+
+async def test_the_five_whys_chain_and_a_proposed_answer(room, browser):
+    page = (await open_page(browser, room)).page
+    session = room.session
+    await expect(page.locator("#chain")).to_contain_text("No chain yet", timeout=WAIT)
+    open_five_whys(session)
+    chain = session.start_chain("Checkout failed for 20 minutes")
+    session.add_why(chain.id, "the deploy changed the payment config", speaker="bob")
+    await expect(page.locator("#chain")).to_contain_text("Problem: Checkout failed for 20 minutes", timeout=WAIT)
+    await expect(page.locator("#chain ol li")).to_have_text(["the deploy changed the payment config — bob"])
+    await expect(page.locator("#entry-hint")).to_contain_text("your answer to the current why")
+    await type_entry(page, "nobody reviewed the config change")  # plain in this phase: an answer
+    await until(lambda: [w.text for w in session.meeting.chains[-1].proposals] == ["nobody reviewed the config change"],
+                what="the proposal stored")
+    await expect(page.locator("#chain .proposals")).to_contain_text(
+        "proposed: nobody reviewed the config change — alice", timeout=WAIT)
+
+
+async def test_a_note_taker_the_facilitator_removes_is_told_and_not_reconnected(room, browser):
+    page = (await open_page(browser, room)).page
+    await type_entry(page, "14:37 one event")
+    await until(lambda: own_events(room, "alice") == ["one event"], what="the event stored")
+    room.server.remove_note_taker(room.session.meeting.events[-1].author_id)
+    await expect(page.locator("#notice")).to_contain_text("the facilitator removed you from this room", timeout=WAIT)
+    await expect(page.locator("#status")).to_have_attribute("data-state", "refused")
+    await expect(page.locator("#timeline-body button")).to_have_count(0)  # nothing to edit any more
+
+
+async def test_light_and_dark_follow_the_system(room, browser):
+    for scheme, dark in (("light", False), ("dark", True)):
+        context = await browser.new_context(color_scheme=scheme)
+        page = await context.new_page()
+        await page.goto(join_link(room))
+        rgb = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert (sum(map(int, re.findall(r"\d+", rgb)[:3])) < 200) is dark, (scheme, rgb)
+        await context.close()

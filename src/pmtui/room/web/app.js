@@ -358,6 +358,10 @@ function rejected(message) {
     return;
   }
   $("entry-error").textContent = `Not stored: ${text}${entry.line ? ` (“${entry.line}”)` : ""}`;
+  if (entry.type === "edit") {
+    if (editing === null) startEdit(entry.item, entry.line); // fix the edit and save it again
+    return;
+  }
   const field = $("entry");
   if (entry.line && !field.value) {
     field.value = entry.line;
@@ -368,8 +372,9 @@ function rejected(message) {
 function ended(message) {
   const counts = [[message.events, "event"], [message.observations, "observation"], [message.whys, "why"]]
     .map(([n, word]) => `${Number(n) || 0} ${Number(n) === 1 ? word : `${word}s`}`).join(", ");
-  const text = `${message.message || "The meeting ended"}. You added ${counts}.`;
-  showNotice(text);
+  const said = message.message || "the meeting ended";
+  showNotice(`${said.charAt(0).toUpperCase()}${said.slice(1)}. You added ${counts}.`);
+  room.clock = null; // no phase runs any more: the countdown goes
   document.body.classList.add("ended");
   finish("ended", "the meeting ended");
 }
@@ -672,7 +677,7 @@ function renderHeader() {
   const incident = room.incident;
   const title = incident?.title || "Post-mortem notes";
   $("meeting-title").textContent = title;
-  document.title = `${title} — pmtui notes`;
+  document.title = `${title} — pmtui note-taker`;
   const clock = room.clock;
   if (clock) $("phase").textContent = `Phase ${clock.index + 1}/${clock.count}: ${clock.title}`;
   $("entry-hint").textContent = PHASE_HINTS[clock?.kind] ?? EVENT_HINT;
@@ -722,14 +727,14 @@ function typed() {
   }
 }
 
-function startEdit(item) {
+function startEdit(item, line) {
   const event = room.events.get(item);
   const observation = room.observations.get(item);
   if (!event && !observation) return;
   editing = item;
   const form = $("edit-form");
   const input = $("edit-input");
-  input.value = event ? eventLine(event) : `${KIND_MARKS[observation.kind] ?? "+"} ${observation.text}`;
+  input.value = line ?? (event ? eventLine(event) : `${KIND_MARKS[observation.kind] ?? "+"} ${observation.text}`);
   form.hidden = false;
   input.focus();
 }
