@@ -6,7 +6,8 @@ and their measurements never share its loop. A 10 ms ticker on that loop records
 facilitator's stalls.
 
 Protocol on stdin/stdout, one JSON object a line: it first prints ``{"port": P, "token": T}``; then
-``{"cmd": "lag"}`` answers ``{"lag": [seconds late, ...]}`` since the last ``lag`` (and starts a new series),
+``{"cmd": "lag"}`` answers ``{"lag": [seconds late, ...], "cpu": [its CPU seconds meanwhile, ...]}`` since
+the last ``lag`` (and starts a new series),
 ``{"cmd": "events"}`` answers ``{"events": n, "distinct": n}`` (the note-takers' events in the meeting),
 ``{"cmd": "rss"}`` answers ``{"rss_kib": n}`` (its resident size, Linux only), and ``{"cmd": "quit"}`` stops
 the room and closes the session.
@@ -56,16 +57,22 @@ def rss_kib(pid: int) -> int | None:
 
 
 class Ticker:
-    """A 10 ms sleep in a loop, recording how late each wake-up is (the loop's stalls)."""
+    """A 10 ms sleep in a loop, recording how late each wake-up is (the loop's stalls).
+
+    With each lateness it records the CPU time the process used meanwhile: a long stall with little CPU
+    is the process waiting for a core that other programs hold (a busy machine), not its own work.
+    """
 
     def __init__(self) -> None:
         self.lag: list[float] = []
+        self.cpu: list[float] = []
 
     async def run(self) -> None:
         while True:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             await asyncio.sleep(TICK)
             self.lag.append(max(0.0, time.perf_counter() - started - TICK))
+            self.cpu.append(time.process_time() - cpu)
 
 
 async def serve(seed_events: int) -> None:
@@ -90,8 +97,8 @@ async def serve(seed_events: int) -> None:
         if command == "quit":
             break
         if command == "lag":
-            print(json.dumps({"lag": ticker.lag}), flush=True)
-            ticker.lag = []
+            print(json.dumps({"lag": ticker.lag, "cpu": ticker.cpu}), flush=True)
+            ticker.lag, ticker.cpu = [], []
         elif command == "rss":
             print(json.dumps({"rss_kib": rss_kib(os.getpid())}), flush=True)
         elif command == "events":

@@ -9,7 +9,8 @@ note-taker is a WebSocket client speaking the page's protocol, not the terminal'
 ``entry`` lines. Each connects from its own loopback address (127.0.0.2, 127.0.0.3, ...), as people on a
 LAN do, so the per-address cap does not apply and the room's limits stay the defaults.
 
-Rounds, first with one note-taker alone (the baseline), then with ``--clients``:
+Rounds, first with one note-taker alone (the baseline: five times the lines, five times as often, for
+enough samples), then with ``--clients``:
 
 * steady: each note-taker sends ``--entries`` lines, one every ``--interval`` seconds on average
   (exponential gaps), all at the same time;
@@ -44,6 +45,8 @@ import aiohttp
 
 from facilitator import Facilitator
 
+BASELINE_MORE = 5
+"""The note-taker alone sends this many times the lines, as many times as often: more samples, still alone."""
 P95_TARGET = 0.100
 STALL_TARGET = 0.100
 
@@ -61,6 +64,15 @@ def summary(values: list[float]) -> str:
     ms = [v * 1000 for v in values]
     return (f"median {statistics.median(ms):6.1f} ms   p95 {percentile(ms, 95):6.1f} ms   "
             f"max {max(ms):6.1f} ms   (n={len(ms)})")
+
+
+def longest(ticks: dict) -> str:
+    """The longest stall, and how much CPU the facilitator's process had in it (little: it waited for a core)."""
+    if not ticks["lag"]:
+        return "none"
+    worst = max(range(len(ticks["lag"])), key=ticks["lag"].__getitem__)
+    return (f"{ticks['lag'][worst] * 1000:.1f} ms (the facilitator ran {ticks['cpu'][worst] * 1000:.0f} ms of "
+            f"CPU in those {(ticks['lag'][worst] + 0.01) * 1000:.0f} ms)")
 
 
 def mib(kib: int | None) -> str:
@@ -186,35 +198,37 @@ async def measure(room: Facilitator, takers: list[NoteTaker], sent: dict[str, Se
     await room.ask("lag")
     await asyncio.gather(*(work(t) for t in takers))
     await settled(sent, len(takers))
-    lag = (await room.ask("lag"))["lag"]
+    ticks = await room.ask("lag")
+    lag = ticks["lag"]
     acked, other, everyone, incomplete = latencies(sent, takers)
     print(f"\n  {label}: {len(sent)} lines sent")
     print(f"    Enter -> ack (stored on disk)                  : {summary(acked)}")
     print(f"    Enter -> stored and seen by another note-taker : {summary(other)}")
     print(f"    Enter -> stored and seen by all {len(takers):3d}          : {summary(everyone)}")
     print(f"    facilitator loop, 10 ms ticker lateness       : {summary(lag)}")
+    print(f"    longest stall: {longest(ticks)}")
     if incomplete:
         print(f"    INCOMPLETE: {incomplete} lines without an ack or a broadcast after 60 s")
     return {"p95": percentile(other, 95) if other else float("inf"), "stall": max(lag, default=0.0),
             "incomplete": incomplete}
 
 
-async def round_of(room: Facilitator, count: int, args: argparse.Namespace, offset: int) -> dict:
+async def round_of(room: Facilitator, count: int, entries: int, interval: float, offset: int) -> dict:
     sent: dict[str, Sent] = {}
     takers = [NoteTaker(f"nt{offset + n:02d}", source(offset + n), sent) for n in range(count)]
     started = time.perf_counter()
     await room.ask("lag")
     await asyncio.gather(*(t.join(room) for t in takers))
-    join_lag = (await room.ask("lag"))["lag"]
+    join_ticks = await room.ask("lag")
     rss = (await room.ask("rss"))["rss_kib"]
     print(f"\n  {count} note-taker(s) joined from {takers[0].address}..{takers[-1].address} in "
-          f"{(time.perf_counter() - started) * 1000:.0f} ms; facilitator's longest stall meanwhile "
-          f"{max(join_lag, default=0.0) * 1000:.1f} ms; facilitator resident {mib(rss)}")
+          f"{(time.perf_counter() - started) * 1000:.0f} ms; facilitator resident {mib(rss)}; its longest stall "
+          f"meanwhile {longest(join_ticks)}")
     try:
-        rate = count / args.interval
-        steady_round = await measure(room, takers, sent, f"steady ({count} x {args.entries} lines, one per "
-                                     f"~{args.interval:g} s each = ~{rate:.1f}/s)",
-                                     lambda t: steady(t, args.entries, args.interval))
+        rate = count / interval
+        steady_round = await measure(room, takers, sent, f"steady ({count} x {entries} lines, one per "
+                                     f"~{interval:g} s each = ~{rate:.1f}/s)",
+                                     lambda t: steady(t, entries, interval))
         burst_round = await measure(room, takers, sent, f"burst ({count} x 1 line at the same moment)", burst)
     finally:
         await asyncio.gather(*(t.leave() for t in takers))
@@ -232,13 +246,13 @@ async def main(args: argparse.Namespace) -> None:
         print(f"  facilitator idle 1 s, 10 ms ticker lateness: {summary(idle)}; "
               f"resident {mib((await room.ask('rss'))['rss_kib'])} with nobody in the room")
         print("\n  BASELINE: one note-taker alone")
-        alone = await round_of(room, 1, args, offset=0)
+        alone = await round_of(room, 1, BASELINE_MORE * args.entries, args.interval / BASELINE_MORE, offset=0)
         print(f"\n  {args.clients} NOTE-TAKERS")
-        many = await round_of(room, args.clients, args, offset=1)
+        many = await round_of(room, args.clients, args.entries, args.interval, offset=1)
         stored = await room.ask("events")
     finally:
         await room.stop()
-    expected = (1 + args.clients) * (args.entries + 1)
+    expected = BASELINE_MORE * args.entries + 1 + args.clients * (args.entries + 1)
     print(f"\n  meeting: {stored['events']} note-takers' events, {stored['distinct']} distinct ids "
           f"(expected {expected})")
     for kind in ("steady", "burst"):
