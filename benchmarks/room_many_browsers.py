@@ -67,12 +67,14 @@ def summary(values: list[float]) -> str:
 
 
 def longest(ticks: dict) -> str:
-    """The longest stall, and how much CPU the facilitator's process had in it (little: it waited for a core)."""
+    """The longest stall and the CPU the facilitator had in it (little: it waited for a core others held),
+    and the most CPU it used between two ticks (all its threads: an upper bound on its own longest stall)."""
     if not ticks["lag"]:
         return "none"
     worst = max(range(len(ticks["lag"])), key=ticks["lag"].__getitem__)
     return (f"{ticks['lag'][worst] * 1000:.1f} ms (the facilitator ran {ticks['cpu'][worst] * 1000:.0f} ms of "
-            f"CPU in those {(ticks['lag'][worst] + 0.01) * 1000:.0f} ms)")
+            f"CPU in those {(ticks['lag'][worst] + 0.01) * 1000:.0f} ms); most CPU between two ticks: "
+            f"{max(ticks['cpu']) * 1000:.1f} ms")
 
 
 def mib(kib: int | None) -> str:
