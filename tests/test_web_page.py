@@ -9,6 +9,7 @@ keep them somewhere known).
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 
 import pytest
 
@@ -226,6 +227,9 @@ async def test_own_entries_are_edited_and_removed_from_the_keyboard(room, browse
     mine = page.locator("#timeline-body tr", has_text="checkout errors everywhere")
     await expect(mine).to_contain_text("14:39:00", timeout=WAIT)
     await mine.get_by_role("button", name="Remove your event").press("Enter")
+    await mine.get_by_role("button", name="Yes, remove").press("Escape")  # asked, and not made: back to typing
+    await expect(page.locator("#entry")).to_be_focused()
+    await mine.get_by_role("button", name="Remove your event").press("Enter")
     await mine.get_by_role("button", name="Yes, remove").press("Enter")
     await until(lambda: own_events(room, "alice") == [], what="the removal stored")
     await expect(mine).to_have_count(0, timeout=WAIT)
@@ -387,3 +391,80 @@ async def test_light_and_dark_follow_the_system(room, browser):
         rgb = await page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert (sum(map(int, re.findall(r"\d+", rgb)[:3])) < 200) is dark, (scheme, rgb)
         await context.close()
+
+
+async def test_typing_shows_on_the_facilitator_s_panel_without_the_text(room, browser):
+    page = (await open_page(browser, room)).page
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    await page.reload()  # the socket opened from now on is watched
+    await expect(page.locator("#status")).to_have_attribute("data-state", "connected", timeout=WAIT)
+    await page.keyboard.type("14:37 a secret half-line")
+    await until(lambda: any(p.typing for p in room.server.presence() if p.name == "alice"), what="alice typing")
+    typing = [frame for frame in sent if '"typing"' in frame]
+    assert typing and all(frame == '{"type":"typing"}' for frame in typing)
+    assert len(typing) <= 2  # at most one a second, not one a keystroke
+    assert not any("secret" in frame for frame in sent)
+
+
+async def test_a_second_tab_of_the_same_person_takes_over_and_the_first_says_so(room, browser):
+    first = (await open_page(browser, room)).page
+    second = await first.context.new_page()
+    await second.goto(join_link(room))
+    await expect(second.locator("#status")).to_contain_text("connected as alice", timeout=WAIT)  # asked nothing
+    await expect(first.locator("#notice")).to_contain_text("you joined this room again from another window",
+                                                           timeout=WAIT)
+    await expect(first.locator("#status")).to_have_attribute("data-state", "refused")
+    await type_entry(second, "14:37 from the second tab")
+    await until(lambda: own_events(room, "alice") == ["from the second tab"], what="the second tab's entry")
+    assert len({p.author for p in room.server.presence() if p.connected}) == 1
+
+
+def test_the_page_has_no_inline_script_or_style_and_never_parses_text_as_html():
+    """What the CSP would block, and what would turn a note-taker's text into markup, is not in the files."""
+    web = files("pmtui.room") / "web"
+    page, script = (web / "index.html").read_text(), (web / "app.js").read_text()
+    assert re.findall(r"<script(?![^>]*\bsrc=)", page) == []
+    assert re.findall(r"<style|\sstyle=|\son[a-z]+=", page) == []
+    parses_html = r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|setAttribute\(\"on"
+    assert re.findall(parses_html, script) == []
+
+
+async def test_storage_this_page_cannot_read_is_started_afresh(room, browser):
+    page = (await open_page(browser, room, name=None)).page
+    await page.evaluate("localStorage.setItem('pmtui.identity', '[1'); localStorage.setItem('pmtui.outbox', '{}');"
+                        "localStorage.setItem('pmtui.draft', '14:37')")
+    await page.reload()
+    await join_as(page, "alice")  # asked again: the kept identity was unreadable
+    await expect(page.locator("#entry")).to_have_value("14:37")
+    await page.keyboard.type(" after a broken store")
+    await page.keyboard.press("Enter")
+    await until(lambda: own_events(room, "alice") == ["after a broken store"], what="stored after the broken store")
+
+
+async def test_an_edit_the_room_refuses_comes_back_in_the_edit_form(room, browser):
+    page = (await open_page(browser, room)).page
+    await type_entry(page, "14:37 checkout errors | bob")
+    await until(lambda: own_events(room, "alice") == ["checkout errors"], what="the event stored")
+    await page.get_by_role("button", name="Edit your event").click()
+    field = page.locator("#edit-input")
+    await field.fill("99:99 checkout errors | bob")
+    await field.press("Enter")
+    await expect(page.locator("#entry-error")).to_contain_text("Not stored: ", timeout=WAIT)
+    await expect(field).to_be_visible()
+    await expect(field).to_have_value("99:99 checkout errors | bob")
+    await expect(page.locator("#entry")).to_have_value("")  # not where Enter would add it as a new entry
+    assert [(e.description, e.actor) for e in room.session.meeting.events] == [("checkout errors", "bob")]
+
+
+async def test_entries_beyond_the_room_s_rate_wait_and_arrive_once_in_order(room, browser):
+    await room.stop_server()
+    await room.start_server(entry_rate=2)
+    page = (await open_page(browser, room)).page
+    lines = [f"+ note {n}" for n in range(6)]
+    for line in lines:
+        await type_entry(page, line)
+    await until(lambda: [o.text for o in room.session.meeting.observations] == [line[2:] for line in lines],
+                timeout=20, what="all six stored once, in the order typed")
+    await expect(page.locator("#pending li")).to_have_count(0, timeout=WAIT)
+    assert await page.locator("#entry-error").text_content() == ""

@@ -11,7 +11,8 @@ const BACKOFF_BASE = 0.5;
 const BACKOFF_CAP = 15;
 const TYPING_EVERY = 1000;
 const ANNOUNCE_EVERY = 3000;
-const MAX_RETRY_AFTER = 60;
+const MAX_RETRY_AFTER = 60; // the longest "slow down" this page waits, whatever the room says
+const MAX_LOCKOUT = 600; // the longest wait after too many wrong tokens, whatever Retry-After says
 const PENDING = "sending…";
 const KIND_WORDS = { went_well: "went well", went_poorly: "went poorly", lucky: "lucky" };
 const KIND_MARKS = { went_well: "+", went_poorly: "-", lucky: "!" };
@@ -38,6 +39,12 @@ function writeJSON(storage, key, value) {
   } catch {
     showNotice("this browser does not keep data for this page: a reload would lose what is not sent yet");
   }
+}
+
+function keptIdentity() {
+  const kept = readJSON(localStorage, IDENTITY_KEY, null);
+  if (typeof kept?.name !== "string" || !kept.name) return null;
+  return { name: kept.name, key: typeof kept.key === "string" ? kept.key : undefined };
 }
 
 function takeTokenFromLink() {
@@ -78,9 +85,9 @@ const room = {
 
 const me = {
   token: "",
-  identity: readJSON(localStorage, IDENTITY_KEY, null), // {name, key}
+  identity: keptIdentity(), // {name, key}
   author: null, // the room's author id for this note-taker, from "joined"
-  outbox: readJSON(localStorage, OUTBOX_KEY, []),
+  outbox: [readJSON(localStorage, OUTBOX_KEY, [])].flat().filter((m) => typeof m?.id === "string"),
 };
 
 const link = {
@@ -116,6 +123,7 @@ function retryIn(seconds, why) {
 
 async function connect() {
   clearTimeout(link.timer);
+  link.timer = null; // set again only while a retry waits
   if (link.finished) return;
   if (!me.token) {
     askToken("");
@@ -141,7 +149,7 @@ async function connect() {
   }
   if (response.status === 429) {
     const wait = Number(response.headers.get("Retry-After")) || 60;
-    retryIn(Math.min(wait, MAX_RETRY_AFTER * 5), "too many wrong tokens from this address");
+    retryIn(Math.min(wait, MAX_LOCKOUT), "too many wrong tokens from this address");
     return;
   }
   if (!response.ok) {
@@ -179,7 +187,7 @@ function openSocket() {
     link.ws = null;
     link.joined = false;
     render();
-    if (!link.finished) retryIn(null, "lost the room");
+    if (!link.finished) retryIn(null, "lost the connection to the room");
   });
 }
 
@@ -357,16 +365,17 @@ function rejected(message) {
     showNotice(text);
     return;
   }
-  $("entry-error").textContent = `Not stored: ${text}${entry.line ? ` (“${entry.line}”)` : ""}`;
-  if (entry.type === "edit") {
-    if (editing === null) startEdit(entry.item, entry.line); // fix the edit and save it again
-    return;
-  }
   const field = $("entry");
-  if (entry.line && !field.value) {
+  let back = false; // the line is in a field again, to fix and send
+  if (entry.type === "edit" && editing === null) {
+    startEdit(entry.item, entry.line);
+    back = editing !== null;
+  } else if (entry.type === "entry" && !field.value) {
     field.value = entry.line;
     saveDraft();
+    back = true;
   }
+  $("entry-error").textContent = `Not stored: ${text}${entry.line && !back ? ` (“${entry.line}”)` : ""}`;
 }
 
 function ended(message) {
@@ -563,7 +572,9 @@ function sync(container, rows) {
       if (node) {
         const focusedAction = node.contains(document.activeElement) ? document.activeElement.dataset.action : null;
         node.replaceWith(fresh);
-        if (focusedAction) (fresh.querySelector(`[data-action="${focusedAction}"]`) ?? fresh.querySelector("button"))?.focus();
+        if (focusedAction) {
+          (fresh.querySelector(`[data-action="${focusedAction}"]`) ?? fresh.querySelector("button"))?.focus();
+        }
       }
       node = fresh;
     }
@@ -641,7 +652,9 @@ function renderChain() {
     problem.append(element("strong", "Problem: "), document.createTextNode(chain.problem ?? ""));
     content.push(problem);
     const whys = element("ol", null, "whys");
-    for (const why of chain.whys ?? []) whys.append(element("li", `${why.text}${why.author ? ` — ${why.author}` : ""}`));
+    for (const why of chain.whys ?? []) {
+      whys.append(element("li", `${why.text}${why.author ? ` — ${why.author}` : ""}`));
+    }
     if (whys.children.length) content.push(whys);
     const waiting = [...(chain.proposals ?? []).map((w) => ["proposed", w]),
       ...(chain.set_aside ?? []).filter(isOwn).map((w) => ["set aside", w])];
@@ -683,7 +696,8 @@ function renderHeader() {
   $("entry-hint").textContent = PHASE_HINTS[clock?.kind] ?? EVENT_HINT;
   if (link.joined) {
     const waiting = me.outbox.length;
-    setStatus("connected", `connected as ${me.identity.name}${waiting ? ` · ${waiting} ${PENDING}` : " · all stored"}`);
+    const stored = waiting ? ` · ${waiting} ${PENDING}` : " · all stored";
+    setStatus("connected", `connected as ${me.identity.name}${stored}`);
   }
 }
 
@@ -803,7 +817,16 @@ function start() {
     if (event.key === "Escape") stopEdit();
   });
   $("main").addEventListener("click", act);
-  $("contrast-toggle").addEventListener("click", () => setContrast(document.documentElement.dataset.contrast !== "high"));
+  $("main").addEventListener("keydown", (event) => {
+    // Esc on an entry's buttons: back to typing (a removal being asked about is not made).
+    if (event.key !== "Escape" || !event.target.closest(".actions")) return;
+    confirming = null;
+    render();
+    $("entry").focus();
+  });
+  $("contrast-toggle").addEventListener("click", () => {
+    setContrast(document.documentElement.dataset.contrast !== "high");
+  });
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const token = $("token-input").value.trim();
@@ -828,6 +851,13 @@ function start() {
   me.token = takeTokenFromLink();
   render();
   setInterval(tick, 250);
+  addEventListener("online", () => {
+    // The network is back (a closed lid, a new Wi-Fi): try now rather than at the end of a long backoff.
+    if (link.timer !== null) {
+      link.attempt = 0;
+      connect();
+    }
+  });
   connect();
 }
 
