@@ -5,7 +5,11 @@ fixture launches Debian's Chromium (``/usr/bin/chromium``, or ``PMTUI_CHROMIUM``
 only when no Chromium exists. Pages talk to a :class:`test_room_support.Room` on 127.0.0.1 in the test's own
 event loop, so a test sees the facilitator's session and the page side by side.
 
-Usage::
+A browser test module runs in one event loop (``pytestmark = pytest.mark.asyncio(loop_scope="module")``) and
+takes ``room`` from here, not from test_room_support. Usage::
+
+    from browser_support import browser, chromium, join_link, room  # noqa: F401 (fixtures)
+    pytestmark = pytest.mark.asyncio(loop_scope="module")
 
     async def test_x(room, browser):
         page = await browser.new_page()
@@ -18,8 +22,9 @@ import os
 import shutil
 
 import pytest
+import pytest_asyncio
 
-from test_room_support import TOKEN
+from test_room_support import TOKEN, running_room
 
 CHROMIUM = os.environ.get("PMTUI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -35,15 +40,33 @@ def join_link(room, token: str = TOKEN) -> str:
     return f"{room.url}/#t={token}"
 
 
-@pytest.fixture
-async def browser():
-    """A headless Chromium for one test (closed after it, also when it fails)."""
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium():
+    """One headless Chromium per test module (and worker): starting one costs 1.5-4 s, a new context ~50 ms."""
     if not CHROMIUM:
         pytest.skip("no Chromium on this machine (install Debian's chromium, or set PMTUI_CHROMIUM)")
     playwright_api = pytest.importorskip("playwright.async_api")
     async with playwright_api.async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000)
+        shared = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000)
         try:
-            yield chromium
+            yield shared
         finally:
-            await chromium.close()
+            await shared.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def browser(chromium):
+    """The module's Chromium for one test; every context (profile: storage, cookies) the test opened is closed
+    after it, so no test sees another's storage."""
+    before = set(chromium.contexts)
+    yield chromium
+    for context in chromium.contexts:
+        if context not in before:
+            await context.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def room(tmp_path, user_folders):
+    """The room of tests/test_room_support.py, in the browser module's event loop (where Playwright runs)."""
+    async with running_room(tmp_path, user_folders.outbox) as shared:
+        yield shared

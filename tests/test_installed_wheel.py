@@ -74,9 +74,9 @@ def test_the_wheel_brings_the_package_its_agendas_and_the_console_script(install
 
 
 def test_the_wheel_ships_the_browser_page(wheel):
-    """The room serves its page from the package: the three files are in the wheel, as in the checkout."""
+    """The room serves its page from the package: its four files are in the wheel, as in the checkout."""
     with zipfile.ZipFile(wheel) as built:
-        for name in ("index.html", "app.js", "app.css"):
+        for name in ("index.html", "app.js", "app.css", "favicon.svg"):
             assert built.read(f"pmtui/room/web/{name}") == (ROOT / "src/pmtui/room/web" / name).read_bytes(), name
 
 

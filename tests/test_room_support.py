@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -104,15 +105,22 @@ class Room:
         self.close_session()
 
 
-@pytest.fixture
-async def room(tmp_path, user_folders):
+@contextlib.asynccontextmanager
+async def running_room(tmp_path: Path, outbox_dir: Path) -> AsyncIterator[Room]:
+    """A new meeting shared on a free port, closed afterwards (also after a failure)."""
     (tmp_path / "data").mkdir()
-    room = Room(tmp_path / "data", user_folders.outbox)
+    room = Room(tmp_path / "data", outbox_dir)
     await room.start_server()
     try:
         yield room
     finally:
         await room.close()
+
+
+@pytest.fixture
+async def room(tmp_path, user_folders):
+    async with running_room(tmp_path, user_folders.outbox) as room:
+        yield room
 
 
 def open_five_whys(session: MeetingSession) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import re
+from importlib.resources import files
 
 import aiohttp
 import pytest
@@ -62,7 +64,8 @@ def assert_security_headers(headers, what: str) -> None:
 async def test_the_page_its_script_and_its_style_are_served_with_their_types_and_head_sends_no_body(room):
     async with http_session() as http:
         for path, content_type in (("/", "text/html; charset=utf-8"), ("/app.js", "text/javascript; charset=utf-8"),
-                                   ("/app.css", "text/css; charset=utf-8")):
+                                   ("/app.css", "text/css; charset=utf-8"),
+                                   ("/favicon.svg", "image/svg+xml")):
             async with http.get(room.url + path) as response:
                 body = await response.read()
                 assert response.status == 200 and response.headers["Content-Type"] == content_type, path
@@ -74,7 +77,7 @@ async def test_the_page_its_script_and_its_style_are_served_with_their_types_and
         async with http.get(room.url + "/") as response:
             page = await response.text()
     assert "<title>pmtui note-taker</title>" in page and '<script type="module" src="/app.js">' in page
-    assert set(PAGE_FILES) == {"/", "/app.js", "/app.css"}
+    assert set(PAGE_FILES) == {"/", "/app.js", "/app.css", "/favicon.svg"}
 
 
 @pytest.mark.parametrize("target", [
@@ -261,3 +264,13 @@ async def test_the_token_never_reaches_a_log_record_whichever_way_it_is_shown(ro
     assert caplog.records, "the test saw no log at all: it would prove nothing"
     for secret in secrets:
         assert secret not in logged
+
+
+def test_the_page_has_no_inline_script_or_style_and_never_parses_text_as_html():
+    """What the CSP would block, and what would turn a note-taker's text into markup, is not in the files."""
+    web = files("pmtui.room") / "web"
+    page, script = (web / "index.html").read_text(), (web / "app.js").read_text()
+    assert re.findall(r"<script(?![^>]*\bsrc=)", page) == []
+    assert re.findall(r"<style|\sstyle=|\son[a-z]+=", page) == []
+    parses_html = r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|setAttribute\(\"on"
+    assert re.findall(parses_html, script) == []

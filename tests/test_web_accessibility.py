@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import browser, join_link  # noqa: F401 (fixture)
-from test_room_support import room  # noqa: F401 (fixture)
+from browser_support import browser, chromium, join_link, room  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+"""One Chromium and one event loop for the module (browser_support)."""
 
 WAIT = 15_000
 SIZES = {"laptop": {"width": 1400, "height": 900}, "phone": {"width": 390, "height": 844}}

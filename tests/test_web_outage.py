@@ -11,10 +11,14 @@ from __future__ import annotations
 import asyncio
 import base64
 
+import pytest
 from aiohttp import web
 
-from browser_support import browser, join_link  # noqa: F401 (fixture)
-from test_room_support import TOKEN, TcpProxy, events_by, reload, room, until  # noqa: F401 (fixture)
+from browser_support import browser, chromium, join_link, room  # noqa: F401 (fixtures)
+from test_room_support import TOKEN, TcpProxy, events_by, reload, until
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+"""One Chromium and one event loop for the module (browser_support)."""
 
 WAIT = 15_000
 """Milliseconds any one thing the page should do may take (a loaded CI machine included)."""

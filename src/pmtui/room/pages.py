@@ -1,10 +1,10 @@
-"""The browser note-taker's page as the room serves it: three files by name, and the headers of every answer.
+"""The browser note-taker's page as the room serves it: four files by name, and the headers of every answer.
 
-The page (``web/index.html``, ``web/app.js``, ``web/app.css``, shipped in the package) is found by an
-allowlist of request paths, never by joining a path onto a folder: ``..``, encoded characters, symlinks and
-anything else a request can name have no way to another file. The headers forbid what the page does not do
-(outside scripts, styles and fonts; frames; forms posting elsewhere), so a note-taker's text shown in it
-cannot become a script even if the page had a bug.
+The page (``web/index.html``, ``web/app.js``, ``web/app.css`` and its icon ``web/favicon.svg``, shipped in the
+package) is found by an allowlist of request paths, never by joining a path onto a folder: ``..``, encoded
+characters, symlinks and anything else a request can name have no way to another file. The headers forbid what
+the page does not do (outside scripts, styles and fonts; frames; forms posting elsewhere), so a note-taker's
+text shown in it cannot become a script even if the page had a bug.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ PAGE_FILES = {
     "/": PageFile("index.html", "text/html; charset=utf-8"),
     "/app.js": PageFile("app.js", "text/javascript; charset=utf-8"),
     "/app.css": PageFile("app.css", "text/css; charset=utf-8"),
+    "/favicon.svg": PageFile("favicon.svg", "image/svg+xml"),
 }
 """Every path the room serves a file for (``/ws`` and ``/check`` are not files)."""
 

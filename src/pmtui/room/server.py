@@ -584,7 +584,7 @@ class RoomServer:
     # --- HTTP -----------------------------------------------------------------------
 
     async def _route(self, request: web.BaseRequest) -> web.StreamResponse:
-        """The room's only paths: the page's three files, ``/check`` and ``/ws`` (matched as sent, not decoded)."""
+        """The room's only paths: the page's files, ``/check`` and ``/ws`` (matched as sent, not decoded)."""
         if request.method not in ("GET", "HEAD"):
             return web.Response(status=405, text="the room answers GET and HEAD only\n", headers={"Allow": "GET, HEAD"})
         path = request.rel_url.raw_path
