@@ -125,6 +125,20 @@ async def test_events_and_observations_typed_reach_the_facilitator_with_their_au
     assert await page.evaluate("JSON.parse(localStorage.getItem('pmtui.outbox'))") == []
 
 
+async def test_a_timeline_across_midnight_shows_every_row_with_its_date_as_the_facilitator_does(room, browser):
+    """One day: the clock alone; once an event is on the next day, every row carries its date, in order."""
+    page = (await open_page(browser, room)).page
+    await type_entry(page, "23:50 replica lag alert")
+    row = page.locator("#timeline-body tr", has_text="replica lag alert")
+    await expect(row.locator("td").first).to_have_text("23:50:00", timeout=WAIT)
+    await type_entry(page, "00:10 backup found empty")
+    await until(lambda: len(own_events(room, "alice")) == 2, what="both events stored")
+    after = next(e for e in room.session.meeting.events if e.description == "backup found empty")
+    assert (after.time.day, after.time.hour) == (15, 0), "00:10 after 23:50 is the next day"
+    times = page.locator("#timeline-body tr td:first-child")
+    await expect(times).to_have_text(["Mar 14 23:50:00", "Mar 15 00:10:00"], timeout=WAIT)
+
+
 async def test_a_bad_line_shows_the_room_s_message_and_comes_back_to_the_field(room, browser):
     page = (await open_page(browser, room)).page
     with pytest.raises((QuickEntryError, TimeFormatError)) as problem:  # what pmtui join would say

@@ -480,10 +480,21 @@ function sameDay(parts) {
   return parts !== null && parts.day === room.incident?.date;
 }
 
-function shownTime(iso) {
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function shownTime(iso, multiDay) {
+  // As the facilitator's timeline shows it: the clock alone when every event is on one day, else every row
+  // with its date ("Feb 01 00:36:00"), so a run across midnight reads in order.
   const parts = zoneParts(iso);
   if (parts === null) return iso;
-  return sameDay(parts) ? parts.clock : `${parts.day} ${parts.short}`;
+  if (!multiDay) return parts.clock;
+  const [, month, day] = parts.day.split("-");
+  return `${MONTHS[Number(month) - 1]} ${day} ${parts.clock}`;
+}
+
+function spansDays(events) {
+  const days = new Set(events.map((event) => zoneParts(event.time)?.day).filter(Boolean));
+  return days.size > 1 || (days.size === 1 && !sameDay({ day: [...days][0] }));
 }
 
 function eventLine(event) {
@@ -604,9 +615,10 @@ function changeState(item) {
 function renderTimeline() {
   const events = [...room.events.values()].sort((a, b) => (Date.parse(a.time) || 0) - (Date.parse(b.time) || 0));
   const change = (event) => pendingChange(event.id);
+  const multiDay = spansDays(events);
   sync($("timeline-body"), events.map((event) => {
     const edit = change(event)?.type === "edit" ? change(event).line : null;
-    const time = shownTime(event.time);
+    const time = shownTime(event.time, multiDay);
     return {
       key: event.id,
       signature: JSON.stringify([time, event.description, event.actor, event.author, edit, changeState(event)]),
