@@ -122,7 +122,7 @@ async def test_the_join_command_on_the_shared_screen_hides_the_token_until_asked
         text = status.render_text().plain
         assert "quoted" not in text and "PMTUI_TOKEN=•••••••• \\\npmtui join \\\n" + server.url in text
         assert [c.title for c in app.screen.commands() if "join" in c.title.lower()] == \
-            ["Show join token", "Copy join command", "New join token"]
+            ["Show join token", "Copy join link", "Copy join command", "New join token"]
 
         status.reveal_token()
         assert "PMTUI_TOKEN='it'\"'\"'s a '\"'\"'quoted'\"'\"' token!'" in status.render_text().plain  # shlex.quote
