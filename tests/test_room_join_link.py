@@ -145,3 +145,18 @@ def test_a_note_takers_line_fits_the_sidebar_whatever_their_name_and_state():
             lines = presence_line(someone, width).plain.split("\n")
             assert all(Text(line).cell_len <= width for line in lines), lines
             assert len(lines) <= 2
+
+
+async def test_no_link_or_code_before_the_room_is_open(tmp_path):
+    from pmtui.room.server import RoomServer
+
+    app = make_app(tmp_path, new_meeting(tmp_path))
+    async with app.run_test(size=(160, 45)) as pilot:
+        server = RoomServer(app.session, port=0, token=TOKEN)  # not started: no port to put in a link
+        status = RoomStatus(server, id="room-status")
+        await app.screen.query_one("#sidebar").mount(status)
+        status.reveal_token()
+        await pilot.pause()
+        assert not isinstance(app.screen, JoinDialog) and not status.token_revealed
+        assert any("not open" in n.message for n in app._notifications)
+    app.close_session()
