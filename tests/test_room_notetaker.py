@@ -178,6 +178,6 @@ async def test_room_status_in_the_facilitators_sidebar_lists_note_takers(tmp_pat
             await _type(note_pilot, notetaker, "15:00 frank was here", "enter")
             await until(lambda: "frank · 1 entry" in status.render_text().plain)
             assert [e.author for e in facilitator.session.meeting.events] == ["frank"]
-        await until(lambda: "○ frank · 1 entry · left " in status.render_text().plain)
+        await until(lambda: "○ frank\n  1 entry · left just now" in status.render_text().plain)  # fits 27 columns
         await server.stop()
     facilitator.close_session()

@@ -220,7 +220,7 @@ async def test_the_facilitators_panel_shows_entries_typing_and_last_seen_and_end
         async with notetaker.run_test(size=(120, 36)) as note_pilot:
             await until(lambda: notetaker.client.connected)
             await note_pilot.press(*"15:00 frank")
-            await until(lambda: "frank · 0 entries · typing…" in status.render_text().plain)
+            await until(lambda: "● frank\n  0 entries · typing…" in status.render_text().plain)  # fits 27 columns
             await note_pilot.press("enter")
             await until(lambda: "frank · 1 entry · active" in status.render_text().plain)
             clock.advance(42)

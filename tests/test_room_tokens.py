@@ -1,6 +1,6 @@
 """Token hygiene: where a join token comes from, how strong it must be, where it is kept and who sees it.
 
-Also the one browser route there was: ``pmtui serve`` refuses to start.
+Also the old browser route: ``pmtui serve`` only says, in one line, how browsers join now.
 """
 
 from __future__ import annotations
@@ -36,12 +36,13 @@ def sharing(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, Ro
     return result.exit_code, result.output, seen.get("config")
 
 
-def test_pmtui_serve_refuses_to_start_in_one_line():
+def test_pmtui_serve_starts_nothing_and_says_how_browsers_join_now_in_one_line():
     for args in (["serve"], ["serve", "--host", "0.0.0.0", "--port", "8000"]):
         result = CliRunner().invoke(main, args)
-        assert result.exit_code == 2
+        assert result.exit_code == 0
         lines = result.output.strip().splitlines()
-        assert len(lines) == 1 and "disabled" in lines[0] and "web page" in lines[0]
+        assert len(lines) == 1 and "pmtui run MEETING --share" in lines[0] and "Copy join link" in lines[0]
+    assert "serve" not in CliRunner().invoke(main, ["--help"]).output  # not offered any more
 
 
 def test_a_short_token_is_refused_unless_weak_tokens_are_asked_for():
@@ -122,7 +123,7 @@ async def test_the_join_command_on_the_shared_screen_hides_the_token_until_asked
         text = status.render_text().plain
         assert "quoted" not in text and "PMTUI_TOKEN=•••••••• \\\npmtui join \\\n" + server.url in text
         assert [c.title for c in app.screen.commands() if "join" in c.title.lower()] == \
-            ["Show join token", "Copy join command", "New join token"]
+            ["Show join token", "Copy join link", "Copy join command", "New join token"]
 
         status.reveal_token()
         assert "PMTUI_TOKEN='it'\"'\"'s a '\"'\"'quoted'\"'\"' token!'" in status.render_text().plain  # shlex.quote

@@ -1,4 +1,4 @@
-"""The commands of the live note-taker room: ``join``, the sharing options of ``run``, and ``serve`` (disabled).
+"""The commands of the live note-taker room: ``join``, the sharing options of ``run``, and ``serve`` (retired).
 
 * :func:`share_options`: a decorator that adds ``--share`` and the room's
   options to ``run`` and ``demo``; :func:`room_config` turns their values into
@@ -163,11 +163,14 @@ def join(url, name, token_file, token, cafile):
         sys.exit(app.return_code)
 
 
-# --- the browser route, disabled -----------------------------------------------------------------
+# --- the old browser route ------------------------------------------------------------------------
+
+SERVE_RETIRED = ("'pmtui serve' is no longer needed: the shared meeting serves its own web page; start it with "
+                 "'pmtui run MEETING --share' and give note-takers the link its room panel shows "
+                 "(ctrl+p Copy join link)")
 
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.command(hidden=True, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 def serve():
-    """Disabled: browser joining returns with the room's own web page."""
-    fail("'pmtui serve' is disabled: browser joining returns with the room's own web page; "
-         "note-takers use 'pmtui join' meanwhile")
+    """Retired: says where browser note-takers join now (scripts and habits still call it)."""
+    click.echo(SERVE_RETIRED)
