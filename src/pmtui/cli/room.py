@@ -46,7 +46,8 @@ def _given_token(token: str | None, token_file: Path | None, *, weak: bool = Fal
 def share_options(command):
     """Add --share and the room's options (address, token, TLS, limits) to a click command (e.g. ``run``)."""
     for option in reversed((
-        click.option("--share", is_flag=True, help="Let note-takers join live from their machines (pmtui join)."),
+        click.option("--share", is_flag=True,
+                     help="Let note-takers join live: from a browser (the link the room panel shows) or pmtui join."),
         click.option("--host", default="127.0.0.1", show_default=True,
                      help="Address to listen on; 0.0.0.0 lets other machines join (use --tls-cert/--tls-key)."),
         click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_SHARE_PORT, show_default=True,
