@@ -178,7 +178,8 @@ def pick_speaker(run: Run, name: str) -> None:
         tmux.press("facilitator", "End")
     tmux.press("facilitator", "Enter")
     run.until(lambda: run.meeting().current_speaker == name, f"the current speaker {name or 'nobody'!r} on disk")
-    tmux.wait_until("facilitator", lambda screen: "Who is speaking?" not in screen, "the speaker list to close", times=3)
+    tmux.wait_until("facilitator", lambda screen: "Who is speaking?" not in screen, "the speaker list to close",
+                    times=3)
     if name:
         tmux.wait_for("facilitator", f"▸ {name}")
 
