@@ -125,10 +125,13 @@ async def test_the_event_just_added_at_the_end_is_on_screen(tmp_path, size):
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await type_line(pilot, "17:30 the last word on the incident")
-        await pilot.pause(0.3)
         table = timeline(app).table
-        rows = screen_text(app).splitlines()[table.region.y:table.region.bottom]
-        assert any("17:30:00  the last word on the incident" in row for row in rows)
+
+        def on_screen() -> bool:
+            rows = screen_text(app).splitlines()[table.region.y:table.region.bottom]
+            return any("17:30:00  the last word on the incident" in row for row in rows)
+
+        await until(pilot, on_screen, "the new row is on screen")
     app.close_session()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import FixedClock, create_meeting, plain, show_phase, type_line
+from helpers import FixedClock, create_meeting, plain, show_phase, type_head_paste_line
 from pmtui.entry_grammar import PREFIX_HINT, PREFIX_HINT_SHORT
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.meeting import MeetingScreen
@@ -43,8 +43,8 @@ async def test_an_observation_prefix_adds_that_kind_on_every_facilitator_screen(
         before = observations(app)
         events, actions = len(app.session.meeting.events), len(app.session.meeting.actions)
         for line, _, _ in PREFIXED:
-            await type_line(pilot, line)
-        await type_line(pilot, "@priya - nobody had restored a backup in a year")
+            await type_head_paste_line(pilot, line)
+        await type_head_paste_line(pilot, "@priya - nobody had restored a backup in a year")
         said = ("went_poorly", "nobody had restored a backup in a year", "Priya Nair")  # an attendee of the demo
         assert observations(app)[len(before):] == [*((kind, text, "") for _, kind, text in PREFIXED), said]
         assert (len(app.session.meeting.events), len(app.session.meeting.actions)) == (events, actions)
@@ -60,32 +60,32 @@ async def test_an_unprefixed_line_is_what_each_phase_is_for(tmp_path):
     async with app.run_test(size=(160, 45)) as pilot:
         meeting = app.session.meeting
         await show_phase(app, pilot, TIMELINE, TimelineView)
-        await type_line(pilot, "@priya 15:20 restore finished | db1")
+        await type_head_paste_line(pilot, "@priya 15:20 restore finished | db1")
         assert (meeting.events[-1].description, meeting.events[-1].actor, meeting.events[-1].speaker) == (
             "restore finished", "db1", "Priya Nair")  # @priya names the demo's attendee
 
         await show_phase(app, pilot, OBSERVATIONS, ObservationsView)
-        await type_line(pilot, "@jo the runbook was current")
+        await type_head_paste_line(pilot, "@jo the runbook was current")
         assert observations(app)[-1] == ("went_well", "the runbook was current", "Jo Okafor")
 
         await show_phase(app, pilot, FIVE_WHYS, FiveWhysView)
         chain = meeting.chains[-1]
-        await type_line(pilot, "@lee nobody owned backup testing")
+        await type_head_paste_line(pilot, "@lee nobody owned backup testing")
         assert (chain.whys[-1].text, chain.whys[-1].speaker) == ("nobody owned backup testing", "Lee Chen")
 
         await show_phase(app, pilot, ACTIONS, ActionsView)
-        await type_line(pilot, "Test restores weekly | Ana Costa | high")
+        await type_head_paste_line(pilot, "Test restores weekly | Ana Costa | high")
         assert (meeting.actions[-1].description, meeting.actions[-1].owner, meeting.actions[-1].priority) == (
             "Test restores weekly", "Ana Costa", "high")
 
         await show_phase(app, pilot, SAFETY, SafetyView)
-        await type_line(pilot, "Kim Lee | ic")
+        await type_head_paste_line(pilot, "Kim Lee | ic")
         assert (meeting.attendees[-1].name, meeting.attendees[-1].role) == ("Kim Lee", "incident commander")
 
         review = await show_phase(app, pilot, REVIEW, ReviewView)
         review.query_one("#review-entry", QuickEntry).focus_input()
-        await type_line(pilot, "@ana publish by Friday")
-        await type_line(pilot, "share with the storage team")
+        await type_head_paste_line(pilot, "@ana publish by Friday")
+        await type_head_paste_line(pilot, "share with the storage team")
         assert meeting.notes[review.phase.id] == "@ana publish by Friday\nshare with the storage team"
     app.close_session()
 
@@ -94,7 +94,7 @@ async def test_a_why_typed_on_the_timeline_goes_to_the_latest_chain_and_says_so(
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         await show_phase(app, pilot, TIMELINE, TimelineView)
-        await type_line(pilot, "? the backups were never restored")
+        await type_head_paste_line(pilot, "? the backups were never restored")
         assert app.session.meeting.chains[-1].whys[-1].text == "the backups were never restored"
         assert "Five Whys" in list(app._notifications)[-1].message
     app.close_session()
@@ -109,7 +109,7 @@ async def test_m_moves_the_selected_observation_to_the_next_kind_and_the_selecti
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_phase(app, pilot, OBSERVATIONS, ObservationsView)
-        await type_line(pilot, "pg_dump failed silently")  # typed into "went well" by mistake
+        await type_head_paste_line(pilot, "pg_dump failed silently")  # typed into "went well" by mistake
         moved = app.session.meeting.observations[-1]
         await pilot.press("up", "end", "m")
         await pilot.pause()
@@ -131,7 +131,7 @@ async def test_a_prefix_in_the_edit_dialog_moves_the_observation(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_phase(app, pilot, OBSERVATIONS, ObservationsView)
-        await type_line(pilot, "pg_dump failed silently")
+        await type_head_paste_line(pilot, "pg_dump failed silently")
         moved = app.session.meeting.observations[-1]
         await pilot.press("up", "end", "e")
         await pilot.pause()

@@ -112,7 +112,9 @@ async def test_a_typed_line_holding_a_code_is_refused_in_one_line_and_kept_out_o
     async with app.run_test(size=(140, 40)) as pilot:
         view = app.screen.current_view
         # straight into the entry line, past the app's check of pastes (which keeps such a line from being drawn)
-        await paste_line(pilot, "14:37 checkout \u202eerrors")
+        view.entry.input.post_message(events.Paste("14:37 checkout \u202eerrors"))
+        await pilot.press("enter")
+        await pilot.pause()
         assert app.session.meeting.events == []
         assert "holds a text-direction control character (U+202E)" in screen_text(app)
         view.entry.input.value = ""  # the refused line stays to be fixed; this test types another
