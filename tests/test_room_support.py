@@ -156,13 +156,29 @@ class TcpProxy:
             writer.transport.abort()
         self._writers.clear()
 
+    async def drop_open(self) -> None:
+        """Cut the connections open now; new ones are still accepted."""
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    async def admitted(self, reader: asyncio.StreamReader) -> bytes | None:
+        """What a new connection sent before it is relayed (read to decide), or None to cut it; all are let in."""
+        return b""
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        first = await self.admitted(reader)
+        if first is None:
+            writer.transport.abort()
+            return
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
             writer.transport.abort()
             return
         self._writers.update((writer, up_writer))
+        if first:
+            up_writer.write(first)
 
         async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
             try:

@@ -187,34 +187,9 @@ class SocketBlockingProxy(TcpProxy):
         super().__init__(target_port)
         self.refuse_sockets = False
 
-    async def drop_open(self) -> None:
-        """Cut the connections open now (the page's WebSocket among them); new ones are still accepted."""
-        for writer in list(self._writers):
-            writer.transport.abort()
-        self._writers.clear()
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def admitted(self, reader: asyncio.StreamReader) -> bytes | None:
         first = await reader.read(65536)
         if not first or (self.refuse_sockets and first.startswith(b"GET /ws")):
-            writer.transport.abort()
-            return
-        try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._writers.update((writer, up_writer))
-        up_writer.write(first)
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            try:
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                dst.transport.abort()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+            return None
+        return first
 
