@@ -96,6 +96,17 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def idle(pilot, times: int = 10) -> float:
+    """Median CPU seconds of a settle with no key pressed: the pilot's own share of each switch's figure
+    (it visits every widget of the screen on each pause), and the clock's tick."""
+    cpu = []
+    for _ in range(times):
+        start = time.process_time()
+        await settle(pilot)
+        cpu.append(time.process_time() - start)
+    return statistics.median(cpu)
+
+
 async def walk(pilot, phases: int, switches: int, footer: FooterCount, at: Callable[[], int],
                profile: cProfile.Profile | None = None) -> tuple[list[float], list[float], list[int]]:
     """Switch ``switches`` times, back to the first phase and forward to the last; CPU, wall, recomposes each."""
@@ -138,8 +149,9 @@ async def measure_pmtui(switches: int, size: tuple[int, int], profile: cProfile.
                     await settle(pilot)
             assert len(app.screen.views) == phases
             result = await walk(pilot, phases, switches, footer, lambda: app.session.clock.phase_index, profile)
+            still = await idle(pilot)
         app.close_session()
-    return phases, result
+    return phases, result, still
 
 
 async def measure_baseline(panes: int, switches: int, size: tuple[int, int]):
@@ -147,7 +159,8 @@ async def measure_baseline(panes: int, switches: int, size: tuple[int, int]):
     with FooterCount() as footer:
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
-            return await walk(pilot, panes, switches, footer, lambda: app.index)
+            result = await walk(pilot, panes, switches, footer, lambda: app.index)
+            return result, await idle(pilot)
 
 
 def summary(name: str, cpu: list[float], wall: list[float], recomposes: list[int]) -> str:
@@ -159,14 +172,17 @@ def summary(name: str, cpu: list[float], wall: list[float], recomposes: list[int
 def report(switches: int = 40, size: tuple[int, int] = (160, 45), profile: bool = False) -> list[tuple]:
     """Print the figures; return (name, value, target, passed) rows like the other benchmarks."""
     profiler = cProfile.Profile() if profile else None
-    phases, (cpu, wall, recomposes) = asyncio.run(measure_pmtui(switches, size, profiler))
-    base_cpu, base_wall, base_recomposes = asyncio.run(measure_baseline(phases, switches, size))
+    phases, (cpu, wall, recomposes), still = asyncio.run(measure_pmtui(switches, size, profiler))
+    (base_cpu, base_wall, base_recomposes), base_still = asyncio.run(measure_baseline(phases, switches, size))
     print(f"Phase switch, {switches} switches between {phases} built views at {size[0]}x{size[1]} "
           f"(wall without the {SETTLE * 1000:.0f} ms settle pause)")
     print(summary("pmtui", cpu, wall, recomposes))
     print(summary("baseline", base_cpu, base_wall, base_recomposes))
     ratio = statistics.median(cpu) / statistics.median(base_cpu)
     print(f"CPU ratio pmtui/baseline: {ratio:.1f}x")
+    print(f"of which the settle alone (no key; the pilot and the clock): pmtui {still * 1000:.1f} ms, "
+          f"baseline {base_still * 1000:.1f} ms; less that: pmtui {(statistics.median(cpu) - still) * 1000:.1f} ms, "
+          f"baseline {(statistics.median(base_cpu) - base_still) * 1000:.1f} ms")
     if profiler is not None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
