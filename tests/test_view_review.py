@@ -6,12 +6,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Markdown
 
-from helpers import FixedClock, create_meeting, paste, paste_line, screen_text, show_phase
+from helpers import FixedClock, create_meeting, paste, paste_line, screen_text, show_phase, until
+from pmtui.export.markdown import render_postmortem
 from pmtui.tui.app import make_app
 from pmtui.tui.views import review
 from pmtui.tui.views.review import ReviewView
+from pmtui.tui.widgets.document_preview import split_sections
 
 PHASE = 5  # "Review and next steps" in standard-90
 ACTIONS_PHASE = 4
@@ -110,6 +112,91 @@ async def test_changes_on_screen_are_rendered_after_the_delay(tmp_path, monkeypa
         assert view.document_text.startswith("# Checkout errors after pool change (SEV2)")
         assert "Checkout errors after pool change (SEV2)" in screen_text(app)
     app.close_session()
+
+
+def count_section_renders(monkeypatch) -> list[str]:
+    """Count the Markdown updates of the document (the first line of each text rendered)."""
+    calls: list[str] = []
+    update = Markdown.update
+
+    def counting(widget, markdown):
+        calls.append(markdown.partition("\n")[0])
+        return update(widget, markdown)
+
+    monkeypatch.setattr(Markdown, "update", counting)
+    return calls
+
+
+def exported(app) -> str:
+    """The post-mortem as `pmtui export` writes it now."""
+    return render_postmortem(app.session.snapshot(), today=app.session.today())
+
+
+async def test_a_change_renders_only_the_sections_it_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(review, "RENDER_DELAY", 0.01)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = await show_view(app, pilot)
+        assert view.document_text == exported(app)
+        calls = count_section_renders(monkeypatch)
+        app.session.add_observation("went_well", "The rollback runbook was current", author="Lee Chen")
+        await until(pilot, lambda: "The rollback runbook was current" in view.document_text, "the preview shows it")
+        await settle(app, pilot)
+        assert calls == ["## What went well", "## Quality checklist"], "the list and the checklist's count, no more"
+        assert view.document_text == exported(app), "exactly the export"
+        calls.clear()
+        view.query_one("#review-entry").focus_input()
+        await paste_line(pilot, "the owner circulates the draft on Friday")
+        await settle(app, pilot)
+        assert app.session.meeting.notes, "the note was kept"
+        assert calls == [], "a note is not in the post-mortem: nothing renders"
+    app.close_session()
+
+
+async def test_a_burst_of_changes_is_one_render(tmp_path, monkeypatch):
+    monkeypatch.setattr(review, "RENDER_DELAY", 0.05)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        calls = count_section_renders(monkeypatch)
+        for n in range(5):
+            app.session.add_observation("went_poorly", f"Burst item {n}", author="Lee Chen")
+        await until(pilot, lambda: "Burst item 4" in view.document_text, "the preview shows the burst")
+        await settle(app, pilot)
+        assert calls == ["## What went poorly", "## Quality checklist"]
+        assert view.document_text == exported(app)
+    app.close_session()
+
+
+async def test_nothing_renders_while_the_guidance_is_up_in_place_of_the_document(tmp_path, monkeypatch):
+    monkeypatch.setattr(review, "RENDER_DELAY", 0.01)
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await show_view(app, pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert view.has_class("-guidance") and not view.query_one("#review-scroll").display
+        calls = count_section_renders(monkeypatch)
+        app.session.add_observation("went_poorly", "Nobody owned the pool size", author="Lee Chen")
+        await until(pilot, lambda: "2 went well, 2 went poorly" in screen_text(app), "the checklist counts it")
+        await settle(app, pilot)
+        assert calls == [], "the document is hidden: nothing renders"
+        assert "Nobody owned the pool size" not in view.document_text
+        await pilot.press("escape")
+        await until(pilot, lambda: "Nobody owned the pool size" in view.document_text, "the document shows it")
+        await settle(app, pilot)
+        assert calls == ["## What went poorly", "## Quality checklist"]
+        assert view.document_text == exported(app)
+    app.close_session()
+
+
+def test_sections_of_the_post_mortem(tmp_path):
+    text = "# Title\n\nline\n\n## One\n\n```\n## not a section\n```\n\n## Two\n\n- item\n"
+    assert split_sections(text) == ["# Title\n\nline\n\n", "## One\n\n```\n## not a section\n```\n\n",
+                                    "## Two\n\n- item\n"]
+    assert split_sections("") == [""]
+    assert split_sections("~~~~\n## in\n~~~\n## still in\n~~~~\n## out\n") == [
+        "~~~~\n## in\n~~~\n## still in\n~~~~\n", "## out\n"]
 
 
 async def test_owner_and_dates(tmp_path):

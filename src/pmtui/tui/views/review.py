@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantBlur, DescendantFocus
 from textual.timer import Timer
-from textual.widgets import Button, Input, Label, Markdown
+from textual.widgets import Button, Input, Label
 
 from ...agenda import Phase
 from ...analysis import guidance
@@ -24,6 +24,7 @@ from ...model import Meeting
 from ...session import MeetingSession, ValidationError
 from ...speakers import speakers_not_attending
 from ..messages import ExportFinished
+from ..widgets.document_preview import DocumentPreview
 from ..widgets.guidance import GuidancePanel, QualityReport
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
@@ -60,7 +61,7 @@ class ReviewView(PhaseView):
         self._dirty = True
         self._rendering = False
         self._timer: Timer | None = None
-        self._shown = ""
+        self._stale = False  # a document was built while the preview was hidden, and not shown
         self.guidance = GuidancePanel(session, noun="blameless-language hint", always=True, id="review-findings")
 
     def compose_body(self) -> ComposeResult:
@@ -77,7 +78,7 @@ class ReviewView(PhaseView):
         yield Label("", id="review-speakers", markup=False)
         with Vertical(id="review-main"):
             with VerticalScroll(id="review-scroll"):
-                yield Markdown(id="review-document")
+                yield DocumentPreview(id="review-document")
             with Vertical(id="review-guidance"):
                 with VerticalScroll(id="review-quality"):
                     yield QualityReport(id="review-checklist")
@@ -137,9 +138,11 @@ class ReviewView(PhaseView):
             self._show_strangers(speakers_not_attending(meeting))
             self.query_one(QualityReport).show(report)
             self.guidance.show(report.findings, report.dismissed)
-            if text != self._shown:
-                self._shown = text
-                await self.query_one("#review-document", Markdown).update(text)
+            if self._preview_shown():
+                self._stale = False
+                await self.query_one(DocumentPreview).show(text)
+            else:
+                self._stale = True
         finally:
             self._rendering = False
         if self._dirty and self.display:
@@ -152,10 +155,20 @@ class ReviewView(PhaseView):
                      "their entries follow" if names else "")
         label.set_class(bool(names), "-shown")
 
+    def _preview_shown(self) -> bool:
+        """The document is on screen: the review is the phase shown and the guidance is not up in its place."""
+        return self.display and self.query_one("#review-scroll", VerticalScroll).display
+
+    def _show_if_stale(self) -> None:
+        """The preview is back on screen: show what changed while it was hidden."""
+        if self._stale and self._preview_shown():
+            self._stale = False
+            self.refresh_document()
+
     @property
     def document_text(self) -> str:
         """The Markdown the document area shows."""
-        return self._shown
+        return self.query_one(DocumentPreview).text
 
     def action_scroll_document(self, pages: int) -> None:
         """Scroll the document (the guidance, while it is up) a page up (-1) or down (1)."""
@@ -181,6 +194,8 @@ class ReviewView(PhaseView):
     def _follow_focus(self) -> None:
         """While the guidance has the keyboard it is up (in place of the document when small)."""
         self.set_class(self.query_one("#review-guidance", Vertical).has_focus_within, "-guidance")
+        if self._stale:
+            self.call_after_refresh(self._show_if_stale)  # once the class has shown or hidden the document
 
     # --- owner and dates -----------------------------------------------------
 
