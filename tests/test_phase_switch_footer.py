@@ -8,10 +8,12 @@ benchmarks/phase_switch.py). Counted, never timed.
 from __future__ import annotations
 
 import pytest
+from textual.app import App
 from textual.widgets import Footer
 
 from helpers import FixedClock, create_meeting, until
 from pmtui.tui.app import make_app
+from pmtui.tui.widgets.footer import FittingFooter
 from test_view_timeline import FIXED, demo
 
 
@@ -84,3 +86,19 @@ async def test_the_footer_follows_a_change_of_keys_within_a_phase(tmp_path):
         await settled(app, pilot)
         assert keys_on_show(app) == on_entry
     app.close_session()
+
+
+async def test_a_rebuild_that_comes_after_the_footer_left_its_screen_does_nothing():
+    """Switching screens (home -> meeting) can leave a rebuild queued for the old screen's footer: it must not
+    ask that footer's (gone) screen for its bindings (NoScreen, seen under CI load)."""
+    class One(App):
+        def compose(self):
+            yield FittingFooter()
+
+    app = One()
+    async with app.run_test() as pilot:
+        footer = app.query_one(FittingFooter)
+        await footer.remove()
+        await pilot.pause()
+        await footer.recompose()  # raised NoScreen before
+        assert not footer.is_attached

@@ -44,7 +44,10 @@ class FittingFooter(Footer):
         self.call_after_refresh(self._fit)
 
     async def recompose(self) -> None:
-        """Rebuild the keys, unless they would be the same as the ones on show."""
+        """Rebuild the keys, unless they would be the same as the ones on show, or the footer has left its screen
+        (a recompose scheduled just before the screen was switched away: nothing to show any more)."""
+        if not self.is_attached:
+            return
         if self._bindings_shown() != self._shown:
             await super().recompose()
 
