@@ -297,6 +297,9 @@ def snapshot_app(data_dir: Path):
                                follow_up_date="2027-01-12")
         app.session.jump_to_phase(PHASE)
         await settle(app, pilot)
+        hint = app.screen.query_one("#review-entry Label.hint", Label)
+        # the help line is fitted to its width once laid out (a resize, which a loaded machine delivers late)
+        await until(pilot, lambda: "@name" in str(hint.render()), "the note line's help fitted to its width")
         for widget in app.screen.query(Input):
             widget.cursor_blink = False
         app.session.flush()
