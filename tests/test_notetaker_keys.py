@@ -24,6 +24,15 @@ async def _alice_with_two_events(room, pilot, app: NoteTakerApp) -> tuple[str, s
     return first, second
 
 
+async def _select(pilot, app: NoteTakerApp, item: str):
+    """Tab from the entry line into the timeline and put its cursor on ``item``; the timeline."""
+    timeline = app.notes.timeline
+    await pilot.press("tab")
+    assert app.focused is timeline
+    timeline.move_cursor(row=timeline.get_row_index(item))
+    return timeline
+
+
 def _stored(room) -> list[tuple[str, str, str]]:
     return [(e.time.strftime("%H:%M"), e.description, e.evidence) for e in room.session.meeting.events]
 
@@ -34,10 +43,8 @@ async def test_a_line_typed_right_after_a_removal_goes_into_the_line_and_touches
         first, second = await _alice_with_two_events(room, pilot, app)
         await _type(pilot, app, "+ rollback was quick", "enter")
         await until(lambda: room.session.meeting.observations and not app.client.pending, what="observation")
-        timeline, line = app.notes.timeline, app.notes.entry.input
-        await pilot.press("tab")
-        assert app.focused is timeline
-        timeline.move_cursor(row=timeline.get_row_index(second))
+        line = app.notes.entry.input
+        timeline = await _select(pilot, app, second)
         await pilot.press("delete")
         assert app.screen.is_modal
         await pilot.press("y")
@@ -59,9 +66,7 @@ async def test_answering_no_also_gives_the_line_back(room):
     app = NoteTakerApp(room.url, TOKEN, name="alice", outbox_dir=room.outbox_dir)
     async with app.run_test(size=(120, 36)) as pilot:
         _, second = await _alice_with_two_events(room, pilot, app)
-        timeline = app.notes.timeline
-        await pilot.press("tab")
-        timeline.move_cursor(row=timeline.get_row_index(second))
+        await _select(pilot, app, second)
         await pilot.press("delete", "n")
         await pilot.pause()
         assert app.focused is app.notes.entry.input
@@ -107,9 +112,8 @@ async def test_enter_on_an_own_entry_still_edits_it_in_the_line(room):
     app = NoteTakerApp(room.url, TOKEN, name="alice", outbox_dir=room.outbox_dir)
     async with app.run_test(size=(120, 36)) as pilot:
         first, _ = await _alice_with_two_events(room, pilot, app)
-        timeline, line = app.notes.timeline, app.notes.entry.input
-        await pilot.press("tab")
-        timeline.move_cursor(row=timeline.get_row_index(first))
+        line = app.notes.entry.input
+        await _select(pilot, app, first)
         await pilot.press("enter")
         assert app.focused is line and line.value == "14:10:00 proxy restarted | ops"
 
@@ -118,9 +122,8 @@ async def test_typing_into_the_remove_question_answers_no_and_the_text_goes_into
     app = NoteTakerApp(room.url, TOKEN, name="alice", outbox_dir=room.outbox_dir)
     async with app.run_test(size=(120, 36)) as pilot:
         _, second = await _alice_with_two_events(room, pilot, app)
-        timeline, line = app.notes.timeline, app.notes.entry.input
-        await pilot.press("tab")
-        timeline.move_cursor(row=timeline.get_row_index(second))
+        line = app.notes.entry.input
+        await _select(pilot, app, second)
         await pilot.press("delete")
         assert app.screen.is_modal
         await pilot.press(*"14:26 yes, retry now")
