@@ -34,7 +34,7 @@ the pings go unanswered (a half-open or silent peer).
 
 HTTP, on the same host and port (GET and HEAD only; anything else 405)::
 
-    GET /  /app.js  /app.css   the browser note-taker's page (:mod:`pmtui.room.pages`); any other path 404
+    GET /  /app.js  /app.css  /favicon.svg   the browser page (:mod:`pmtui.room.pages`); any other path 404
     GET /check                 204 when the token shown is right, else exactly the refusal /ws gives
     GET /ws                    the WebSocket, after the same checks
 
