@@ -94,6 +94,8 @@ def every_command(s: MeetingSession, related: str) -> Iterator[str]:
     yield "delete_chain"
     s.set_note("timeline", "ask about the rotation job")
     yield "set_note"
+    s.set_section("background", "db-2 is the primary; db-3 a hot standby.")
+    yield "set_section"
     s.set_review(document_owner="kim")
     yield "set_review"
     s.add_related(related)
@@ -104,8 +106,8 @@ def every_command(s: MeetingSession, related: str) -> Iterator[str]:
     yield "dismiss_finding"
     s.restore_findings()
     yield "restore_findings"
-    s.set_status("ended")
-    yield "set_status"
+    s.end()
+    yield "end"
 
 
 def meeting() -> Meeting:

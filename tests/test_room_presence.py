@@ -164,7 +164,7 @@ async def test_ending_the_meeting_tells_each_note_taker_their_counts_and_they_st
     lee.add_observation("lucky", "the cache was warm")
     await until(lambda: not ana.pending and not lee.pending)
     room.session.accept_proposal(chain.id, chain.proposals[0].id)
-    room.session.set_status("ended")
+    room.session.end()
     await until(lambda: ana.state.status == "ended" and lee.state.status == "ended")
     [ana_end] = [u for u in heard["ana"] if isinstance(u, Ended)]
     [lee_end] = [u for u in heard["lee"] if isinstance(u, Ended)]
@@ -188,7 +188,7 @@ async def test_what_was_stored_is_acknowledged_before_the_end_and_ending_then_qu
     await until(lambda: ana.connected)
     ana.add_event_line("14:37 checkout errors start")
     await until(lambda: room.session.meeting.events, what="applied (its ack waits for the disk)")
-    room.session.set_status("ended")
+    room.session.end()
     await room.stop_server()  # the facilitator quits at once
     await until(lambda: ana.state.status == "ended")
     assert not ana.pending  # acknowledged before the end: nothing waits in the outbox for a meeting that is over
@@ -196,8 +196,8 @@ async def test_what_was_stored_is_acknowledged_before_the_end_and_ending_then_qu
 
 
 async def test_reopening_an_ended_meeting_opens_the_room_again(room):
-    room.session.set_status("ended")
-    room.session.set_status("active")
+    room.session.end()
+    room.session.reopen()
     ana = await room.client("ana")
     await until(lambda: ana.connected)
 

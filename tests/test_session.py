@@ -113,7 +113,7 @@ def test_every_subscriber_is_notified(session):
     a, b = Recorder(), Recorder()
     session.subscribe(a)
     session.subscribe(b)
-    session.set_status("ended")
+    session.end()
     assert a.kinds == b.kinds == [(Entity.MEETING, Op.CHANGED)]
 
 
@@ -439,7 +439,7 @@ def test_notes_review_status(session, rec):
     one(rec, Entity.NOTE, Op.CHANGED, "timeline")
     session.set_review(document_owner=" Sam ", publication_date="2026-03-20", follow_up_date=date(2026, 4, 20))
     one(rec, Entity.REVIEW, Op.CHANGED)
-    session.set_status("ended")
+    session.end()
     one(rec, Entity.MEETING, Op.CHANGED)
     m = session.meeting
     assert (m.notes, m.document_owner, m.publication_date, m.follow_up_date, m.status) == (
@@ -514,7 +514,8 @@ BAD_CALLS = {
     "unknown action": lambda s, i: s.delete_action("nope"),
     "bad review date": lambda s, i: s.set_review(publication_date="soon"),
     "unknown review field": lambda s, i: s.set_review(colour="red"),
-    "bad meeting status": lambda s, i: s.set_status("paused"),
+    "unknown document section": lambda s, i: s.set_section("appendix-z", "text"),
+    "bad publication date": lambda s, i: s.publish("soon"),
     "zero extension": lambda s, i: s.extend_phase(0),
     "negative extension": lambda s, i: s.extend_phase(-5),
     "phase past the end": lambda s, i: s.jump_to_phase(6),

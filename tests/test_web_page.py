@@ -348,7 +348,7 @@ async def test_the_end_of_the_meeting_is_a_final_state_with_the_counts(room, bro
     page = (await open_page(browser, room)).page
     await type_entry(page, "14:37 one event")
     await until(lambda: own_events(room, "alice") == ["one event"], what="the event stored")
-    room.session.set_status("ended")
+    room.session.end()
     await expect(page.locator("#notice")).to_contain_text("You added 1 event, 0 observations, 0 whys.", timeout=WAIT)
     await expect(page.locator("#status")).to_have_attribute("data-state", "ended")
     await expect(page.locator("#countdown")).to_be_empty()

@@ -22,7 +22,9 @@ from .text import clean, for_terminal
 PHASE_KINDS = ("safety", "follow_ups", "timeline", "observations", "five_whys", "actions", "review", "notes")
 DEFAULT_AGENDA = "standard-90"
 
-_AGENDA_KEYS = ("name", "description", "phases")
+_AGENDA_KEYS = ("name", "description", "phases", "document")
+_DOCUMENT_KEYS = ("sections",)
+_SECTION_KEYS = ("id", "title", "prompt", "required")
 _PHASE_KEYS = ("id", "title", "minutes", "kind", "prompts", "guidance", "optional")
 _MULTILINE_KEYS = ("description", "guidance")
 
@@ -50,6 +52,39 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class DocumentSection:
+    """A free-form Markdown part of the post-mortem document (the story the meeting's lists cannot tell)."""
+
+    id: str
+    title: str
+    prompt: str = ""
+    required: bool = False
+
+
+STANDARD_SECTIONS = (
+    DocumentSection("summary", "Summary", "In a few sentences: what happened, who was affected, for how long, and "
+                    "what the team is changing.", required=True),
+    DocumentSection("background", "Background", "What a reader needs to know first: the systems involved and how "
+                    "they are set up."),
+    DocumentSection("narrative", "What happened", "The story of the incident, in order: what people saw, thought "
+                    "and did, and why it made sense at the time.", required=True),
+    DocumentSection("detection", "Detection", "How the problem was noticed, how long that took, and what would "
+                    "have caught it sooner."),
+    DocumentSection("response", "Response and recovery", "How the team mitigated and recovered: what worked, what "
+                    "did not, and what was in the way.", required=True),
+    DocumentSection("communication", "Communication", "What users, customers and other teams were told, when, "
+                    "and through which channels."),
+    DocumentSection("impact", "Data and customer impact", "What data was lost or damaged, which customers were "
+                    "affected and how, and what was done for them."),
+    DocumentSection("lessons", "Lessons learned", "What the team learned that applies beyond this incident.",
+                    required=True),
+    DocumentSection("supporting", "Supporting information", "Links to dashboards, logs, chat, and earlier "
+                    "incidents."),
+)
+"""The sections of a post-mortem document when an agenda names none (``[[document.sections]]``)."""
+
+
+@dataclass(frozen=True)
 class Agenda:
     """A named sequence of phases; ``source`` is the file it came from."""
 
@@ -57,6 +92,7 @@ class Agenda:
     description: str
     phases: tuple[Phase, ...]
     source: Path | None = None
+    sections: tuple[DocumentSection, ...] = STANDARD_SECTIONS
 
     @property
     def total_minutes(self) -> float:
@@ -71,7 +107,7 @@ class Agenda:
     def for_meeting(self, included_optional: list[str]) -> Agenda:
         """The agenda a meeting runs: optional phases only where ``included_optional`` names them."""
         phases = tuple(p for p in self.phases if not p.optional or p.id in included_optional)
-        return Agenda(self.name, self.description, phases, self.source)
+        return Agenda(self.name, self.description, phases, self.source, self.sections)
 
     def index_of(self, phase_id: str) -> int:
         """The position of the phase called ``phase_id``; ValueError if absent."""
@@ -125,7 +161,35 @@ def _agenda(data: dict[str, Any], path: Path) -> Agenda:
                 f"phase {n} reuses id {phase.id!r} from phase {first_use[phase.id]}; give every phase its own id"
             )
         first_use[phase.id] = n
-    return Agenda(name=name, description=description, phases=phases, source=path)
+    return Agenda(name=name, description=description, phases=phases, source=path, sections=_sections(data))
+
+
+def _sections(data: dict[str, Any]) -> tuple[DocumentSection, ...]:
+    document = data.get("document", {})
+    if not isinstance(document, dict):
+        raise _Invalid("'document' must be a [document] table")
+    _check_keys(document, _DOCUMENT_KEYS, "the [document] table")
+    raw = document.get("sections")
+    if raw is None:
+        return STANDARD_SECTIONS
+    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+        raise _Invalid("'document.sections' must be a list of [[document.sections]] tables")
+    sections = []
+    for n, table in enumerate(raw, start=1):
+        where = f"document section {n}"
+        if isinstance(table.get("id"), str) and table["id"].strip():
+            where = f"document section {n} ({table['id']!r})"
+        _check_keys(table, _SECTION_KEYS, where)
+        section = DocumentSection(
+            id=_text(table, "id", where, required=True),
+            title=_text(table, "title", where, required=True),
+            prompt=_text(table, "prompt", where, allow_empty=True),
+            required=_flag(table, "required", where),
+        )
+        if any(s.id == section.id for s in sections):
+            raise _Invalid(f"{where} reuses the id {section.id!r}; give every section its own id")
+        sections.append(section)
+    return tuple(sections)
 
 
 def _phase(raw: dict[str, Any], n: int) -> Phase:

@@ -26,6 +26,7 @@ class Entity(StrEnum):
     FACTOR = "factor"
     ACTION = "action"
     NOTE = "note"
+    SECTION = "section"
     REVIEW = "review"
     RELATED = "related"
     FINDING = "finding"

@@ -50,6 +50,8 @@ PRIORITIES = ("critical", "high", "medium", "low")
 PRIORITY_DUE_DAYS = {"critical": 7, "high": 21, "medium": 42, "low": 84}
 ACTION_KINDS = ("prevents recurrence", "improves detection", "improves response")
 ACTION_STATUSES = ("open", "done")
+MEETING_STATUSES = ("active", "ended", "published")
+"""A meeting runs (active), is over with its document still being written (ended), then is published."""
 
 
 def new_id() -> str:
@@ -184,6 +186,8 @@ class ActionItem:
     status_note: str = ""
     created: datetime = field(default_factory=utcnow)
     id: str = field(default_factory=new_id)
+    link: str = ""
+    """Where the work is tracked (an issue's URL), shown in the document's action table."""
 
 
 @dataclass
@@ -239,6 +243,12 @@ class Meeting:
     included_optional: list[str] = field(default_factory=list)
     removed_note_takers: list[str] = field(default_factory=list)
     """Room identities (author ids) the facilitator removed from the room: refused when they come back."""
+    sections: dict[str, str] = field(default_factory=dict)
+    """The document's narrative sections (id from the agenda's ``[[document.sections]]``) as typed Markdown."""
+    ended_at: datetime | None = None
+    """When the facilitator ended the meeting (None while it runs)."""
+    updated_after_publication: date | None = None
+    """The last day the document changed after it was published."""
     current_speaker: str = ""
     """Who is speaking now (set by the facilitator, f9): the speaker of the facilitator's entries that name none."""
 

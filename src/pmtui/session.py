@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from .agenda import Agenda, Phase, resolve_agenda
+from .agenda import Agenda, DocumentSection, Phase, resolve_agenda
 from .changes import Change, Entity, Op
 from .clock import MeetingClock
+from .document import agenda_sections
 from .model import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -1020,9 +1021,45 @@ class MeetingSession:
             self.meeting.removed_note_takers.append(author_id)
             self._commit(Entity.MEETING, Op.CHANGED)
 
-    def set_status(self, status: str) -> None:
-        """Mark the meeting 'active' or 'ended'."""
-        self.meeting.status = _choice(status, ("active", "ended"), "meeting status")
+    def set_section(self, section_id: str, text: str) -> None:
+        """Keep a narrative section of the document as typed; a change after publication is dated."""
+        _text(text, "the section", "section")
+        if not section_id or section_id not in {s.id for s in self.sections} | set(self.meeting.sections):
+            raise ValidationError(f"the document has no section {section_id!r}; "
+                                  f"use one of {', '.join(s.id for s in self.sections)}")
+        self.meeting.sections[section_id] = text
+        if self.meeting.status == "published":
+            self.meeting.updated_after_publication = self.today()
+        self._commit(Entity.SECTION, Op.CHANGED, section_id)
+
+    @property
+    def sections(self) -> tuple[DocumentSection, ...]:
+        """The document's narrative sections, in order (the agenda's, then any other holding text)."""
+        return agenda_sections(self.meeting, self.agenda)
+
+    def end(self) -> None:
+        """End the meeting: the clock stops, the end time is kept for the minutes, note-takers are let go."""
+        if self.clock.running:
+            self.clock.pause()
+        self.meeting.status = "ended"
+        self.meeting.ended_at = self._moment()
+        self._commit(Entity.MEETING, Op.CHANGED)
+
+    def publish(self, on: object = None) -> None:
+        """Mark the document published on ``on`` (a date or its text; default today); ends a running meeting."""
+        day = self._due(on) if on not in (None, "") else self.today()
+        if self.meeting.status == "active":
+            if self.clock.running:
+                self.clock.pause()
+            self.meeting.ended_at = self._moment()
+        self.meeting.status = "published"
+        self.meeting.publication_date = day
+        self._commit(Entity.MEETING, Op.CHANGED)
+
+    def reopen(self) -> None:
+        """Make the meeting active again (note-takers can join again); its end time is forgotten."""
+        self.meeting.status = "active"
+        self.meeting.ended_at = None
         self._commit(Entity.MEETING, Op.CHANGED)
 
     # --- undo --------------------------------------------------------------

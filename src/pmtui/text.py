@@ -42,10 +42,11 @@ LIMITS: dict[str, int] = {
     "detail": 1000,  # users affected, SLO impact, detection method
     "summary": 10_000,
     "note": 100_000,  # a phase's notes
+    "section": 200_000,  # a narrative section of the document (Markdown)
 }
 """The most characters each kind of field holds; typed text over it is refused."""
 
-MULTILINE = frozenset({"summary", "note"})
+MULTILINE = frozenset({"summary", "note", "section"})
 """The fields that keep tabs and newlines."""
 
 _CONTROL = "\x00-\x1f\x7f-\x9f"

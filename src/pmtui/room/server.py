@@ -537,7 +537,7 @@ class RoomServer:
         self._event_ids = {e.id for e in self.session.meeting.events}
         self._name_authors = _entry_names(self.session.meeting)
         self._counts = EntryCounts(self.session.meeting)
-        self._ended = self.session.meeting.status == "ended"
+        self._ended = self.session.meeting.status != "active"
         self._events_json = None
         self._incident_date = self.session.incident_date().isoformat()
         self._ack_wakeup = asyncio.Event()
@@ -979,7 +979,7 @@ class RoomServer:
                 self._broadcast({"type": "incident", "incident": self._incident()})
             case Entity.MEETING:
                 self._check_ended()
-            case (Entity.ATTENDEE | Entity.FACTOR | Entity.ACTION | Entity.NOTE | Entity.REVIEW
+            case (Entity.ATTENDEE | Entity.FACTOR | Entity.ACTION | Entity.NOTE | Entity.SECTION | Entity.REVIEW
                   | Entity.RELATED | Entity.FINDING):
                 pass  # not shown to note-takers
             case _:
@@ -1026,7 +1026,7 @@ class RoomServer:
 
         A note-taker who joins later hears the same (see :meth:`_hello`); reopening the meeting opens the room.
         """
-        ended = self.session.meeting.status == "ended"
+        ended = self.session.meeting.status != "active"
         if ended == self._ended:
             return
         self._ended = ended

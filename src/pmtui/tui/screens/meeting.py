@@ -330,14 +330,14 @@ class MeetingScreen(Screen):
         """Mark the meeting ended; a shared room tells each note-taker, with what they added, and lets them go."""
         server = getattr(self.app, "room_server", None)
         told = len([p for p in server.presence() if p.connected]) if server is not None and server.running else 0
-        self.session.set_status("ended")
+        self.session.end()
         room = f" {told} note-taker{'s were' if told != 1 else ' was'} told." if told else ""
         self.notify(f"The meeting is ended.{room} Export with ctrl+s; quit with ctrl+q.", title="Meeting ended",
                     timeout=10)
 
     def action_reopen_meeting(self) -> None:
         """Mark an ended meeting active again (note-takers can join again)."""
-        self.session.set_status("active")
+        self.session.reopen()
         self.notify("The meeting is open again.", timeout=4)
 
     def commands(self) -> Iterator[SystemCommand]:
@@ -363,7 +363,7 @@ class MeetingScreen(Screen):
         yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)
         yield SystemCommand("Set current speaker", "Who your entries without an @name are said by, until changed (f9)",
                             self.action_current_speaker)
-        if self.session.meeting.status == "ended":
+        if self.session.meeting.status != "active":
             yield SystemCommand("Reopen meeting", "Mark the meeting active again; note-takers can join again",
                                 self.action_reopen_meeting)
         else:

@@ -108,7 +108,7 @@ class ReviewView(PhaseView):
                     if not (field.has_focus or field.has_class("-error")):
                         field.value = self._stored(name)
             case (Entity.INCIDENT | Entity.ATTENDEE | Entity.EVENT | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR
-                  | Entity.ACTION | Entity.NOTE | Entity.RELATED | Entity.FINDING | Entity.MEETING):
+                  | Entity.ACTION | Entity.NOTE | Entity.SECTION | Entity.RELATED | Entity.FINDING | Entity.MEETING):
                 pass
             case _:
                 assert_never(change.entity)

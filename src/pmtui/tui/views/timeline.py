@@ -141,7 +141,7 @@ class TimelineView(PhaseView):
                 self._resync_all()
                 self._show_summary()
             case (Entity.CLOCK | Entity.PHASE | Entity.ATTENDEE | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR
-                  | Entity.ACTION | Entity.NOTE | Entity.REVIEW | Entity.RELATED | Entity.FINDING
+                  | Entity.ACTION | Entity.NOTE | Entity.SECTION | Entity.REVIEW | Entity.RELATED | Entity.FINDING
                   | Entity.MEETING):
                 pass  # not on the timeline (the guidance panel saw it above)
             case _:

@@ -272,7 +272,7 @@ class GuidancePanel(Vertical):
             case Entity.CLOCK | Entity.PHASE | Entity.REVIEW | Entity.MEETING | Entity.ATTENDEE:
                 return  # no text a panel checks
             case (Entity.INCIDENT | Entity.EVENT | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR | Entity.ACTION
-                  | Entity.NOTE | Entity.RELATED):
+                  | Entity.NOTE | Entity.SECTION | Entity.RELATED):
                 if self._scope is None:
                     return
             case _:

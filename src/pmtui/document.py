@@ -1,0 +1,39 @@
+"""The post-mortem document's narrative sections: which a meeting has, and which are still to write.
+
+The set comes from the meeting's agenda (``[[document.sections]]``); a meeting
+whose agenda is gone (a file moved, a name no longer installed) keeps the
+standard set, and any section written under another agenda is kept after them,
+so no text a person wrote is ever dropped from the document.
+"""
+
+from __future__ import annotations
+
+from .agenda import STANDARD_SECTIONS, Agenda, AgendaError, DocumentSection, resolve_agenda
+from .model import Meeting
+
+
+def agenda_sections(meeting: Meeting, agenda: Agenda | None = None) -> tuple[DocumentSection, ...]:
+    """The sections the meeting's document has, in order: its agenda's, then any other that holds text."""
+    if agenda is None:
+        try:
+            agenda = resolve_agenda(meeting.agenda)
+        except AgendaError:
+            agenda = None
+    declared = agenda.sections if agenda is not None else STANDARD_SECTIONS
+    known = {s.id for s in declared}
+    extra = tuple(DocumentSection(key, key.replace("-", " ").replace("_", " ").capitalize())
+                  for key, text in meeting.sections.items() if key not in known and text.strip())
+    return (*declared, *extra)
+
+
+def section_text(meeting: Meeting, section_id: str) -> str:
+    """What a section holds; the summary falls back to the incident's one-line summary."""
+    text = meeting.sections.get(section_id, "")
+    if not text.strip() and section_id == "summary":
+        return meeting.incident.summary
+    return text
+
+
+def missing_sections(meeting: Meeting, agenda: Agenda | None = None) -> list[DocumentSection]:
+    """The required sections with nothing written in them yet."""
+    return [s for s in agenda_sections(meeting, agenda) if s.required and not section_text(meeting, s.id).strip()]
