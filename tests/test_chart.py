@@ -94,7 +94,7 @@ def test_gitlab_outage_starts_with_the_lead_up_and_shows_the_days():
         ("Detection (1m)", "2017-01-31T23:27:00", "2017-01-31T23:28:00"),
         ("Mitigation (18h 46m)", "2017-01-31T23:28:00", "2017-02-01T18:14:00"),
     ]
-    assert "section Before impact\n    Lead-up" in gantt and "section Incident\n    Detection" in gantt
+    assert "section Before\n    Lead-up" in gantt and "section Incident\n    Detection" in gantt
     assert plan.notes == ("Recovery is not shown: mitigated and resolved are the same moment (2017-02-01 18:14).",)
 
 

@@ -161,7 +161,7 @@ def mermaid_gantt(plan: ChartPlan) -> str:
     ]
     section = None
     for bar in plan.bars:
-        name = "Before impact" if bar.label == LEAD_UP else "Incident"
+        name = "Before" if bar.label == LEAD_UP else "Incident"  # short: Mermaid gives section names 75px
         if name != section:
             section = name
             lines.append(f"    section {name}")
