@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from pmtui.demo import demo_meeting
 from pmtui.model import MILESTONES, Incident, Meeting, TimelineEvent
 
 
@@ -103,6 +104,27 @@ CASES = {
     for case in (same_day, gitlab_2017, two_milestones, zero_length, lead_up, short, across_midnight_in_zone,
                  clocks_change, out_of_order)
 }
+
+
+# Which milestones are recorded -> the bars' labels (ten minutes apart, from 09:00).
+LABELS = {
+    ("impact_start", "detected", "mitigated"): ["Detection", "Mitigation"],  # no acknowledgement: folded in
+    ("impact_start", "acknowledged", "resolved"): ["Detection and acknowledgement", "Mitigation and recovery"],
+    ("detected", "acknowledged", "mitigated", "resolved"): ["Acknowledgement", "Mitigation", "Recovery"],
+    ("impact_start", "mitigated"): ["Detection and mitigation"],
+}
+
+
+def recorded_only(names: tuple[str, ...]) -> Meeting:
+    """Only the milestones ``names`` recorded, ten minutes apart."""
+    return _meeting(Incident("Some times", **{name: at(14, 9, 10 * n) for n, name in enumerate(names)}))
+
+
+def every_meeting() -> list[Meeting]:
+    """Every meeting whose chart a chart test builds (the demo's too): the set the real Mermaid parses."""
+    return [case() for case in CASES.values()] + [recorded_only(names) for names in LABELS] + random_meetings() + [
+        demo_meeting()
+    ]
 
 
 def random_meetings(count: int = 40, seed: int = 15) -> list[Meeting]:

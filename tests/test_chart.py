@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
-from chart_cases import CASES, at, gitlab_2017, random_meetings
+from chart_cases import CASES, LABELS, at, every_meeting, gitlab_2017, recorded_only
 from mermaid_gantt import gantt_violations
-from pmtui.demo import demo_meeting
 from pmtui.export.chart import chart_duration, chart_plan, impact_chart, mermaid_gantt
 from pmtui.export.markdown import render_postmortem
 from pmtui.model import Incident, Meeting, TimelineEvent
@@ -22,10 +20,6 @@ def tasks(gantt: str) -> list[tuple[str, str, str]]:
 def axis(gantt: str) -> str:
     [line] = [line for line in gantt.splitlines() if line.strip().startswith("axisFormat ")]
     return line.strip().removeprefix("axisFormat ")
-
-
-def every_meeting() -> list[Meeting]:
-    return [case() for case in CASES.values()] + random_meetings() + [demo_meeting()]
 
 
 def test_every_chart_keeps_mermaids_gantt_grammar():
@@ -111,19 +105,10 @@ def test_two_milestones_make_one_bar_named_for_every_phase_it_covers():
     assert [(bar.title) for bar in plan.bars] == ["Detection, mitigation and recovery (1h 30m)"]
 
 
-@pytest.mark.parametrize(
-    ("recorded", "labels"),
-    [
-        (("impact_start", "detected", "mitigated"), ["Detection", "Mitigation"]),  # no acknowledgement: folded in
-        (("impact_start", "acknowledged", "resolved"), ["Detection and acknowledgement", "Mitigation and recovery"]),
-        (("detected", "acknowledged", "mitigated", "resolved"), ["Acknowledgement", "Mitigation", "Recovery"]),
-        (("impact_start", "mitigated"), ["Detection and mitigation"]),
-    ],
-)
-def test_labels_are_fixed_phase_names(recorded, labels):
-    times = {name: at(14, 9, 0) + timedelta(minutes=10 * n) for n, name in enumerate(recorded)}
-    plan = chart_plan(Meeting(Incident("x", **times)))
-    assert [bar.label for bar in plan.bars] == labels
+@pytest.mark.parametrize("recorded", LABELS)
+def test_labels_are_fixed_phase_names(recorded):
+    plan = chart_plan(recorded_only(recorded))
+    assert [bar.label for bar in plan.bars] == LABELS[recorded]
 
 
 def test_zero_length_phase_is_left_out_with_a_note():

@@ -17,9 +17,8 @@ import pytest
 import pytest_asyncio
 
 from browser_support import chromium  # noqa: F401 (fixture)
-from chart_cases import CASES, random_meetings
+from chart_cases import CASES, every_meeting
 from mermaid_gantt import gantt_violations
-from pmtui.demo import demo_meeting
 from pmtui.export.chart import ChartPlan, chart_plan, mermaid_gantt
 from pmtui.timeparse import local
 
@@ -76,8 +75,7 @@ async def mermaid_page(mermaid_js, chromium):
 
 
 def every_chart() -> list[str]:
-    meetings = [case() for case in CASES.values()] + random_meetings() + [demo_meeting()]
-    return [mermaid_gantt(plan) for plan in map(chart_plan, meetings) if plan is not None]
+    return [mermaid_gantt(plan) for plan in map(chart_plan, every_meeting()) if plan is not None]
 
 
 async def test_mermaid_parses_every_chart(mermaid_page):
