@@ -22,14 +22,13 @@ from ..model import (
 )
 from ..speakers import shown_author
 from ..timeparse import format_duration, local
+from .chart import impact_chart
 from .escape import Markdown, escape
 from .minutes import render_minutes
 from .tables import heading, list_item, one_line, table
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C", "<": "%3C", ">": "%3E"})
-_CHART_POINTS = ("impact_start", "detected", "mitigated", "resolved")
-_CHART_PHASES = ("detection", "mitigation", "recovery")
 _OBSERVATIONS_EMPTY = {
     "went_well": Markdown("_Nothing was recorded as going well._"),
     "went_poorly": Markdown("_Nothing was recorded as going poorly._"),
@@ -57,7 +56,7 @@ def render_postmortem(
     sections = [
         ("Incident summary", escape(incident.summary) or Markdown("_No summary was written._")),
         ("Incident metadata", _metadata(meeting)),
-        ("Impact assessment", _impact(incident)),
+        ("Impact assessment", _impact(meeting)),
         ("Timeline", _timeline(meeting)),
         ("Root cause analysis", _root_causes(meeting)),
         ("Contributing factors", _factors(meeting)),
@@ -112,7 +111,8 @@ def _duration(seconds: float | None) -> str:
     return "unknown" if seconds is None else format_duration(seconds)
 
 
-def _impact(incident: Incident) -> Markdown:
+def _impact(meeting: Meeting) -> Markdown:
+    incident = meeting.incident
     metrics = incident_metrics(incident)
     rows = [
         ["Users affected", incident.users_affected or "—"],
@@ -123,42 +123,8 @@ def _impact(incident: Incident) -> Markdown:
         ["Time to resolve", _duration(metrics.time_to_resolve)],
         ["Total duration", _duration(metrics.duration)],
     ]
-    return Markdown(f"{table(['Measure', 'Value'], rows)}\n\n{_impact_chart(incident)}")
-
-
-def _impact_chart(incident: Incident) -> Markdown:
-    """A Mermaid gantt chart of the incident phases; no user text goes into it."""
-    known = [
-        (index, getattr(incident, name))
-        for index, name in enumerate(_CHART_POINTS)
-        if getattr(incident, name) is not None
-    ]
-    if len(known) < 2:
-        return Markdown(
-            "_The incident times are incomplete: a chart of the impact needs at least two of "
-            "impact start, detected, mitigated and resolved._"
-        )
-    lines = [
-        "```mermaid",
-        "gantt",
-        "    title Incident phases",
-        "    dateFormat YYYY-MM-DDTHH:mm:ss",
-        "    axisFormat %H:%M" if _one_day([m for _, m in known], incident.tz) else "    axisFormat %b %d %H:%M",
-        "    section Impact",
-    ]
-    for (first, start), (last, end) in zip(known, known[1:]):
-        name = " and ".join(_CHART_PHASES[first:last]).capitalize()
-        lines.append(f"    {name} : {_chart_time(start, incident.tz)}, {_chart_time(end, incident.tz)}")
-    lines.append("```")
-    return Markdown("\n".join(lines))
-
-
-def _one_day(moments, tz: str) -> bool:
-    return len({local(m, tz).date() for m in moments}) == 1
-
-
-def _chart_time(moment: datetime, tz: str) -> str:
-    return local(moment, tz).strftime("%Y-%m-%dT%H:%M:%S")
+    chart = impact_chart(meeting)
+    return Markdown("\n\n").join([table(["Measure", "Value"], rows), *([chart] if chart else [])])
 
 
 def _timeline(meeting: Meeting) -> Markdown:
