@@ -11,10 +11,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from chart_cases import CASES
 from export_attacks import ATTACKS, MARK, NOTE, attack_meeting, expected_text
 from pmtui.demo import demo_meeting
+from pmtui.export.chart import chart_duration, chart_plan
 from pmtui.export.confluence import LANGUAGES, code_macro, render_confluence
 from pmtui.export.markdown import render_postmortem
+from pmtui.export.phases import moment_text
 from pmtui.model import Incident, Meeting
 
 AC = "http://www.atlassian.com/schema/confluence/4/ac/"
@@ -133,3 +136,21 @@ def test_a_language_the_macro_does_not_know_is_none():
     assert set(LANGUAGES.values()) <= {"actionscript3", "bash", "coldfusion", "cpp", "csharp", "css", "delphi",
                                        "diff", "erlang", "groovy", "java", "javafx", "javascript", "perl", "php",
                                        "powershell", "python", "ruby", "scala", "sql", "vb", "html/xml"}
+
+
+# --- the chart --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["same_day", "gitlab_2017", "zero_length"])
+def test_the_chart_is_a_table_of_phases(case):
+    meeting = CASES[case]()
+    plan = chart_plan(meeting)
+    page = parse(render_confluence(meeting))
+    assert_inert(page)
+    (table,) = [t for t in page.iter("table") if [c.text for c in t[0][0]] == ["Phase", "From", "To", "Length"]]
+    rows = [[cell.text for cell in row] for row in table[0][1:]]
+    assert rows == [[bar.label, moment_text(plan, bar.start), moment_text(plan, bar.end), chart_duration(bar.seconds)]
+                    for bar in plan.bars]
+    assert macros(page, "code") == [] and "gantt" not in text_of(page)
+    for note in plan.notes:
+        assert note in text_of(page)

@@ -13,11 +13,14 @@ from urllib.parse import urlsplit
 import pytest
 from markdown_it import MarkdownIt
 
+from chart_cases import CASES
 from export_attacks import ATTACKS, MARK, NOTE, attack_meeting, expected_text, section_text
 from pmtui.demo import demo_meeting
+from pmtui.export.chart import chart_plan, mermaid_gantt
 from pmtui.export.html import render_html
 from pmtui.export.hypertext import markdown_markup
 from pmtui.export.markdown import render_postmortem
+from pmtui.export.phases import is_the_chart, moment_text
 from pmtui.model import Incident, Meeting
 
 ELEMENTS = {
@@ -30,33 +33,36 @@ loads, embeds or submits."""
 
 
 class Page(HTMLParser):
-    """A page as the HTML tokenizer reads it: its elements with their attributes, its text, its comments."""
+    """A page as the HTML tokenizer reads it: its elements with their attributes and text, its comments."""
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str]]] = []
+        self.inner: list[list[str]] = []  # the text inside each element
         self.chunks: list[str] = []
         self.comments: list[str] = []
-        self.title = ""
-        self._open: list[str] = []
+        self._open: list[tuple[str, int]] = []
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, {name: value or "" for name, value in attrs}))
-        self._open.append(tag)
+        self.handle_startendtag(tag, attrs)
+        if tag not in ("meta", "br", "hr"):
+            self._open.append((tag, len(self.elements) - 1))
 
     def handle_startendtag(self, tag, attrs):
         self.elements.append((tag, {name: value or "" for name, value in attrs}))
+        self.inner.append([])
 
     def handle_endtag(self, tag):
-        if tag in self._open:
-            del self._open[len(self._open) - 1 - self._open[::-1].index(tag) :]
+        tags = [name for name, _ in self._open]
+        if tag in tags:
+            del self._open[len(tags) - 1 - tags[::-1].index(tag) :]
 
     def handle_data(self, data):
-        if self._open[-1:] == ["title"]:
-            self.title += data
-        elif self._open[-1:] != ["style"]:
+        for _, index in self._open:
+            self.inner[index].append(data)
+        if not {"title", "style"} & {name for name, _ in self._open}:
             self.chunks.append(data)
 
     def handle_comment(self, data):
@@ -64,11 +70,20 @@ class Page(HTMLParser):
 
     @property
     def text(self) -> str:
-        """The text a reader sees, blanks and line breaks as one space."""
+        """The text a reader sees in the page's body, blanks and line breaks as one space."""
         return " ".join(" ".join(self.chunks).split())
+
+    @property
+    def title(self) -> str:
+        return self.text_of("title")[0]
 
     def tags(self, name: str) -> list[dict[str, str]]:
         return [attrs for tag, attrs in self.elements if tag == name]
+
+    def text_of(self, name: str = "", css_class: str = "") -> list[str]:
+        """The text of each element named ``name``, or of each element with ``css_class``."""
+        return [" ".join("".join(text).split()) for (tag, attrs), text in zip(self.elements, self.inner)
+                if tag == name or css_class and css_class in attrs.get("class", "").split()]
 
 
 def assert_inert(page: Page) -> None:
@@ -220,3 +235,55 @@ def test_code_blocks_go_to_the_format():
     markdown = "```sql  extra words\nselect 1;\n```\n\n    indented\n\n~~~\nplain\n~~~\n"
     markdown_markup(markdown, xhtml=False, fence=fence)
     assert seen == [("sql", "select 1;\n"), ("", "indented\n"), ("", "plain\n")]
+
+
+# --- the chart ------------------------------------------------------------------------------------------------
+
+
+def chart_rows(page: Page) -> list[tuple[str, float, float, str]]:
+    """Each bar of the page's chart: its label, where it starts and how wide it is (% of the scale), its times."""
+    bars = [attrs["style"] for tag, attrs in page.elements if "chart-bar" in attrs.get("class", "")]
+    places = [[float(part.split(":")[1].rstrip("%")) for part in style.split(";")] for style in bars]
+    return [(label, left, width, when) for label, (left, width), when
+            in zip(page.text_of(css_class="chart-label"), places, page.text_of(css_class="chart-when"), strict=True)]
+
+
+@pytest.mark.parametrize("case", ["same_day", "gitlab_2017", "lead_up", "across_midnight_in_zone", "zero_length"])
+def test_the_chart_is_drawn_from_the_plan(case):
+    meeting = CASES[case]()
+    plan = chart_plan(meeting)
+    page = Page(render_html(meeting))
+    assert_inert(page)
+    assert len(page.tags("figure")) == 1 and "gantt" not in page.text
+    rows = chart_rows(page)
+    assert [label for label, *_ in rows] == [bar.title for bar in plan.bars]
+    total = (plan.end - plan.start).total_seconds()
+    for (_, left, width, when), bar in zip(rows, plan.bars, strict=True):
+        assert left == pytest.approx((bar.start - plan.start).total_seconds() / total * 100, abs=0.001)
+        assert width == pytest.approx(bar.seconds / total * 100, abs=0.001)
+        assert left + width <= 100.001
+        assert when == f"{moment_text(plan, bar.start)} – {moment_text(plan, bar.end)}"
+    for note in plan.notes:
+        assert note in page.text
+
+
+def test_a_multi_day_chart_shows_the_day():
+    plan = chart_plan(CASES["gitlab_2017"]())
+    assert plan.multi_day
+    assert moment_text(plan, plan.start) == "Jan 31 17:20" and moment_text(plan, plan.end) == "Feb 01 18:14"
+    assert "Jan 31 17:20" in Page(render_html(CASES["gitlab_2017"]())).text
+
+
+def test_no_chart_without_two_milestones():
+    meeting = CASES["two_milestones"]()
+    meeting.incident.resolved = None
+    page = Page(render_html(meeting))
+    assert page.tags("figure") == [] and "gantt" not in page.text
+
+
+def test_a_mermaid_block_someone_wrote_stays_code():
+    plan = chart_plan(demo_meeting())
+    assert is_the_chart(plan, "mermaid", mermaid_gantt(plan))
+    assert not is_the_chart(plan, "mermaid", "graph TD\n  A-->B\n")
+    assert not is_the_chart(plan, "", mermaid_gantt(plan))
+    assert not is_the_chart(None, "mermaid", mermaid_gantt(plan))

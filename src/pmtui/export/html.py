@@ -10,8 +10,10 @@ from __future__ import annotations
 from html import escape
 
 from ..model import Meeting
+from .chart import LEAD_UP, ChartPlan, chart_plan
 from .hypertext import markdown_markup, plain
 from .markdown import render_postmortem
+from .phases import is_the_chart, moment_text
 
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 """Nothing is loaded and nothing runs, whatever a future change lets into the page."""
@@ -42,6 +44,22 @@ tbody tr:nth-child(even) td { background: #fbfcfd; }
 ul, ol { padding-left: 1.6rem; }
 li + li { margin-top: .2rem; }
 hr { border: 0; border-top: 1px solid var(--line); margin: 2rem 0; }
+.chart { margin: 1rem 0 .5rem; padding: .75rem 1rem; border: 1px solid var(--line); border-radius: 4px; }
+.chart figcaption { font-weight: 600; margin-bottom: .5rem; }
+.chart-row, .chart-axis { display: grid; grid-template-columns: minmax(9rem, 15rem) 1fr minmax(7rem, max-content);
+                          gap: .3rem .75rem; align-items: center; }
+.chart-row + .chart-row { margin-top: .35rem; }
+.chart-track { display: block; height: 1.15rem; background: var(--band); border-radius: 3px; }
+.chart-bar { display: block; height: 100%; min-width: 3px; background: #6c9bd2; border: 1px solid #2f5f96;
+             border-radius: 3px; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.chart-bar.lead-up { background: #d5dce5; border-color: #8a99ab; }
+.chart-when, .chart-axis { color: var(--muted); font-size: .85rem; font-variant-numeric: tabular-nums; }
+.chart-when { white-space: nowrap; }
+.chart-scale { display: flex; justify-content: space-between; }
+@media (max-width: 40rem) {
+  .chart-row, .chart-axis { grid-template-columns: 1fr; }
+  .chart-axis > :first-child, .chart-axis > :last-child { display: none; }
+}
 @media print {
   @page { margin: 16mm 14mm; }
   body { font-size: 10.5pt; color: #000; background: #fff; }
@@ -53,7 +71,8 @@ hr { border: 0; border-top: 1px solid var(--line); margin: 2rem 0; }
   .table { overflow: visible; }
   table { font-size: 9pt; }
   thead { display: table-header-group; }
-  tr, li, pre, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  tr, li, pre, blockquote, .chart { break-inside: avoid; page-break-inside: avoid; }
+  .chart-track { background: none; border-bottom: 1px solid #ccc; }
   th, code, pre, tbody tr:nth-child(even) td { background: none; }
   th, td, pre { border-color: #888; }
 }
@@ -66,7 +85,14 @@ def render_html(meeting: Meeting, **options) -> str:
     ``options`` are :func:`.markdown.render_postmortem`'s (``minutes``, ``related_titles``, ``today``, ...):
     the page shows the same document.
     """
-    body = markdown_markup(render_postmortem(meeting, **options), xhtml=False, fence=_code,
+    plan = chart_plan(meeting)
+
+    def code(language: str, text: str) -> str:
+        if is_the_chart(plan, language, text):
+            return _chart(plan)
+        return f"<pre><code>{escape(text, quote=False)}</code></pre>\n"
+
+    body = markdown_markup(render_postmortem(meeting, **options), xhtml=False, fence=code,
                            markup={"table_open": '<div class="table"><table>\n', "table_close": "</table></div>\n"})
     title = escape(" ".join(meeting.incident.title.split()) or "Incident")
     return plain(
@@ -80,5 +106,24 @@ def render_html(meeting: Meeting, **options) -> str:
     )
 
 
-def _code(language: str, text: str) -> str:
-    return f"<pre><code>{escape(text, quote=False)}</code></pre>\n"
+def _chart(plan: ChartPlan) -> str:
+    """The phases as bars on one time scale, each with its label, length and times, in place of the Mermaid
+    block: drawn by the page's own style, so it prints and needs nothing fetched."""
+    total = (plan.end - plan.start).total_seconds()
+    rows = []
+    for bar in plan.bars:
+        left = (bar.start - plan.start).total_seconds() / total * 100
+        width = bar.seconds / total * 100
+        kind = "lead-up" if bar.label == LEAD_UP else "phase"
+        rows.append(
+            f'<div class="chart-row"><span class="chart-label">{escape(bar.title)}</span>'
+            f'<span class="chart-track"><span class="chart-bar {kind}" style="margin-left:{left:.3f}%;'
+            f'width:{width:.3f}%"></span></span><span class="chart-when">{moment_text(plan, bar.start)} – '
+            f"{moment_text(plan, bar.end)}</span></div>\n"
+        )
+    scale = f"<span>{moment_text(plan, plan.start)}</span><span>{moment_text(plan, plan.end)}</span>"
+    return (
+        '<figure class="chart">\n<figcaption>Incident phases</figcaption>\n' + "".join(rows)
+        + f'<div class="chart-axis"><span></span><span class="chart-scale">{scale}</span><span></span></div>\n'
+        "</figure>\n"
+    )
