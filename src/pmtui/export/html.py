@@ -22,7 +22,8 @@ _STYLE = """
 :root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --band: #f6f8fa; --accent: #0a58ca; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #fff; color: var(--ink); font: 16px/1.55 system-ui, -apple-system, "Segoe UI",
-       Roboto, "Helvetica Neue", Arial, sans-serif; overflow-wrap: anywhere; }
+       Roboto, "Helvetica Neue", Arial, sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
+       overflow-wrap: break-word; }
 main { max-width: 62rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .5rem; }
 h2 { font-size: 1.4rem; margin: 2.2rem 0 .6rem; padding-bottom: .25rem; border-bottom: 1px solid var(--line); }
@@ -46,9 +47,9 @@ li + li { margin-top: .2rem; }
 hr { border: 0; border-top: 1px solid var(--line); margin: 2rem 0; }
 .chart { margin: 1rem 0 .5rem; padding: .75rem 1rem; border: 1px solid var(--line); border-radius: 4px; }
 .chart figcaption { font-weight: 600; margin-bottom: .5rem; }
-.chart-row, .chart-axis { display: grid; grid-template-columns: minmax(9rem, 15rem) 1fr minmax(7rem, max-content);
-                          gap: .3rem .75rem; align-items: center; }
-.chart-row + .chart-row { margin-top: .35rem; }
+.chart-grid { display: grid; grid-template-columns: max-content 1fr max-content; gap: .4rem .75rem;
+              align-items: center; }
+.chart-row, .chart-axis { display: contents; }
 .chart-track { display: block; height: 1.15rem; background: var(--band); border-radius: 3px; }
 .chart-bar { display: block; height: 100%; min-width: 3px; background: #6c9bd2; border: 1px solid #2f5f96;
              border-radius: 3px; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -57,7 +58,8 @@ hr { border: 0; border-top: 1px solid var(--line); margin: 2rem 0; }
 .chart-when { white-space: nowrap; }
 .chart-scale { display: flex; justify-content: space-between; }
 @media (max-width: 40rem) {
-  .chart-row, .chart-axis { grid-template-columns: 1fr; }
+  .chart-grid { grid-template-columns: 1fr; gap: .15rem; }
+  .chart-when { margin-bottom: .5rem; }
   .chart-axis > :first-child, .chart-axis > :last-child { display: none; }
 }
 @media print {
@@ -123,7 +125,8 @@ def _chart(plan: ChartPlan) -> str:
         )
     scale = f"<span>{moment_text(plan, plan.start)}</span><span>{moment_text(plan, plan.end)}</span>"
     return (
-        '<figure class="chart">\n<figcaption>Incident phases</figcaption>\n' + "".join(rows)
+        '<figure class="chart">\n<figcaption>Incident phases</figcaption>\n<div class="chart-grid">\n'
+        + "".join(rows)
         + f'<div class="chart-axis"><span></span><span class="chart-scale">{scale}</span><span></span></div>\n'
-        "</figure>\n"
+        "</div>\n</figure>\n"
     )
