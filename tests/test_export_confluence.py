@@ -60,7 +60,7 @@ def test_the_demo_page_is_well_formed_storage_format():
     body = render_confluence(meeting, minutes=True)
     page = parse(body)
     assert_inert(page)
-    assert page[0].tag == "h1" and page[0].text == "Checkout errors after connection pool change (SEV2)"
+    assert page[0].tag == "h1" and page[0].text.startswith("Checkout errors after connection pool change")
     for table in page.iter("table"):
         assert [child.tag for child in table] == ["tbody"]  # as Confluence stores a table: no thead
         assert [cell.tag for cell in table[0][0]] == ["th"] * len(table[0][0])
