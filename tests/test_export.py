@@ -525,9 +525,11 @@ def test_meeting_json_has_sorted_events(meeting):
 
 
 def test_render_dispatches(meeting):
-    assert FORMATS == ("markdown", "json", "actions-csv", "github")
+    assert FORMATS == ("markdown", "html", "confluence", "json", "actions-csv", "github")
     assert render(meeting, "markdown", minutes=True).startswith("# Checkout outage (SEV2)")
     assert "## Meeting minutes" in render(meeting, "markdown", minutes=True)
+    assert render(meeting, "html", minutes=True).startswith("<!doctype html>")
+    assert "<h2>Meeting minutes: Checkout outage</h2>" in render(meeting, "confluence", minutes=True)
     assert render(meeting, "json") == meeting_json(meeting)
     assert render(meeting, "actions-csv") == actions_csv(meeting)
     assert render(meeting, "github").startswith("#!/bin/sh")

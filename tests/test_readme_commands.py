@@ -120,11 +120,14 @@ def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
     assert pmtui(env, "export", meeting_id).startswith(f"# {TITLE} (SEV2)")
     out = tmp_path / "out"
     out.mkdir()  # export -o creates no folder unless --parents
-    for fmt, suffix in (("markdown", "md"), ("json", "json"), ("actions-csv", "csv"), ("github", "sh")):
+    for fmt, suffix in (("markdown", "md"), ("html", "html"), ("confluence", "confluence.xml"), ("json", "json"),
+                        ("actions-csv", "csv"), ("github", "sh")):
         assert pmtui(env, "export", meeting_id, "-o", out / f"pm.{suffix}", "--format", fmt, "--minutes") \
             == f"Wrote {out / f'pm.{suffix}'}\n"
     assert "validate pool size in CI" in (out / "pm.csv").read_text()
     assert "gh issue create" in (out / "pm.sh").read_text()
+    assert (out / "pm.html").read_text().startswith("<!doctype html>")
+    assert (out / "pm.confluence.xml").read_text().startswith(f"<h1>{TITLE}")
 
     assert "standard-90" in pmtui(env, "agendas")
     own = shutil.copy(ROOT / "agendas" / "near-miss-30.toml", tmp_path / "my-agenda.toml")

@@ -137,13 +137,16 @@ def import_(meeting, file, allow_duplicates, data_dir):
               help="Write to this file instead of stdout (never inside the data dir).")
 @click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
 @click.option("--parents", is_flag=True, help="Create the -o file's missing folders.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "actions-csv", "github"]), default="markdown",
-              show_default=True)
-@click.option("--minutes", is_flag=True, help="Append the meeting minutes (markdown).")
+@click.option("--format", "fmt", default="markdown", show_default=True,
+              type=click.Choice(["markdown", "html", "confluence", "json", "actions-csv", "github"]),
+              help="html: a standalone page to open, mail or print to PDF (-o NAME.html); confluence: a page body in "
+                   "Confluence storage format (-o NAME.confluence.xml).")
+@click.option("--minutes", is_flag=True, help="Append the meeting minutes (markdown, html, confluence).")
 @data_dir_option
 @user_errors
 def export(meeting, output, force, parents, fmt, minutes, data_dir):
-    """Export a meeting: Markdown post-mortem, JSON, action items CSV, or a 'gh issue create' script."""
+    """Export a meeting: the post-mortem (Markdown, HTML or Confluence), JSON, action items CSV, or a
+    'gh issue create' script."""
     from ..export import render
     from ..export.files import OutputPathError, check_output_path, write_text_atomic
 

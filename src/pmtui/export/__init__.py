@@ -1,4 +1,5 @@
-"""Exports of a meeting: the post-mortem document, its minutes, and data files."""
+"""Exports of a meeting: the post-mortem document (Markdown, an HTML page, a Confluence page), its minutes, and data
+files."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from .data import actions_csv, meeting_json
 from .github import github_script
 from .markdown import render_postmortem
 
-FORMATS = ("markdown", "json", "actions-csv", "github")
+FORMATS = ("markdown", "html", "confluence", "json", "actions-csv", "github")
 
 
 def render(
@@ -19,10 +20,18 @@ def render(
 ) -> str:
     """``meeting`` exported as ``fmt`` (one of :data:`FORMATS`).
 
-    ``minutes`` and ``related_titles`` only matter for Markdown.
+    ``minutes`` and ``related_titles`` only matter for the document (Markdown, HTML, Confluence).
     """
     if fmt == "markdown":
         return render_postmortem(meeting, minutes=minutes, related_titles=related_titles)
+    if fmt == "html":
+        from .html import render_html  # markdown-it: only these two formats need it
+
+        return render_html(meeting, minutes=minutes, related_titles=related_titles)
+    if fmt == "confluence":
+        from .confluence import render_confluence
+
+        return render_confluence(meeting, minutes=minutes, related_titles=related_titles)
     if fmt == "json":
         return meeting_json(meeting)
     if fmt == "actions-csv":

@@ -1,0 +1,49 @@
+"""``pmtui export --format html|confluence``: the same -o, --force and --parents rules as every export."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from test_cli import data, env, fails, filled, new, ok, pmtui  # noqa: F401 (fixtures and helpers)
+
+WRAPPER = ('<page xmlns:ac="http://www.atlassian.com/schema/confluence/4/ac/" '
+           'xmlns:ri="http://www.atlassian.com/schema/confluence/4/ri/">{}</page>')
+
+
+def test_html_to_stdout_and_to_a_file(env, data, filled, tmp_path):
+    page = ok(pmtui(env, "export", filled, "--format", "html", data_dir=data))
+    assert page.startswith("<!doctype html>") and "<title>Post-mortem: DB outage</title>" in page
+    assert "pager fires" in page and "<script" not in page
+    out = tmp_path / "pm.html"
+    assert str(out) in ok(pmtui(env, "export", filled, "--format", "html", "-o", out, data_dir=data))
+    assert out.read_text() == page
+    with_minutes = ok(pmtui(env, "export", filled, "--format", "html", "--minutes", data_dir=data))
+    assert "Meeting minutes: DB outage" in with_minutes and "Meeting minutes" not in page
+
+
+def test_confluence_to_a_file_is_well_formed(env, data, filled, tmp_path):
+    out = tmp_path / "new" / "pm.confluence.xml"
+    ok(pmtui(env, "export", filled, "--format", "confluence", "-o", out, "--parents", data_dir=data))
+    page = ET.fromstring(WRAPPER.format(out.read_text()))
+    assert page[0].tag == "h1" and page[0].text.startswith("DB outage")
+    assert "pager fires" in "".join(page.itertext())
+
+
+def test_the_output_rules_hold_for_the_new_formats(env, data, filled, tmp_path):
+    out = tmp_path / "pm.html"
+    out.write_text("mine")
+    line = fails(pmtui(env, "export", filled, "--format", "html", "-o", out, data_dir=data))
+    assert "already exists" in line and "--force" in line and out.read_text() == "mine"
+    ok(pmtui(env, "export", filled, "--format", "html", "-o", out, "--force", data_dir=data))
+    assert out.read_text().startswith("<!doctype html>")
+    line = fails(pmtui(env, "export", filled, "--format", "confluence", "-o", tmp_path / "no" / "pm.xml",
+                       data_dir=data))
+    assert "--parents" in line
+    line = fails(pmtui(env, "export", filled, "--format", "confluence", "-o", data / "pm.xml", data_dir=data))
+    assert "inside the meetings folder" in line
+
+
+def test_an_unknown_format_is_one_line(env, data, filled):
+    done = pmtui(env, "export", filled, "--format", "pdf", data_dir=data)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "'pdf' is not one of" in done.stderr and "html" in done.stderr and "confluence" in done.stderr
