@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from textual.widgets import Input, TextArea
+
+settings.register_profile("pmtui", deadline=None)
+settings.load_profile("pmtui")
+"""Property tests check what text does, not how fast: with three workers on two cores, an example can take
+longer than Hypothesis' default 200 ms deadline and fail a run that found nothing wrong."""
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
