@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Input, Label
 
 from helpers import FixedClock, create_meeting, screen_text
 from pmtui.model import Incident, Meeting, to_data
@@ -12,6 +12,7 @@ from pmtui.room.server import RoomServer
 from pmtui.store import MeetingFile, read_meeting
 from pmtui.tui.app import make_app
 from pmtui.tui.notetaker.app import NoteTakerApp
+from pmtui.tui.screens.action_dialogs import EditActionDialog
 from pmtui.tui.screens.dialogs import ConfirmDialog
 from pmtui.tui.screens.why_dialogs import TextDialog
 from pmtui.tui.widgets.quick_entry import QuickEntry
@@ -179,4 +180,24 @@ async def test_home_marks_an_ended_meeting_whose_document_is_a_draft(tmp_path):
         assert str(table.get_cell(draft.id, "title")) == "Draft outage  draft: 3 sections to write"
         assert str(table.get_cell(done.id, "title")) == "Written outage"
         assert str(table.get_cell(draft.id, "status")) == "ended"
+    app.close_session()
+
+
+async def test_the_action_dialog_keeps_a_tracker_link_and_refuses_a_bad_one(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        item = app.session.meeting.actions[0]
+        dialog = EditActionDialog(app.session, item.id)
+        app.push_screen(dialog)
+        await pilot.pause()
+        link = dialog.query_one("#edit-link", Input)
+        link.focus()
+        await pilot.press(*"javascript:alert(1)", "enter")
+        await pilot.pause()
+        assert app.screen is dialog and item.link == ""
+        assert "is not an http or https URL" in str(dialog.query_one("#edit-error", Label).render())
+        await pilot.press("ctrl+u", *"https://tracker.example.com/issues/42", "enter")
+        await pilot.pause()
+        assert app.screen is not dialog
+        assert item.link == "https://tracker.example.com/issues/42"
     app.close_session()
