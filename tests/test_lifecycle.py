@@ -68,11 +68,14 @@ def test_publish_a_running_meeting_ends_it_on_today_in_the_incident_zone(session
     assert meeting.ended_at == datetime(2027, 1, 15, 23, 30, tzinfo=UTC)
 
 
-def test_publish_an_ended_meeting_keeps_its_end_time_and_publishing_again_moves_only_the_date(session, clock):
+def test_publish_an_ended_meeting_keeps_its_end_time_and_publishing_again_moves_only_the_date(session, clock,
+                                                                                                changes):
     session.end()
     clock.advance(minutes=90)
+    changes.clear()
     session.publish("2027-01-20")
     assert (session.meeting.ended_at, session.meeting.publication_date) == (ENDED, date(2027, 1, 20))
+    assert changes == [Change(Entity.MEETING, Op.CHANGED), Change(Entity.REVIEW, Op.CHANGED)], "the date is shown"
     session.publish("2027-01-22")
     assert (session.meeting.status, session.meeting.ended_at, session.meeting.publication_date) == (
         "published", ENDED, date(2027, 1, 22))

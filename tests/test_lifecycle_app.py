@@ -100,6 +100,7 @@ async def test_palette_marks_published_on_the_date_asked_and_reopens(tmp_path):
         assert (meeting.status, meeting.publication_date) == ("published", date(2027, 1, 20))
         assert meeting.ended_at is not None, "publishing a running meeting ends it"
         assert clock_state(app) == "■ Published 2027-01-20"
+        assert app.screen.query_one("#review-published", Input).value == "2027-01-20", "the review phase's field"
         palette(app)["Reopen meeting"].callback()
         await pilot.pause()
         assert (meeting.status, meeting.ended_at, meeting.publication_date) == ("active", None, date(2027, 1, 20))

@@ -1093,8 +1093,11 @@ class MeetingSession:
         if self.meeting.status == "active":
             self._stop()
         self.meeting.status = "published"
+        dated = self.meeting.publication_date != day
         self.meeting.publication_date = day
         self._commit(Entity.MEETING, Op.CHANGED)
+        if dated:  # the review phase's date field shows it, as when typed there
+            self._commit(Entity.REVIEW, Op.CHANGED)
 
     def reopen(self) -> None:
         """Make the meeting active again (note-takers can join again); its end time is forgotten.

@@ -251,10 +251,9 @@ class MeetingScreen(Screen):
             if yes and self.session.meeting.status == "active":
                 self.action_end_meeting()
 
-        self.app.push_screen(ConfirmDialog(
-            "This is the last phase. End the meeting?", title="End the meeting?",
-            detail="The clock stops and the minutes record the end time; connected note-takers are told. "
-                   "The palette (ctrl+p) reopens it."), answered)
+        self.app.push_screen(ConfirmDialog("This is the last phase: the clock stops, the minutes record the end "
+                                           "time and note-takers are told. The palette (ctrl+p) can reopen it.",
+                                           title="End the meeting?"), answered)
 
     def action_previous_phase(self) -> None:
         if not self.session.previous_phase():
