@@ -32,8 +32,8 @@ TOKEN = "readme-token-0123456789"
 TITLE = "Checkout errors after pool change"  # the title in the README's `pmtui new` command
 
 RUN_HERE = {
-    "", "new", "run", "demo", "join", "list", "import", "export", "agendas", "lint",
-    "actions", "actions done", "actions reopen", "search", "stats", "related",
+    "", "new", "run", "demo", "join", "list", "import", "export", "agendas", "lint", "end", "reopen",
+    "actions", "actions done", "actions reopen", "actions link", "search", "stats", "related",
 }
 """The commands these tests run (``""``: plain ``pmtui``; ``demo`` runs from the wheel in test_installed_wheel)."""
 
@@ -144,6 +144,12 @@ def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
     assert action.id not in pmtui(env, "actions", "--open")
     assert pmtui(env, "actions", "reopen", action.id).startswith("Open again: ")
     assert [a["id"] for a in json.loads(pmtui(env, "actions", "--all", "--json"))["actions"]] == [action.id]
+    assert pmtui(env, "actions", "link", action.id, "https://tracker.example.com/issues/42").startswith("Linked ")
+
+    assert pmtui(env, "end", meeting_id).startswith(f"Ended meeting {meeting_id}")
+    assert "(draft: 4 sections to write)" in pmtui(env, "list", "--status", "ended")
+    assert pmtui(env, "end", meeting_id, "--published", "--on", "2026-11-20").endswith(" on 2026-11-20.\n")
+    assert pmtui(env, "reopen", meeting_id).startswith(f"Reopened meeting {meeting_id}")
 
     assert meeting_id in pmtui(env, "search", "pool", "grafana")
     assert json.loads(pmtui(env, "stats", "--since", "2026-01-01", "--json"))["by_severity"]["SEV2"] == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .analysis.blameless import Lexicon
 from .analysis.findings import Finding, meeting_findings, text_findings
+from .document import missing_sections
 from .model import Meeting
 from .paths import data_dir as resolve_data_dir
 from .store import read_meeting, resolve_meeting
@@ -15,6 +16,8 @@ from .store import read_meeting, resolve_meeting
 FOLDER_SUFFIXES = (".md", ".txt")
 _PATH_SUFFIXES = (*FOLDER_SUFFIXES, ".markdown", ".json")
 _SNIFF_BYTES = 8192
+SECTION_RULE = "section-to-write"
+"""The rule of a finding that names an empty required section of an ended or published meeting's document."""
 
 
 class LintInputError(Exception):
@@ -30,15 +33,31 @@ class Source:
     meeting: Meeting | None = None
 
     def findings(self, lexicon: Lexicon) -> list[Finding]:
-        """Its findings; a meeting's dismissed findings are left out."""
+        """Its findings; a meeting's dismissed findings are left out, its document's empty sections are in."""
         if self.meeting is not None:
-            return meeting_findings(self.meeting, lexicon)
+            return [*section_findings(self.meeting), *meeting_findings(self.meeting, lexicon)]
         return text_findings(self.text or "", where=self.name, lexicon=lexicon)
 
     def location(self, finding: Finding) -> str:
         """``file:line:col`` for a file, ``meeting-id[where]:line:col`` for a meeting."""
         place = f"{self.name}[{finding.where}]" if self.meeting is not None else self.name
         return f"{place}:{finding.line}:{finding.column}"
+
+
+def section_findings(meeting: Meeting) -> list[Finding]:
+    """A finding per required section still empty once the meeting is over (while it runs they are not due yet)."""
+    if meeting.status == "active":
+        return []
+    found = []
+    for section in missing_sections(meeting):
+        command = f"pmtui edit {meeting.id} --section {section.id}"
+        found.append(Finding(
+            SECTION_RULE,
+            f"the required section “{section.title}” of this {meeting.status} meeting's document is empty; "
+            f"write it with: {command}",
+            command, 1, 1, "", where=f"section {section.id}", key=f"section:{section.id}",
+        ))
+    return found
 
 
 def read_text_file(path: Path) -> Source:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .agenda import Agenda, DocumentSection, Phase, resolve_agenda
 from .changes import Change, Entity, Op
@@ -103,6 +104,28 @@ def _choice(value: str, options: Iterable[str], what: str) -> str:
     if value not in options:
         raise ValidationError(f"{what} {value!r} is not one of: {', '.join(options)}")
     return value
+
+
+def tracker_link(value: object) -> str:
+    """An action item's tracker link as typed: an http(s) URL on one line without spaces, or "" for none.
+
+    It becomes a link in the exported document, so any other scheme (``javascript:``, ``data:``, ``file:``)
+    is refused rather than kept as text someone might click.
+    """
+    url = _text(value, "the link", "link")
+    if not url:
+        return ""
+    if any(ch.isspace() for ch in url):
+        raise ValidationError("the link holds a space; write it as %20, or give the tracker's URL as copied")
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # a bracketed host that is no IPv6 address
+        hostname = None
+    if not hostname or parts.scheme.lower() not in ("http", "https"):
+        raise ValidationError(f"the link {url[:60]!r} is not an http or https URL; "
+                              "give the tracker's address, e.g. https://tracker.example.com/issues/42")
+    return url
 
 
 def severity_name(value: object) -> str:
@@ -345,14 +368,22 @@ class MeetingSession:
 
     def start_clock(self) -> None:
         """Start (or resume) the meeting clock."""
+        self._clock_may_run()
         self.clock.start()
         self._commit(Entity.CLOCK, Op.CHANGED)
 
     def toggle_pause(self) -> bool:
         """Pause a running clock or start/resume a stopped one; returns running."""
+        if not self.clock.running:
+            self._clock_may_run()
         running = self.clock.toggle()
         self._commit(Entity.CLOCK, Op.CHANGED)
         return running
+
+    def _clock_may_run(self) -> None:
+        """An ended meeting's clock stays stopped: its length is what the minutes record."""
+        if self.meeting.status != "active":
+            raise ValidationError(f"the meeting is {self.meeting.status}; reopen it to run its clock again")
 
     def extend_phase(self, minutes: float) -> None:
         """Give the current phase ``minutes`` more."""
@@ -920,6 +951,8 @@ class MeetingSession:
                 value = _text(value, "the owner", "person")
             elif name == "success_criteria":
                 value = _text(value, "the success criteria", name)
+            elif name == "link":
+                value = tracker_link(value)
             else:
                 raise ValidationError(f"unknown action item field {name!r}")
             updates[name] = value
@@ -942,6 +975,12 @@ class MeetingSession:
         item.status = _choice(status, ACTION_STATUSES, "status")
         item.status_changed = self._moment() if at is NOW else at
         item.status_note = note
+        self._commit(Entity.ACTION, Op.CHANGED, action_id)
+
+    def set_action_link(self, action_id: str, url: str) -> None:
+        """Say where an action item's work is tracked (an http or https URL); "" clears it."""
+        item = self._find(self.meeting.actions, action_id, "action item")
+        item.link = tracker_link(url)
         self._commit(Entity.ACTION, Op.CHANGED, action_id)
 
     def delete_action(self, action_id: str) -> None:
@@ -1039,28 +1078,43 @@ class MeetingSession:
 
     def end(self) -> None:
         """End the meeting: the clock stops, the end time is kept for the minutes, note-takers are let go."""
-        if self.clock.running:
-            self.clock.pause()
+        if self.meeting.status != "active":
+            raise ValidationError(f"the meeting is already {self.meeting.status}; reopen it first to end it again")
+        self._stop()
         self.meeting.status = "ended"
-        self.meeting.ended_at = self._moment()
         self._commit(Entity.MEETING, Op.CHANGED)
 
     def publish(self, on: object = None) -> None:
-        """Mark the document published on ``on`` (a date or its text; default today); ends a running meeting."""
+        """Mark the document published on ``on`` (a date or its text; default today); ends a running meeting.
+
+        Publishing again only moves the date: the document was published, then corrected.
+        """
         day = self._due(on) if on not in (None, "") else self.today()
         if self.meeting.status == "active":
-            if self.clock.running:
-                self.clock.pause()
-            self.meeting.ended_at = self._moment()
+            self._stop()
         self.meeting.status = "published"
+        dated = self.meeting.publication_date != day
         self.meeting.publication_date = day
         self._commit(Entity.MEETING, Op.CHANGED)
+        if dated:  # the review phase's date field shows it, as when typed there
+            self._commit(Entity.REVIEW, Op.CHANGED)
 
     def reopen(self) -> None:
-        """Make the meeting active again (note-takers can join again); its end time is forgotten."""
+        """Make the meeting active again (note-takers can join again); its end time is forgotten.
+
+        The clock stays paused: the facilitator resumes it (ctrl+t) when the meeting goes on.
+        """
+        if self.meeting.status == "active":
+            raise ValidationError("the meeting is already active; nothing to reopen")
         self.meeting.status = "active"
         self.meeting.ended_at = None
         self._commit(Entity.MEETING, Op.CHANGED)
+
+    def _stop(self) -> None:
+        """Pause the clock and keep the moment: the end of the meeting."""
+        if self.clock.running:
+            self.clock.pause()
+        self.meeting.ended_at = self._moment()
 
     # --- undo --------------------------------------------------------------
 

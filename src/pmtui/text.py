@@ -34,6 +34,7 @@ LIMITS: dict[str, int] = {
     "description": 1000,
     "actor": 200,
     "evidence": 1000,
+    "link": 2000,  # an action item's tracker URL
     "text": 2000,  # an observation, a why, a problem, a root cause, a contributing factor
     "person": 200,  # an attendee, an author, an action's owner, the document owner
     "success_criteria": 1000,

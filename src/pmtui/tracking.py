@@ -103,6 +103,11 @@ def write_status(data_dir: Path, action: TrackedAction, status: str, note: str =
     return _write(data_dir, action, lambda s: s.set_action_status(action.item.id, status, note.strip()))
 
 
+def write_link(data_dir: Path, action: TrackedAction, url: str) -> TrackedAction:
+    """Set where ``action``'s work is tracked (an http(s) URL; "" clears it), locked like :func:`write_status`."""
+    return _write(data_dir, action, lambda s: s.set_action_link(action.item.id, url))
+
+
 def restore_status(data_dir: Path, action: TrackedAction) -> TrackedAction:
     """Put back the status, its time and its note ``action.item`` holds (the undo of :func:`write_status`)."""
     item = action.item

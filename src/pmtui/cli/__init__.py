@@ -27,6 +27,8 @@ COMMANDS = {
     "agendas": "meetings:agendas",
     "run": "meetings:run",
     "demo": "meetings:demo",
+    "end": "lifecycle:end",
+    "reopen": "lifecycle:reopen",
     "lint": "lint:lint",
     "join": "room:join",
     "serve": "room:serve",

@@ -36,6 +36,8 @@ def _as_json(source: Source, finding: Finding) -> dict:
 def lint(targets: tuple[str, ...], as_json: bool, data_dir: Path | None) -> None:
     """Find blame and hindsight phrasing in meetings or in Markdown/text files.
 
+    For an ended or published meeting, also each required document section still empty.
+
     A FOLDER means every .md and .txt file in it. Lines read
     'file:line:col: rule: message' ('meeting-id[where]:line:col: ...' for a
     meeting); dismissed findings of a meeting are not reported. Exits 1 when
@@ -52,5 +54,6 @@ def lint(targets: tuple[str, ...], as_json: bool, data_dir: Path | None) -> None
         echo(json.dumps([_as_json(s, f) for s, f in found], indent=2, ensure_ascii=False))
     else:
         for source, finding in found:
-            echo(f'{source.location(finding)}: {finding.rule}: {finding.message} ("{finding.excerpt}")')
+            excerpt = f' ("{finding.excerpt}")' if finding.excerpt else ""
+            echo(f"{source.location(finding)}: {finding.rule}: {finding.message}{excerpt}")
     sys.exit(1 if found else 0)

@@ -11,7 +11,7 @@ import click
 from ..agenda import available_agendas, load_agenda
 from ..entry_grammar import parse_role
 from ..importer import ImportError_, read_events, without_duplicates
-from ..model import MILESTONES, Attendee, Meeting
+from ..model import MEETING_STATUSES, MILESTONES, Attendee, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_attendee, new_incident
 from ..store import list_meetings
@@ -73,26 +73,34 @@ def _attendee(text: str) -> Attendee:
 
 
 @click.command(name="list")
+@click.option("--status", "status", type=click.Choice(MEETING_STATUSES),
+              help="Only meetings with this status (active: running; ended: document being written; published).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @data_dir_option
 @user_errors
-def list_(as_json, data_dir):
-    """List the meetings in the data dir, newest first."""
+def list_(status, as_json, data_dir):
+    """List the meetings in the data dir, newest first, with their status.
+
+    An ended meeting whose required document sections are still empty says "draft: N sections to write".
+    """
     summaries, errors = list_meetings(resolve_data_dir(data_dir))
     for error in errors:
         echo(f"pmtui: skipped: {error}", err=True)
+    if status is not None:
+        summaries = [s for s in summaries if s.status == status]
     if as_json:
         rows = [
             {"id": s.id, "title": s.title, "slug": s.slug, "severity": s.severity, "created": s.created,
-             "status": s.status, "updated": s.updated, "path": str(s.path)}
+             "status": s.status, "sections_to_write": s.to_write, "updated": s.updated, "path": str(s.path)}
             for s in summaries
         ]
         echo(json.dumps(rows, indent=2))
         return
     if not summaries:
-        echo("No meetings yet. Create one with: pmtui new \"Incident title\"")
+        echo(f"No {status} meetings." if status else "No meetings yet. Create one with: pmtui new \"Incident title\"")
     for s in summaries:
-        echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<7} {s.title}")
+        draft = f"  ({s.draft})" if s.draft else ""
+        echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<9} {s.title}{draft}")
 
 
 @click.command(name="import")

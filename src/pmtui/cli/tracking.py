@@ -31,6 +31,7 @@ from ..tracking import (
     find_action,
     owned_by,
     select,
+    write_link,
     write_status,
 )
 from .common import data_dir_option, echo, fail, load_meeting, user_errors
@@ -67,7 +68,7 @@ def _fit(text: str, width: int) -> str:
 @click.pass_context
 @user_errors
 def actions(ctx, which, owner, as_json, data_dir):
-    """List action items across meetings, or mark one done or open again.
+    """List action items across meetings, mark one done or open again, or link it to its tracker.
 
     The list (open items by default) ends with completion figures of the last 90 days.
     """
@@ -108,6 +109,7 @@ def _action_data(action: TrackedAction, day: date) -> dict:
         "status": item.status,
         "status_changed": item.status_changed.isoformat() if item.status_changed else None,
         "status_note": item.status_note,
+        "link": item.link,
         "created": item.created.isoformat(),
     }
 
@@ -177,6 +179,29 @@ def done(ctx, action_id, note, data_dir):
 def reopen(ctx, action_id, data_dir):
     """Mark action item ACTION_ID (an id or unique id prefix) open again."""
     _set_status(_typed_data_dir(ctx, data_dir), action_id, "open", "")
+
+
+@actions.command()
+@click.argument("action_id")
+@click.argument("url", required=False)
+@click.option("--clear", is_flag=True, help="Remove the item's link instead.")
+@data_dir_option
+@click.pass_context
+@user_errors
+def link(ctx, action_id, url, clear, data_dir):
+    """Say where action item ACTION_ID's work is tracked: URL (http or https), shown in the exported document."""
+    if clear == bool(url):
+        fail("give the tracker's URL, e.g. pmtui actions link a1b2 https://tracker.example.com/issues/42, "
+             "or --clear to remove the link")
+    folder = resolve_data_dir(_typed_data_dir(ctx, data_dir))
+    library = load_library(folder, TRACKING_PARTS)
+    _report_skipped(library)
+    found = find_action(library, action_id)
+    written = write_link(folder, found, "" if clear else url)
+    item, meeting = written.item, written.meeting
+    where = f"({item.id}, meeting {meeting.id} '{meeting.incident.title}')"
+    echo(f"Linked “{item.description}” {where} to {item.link}." if item.link
+         else f"Unlinked “{item.description}” {where}.")
 
 
 def _typed_data_dir(ctx: click.Context, data_dir: Path | None) -> Path | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..clock import format_planned
 from ..model import Meeting
-from ..timeparse import local
+from ..timeparse import format_duration, local
 from .escape import Markdown
 from .tables import heading, list_item, one_line, table
 
@@ -19,6 +19,9 @@ def render_minutes(meeting: Meeting, *, level: int = 1) -> str:
         list_item("-", Markdown("**Date:** {}").format(created.isoformat())),
         list_item("-", Markdown("**Facilitator:** {}").format(
             one_line(meeting.facilitator) or Markdown("_not recorded_"))),
+        list_item("-", _end(meeting)),
+        list_item("-", Markdown("**Length:** {} on the meeting clock (pauses left out)").format(
+            format_duration(sum(p.actual_seconds for p in meeting.phases)))),
     ]
     parts = [
         heading(level, Markdown("Meeting minutes: {}").format(meeting.incident.title)),
@@ -35,6 +38,21 @@ def render_minutes(meeting: Meeting, *, level: int = 1) -> str:
         _actions(meeting),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def ended_at(meeting: Meeting) -> str:
+    """When the meeting ended, 'YYYY-MM-DD HH:MM zone' in the incident's zone; '' while it runs or when unknown."""
+    if meeting.ended_at is None:
+        return ""
+    tz = meeting.incident.tz or "UTC"
+    return f"{local(meeting.ended_at, tz):%Y-%m-%d %H:%M} {tz}"
+
+
+def _end(meeting: Meeting) -> Markdown:
+    """The end time; a running meeting's minutes say it is still running (they are a snapshot, not the record)."""
+    if meeting.status == "active":
+        return Markdown("**Ended:** _not yet: the meeting is still running_")
+    return Markdown("**Ended:** {}").format(ended_at(meeting) or Markdown("_not recorded_"))
 
 
 def _attendees(meeting: Meeting) -> Markdown:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..model import Incident, Meeting
 from ..text import clean
 from .errors import MeetingNotFoundError, StoreError
 from .meeting_file import safe_id
 from .storage import damaged, read_meeting_bytes, validated_tables
+
+if TYPE_CHECKING:
+    from ..agenda import Agenda
 
 
 @dataclass(frozen=True)
@@ -27,30 +32,71 @@ class MeetingSummary:
     status: str
     path: Path
     updated: str
+    to_write: int = 0
+    """The required narrative sections still empty, counted for an ended meeting (its document is a draft)."""
+
+    @property
+    def draft(self) -> str:
+        """'draft: N sections to write' for an ended meeting with required sections still empty, else ''."""
+        if not self.to_write:
+            return ""
+        return f"draft: {self.to_write} section{'' if self.to_write == 1 else 's'} to write"
 
 
 _SUMMARY_FIELDS = ("id", "title", "slug", "severity", "created", "status", "updated")
 
 
-def _summary(path: Path) -> MeetingSummary:
-    _, meta = validated_tables(path, read_meeting_bytes(path))
+def _summary(path: Path, agendas: dict[str, Agenda]) -> MeetingSummary:
+    tables, meta = validated_tables(path, read_meeting_bytes(path))
     missing = [k for k in _SUMMARY_FIELDS if not isinstance(meta.get(k), str)]
     if missing:
         raise damaged(path, f"_meta lacks {', '.join(missing)}")
-    return MeetingSummary(path=path, **{k: clean(meta[k]) for k in _SUMMARY_FIELDS})  # shown as read, see model.upgrade
+    fields = {k: clean(meta[k]) for k in _SUMMARY_FIELDS}  # shown as read, see model.upgrade
+    to_write = _to_write(tables, agendas) if fields["status"] == "ended" else 0
+    return MeetingSummary(path=path, to_write=to_write, **fields)
+
+
+def _to_write(tables: dict, agendas: dict[str, Agenda]) -> int:
+    """How many required sections an ended meeting's document still lacks, read from its ``meeting`` table only.
+
+    The file is parsed already; building the whole meeting (every event upgraded) for three fields would
+    make ``pmtui list`` as slow as opening every meeting. ``agendas`` keeps each agenda resolved once per listing.
+    """
+    from ..agenda import Agenda, AgendaError, resolve_agenda  # pmtui.paths imports the store: not at import time
+    from ..document import missing_sections
+
+    document = (tables.get("meeting") or {}).get("1")
+    if not isinstance(document, dict):
+        return 0
+    sections = document.get("sections")
+    incident = document.get("incident")
+    summary = incident.get("summary") if isinstance(incident, dict) else ""
+    name = document.get("agenda") if isinstance(document.get("agenda"), str) else ""
+    if name not in agendas:
+        try:
+            agendas[name] = resolve_agenda(name or None)
+        except AgendaError:  # moved or uninstalled: the standard sections, as pmtui.document falls back to
+            agendas[name] = Agenda(name, "", ())
+    meeting = Meeting(
+        Incident("", summary=clean(summary, multiline=True) if isinstance(summary, str) else ""),
+        sections={k: clean(v, multiline=True) for k, v in sections.items() if isinstance(v, str)}
+        if isinstance(sections, dict) else {},
+    )
+    return len(missing_sections(meeting, agendas[name]))
 
 
 def list_meetings(data_dir: Path) -> tuple[list[MeetingSummary], list[StoreError]]:
     """Every meeting in ``data_dir``, newest first, and an error per unreadable file."""
     meetings: list[MeetingSummary] = []
     errors: list[StoreError] = []
+    agendas: dict[str, Agenda] = {}
     try:
         names = sorted(e.name for e in os.scandir(data_dir) if e.name.endswith(".json") and not e.name.startswith("."))
     except FileNotFoundError:
         return [], []
     for name in names:
         try:
-            meetings.append(_summary(Path(data_dir) / name))
+            meetings.append(_summary(Path(data_dir) / name, agendas))
         except StoreError as exc:
             errors.append(exc)
     meetings.sort(key=lambda m: (m.created, m.id), reverse=True)

@@ -1,4 +1,4 @@
-"""Dialogs of the action items phase: edit an item, link it to a root cause, confirm a delete."""
+"""Dialogs of the action items phase: edit an item (and its tracker link), link it to a root cause, confirm a delete."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ _FIELDS = (
     ("priority", "Priority"),
     ("due", "Due"),
     ("success_criteria", "Done when"),
+    ("link", "Link"),
 )
 """The form's fields: the ActionItem attribute and its label."""
 _PLACEHOLDERS = {
@@ -30,6 +31,7 @@ _PLACEHOLDERS = {
     "owner": "one person's name",
     "due": "YYYY-MM-DD, +3d or +2w; empty for none",
     "success_criteria": "how we will know it is done and worked",
+    "link": "https://… where the work is tracked; empty for none",
 }
 
 
@@ -52,6 +54,7 @@ class EditActionDialog(ModalScreen[bool]):
             "priority": item.priority,
             "due": item.due.isoformat() if item.due else "",
             "success_criteria": item.success_criteria,
+            "link": item.link,
         }
 
     def compose(self) -> ComposeResult:

@@ -32,6 +32,14 @@ def _created(summary: MeetingSummary) -> str:
         return summary.created[:16]
 
 
+def _title(summary: MeetingSummary) -> Text:
+    """The title, then an ended meeting's draft marker ('draft: 2 sections to write'), so the owner sees what is due."""
+    title = Text(summary.title)
+    if summary.draft:
+        title.append(f"  {summary.draft}", style="italic")
+    return title
+
+
 class MeetingTable(ListTable):
     """The meetings, newest first, one row each (keyed by meeting id)."""
 
@@ -86,7 +94,7 @@ class HomeScreen(Screen):
         table = self.query_one(MeetingTable)
         table.clear()
         for m in meetings:
-            table.add_row(*(Text(v) for v in (_created(m), m.severity, m.status, m.id, m.title)), key=m.id)
+            table.add_row(*(Text(v) for v in (_created(m), m.severity, m.status, m.id)), _title(m), key=m.id)
         self.sub_title = f"{len(meetings)} meeting{'' if len(meetings) == 1 else 's'}"
         message = self.query_one("#home-message", Static)
         message.update(f"No meetings in {self.data_dir} yet: press n to create your first meeting.")

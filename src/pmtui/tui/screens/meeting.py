@@ -16,6 +16,7 @@ from textual.widgets import ContentSwitcher, Input, Label
 from ...changes import Change, Entity
 from ...clock import PhaseStatus
 from ...session import MeetingSession, ValidationError
+from ...timeparse import local
 from ..messages import ExportFinished, SaveStatusChanged
 from ..views import view_class
 from ..views.base import PhaseView
@@ -101,15 +102,26 @@ class MeetingScreen(Screen):
     def tick(self) -> None:
         """Redraw the clock from the session's clock (never counts ticks)."""
         snap = self.session.clock.snapshot()
-        self.query_one(ClockPanel).show(snap)
+        self.query_one(ClockPanel).show(snap, self._ended_text())
         self.query_one(AgendaList).show(self.session.agenda, snap)
-        self.query_one(ClockLine).show(self.session.agenda, snap)
+        self.query_one(ClockLine).show(self.session.agenda, snap, self.session.meeting.status != "active")
         if snap.status == PhaseStatus.OVERRUN and self._last_status not in (None, PhaseStatus.OVERRUN) and snap.running:
             self.notify(f"Time's up for '{self.session.phase.title}'. Extend (ctrl+o) or move on (ctrl+n).",
                         title="Time's up", severity="warning", timeout=8)
             if self.bell:
                 self.app.bell()
         self._last_status = snap.status
+
+    def _ended_text(self) -> str:
+        """What the clock says once the meeting is over ('' while it runs): ended when, or published on which day."""
+        meeting = self.session.meeting
+        if meeting.status == "active":
+            return ""
+        if meeting.status == "published":
+            return f"Published {meeting.publication_date or ''}".rstrip()
+        if meeting.ended_at is None:
+            return "Meeting ended"
+        return f"Meeting ended {local(meeting.ended_at, meeting.incident.tz or 'UTC'):%H:%M}"
 
     def _show_incident(self) -> None:
         incident = self.session.meeting.incident
@@ -118,6 +130,8 @@ class MeetingScreen(Screen):
         title.append(f" {incident.title}", style="bold")
         title.append(f"  ·  Phase {self.session.clock.phase_index + 1}/{len(self.session.agenda.phases)}: "
                      f"{self.session.phase.title}")
+        if self.session.meeting.status != "active":
+            title.append(f"  ·  ■ {self.session.meeting.status}", style="bold")
         self.query_one("#incident-title", Label).update(title)
         self._show_speaker()
 
@@ -190,7 +204,8 @@ class MeetingScreen(Screen):
             case Entity.INCIDENT:
                 self._show_incident()
             case Entity.MEETING:
-                self._show_speaker()
+                self._show_incident()  # the status beside the title (it shows the speaker too)
+                self.tick()
             case _:
                 pass
 
@@ -223,15 +238,33 @@ class MeetingScreen(Screen):
     # --- actions (also in the command palette) -------------------------------
 
     def action_next_phase(self) -> None:
-        if not self.session.next_phase():
-            self.notify("This is the last phase: export with ctrl+s when you are done.")
+        """The next phase; on the last one, ask whether the meeting is over."""
+        if self.session.next_phase():
+            return
+        if self.session.meeting.status != "active":
+            self.notify(f"The meeting is {self.session.meeting.status}: export with ctrl+s; "
+                        "the palette (ctrl+p) reopens it.", timeout=5)
+            return
+        from .dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.session.meeting.status == "active":
+                self.action_end_meeting()
+
+        self.app.push_screen(ConfirmDialog("This is the last phase: the clock stops, the minutes record the end "
+                                           "time and note-takers are told. The palette (ctrl+p) can reopen it.",
+                                           title="End the meeting?"), answered)
 
     def action_previous_phase(self) -> None:
         if not self.session.previous_phase():
             self.notify("This is the first phase.")
 
     def action_toggle_timer(self) -> None:
-        running = self.session.toggle_pause()
+        try:
+            running = self.session.toggle_pause()
+        except ValidationError as exc:  # an ended meeting's clock stays stopped
+            self.notify(f"{str(exc)[0].upper()}{str(exc)[1:]}: Reopen meeting in the palette (ctrl+p).", timeout=5)
+            return
         self.notify("Timer running" if running else "Timer paused", timeout=2)
 
     def action_undo(self) -> None:
@@ -328,17 +361,38 @@ class MeetingScreen(Screen):
 
     def action_end_meeting(self) -> None:
         """Mark the meeting ended; a shared room tells each note-taker, with what they added, and lets them go."""
-        server = getattr(self.app, "room_server", None)
-        told = len([p for p in server.presence() if p.connected]) if server is not None and server.running else 0
+        told = self._note_takers_connected()
         self.session.end()
-        room = f" {told} note-taker{'s were' if told != 1 else ' was'} told." if told else ""
-        self.notify(f"The meeting is ended.{room} Export with ctrl+s; quit with ctrl+q.", title="Meeting ended",
-                    timeout=10)
+        self.notify(f"{self._ended_text()}.{self._told(told)} "
+                    "Export with ctrl+s; quit with ctrl+q.", title="Meeting ended", timeout=10)
+
+    def action_mark_published(self) -> None:
+        """Ask for the publication date (today by default) and mark the document published; a running meeting ends."""
+        from .why_dialogs import TextDialog
+
+        told = self._note_takers_connected() if self.session.meeting.status == "active" else 0
+
+        def published(day: str | None) -> None:
+            if day is not None:
+                self.notify(f"Published on {self.session.meeting.publication_date}.{self._told(told)} "
+                            "Later changes to the document are dated.", title="Marked published", timeout=8)
+
+        self.app.push_screen(TextDialog("Publication date", self.session.today().isoformat(), self.session.publish,
+                                        hint="YYYY-MM-DD · Enter marks the document published · Esc cancels"),
+                             published)
+
+    def _note_takers_connected(self) -> int:
+        server = getattr(self.app, "room_server", None)
+        return len([p for p in server.presence() if p.connected]) if server is not None and server.running else 0
+
+    @staticmethod
+    def _told(count: int) -> str:
+        return f" {count} note-taker{'s were' if count != 1 else ' was'} told." if count else ""
 
     def action_reopen_meeting(self) -> None:
-        """Mark an ended meeting active again (note-takers can join again)."""
+        """Mark an ended or published meeting active again (note-takers can join again; ctrl+t resumes the clock)."""
         self.session.reopen()
-        self.notify("The meeting is open again.", timeout=4)
+        self.notify("The meeting is open again: ctrl+t resumes the clock.", timeout=4)
 
     def commands(self) -> Iterator[SystemCommand]:
         """The facilitator's commands for the palette (ctrl+p)."""
@@ -367,8 +421,11 @@ class MeetingScreen(Screen):
             yield SystemCommand("Reopen meeting", "Mark the meeting active again; note-takers can join again",
                                 self.action_reopen_meeting)
         else:
-            yield SystemCommand("End meeting", "Mark the meeting ended and tell every note-taker, with what they "
-                                "added", self.action_end_meeting)
+            yield SystemCommand("End meeting", "Stop the clock, record the end time and tell every note-taker, "
+                                "with what they added", self.action_end_meeting)
+        yield SystemCommand("Mark published", "The document is published: asks for the date (today by default)"
+                            + ("; ends the meeting" if self.session.meeting.status == "active" else ""),
+                            self.action_mark_published)
         for status in self.query("#room-status"):
             yield from status.commands()
         server = getattr(self.app, "room_server", None)

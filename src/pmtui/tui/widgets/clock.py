@@ -37,14 +37,15 @@ class ClockPanel(Vertical):
 
     _shown: tuple | None = None
 
-    def show(self, snap: ClockSnapshot) -> None:
-        """Render ``snap``: colours follow the phase status and the pause state.
+    def show(self, snap: ClockSnapshot, ended: str = "") -> None:
+        """Render ``snap``: colours follow the phase status and the pause state; ``ended`` says the meeting is over.
 
         Nothing is redrawn when what the panel would show has not changed.
         """
         room = self.content_size.width
         key = (format_remaining(snap.remaining), round(snap.progress, 3), snap.status, snap.running, snap.started,
-               int(snap.meeting_elapsed), int(snap.schedule_delta), snap.meeting_warning, snap.meeting_planned, room)
+               int(snap.meeting_elapsed), int(snap.schedule_delta), snap.meeting_warning, snap.meeting_planned, room,
+               ended)
         if key == self._shown:
             return
         self._shown = key
@@ -54,7 +55,10 @@ class ClockPanel(Vertical):
         self.set_class(status == PhaseStatus.WARNING, "-warning")
         self.set_class(status == PhaseStatus.OVERRUN, "-overrun")
         self.set_class(not snap.running, "-paused")
-        if not snap.started:
+        self.set_class(bool(ended), "-ended")
+        if ended:
+            state = f"■ {ended}"
+        elif not snap.started:
             state = "Not started — ctrl+t starts the clock"
         elif not snap.running:
             state = "⏸ Paused — ctrl+t resumes"
@@ -110,13 +114,13 @@ class ClockLine(TextLine):
                      if widget is not self and widget.display and widget.id != "incident-title")
         return max(1, parent.size.width - others - TITLE_ROOM - self.styles.gutter.width)
 
-    def show(self, agenda: Agenda, snap: ClockSnapshot) -> None:
-        """Render ``snap`` for the phase of ``agenda`` it is in, in the longest form that leaves the title its room;
-        nothing is redrawn when nothing changed."""
+    def show(self, agenda: Agenda, snap: ClockSnapshot, ended: bool = False) -> None:
+        """Render ``snap`` for the phase of ``agenda`` it is in, in the longest form that leaves the title its room
+        (``ended``: the meeting is over); nothing is redrawn when nothing changed."""
         room = self._room()
         key = (len(agenda.phases), snap.phase_index, format_remaining(snap.remaining), snap.status, snap.running,
                snap.started, int(snap.meeting_elapsed), int(snap.schedule_delta), snap.meeting_planned,
-               snap.meeting_warning, room)
+               snap.meeting_warning, room, ended)
         if key == self._key:
             return
         self._key = key
@@ -124,7 +128,9 @@ class ClockLine(TextLine):
         colour = {PhaseStatus.WARNING: "warning", PhaseStatus.OVERRUN: "error"}.get(snap.status, "success")
         head = Text(f"{snap.phase_index + 1}/{len(agenda.phases)} ")
         head.append(format_remaining(snap.remaining), style=f"bold {colours[colour]}" if snap.running else "bold")
-        if not snap.started:
+        if ended:
+            state, short = " ■ ended", " ■"
+        elif not snap.started:
             state, short = " not started", ""
         elif not snap.running:
             state, short = " ⏸ paused", " ⏸"
