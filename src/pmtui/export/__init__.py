@@ -15,14 +15,16 @@ def render(
     fmt: str,
     *,
     minutes: bool = False,
+    with_checklist: bool = False,
     related_titles: dict[str, str] | None = None,
 ) -> str:
     """``meeting`` exported as ``fmt`` (one of :data:`FORMATS`).
 
-    ``minutes`` and ``related_titles`` only matter for Markdown.
+    ``minutes``, ``with_checklist`` and ``related_titles`` only matter for Markdown.
     """
     if fmt == "markdown":
-        return render_postmortem(meeting, minutes=minutes, related_titles=related_titles)
+        return render_postmortem(meeting, minutes=minutes, with_checklist=with_checklist,
+                                 related_titles=related_titles)
     if fmt == "json":
         return meeting_json(meeting)
     if fmt == "actions-csv":
