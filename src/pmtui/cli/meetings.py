@@ -139,10 +139,12 @@ def import_(meeting, file, allow_duplicates, data_dir):
 @click.option("--parents", is_flag=True, help="Create the -o file's missing folders.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "actions-csv", "github"]), default="markdown",
               show_default=True)
-@click.option("--minutes", is_flag=True, help="Append the meeting minutes (markdown).")
+@click.option("--minutes", is_flag=True, help="Append the meeting minutes, with the quality checklist (markdown).")
+@click.option("--with-checklist", is_flag=True,
+              help="Append the quality checklist, guidance findings and notes (markdown; left out by default).")
 @data_dir_option
 @user_errors
-def export(meeting, output, force, parents, fmt, minutes, data_dir):
+def export(meeting, output, force, parents, fmt, minutes, with_checklist, data_dir):
     """Export a meeting: Markdown post-mortem, JSON, action items CSV, or a 'gh issue create' script."""
     from ..export import render
     from ..export.files import OutputPathError, check_output_path, write_text_atomic
@@ -156,7 +158,8 @@ def export(meeting, output, force, parents, fmt, minutes, data_dir):
         except OutputPathError as exc:
             fail(str(exc))
     loaded = load_meeting(folder, meeting)
-    text = render(loaded, fmt, minutes=minutes, related_titles=_related_titles(folder, loaded))
+    text = render(loaded, fmt, minutes=minutes, with_checklist=with_checklist,
+                  related_titles=_related_titles(folder, loaded))
     if output is None:
         echo(text, nl=not text.endswith("\n"))
         return
