@@ -348,13 +348,21 @@ def test_timeline_in_time_order_with_decisions_milestones_and_links(meeting):
     body = section(render_postmortem(meeting), "Timeline")
     assert "Times are in UTC, on 2026-03-14." in body
     [timeline] = tables(body)
-    assert timeline[0] == ["Time", "Event", "Decision or milestone", "Actor", "Evidence", "Author"]
+    assert timeline[0] == ["Time", "Event", "Decision or milestone", "Actor", "Evidence"]
     assert [row[0] for row in timeline[1:]] == ["14:37:00", "14:38:45", "14:52:00"]
     assert timeline[3][1:3] == ["Rolled back the config", "◆ Decision, ● Mitigated"]
     assert timeline[1][2] == "● Impact start"
     assert "**" not in body
     assert "[link](https://ci.example.com/run/1)" in body
     assert timeline[2][4] == "alert #42"
+
+
+def test_timeline_credits_a_column_only_when_someone_is_credited(meeting):
+    [timeline] = tables(section(render_postmortem(meeting), "Timeline"))
+    assert "Author" not in timeline[0]
+    meeting.events[1].speaker = "Cy"
+    [timeline] = tables(section(render_postmortem(meeting), "Timeline"))
+    assert timeline[0][-1] == "Author" and [row[-1] for row in timeline[1:]] == ["Cy", "", ""]
 
 
 def test_key_decisions_list_the_decision_points(meeting):

@@ -219,11 +219,14 @@ def _timeline(meeting: Meeting) -> Markdown:
             else f"Times are in {tz}, from {times[0].date().isoformat()} to {times[-1].date().isoformat()}.")
     fmt = "%H:%M:%S" if one_day else "%Y-%m-%d %H:%M:%S"
     milestones = _milestones(meeting.incident)
+    authors = [shown_author(e) for e in events]
+    credited = any(authors)  # a column of blanks is noise in a published document
     rows = [
-        [t.strftime(fmt), e.description, _marks(e, milestones), e.actor, _evidence(e.evidence), shown_author(e)]
-        for e, t in zip(events, times)
+        [t.strftime(fmt), e.description, _marks(e, milestones), e.actor, _evidence(e.evidence),
+         *([author] if credited else [])]
+        for e, t, author in zip(events, times, authors)
     ]
-    headers = ["Time", "Event", "Decision or milestone", "Actor", "Evidence", "Author"]
+    headers = ["Time", "Event", "Decision or milestone", "Actor", "Evidence", *(["Author"] if credited else [])]
     return Markdown("{}\n\n{}").format(note, table(headers, rows))
 
 
