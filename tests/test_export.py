@@ -468,9 +468,14 @@ def test_action_items_sorted_by_priority_then_due(meeting):
 
 
 def test_action_tracking_link():
-    actions = [ActionItem("a", link="https://tracker.example/issues/12?x=(1)"), ActionItem("b", link="JIRA-7")]
+    actions = [ActionItem("a", link="https://tracker.example/issues/12?x=(1)"), ActionItem("b", link="JIRA-7"),
+               ActionItem("c", link="https://jira.example/browse/OPS-4/"), ActionItem("d", link="https://t.example"),
+               ActionItem("e", link="https://t.example/a%5D%20b")]
     body = section(render_postmortem(Meeting(Incident("x"), actions=actions)), "Action items")
-    assert "| [tracker.example/issues/12?x=(1)](https://tracker.example/issues/12?x=%281%29) |" in body
+    assert "| [#12](https://tracker.example/issues/12?x=%281%29) |" in body
+    assert "| [OPS-4](https://jira.example/browse/OPS-4/) |" in body
+    assert "| [t.example](https://t.example) |" in body
+    assert "| [a\\] b](https://t.example/a%5D%20b) |" in body
     assert tables(body)[0][2][8] == "JIRA-7"
 
 

@@ -129,7 +129,7 @@ def test_the_real_incidents_actions_link_to_their_issues(gitlab):
     rows = [line for line in doc.splitlines() if line.startswith("| ") and TRACKER in line]
     assert len(rows) == len(ACTIONS)
     for *_, issue in ACTIONS:
-        link = f"[{TRACKER.split('://')[1]}{issue}]({TRACKER}{issue})"
+        link = f"[#{issue}]({TRACKER}{issue})"
         assert sum(link in row for row in rows) == 1
     assert "No one owns data durability" not in doc
     assert re.search(r"\| Neither the prompt nor the runbook marks production hosts or names the host of each "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from ..agenda import Agenda
 from ..analysis.guidance import review
@@ -340,11 +340,17 @@ def _actions(meeting: Meeting, today: date) -> Markdown:
 
 
 def _tracking(url: str) -> object:
-    """Where an action is tracked: its web address as a link (shown without the scheme), else the text as typed."""
+    """Where an action is tracked: a link named by the URL's last part (an issue's number or key), else the text.
+
+    The table has nine columns; the whole address as the link's text would take a third of its width.
+    """
     url = url.strip()
     if not _URL.fullmatch(url):
         return url or "—"
-    return Markdown("[{}]({})").format(url.split("://", 1)[1], Markdown(url.translate(_URL_UNSAFE)))
+    parts = urlsplit(url)
+    last = next((p for p in reversed(parts.path.split("/")) if p), "") or parts.netloc
+    label = f"#{last}" if last.isdigit() else unquote(last)
+    return Markdown("[{}]({})").format(label, Markdown(url.translate(_URL_UNSAFE)))
 
 
 def _scaffolding(meeting: Meeting, *, level: int, notes: bool) -> list[str]:
