@@ -265,7 +265,7 @@ def _analysis(session: MeetingSession) -> None:
     ]:
         chain = session.start_chain(problem)
         for text in whys:
-            session.add_why(chain.id, text, speaker="team-member-1")
+            session.add_why(chain.id, text)
         session.set_root_cause(chain.id, category)
         chains.append(chain)
     for text, category in [

@@ -33,6 +33,8 @@ _TEXT = re.compile(
     """,
     re.VERBOSE,
 )
+_SPECIAL = re.compile(r"[\\`*~\[\]|<_&!]")
+"""The characters :data:`_TEXT` may escape: text without any (most prose) skips the slower pattern."""
 _ORDERED_ITEM = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
 _BLOCK_START = re.compile(r"\#{1,6}(?:[ \t]|$) | > | [-+](?:[ \t]|$) | [-=][-=\ \t]*$", re.VERBOSE)
 _URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C", "<": "%3C", ">": "%3E", " ": "%20"})
@@ -156,7 +158,7 @@ def _inline(node: SyntaxTreeNode, *, in_table: bool = False) -> str:
 def _span(node: SyntaxTreeNode, in_table: bool) -> str:
     kind = node.type
     if kind == "text":
-        return _TEXT.sub(r"\\\g<0>", node.content)
+        return node.content if _SPECIAL.search(node.content) is None else _TEXT.sub(r"\\\g<0>", node.content)
     if kind == "softbreak":
         return "\n"
     if kind == "hardbreak":
