@@ -3,7 +3,7 @@
 Usage: python benchmarks/export.py [--reps 10] [--events 2000]
 
 Both start from the in-memory Meeting: the Markdown is ``render(meeting,
-"markdown")`` (document, quality checklist and all); the baseline is
+"markdown")`` (the document as published, without the checklist); the baseline is
 ``json.dumps(to_data(meeting), indent=2)``. Medians of ``--reps`` runs.
 """
 

@@ -285,20 +285,29 @@ def filled(env, data, tmp_path) -> str:
 
 def test_export_markdown_to_stdout(env, data, filled):
     text = ok(pmtui(env, "export", filled, data_dir=data))
-    assert text.startswith("# DB outage (SEV1)")
-    for section in ("Incident summary", "Incident metadata", "Impact assessment", "Timeline", "Root cause analysis",
+    assert text.startswith("# DB outage\n")
+    assert "**Severity:** SEV1" in text
+    for section in ("Milestones", "Summary", "What happened", "Incident metadata", "Impact assessment", "Timeline",
+                    "Key decisions", "Root cause analysis",
                     "Contributing factors", "What went well", "What went poorly", "Where we got lucky",
                     "Action items", "Related incidents"):
         assert f"## {section}\n" in text
     assert "1m45s" in text and "23m" in text
     assert "pager fires" in text and "Validate pool size" in text
-    assert "Meeting minutes" not in text
+    assert "Meeting minutes" not in text and "Quality checklist" not in text
 
 
 def test_export_with_minutes(env, data, filled):
     text = ok(pmtui(env, "export", filled, "--minutes", data_dir=data))
     assert "## Meeting minutes: DB outage" in text
     assert "roll back before tuning" in text and "Sam" in text
+    assert "### Quality checklist" in text
+
+
+def test_export_with_checklist(env, data, filled):
+    text = ok(pmtui(env, "export", filled, "--with-checklist", data_dir=data))
+    assert "## Quality checklist" in text and "## Guidance findings" in text and "## Facilitator notes" in text
+    assert "Meeting minutes" not in text
 
 
 def test_export_to_a_file(env, data, filled, tmp_path):

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from markdown_it import MarkdownIt
 
+from pmtui.agenda import Agenda, DocumentSection
 from pmtui.export import FORMATS, render
 from pmtui.export.data import actions_csv, meeting_json
 from pmtui.export.markdown import render_postmortem
@@ -34,18 +35,30 @@ NASTY = "  pipe | here\nnew line `tick|tock` back\\|slash  "
 EXPECTED = NASTY.strip()
 EXPECTED_LINE = EXPECTED.replace("\n", " ")  # a table cell is one line
 
+NARRATIVE = [
+    "## Summary",
+    "## Background",
+    "## What happened",
+    "## Detection",
+    "## Response and recovery",
+    "## Communication",
+    "## Data and customer impact",
+    "## Lessons learned",
+    "## Supporting information",
+]
 SECTIONS = [
-    "## Incident summary",
+    "## Milestones",
+    *NARRATIVE,
     "## Incident metadata",
     "## Impact assessment",
     "## Timeline",
+    "## Key decisions",
     "## Root cause analysis",
     "## Contributing factors",
     "## What went well",
     "## What went poorly",
     "## Where we got lucky",
     "## Action items",
-    "## Quality checklist",
     "## Related incidents",
 ]
 
@@ -223,11 +236,68 @@ def test_table_round_trips_nasty_text():
 def test_sections_in_order(meeting):
     doc = render_postmortem(meeting, today=date(2026, 3, 16))
     lines = doc.splitlines()
-    assert lines[0] == "# Checkout outage (SEV2)"
-    assert lines[2] == "Post-mortem · 2026-03-16 · active"
-    assert "Document owner: Ana · Follow-up review: 2026-04-13" in doc
+    assert lines[0] == "# Checkout outage"
+    assert lines[2] == (
+        "**Incident date:** 2026-03-14 · **Duration:** 23m · **Severity:** SEV2 · "
+        "**Status:** draft (meeting in progress) · **Document owner:** Ana · **Follow-up review:** 2026-04-13"
+    )
     top = [h for h in headings(doc) if h.startswith("## ")]
     assert top == SECTIONS
+
+
+def test_header_dates_the_incident_not_the_export_nor_the_meeting():
+    created = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    events = [TimelineEvent(utc(23, 50), "late"), TimelineEvent(utc(21, 10), "first")]
+    assert "**Incident date:** 2026-03-14 ·" in render_postmortem(Meeting(Incident("x"), events=events,
+                                                                           created=created))
+    berlin = Incident("x", tz="Europe/Berlin", impact_start=utc(23, 30))
+    assert "**Incident date:** 2026-03-15 ·" in render_postmortem(Meeting(berlin, created=created))
+    assert "**Incident date:** 2026-05-01 · **Duration:** unknown ·" in render_postmortem(Meeting(Incident("x"),
+                                                                                              created=created))
+
+
+def test_header_says_when_published_and_when_updated_after(meeting):
+    meeting.status = "published"
+    meeting.publication_date = date(2026, 3, 20)
+    meeting.updated_after_publication = date(2026, 3, 24)
+    header = render_postmortem(meeting).splitlines()[2]
+    assert "**Status:** published" in header
+    assert "**Published:** 2026-03-20 · **Updated after publication:** 2026-03-24" in header
+    meeting.status, meeting.document_owner = "ended", ""
+    header = render_postmortem(meeting).splitlines()[2]
+    assert "**Status:** draft · **Document owner:** _not named_" in header
+
+
+def test_every_milestone_is_listed_with_date_and_time(meeting):
+    body = section(render_postmortem(meeting), "Milestones")
+    assert body.splitlines()[2:] == [
+        "- **Impact start:** 2026-03-14 14:37:00 UTC",
+        "- **Detected:** 2026-03-14 14:38:45 UTC",
+        "- **Acknowledged:** _not recorded_",
+        "- **Mitigated:** 2026-03-14 14:52:00 UTC",
+        "- **Resolved:** 2026-03-14 15:00:00 UTC",
+    ]
+
+
+def test_narrative_sections_in_agenda_order_with_their_markdown(meeting):
+    meeting.sections = {"lessons": "Backups must be **restored**, not just taken.\n\n# Details\n\n- one\n- two",
+                        "background": "We run one <b>primary</b>."}
+    doc = render_postmortem(meeting)
+    assert section(doc, "Summary") == "## Summary\n\nCheckout returned errors for 23 minutes after a config push.\n"
+    assert section(doc, "Background") == "## Background\n\nWe run one \\<b>primary\\</b>.\n"
+    assert section(doc, "Lessons learned") == (
+        "## Lessons learned\n\nBackups must be **restored**, not just taken.\n\n### Details\n\n- one\n- two\n")
+    assert section(doc, "What happened") == "## What happened\n\n_Not written yet._\n"
+    meeting.sections["summary"] = "The *story*."
+    assert section(render_postmortem(meeting), "Summary") == "## Summary\n\nThe *story*.\n"
+
+
+def test_sections_of_the_agenda_given_and_ones_written_under_another():
+    agenda = Agenda("a", "", (), sections=(DocumentSection("impact", "Impact on users"),
+                                            DocumentSection("summary", "In short")))
+    meeting = Meeting(Incident("x"), sections={"impact": "Many.", "retro": "Kept."})
+    top = [h for h in headings(render_postmortem(meeting, agenda=agenda)) if h.startswith("## ")]
+    assert top[1:4] == ["## Impact on users", "## In short", "## Retro"]
 
 
 def test_metrics_and_metadata(meeting):
@@ -235,8 +305,6 @@ def test_metrics_and_metadata(meeting):
     [metadata] = tables(section(doc, "Incident metadata"))
     assert dict(metadata[1:]) == {
         "Severity": "SEV2",
-        "Start": "2026-03-14 14:37:00 UTC",
-        "End": "2026-03-14 15:00:00 UTC",
         "Time zone": "UTC",
         "Affected services": "checkout, payments",
         "Detection method": "Paging alert",
@@ -280,12 +348,32 @@ def test_timeline_in_time_order_with_decisions_milestones_and_links(meeting):
     body = section(render_postmortem(meeting), "Timeline")
     assert "Times are in UTC, on 2026-03-14." in body
     [timeline] = tables(body)
-    assert timeline[0] == ["Time", "Event", "Actor", "Evidence", "Author"]
+    assert timeline[0] == ["Time", "Event", "Decision or milestone", "Actor", "Evidence"]
     assert [row[0] for row in timeline[1:]] == ["14:37:00", "14:38:45", "14:52:00"]
-    assert timeline[3][1] == "Decision: Rolled back the config (milestone: Mitigated)"
-    assert "**Decision:** Rolled back the config" in body
+    assert timeline[3][1:3] == ["Rolled back the config", "◆ Decision, ● Mitigated"]
+    assert timeline[1][2] == "● Impact start"
+    assert "**" not in body
     assert "[link](https://ci.example.com/run/1)" in body
-    assert timeline[2][3] == "alert #42"
+    assert timeline[2][4] == "alert #42"
+
+
+def test_timeline_credits_a_column_only_when_someone_is_credited(meeting):
+    [timeline] = tables(section(render_postmortem(meeting), "Timeline"))
+    assert "Author" not in timeline[0]
+    meeting.events[1].speaker = "Cy"
+    [timeline] = tables(section(render_postmortem(meeting), "Timeline"))
+    assert timeline[0][-1] == "Author" and [row[-1] for row in timeline[1:]] == ["Cy", "", ""]
+
+
+def test_key_decisions_list_the_decision_points(meeting):
+    meeting.events.append(TimelineEvent(utc(14, 45), "Paged the database team", actor="", decision_point=True))
+    body = section(render_postmortem(meeting), "Key decisions")
+    assert body.splitlines()[2:] == [
+        "- 2026-03-14 14:45:00 UTC — Paged the database team",
+        "- 2026-03-14 14:52:00 UTC — Rolled back the config (Bo)",
+    ]
+    meeting.events = [e for e in meeting.events if not e.decision_point]
+    assert "_No decision points were marked in the timeline._" in render_postmortem(meeting)
 
 
 def test_timeline_shows_dates_when_events_span_days():
@@ -320,8 +408,24 @@ def test_root_causes_factors_observations_related(meeting):
     assert "- [Payments \\[EU\\] outage](abcd1234.md)" in section(doc, "Related incidents")
 
 
+def test_checklist_findings_and_notes_only_when_asked_for(meeting):
+    meeting.events[0].description = "Bo should have rolled back sooner"
+    default = render_postmortem(meeting)
+    for word in ("Quality checklist", "Guidance findings", "Facilitator notes", "❌", "✅", "Publish the post-mortem"):
+        assert word not in default
+    asked = render_postmortem(meeting, with_checklist=True)
+    assert [h for h in headings(asked) if h.startswith("## ")][-3:] == [
+        "## Quality checklist", "## Guidance findings", "## Facilitator notes"]
+    assert "should have" in section(asked, "Guidance findings")
+    assert "- **Timeline:** Publish the post-mortem to all engineering" in section(asked, "Facilitator notes")
+    with_minutes = render_postmortem(meeting, minutes=True, with_checklist=True)
+    tail = with_minutes[with_minutes.index("## Meeting minutes") :]
+    assert "### Quality checklist" in tail and "### Guidance findings" in tail
+    assert "\n## Quality checklist" not in with_minutes
+
+
 def test_quality_checklist_section(meeting):
-    [checklist] = tables(section(render_postmortem(meeting), "Quality checklist"))
+    [checklist] = tables(section(render_postmortem(meeting, with_checklist=True), "Quality checklist"))
     assert checklist[0] == ["Item", "Passed", "Reason"]
     rows = {name: (mark, reason) for name, mark, reason in checklist[1:]}
     assert len(rows) == 7
@@ -343,7 +447,7 @@ def test_unanswered_chain():
 def test_action_items_sorted_by_priority_then_due(meeting):
     [actions] = tables(section(render_postmortem(meeting, today=date(2026, 3, 26)), "Action items"))
     assert actions[0] == [
-        "Priority", "Action", "Owner", "Due", "Success criteria", "Type", "Root cause", "Status",
+        "Priority", "Action", "Owner", "Due", "Success criteria", "Type", "Root cause", "Status", "Tracking",
     ]
     assert [(row[0], row[1]) for row in actions[1:]] == [
         ("critical", "Validate config in CI"),
@@ -357,23 +461,38 @@ def test_action_items_sorted_by_priority_then_due(meeting):
         "prevents recurrence",
         "Config changes skip CI validation",
         "open (overdue)",
+        "—",
     ]
     assert dashboard[2] == "unassigned"
     assert actions[3][7] == "open"
 
 
-def test_long_root_cause_is_shortened_in_action_table():
-    chain = WhyChain("p", root_cause=RootCause("word " * 30, "design flaw"))
+def test_action_tracking_link():
+    actions = [ActionItem("a", link="https://tracker.example/issues/12?x=(1)"), ActionItem("b", link="JIRA-7"),
+               ActionItem("c", link="https://jira.example/browse/OPS-4/"), ActionItem("d", link="https://t.example"),
+               ActionItem("e", link="https://t.example/a%5D%20b")]
+    body = section(render_postmortem(Meeting(Incident("x"), actions=actions)), "Action items")
+    assert "| [#12](https://tracker.example/issues/12?x=%281%29) |" in body
+    assert "| [OPS-4](https://jira.example/browse/OPS-4/) |" in body
+    assert "| [t.example](https://t.example) |" in body
+    assert "| [a\\] b](https://t.example/a%5D%20b) |" in body
+    assert tables(body)[0][2][8] == "JIRA-7"
+
+
+def test_long_root_cause_is_never_shortened_in_action_table():
+    chain = WhyChain("p", root_cause=RootCause("word " * 300, "design flaw"))
     meeting = Meeting(Incident("x"), chains=[chain], actions=[ActionItem("a", root_cause_id=chain.id)])
-    [actions] = tables(section(render_postmortem(meeting), "Action items"))
-    assert actions[1][6] == ("word " * 12).strip() + "…"
+    doc = render_postmortem(meeting)
+    [actions] = tables(section(doc, "Action items"))
+    assert actions[1][6] == ("word " * 300).strip()
+    assert "…" not in doc
 
 
 def test_empty_meeting_says_so_in_every_section():
     doc = render_postmortem(Meeting(Incident("Empty")))
     assert [h for h in headings(doc) if h.startswith("## ")] == SECTIONS
     for sentence in [
-        "_No summary was written._",
+        "_Not written yet._",
         "_No timeline events were recorded._",
         "_No root cause analysis was recorded._",
         "_No contributing factors were recorded._",
@@ -382,13 +501,16 @@ def test_empty_meeting_says_so_in_every_section():
         "_No lucky breaks were recorded._",
         "_No action items were agreed._",
         "_No related incidents were linked._",
+        "_No decision points were marked in the timeline._",
     ]:
         assert sentence in doc
+    assert doc.count("_Not written yet._") == len(NARRATIVE)
+    assert doc.count("_not recorded_") == 5  # every milestone
     assert "times are incomplete" not in doc and "```mermaid" not in doc  # no chart, no placeholder
-    [metadata, impact, checklist] = tables(doc)
-    assert [row[1] for row in checklist[1:]] == ["✅"] + ["❌"] * 6  # nothing to blame, nothing else done
-    assert dict(metadata[1:])["Start"] == "unknown"
+    [metadata, impact] = tables(doc)
     assert dict(impact[1:])["Total duration"] == "unknown"
+    [metadata, impact, checklist] = tables(render_postmortem(Meeting(Incident("Empty")), with_checklist=True))
+    assert [row[1] for row in checklist[1:]] == ["✅"] + ["❌"] * 6  # nothing to blame, nothing else done
 
 
 def test_nasty_text_never_breaks_tables():
@@ -397,21 +519,22 @@ def test_nasty_text_never_breaks_tables():
     found = tables(doc)
     shapes = [(len(t), {len(row) for row in t}) for t in found]
     assert shapes == [
-        (8, {2}),  # metadata
+        (6, {2}),  # metadata
         (8, {2}),  # impact
-        (2, {5}),  # timeline
-        (2, {8}),  # actions
-        (8, {3}),  # quality checklist
+        (2, {6}),  # timeline
+        (2, {9}),  # actions
         (3, {2}),  # minutes: attendees
         (3, {4}),  # minutes: phases and total
+        (8, {3}),  # minutes: quality checklist
     ]
-    metadata, impact, timeline, actions, _, attendees, phases = found
+    metadata, impact, timeline, actions, attendees, phases, _ = found
     assert dict(metadata[1:])["Affected services"] == EXPECTED_LINE
     assert dict(metadata[1:])["Detection method"] == EXPECTED_LINE
     assert dict(metadata[1:])["Incident commander"] == EXPECTED_LINE
     assert dict(impact[1:])["Users affected"] == EXPECTED_LINE
     assert dict(impact[1:])["SLO impact"] == EXPECTED_LINE
-    assert timeline[1][1:] == [EXPECTED_LINE] * 4
+    assert timeline[1][1] == EXPECTED_LINE
+    assert timeline[1][3:] == [EXPECTED_LINE] * 3
     assert actions[1][1:3] == [EXPECTED_LINE, EXPECTED_LINE]
     assert actions[1][4] == EXPECTED_LINE
     assert actions[1][6] == " ".join(EXPECTED.split())
@@ -424,7 +547,7 @@ def test_nasty_text_stays_inside_headings_and_lists():
     flat = " ".join(EXPECTED.split())
     tokens = MarkdownIt("commonmark").enable("table").parse(doc)
     titles = [(t.tag, plain(tokens[i + 1])) for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert titles[0] == ("h1", f"{flat} (SEV2)")
+    assert titles[0] == ("h1", flat)
     assert ("h3", f"1. {flat}") in titles
     assert [text for tag, text in titles if tag == "h2"] == [*(h[3:] for h in SECTIONS), f"Meeting minutes: {flat}"]
     items = [plain(tokens[i + 2]) for i, t in enumerate(tokens) if t.type == "list_item_open"]
@@ -493,8 +616,10 @@ def test_minutes_section_is_demoted_and_last(meeting):
         "### Decisions",
         "### Notes",
         "### Action items agreed",
+        "### Quality checklist",
+        "### Guidance findings",
     ]
-    assert doc.endswith(render_minutes(meeting, level=2))
+    assert render_minutes(meeting, level=2) in doc
 
 
 # --- data -------------------------------------------------------------------
@@ -526,7 +651,8 @@ def test_meeting_json_has_sorted_events(meeting):
 
 def test_render_dispatches(meeting):
     assert FORMATS == ("markdown", "html", "confluence", "json", "actions-csv", "github")
-    assert render(meeting, "markdown", minutes=True).startswith("# Checkout outage (SEV2)")
+    assert render(meeting, "markdown", minutes=True).startswith("# Checkout outage\n")
+    assert "## Quality checklist" in render(meeting, "markdown", with_checklist=True)
     assert "## Meeting minutes" in render(meeting, "markdown", minutes=True)
     assert render(meeting, "html", minutes=True).startswith("<!doctype html>")
     assert "<h2>Meeting minutes: Checkout outage</h2>" in render(meeting, "confluence", minutes=True)

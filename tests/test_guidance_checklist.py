@@ -126,7 +126,8 @@ def test_systemic_answers_with_a_role_we_or_nobody_pass_and_export_ticked(meetin
     result = checks(meeting)
     assert result["Root causes are systemic"] == (True, "The chain reaches a systemic root cause with an action.")
     assert result["Blameless"] == (True, "No blame or hindsight phrasing found.")
-    [row] = [line for line in render_postmortem(meeting).splitlines() if "Root causes are systemic" in line]
+    [row] = [line for line in render_postmortem(meeting, with_checklist=True).splitlines()
+             if "Root causes are systemic" in line]
     assert "✅" in row and "❌" not in row
 
 

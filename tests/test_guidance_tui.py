@@ -303,14 +303,14 @@ async def test_review_guidance_comes_up_with_f8_on_a_small_screen(tmp_path):
         assert "Quality checklist · 5 of 7 pass" in text
         assert "⚑ 3 blameless-language hints, 1 dismissed · f8" in text
         assert "Contributing factors listed" not in text
-        assert "Post-mortem · 2026-11-27 · active" in text
+        assert "Incident date: 2026-11-17" in text
 
         await pilot.press("f8")
         await pilot.pause()
         assert view.has_class("-guidance")
         text = screen_text(app)
         assert "✗ Contributing factors listed" in text
-        assert "Post-mortem ·" not in text, "in place of the document"
+        assert "Incident date:" not in text, "in place of the document"
         await pilot.press("escape")
         await pilot.pause()
         assert not view.has_class("-guidance")

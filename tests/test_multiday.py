@@ -273,7 +273,9 @@ def test_the_export_lists_a_midnight_crossing_in_order_with_dates(session):
     rows = [line.split("|")[1].strip() + " " + line.split("|")[2].strip()
             for line in document.splitlines() if line.startswith("| 2017-")]
     assert rows == ["2017-01-31 23:30:00 primary slows down", "2017-01-31 23:50:00 disk alert (backfilled)",
-                    "2017-02-01 00:36:00 replication stops", "2017-02-01 01:10:00 **Decision:** restore starts"]
+                    "2017-02-01 00:36:00 replication stops", "2017-02-01 01:10:00 restore starts"]
+    [decided] = [line for line in document.splitlines() if line.startswith("| 2017-") and "◆ Decision" in line]
+    assert "restore starts" in decided
     assert "2017-02-01 01:10 (during the incident) — restore starts" in document  # the minutes' decisions
     assert "axisFormat %b %d %H:%M" in document
     data = render(session.snapshot(), "json")

@@ -117,7 +117,7 @@ def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
     session.add_observation("went_poorly", "The on-call should have known the pool size")
     assert session.close()
 
-    assert pmtui(env, "export", meeting_id).startswith(f"# {TITLE} (SEV2)")
+    assert pmtui(env, "export", meeting_id).startswith(f"# {TITLE}\n")
     out = tmp_path / "out"
     out.mkdir()  # export -o creates no folder unless --parents
     for fmt, suffix in (("markdown", "md"), ("html", "html"), ("confluence", "confluence.xml"), ("json", "json"),

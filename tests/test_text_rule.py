@@ -50,7 +50,7 @@ PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
 
 
 def assert_clean_data(value, where: str = "", *, multiline: bool = False) -> None:
-    """No string in JSON-ready ``value`` holds a character of the rule (lines only in summary and notes)."""
+    """No string in JSON-ready ``value`` holds a character of the rule (lines only in summary, notes, sections)."""
     if isinstance(value, str):
         found = (UNSAFE if multiline else UNSAFE_ONE_LINE).search(value)
         assert found is None, f"{where} holds U+{ord(found.group()):04X}: {value!r}"
@@ -60,7 +60,7 @@ def assert_clean_data(value, where: str = "", *, multiline: bool = False) -> Non
     elif isinstance(value, dict):
         for key, item in value.items():
             assert_clean_data(key, f"{where} key")
-            assert_clean_data(item, f"{where}.{key}", multiline=multiline or key in ("summary", "notes"))
+            assert_clean_data(item, f"{where}.{key}", multiline=multiline or key in ("summary", "notes", "sections"))
 
 
 def assert_clean_store(path: Path) -> None:
@@ -274,7 +274,7 @@ def hostile_meeting(extra: str = "") -> Meeting:
                     setattr(obj, f.name, f"{value} {payload}")
                 elif f.name == "services":
                     setattr(obj, f.name, [f"{s}{payload}" for s in value])
-                elif f.name == "notes":
+                elif f.name in ("notes", "sections"):
                     setattr(obj, f.name, {k: f"{v}\n{payload}" for k, v in value.items()})
                 else:
                     spoil(value)

@@ -37,9 +37,9 @@ async def test_shows_the_rendered_post_mortem(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_view(app, pilot)
-        assert view.document_text.startswith("# Checkout errors after connection pool change (SEV2)")
+        assert view.document_text.startswith("# Checkout errors after connection pool change\n")
         assert "Validate production connection pool settings against a minimum in CI" in view.document_text
-        assert "Checkout errors after connection pool change (SEV2)" in screen_text(app)
+        assert "Checkout errors after connection pool change" in screen_text(app)
         assert app.focused is view.query_one("#review-owner", Input)
         scroll = view.query_one("#review-scroll", VerticalScroll)
         for _ in range(20):
@@ -109,8 +109,8 @@ async def test_changes_on_screen_are_rendered_after_the_delay(tmp_path, monkeypa
             if "Typed while reviewing" in view.document_text:
                 break
         assert "Typed while reviewing" in view.document_text
-        assert view.document_text.startswith("# Checkout errors after pool change (SEV2)")
-        assert "Checkout errors after pool change (SEV2)" in screen_text(app)
+        assert view.document_text.startswith("# Checkout errors after pool change\n")
+        assert "Checkout errors after pool change" in screen_text(app)
     app.close_session()
 
 
@@ -142,7 +142,7 @@ async def test_a_change_renders_only_the_sections_it_changes(tmp_path, monkeypat
         app.session.add_observation("went_well", "The rollback runbook was current", author="Lee Chen")
         await until(pilot, lambda: "The rollback runbook was current" in view.document_text, "the preview shows it")
         await settle(app, pilot)
-        assert calls == ["## What went well", "## Quality checklist"], "the list and the checklist's count, no more"
+        assert calls == ["## What went well"], "the list, no more"
         assert view.document_text == exported(app), "exactly the export"
         calls.clear()
         view.query_one("#review-entry").focus_input()
@@ -163,7 +163,7 @@ async def test_a_burst_of_changes_is_one_render(tmp_path, monkeypatch):
             app.session.add_observation("went_poorly", f"Burst item {n}", author="Lee Chen")
         await until(pilot, lambda: "Burst item 4" in view.document_text, "the preview shows the burst")
         await settle(app, pilot)
-        assert calls == ["## What went poorly", "## Quality checklist"]
+        assert calls == ["## What went poorly"]
         assert view.document_text == exported(app)
     app.close_session()
 
@@ -185,7 +185,7 @@ async def test_nothing_renders_while_the_guidance_is_up_in_place_of_the_document
         await pilot.press("escape")
         await until(pilot, lambda: "Nobody owned the pool size" in view.document_text, "the document shows it")
         await settle(app, pilot)
-        assert calls == ["## What went poorly", "## Quality checklist"]
+        assert calls == ["## What went poorly"]
         assert view.document_text == exported(app)
     app.close_session()
 
@@ -216,7 +216,8 @@ async def test_owner_and_dates(tmp_path):
         assert view.query_one("#review-follow-up", Input).value == meeting.follow_up_date.isoformat()
         view.refresh_document()
         await settle(app, pilot)
-        assert "Document owner: Sam Rivera · Published: 2026-12-01 · Follow-up review:" in view.document_text
+        assert ("**Document owner:** Sam Rivera · **Published:** 2026-12-01 · **Follow-up review:**"
+                in view.document_text)
         assert "Document owner: Sam Rivera" in screen_text(app)
     app.close_session()
 

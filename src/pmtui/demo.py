@@ -51,6 +51,67 @@ _EVENTS = [
 ]
 
 
+_SECTIONS = {
+    "summary": """\
+On 17 November 2026, from 14:37 to 15:00 UTC, about 18% of checkout requests failed and some 4,100 customers
+saw an error instead of an order confirmation. Release v2.31 of checkout-api lowered its database connection
+pool from 50 to 5; under afternoon load, requests queued for a connection and timed out. Rolling back to v2.30
+ended the errors within four minutes of the decision. We are adding a production check for pool settings and
+making configuration changes visible in the deploy summary.""",
+    "background": """\
+checkout-api takes every order on the web shop and the apps. Each instance keeps a pool of connections to
+the `orders` PostgreSQL cluster; a request that cannot get a connection within 2 seconds fails with a 503.
+
+Its settings for every environment live in one file, `config/settings.yaml`, with a section per environment.
+The deploy pipeline summarises each release's code diff for the reviewer, but not changes to that file.""",
+    "narrative": """\
+At 14:30 the deploy bot rolled out v2.31, a release with two small features and one configuration change:
+`db.pool_size` went from 50 to 5. The value had been lowered for a load test in the test section of the file
+and was copied into the production section in the same commit. The reviewer saw the features in the diff
+summary; the configuration change was not in it.
+
+Traffic was normal for the early afternoon. By 14:37 the five connections per instance were not enough:
+requests waited for a connection, and those that waited longer than two seconds failed. The error rate on
+checkout climbed to 18%.
+
+The error-rate alert paged Priya at 14:38. She acknowledged at 14:41 and opened the incident channel. The
+database looked healthy — CPU and connections well below their limits — which pointed away from the cluster
+and towards the service. At 14:46 the logs showed `pool exhausted` errors, and the release note of v2.31 showed
+the pool change.
+
+At 14:49 Jo, as incident commander, chose to roll back to v2.30 rather than raise the pool size on the running
+instances: a rollback was one tested command, a live change was not. The rollback finished at 14:52 and the
+error rate fell back to its baseline by 15:00.""",
+    "detection": """\
+The error-rate alert fired 1 minute 45 seconds after impact began and paged the right person: detection
+worked as designed. What would have caught the problem before customers did is a check on the configuration
+itself — nothing compared the production pool size with what production needs.""",
+    "response": """\
+- **Diagnosis took nine minutes.** Looking at the database first was reasonable, since timeouts usually start
+  there; the pool errors were in the service's logs all along, but not on its dashboard.
+- **Rollback was the right tool.** It was rehearsed, took under four minutes and needed no new decision about
+  the right pool size under pressure.
+- **What was in the way:** the incident channel had no link to the release that had just gone out, so the
+  change was found by reading the release notes by hand.""",
+    "communication": """\
+The status page said "Checkout errors — investigating" at 14:44 and "Resolved" at 15:05. Customer support
+got a short note at 14:50 with the wording to use, and the 212 customers who contacted support received an
+apology and a 10% voucher the next day.""",
+    "impact": """\
+No data was lost: failed checkouts were never charged, and no order was half-written. About 4,100 customers
+saw at least one failed checkout; 61% of them completed their order later the same day. The day's checkout
+availability was 99.2% against an SLO of 99.9%, using 61% of the month's error budget.""",
+    "lessons": """\
+1. A configuration change is a code change: it needs the same visibility in review and the same checks.
+2. Values that only make sense in one environment should not be one copy-and-paste away from another.
+3. A practised rollback buys time to understand a problem without customers paying for it.""",
+    "supporting": """\
+- [Checkout error-rate dashboard](https://grafana.example.com/d/checkout)
+- [Deploy of v2.31](https://ci.example.com/runs/8812) and [the rollback](https://ci.example.com/runs/8815)
+- [Log query: pool exhaustion](https://logs.example.com/q/pool)""",
+}
+
+
 def demo_meeting(now: float | None = None) -> Meeting:
     """An example SEV2 post-mortem, part-way through its timeline phase."""
     now = time.time() if now is None else now
@@ -106,6 +167,7 @@ def demo_meeting(now: float | None = None) -> Meeting:
         ),
     )
     meeting.chains = [chain]
+    meeting.sections = dict(_SECTIONS)
     meeting.factors = [
         ContributingFactor("Deploy diff summary hides config changes", "technology"),
         ContributingFactor("Friday afternoon release with a reduced review rota", "process"),
@@ -119,6 +181,7 @@ def demo_meeting(now: float | None = None) -> Meeting:
             success_criteria="A pool size below 20 fails the production config check",
             kinds=["prevents recurrence"],
             root_cause_id=chain.id,
+            link="https://tracker.example.com/browse/CHK-412",
         ),
     ]
     meeting.clock = ClockState(

@@ -248,12 +248,13 @@ def earlier_meeting_untouched(run: Run) -> None:
 
 
 def _timeline_rows(document: str) -> list[tuple[str, str, str]]:
-    """(time, event text without milestone notes, author) of each row of the exported timeline table."""
+    """(time, event text, author) of each row of the exported timeline table (Time, Event, Decision or milestone,
+    Actor, Evidence, then Author when anyone is credited)."""
     rows = []
     for line in _section(document, "Timeline").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) >= 5 and re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d", cells[0]):
-            rows.append((cells[0], re.sub(r" _\(milestone: .*\)_$", "", cells[1]).replace("\\", ""), cells[4]))
+            rows.append((cells[0], cells[1].replace("\\", ""), cells[5] if len(cells) > 5 else ""))
     return rows
 
 

@@ -149,10 +149,13 @@ def import_(meeting, file, allow_duplicates, data_dir):
               type=click.Choice(["markdown", "html", "confluence", "json", "actions-csv", "github"]),
               help="html: a standalone page to open, mail or print to PDF (-o NAME.html); confluence: a page body in "
                    "Confluence storage format (-o NAME.confluence.xml).")
-@click.option("--minutes", is_flag=True, help="Append the meeting minutes (markdown, html, confluence).")
+@click.option("--minutes", is_flag=True, help="Append the meeting minutes, with the quality checklist "
+              "(markdown, html, confluence).")
+@click.option("--with-checklist", is_flag=True,
+              help="Append the quality checklist, guidance findings and notes (left out by default).")
 @data_dir_option
 @user_errors
-def export(meeting, output, force, parents, fmt, minutes, data_dir):
+def export(meeting, output, force, parents, fmt, minutes, with_checklist, data_dir):
     """Export a meeting: the post-mortem (Markdown, HTML or Confluence), JSON, action items CSV, or a
     'gh issue create' script."""
     from ..export import render
@@ -167,7 +170,8 @@ def export(meeting, output, force, parents, fmt, minutes, data_dir):
         except OutputPathError as exc:
             fail(str(exc))
     loaded = load_meeting(folder, meeting)
-    text = render(loaded, fmt, minutes=minutes, related_titles=_related_titles(folder, loaded))
+    text = render(loaded, fmt, minutes=minutes, with_checklist=with_checklist,
+                  related_titles=_related_titles(folder, loaded))
     if output is None:
         echo(text, nl=not text.endswith("\n"))
         return

@@ -16,22 +16,25 @@ def render(
     fmt: str,
     *,
     minutes: bool = False,
+    with_checklist: bool = False,
     related_titles: dict[str, str] | None = None,
 ) -> str:
     """``meeting`` exported as ``fmt`` (one of :data:`FORMATS`).
 
-    ``minutes`` and ``related_titles`` only matter for the document (Markdown, HTML, Confluence).
+    ``minutes``, ``with_checklist`` and ``related_titles`` only matter for the document (Markdown, HTML,
+    Confluence).
     """
+    options = {"minutes": minutes, "with_checklist": with_checklist, "related_titles": related_titles}
     if fmt == "markdown":
-        return render_postmortem(meeting, minutes=minutes, related_titles=related_titles)
+        return render_postmortem(meeting, **options)
     if fmt == "html":
         from .html import render_html  # markdown-it: only these two formats need it
 
-        return render_html(meeting, minutes=minutes, related_titles=related_titles)
+        return render_html(meeting, **options)
     if fmt == "confluence":
         from .confluence import render_confluence
 
-        return render_confluence(meeting, minutes=minutes, related_titles=related_titles)
+        return render_confluence(meeting, **options)
     if fmt == "json":
         return meeting_json(meeting)
     if fmt == "actions-csv":

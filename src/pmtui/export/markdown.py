@@ -1,13 +1,21 @@
-"""The complete post-mortem document, as Markdown."""
+"""The complete post-mortem document, as Markdown: the one a team publishes as it comes out.
+
+The header dates the incident (not the export), the narrative sections tell
+the story in the agenda's order, and the meeting's lists follow; nothing is
+ever cut short. The facilitator's scaffolding (checklist, guidance, notes)
+goes only with the minutes or when asked for.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
-from ..analysis.checklist import quality_checklist
+from ..agenda import Agenda
+from ..analysis.guidance import review
 from ..analysis.metrics import incident_metrics
+from ..document import agenda_sections, section_text
 from ..model import (
     FISHBONE_CATEGORIES,
     MILESTONE_LABELS,
@@ -25,6 +33,7 @@ from ..timeparse import format_duration, local
 from .chart import impact_chart
 from .escape import Markdown, escape
 from .minutes import render_minutes
+from .narrative import render_narrative
 from .tables import heading, list_item, one_line, table
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -34,62 +43,102 @@ _OBSERVATIONS_EMPTY = {
     "went_poorly": Markdown("_Nothing was recorded as going poorly._"),
     "lucky": Markdown("_No lucky breaks were recorded._"),
 }
-_ROOT_CAUSE_WIDTH = 60
+_NOT_WRITTEN = Markdown("_Not written yet._")
+_STATUS = {"active": "draft (meeting in progress)", "ended": "draft", "published": "published"}
+_DECISION = "◆ Decision"
+_MILESTONE = "●"
 
 
 def render_postmortem(
     meeting: Meeting,
     *,
     minutes: bool = False,
+    with_checklist: bool = False,
     related_titles: dict[str, str] | None = None,
     today: date | None = None,
+    agenda: Agenda | None = None,
 ) -> str:
-    """The post-mortem document; every section is present, empty ones say so.
+    """The post-mortem document a team publishes as it comes out; every section is present, empty ones say so.
 
-    Every field a person typed renders as its text (see :mod:`.escape`).
-
-    ``related_titles`` maps related meeting ids to their titles; ``today``
-    (default: the current date) decides which open action items are overdue.
-    With ``minutes`` the meeting minutes are appended as a last section.
+    Every field a person typed renders as its text (see :mod:`.escape`); the
+    narrative sections render as the Markdown they are, raw HTML disabled
+    (see :mod:`.narrative`). ``related_titles`` maps related meeting ids to
+    their titles; ``today`` (default: the current date) decides which open
+    action items are overdue; ``agenda`` gives the narrative sections (default:
+    the meeting's agenda). The facilitator's scaffolding — the quality
+    checklist, the guidance findings, the notes — is not part of the document:
+    ``minutes`` appends the meeting minutes with it, ``with_checklist`` appends
+    it on its own.
     """
     incident = meeting.incident
-    sections = [
-        ("Incident summary", escape(incident.summary) or Markdown("_No summary was written._")),
+    lists = [
         ("Incident metadata", _metadata(meeting)),
         ("Impact assessment", _impact(meeting)),
         ("Timeline", _timeline(meeting)),
+        ("Key decisions", _decisions(meeting)),
         ("Root cause analysis", _root_causes(meeting)),
         ("Contributing factors", _factors(meeting)),
         *((OBSERVATION_LABELS[kind], _observations(meeting, kind)) for kind in OBSERVATION_KINDS),
         ("Action items", _actions(meeting, today or date.today())),
-        ("Quality checklist", _checklist(meeting)),
         ("Related incidents", _related(meeting, related_titles or {})),
     ]
-    created = local(meeting.created, incident.tz).date()
-    parts = [
-        heading(1, Markdown("{} ({})").format(incident.title, incident.severity)),
-        Markdown("Post-mortem · {} · {}").format(created.isoformat(), meeting.status),
-    ]
-    document = _document_line(meeting)
-    if document:
-        parts.append(document)
-    parts += [f"{heading(2, name)}\n\n{body}" for name, body in sections]
+    parts = [heading(1, incident.title), _header(meeting), f"{heading(2, 'Milestones')}\n\n{_milestone_list(incident)}"]
+    parts += [f"{heading(2, section.title)}\n\n{_narrative(meeting, section.id)}"
+              for section in agenda_sections(meeting, agenda)]
+    parts += [f"{heading(2, name)}\n\n{body}" for name, body in lists]
     if minutes:
         parts.append(render_minutes(meeting, level=2).strip())
+        parts += _scaffolding(meeting, level=3, notes=False)
+    elif with_checklist:
+        parts += _scaffolding(meeting, level=2, notes=True)
     return "\n\n".join(parts) + "\n"
 
 
-def _document_line(meeting: Meeting) -> Markdown:
+def _header(meeting: Meeting) -> Markdown:
+    """The line under the title: when the incident was, how long it lasted, and where the document stands."""
+    incident = meeting.incident
     fields = [
-        ("Document owner", one_line(meeting.document_owner)),
-        ("Published", meeting.publication_date),
-        ("Follow-up review", meeting.follow_up_date),
+        ("Incident date", _incident_day(meeting).isoformat()),
+        ("Duration", _duration(incident_metrics(incident).duration)),
+        ("Severity", incident.severity),
+        ("Status", _STATUS.get(meeting.status, meeting.status)),
+        ("Document owner", one_line(meeting.document_owner) or Markdown("_not named_")),
+        ("Published", meeting.publication_date.isoformat() if meeting.publication_date else ""),
+        ("Updated after publication", meeting.updated_after_publication.isoformat()
+         if meeting.updated_after_publication else ""),
+        ("Follow-up review", meeting.follow_up_date.isoformat() if meeting.follow_up_date else ""),
     ]
-    return Markdown(" · ").join(Markdown("{}: {}").format(label, value) for label, value in fields if value)
+    return Markdown(" · ").join(Markdown("**{}:** {}").format(label, value) for label, value in fields if value)
 
 
-def _when(moment: datetime | None, tz: str) -> str:
-    return local(moment, tz).strftime("%Y-%m-%d %H:%M:%S %Z") if moment else "unknown"
+def _incident_day(meeting: Meeting) -> date:
+    """The incident's day in its time zone: impact start's, else the earliest milestone's or event's, else the
+    meeting's creation (a document dated the day it was written misleads)."""
+    incident = meeting.incident
+    known = [getattr(incident, name) for name in MILESTONES if getattr(incident, name) is not None]
+    moment = incident.impact_start or min([*known, *(e.time for e in meeting.events)], default=meeting.created)
+    return local(moment, incident.tz).date()
+
+
+def _narrative(meeting: Meeting, section_id: str) -> Markdown:
+    """A narrative section as written; the summary falls back to the incident's summary line (typed text)."""
+    written = meeting.sections.get(section_id, "")
+    if written.strip():
+        return render_narrative(written, level=2)
+    fallback = section_text(meeting, section_id)
+    return escape(fallback) if fallback.strip() else _NOT_WRITTEN
+
+
+def _milestone_list(incident: Incident) -> Markdown:
+    return Markdown("\n").join(
+        list_item("-", Markdown("**{}:** {}").format(MILESTONE_LABELS[name], _when(getattr(incident, name),
+                                                                                    incident.tz)))
+        for name in MILESTONES
+    )
+
+
+def _when(moment: datetime | None, tz: str) -> object:
+    return local(moment, tz).strftime("%Y-%m-%d %H:%M:%S %Z") if moment else Markdown("_not recorded_")
 
 
 def _metadata(meeting: Meeting) -> Markdown:
@@ -97,8 +146,6 @@ def _metadata(meeting: Meeting) -> Markdown:
     commanders = [a.name for a in meeting.attendees if a.role == "incident commander"]
     rows = [
         ["Severity", incident.severity],
-        ["Start", _when(incident.impact_start, incident.tz)],
-        ["End", _when(incident.resolved, incident.tz)],
         ["Time zone", incident.tz or "UTC"],
         ["Affected services", ", ".join(incident.services) or "—"],
         ["Detection method", incident.detection_method or "—"],
@@ -138,11 +185,15 @@ def _timeline(meeting: Meeting) -> Markdown:
             else f"Times are in {tz}, from {times[0].date().isoformat()} to {times[-1].date().isoformat()}.")
     fmt = "%H:%M:%S" if one_day else "%Y-%m-%d %H:%M:%S"
     milestones = _milestones(meeting.incident)
+    authors = [shown_author(e) for e in events]
+    credited = any(authors)  # a column of blanks is noise in a published document
     rows = [
-        [t.strftime(fmt), _event_text(e, milestones), e.actor, _evidence(e.evidence), shown_author(e)]
-        for e, t in zip(events, times)
+        [t.strftime(fmt), e.description, _marks(e, milestones), e.actor, _evidence(e.evidence),
+         *([author] if credited else [])]
+        for e, t, author in zip(events, times, authors)
     ]
-    return Markdown("{}\n\n{}").format(note, table(["Time", "Event", "Actor", "Evidence", "Author"], rows))
+    headers = ["Time", "Event", "Decision or milestone", "Actor", "Evidence", *(["Author"] if credited else [])]
+    return Markdown("{}\n\n{}").format(note, table(headers, rows))
 
 
 def _milestones(incident: Incident) -> dict[datetime, list[str]]:
@@ -154,14 +205,22 @@ def _milestones(incident: Incident) -> dict[datetime, list[str]]:
     return labels
 
 
-def _event_text(event: TimelineEvent, milestones: dict[datetime, list[str]]) -> Markdown:
-    parts: list[object] = []
-    if event.decision_point:
-        parts.append(Markdown("**Decision:**"))
-    parts.append(event.description)
-    if event.time in milestones:
-        parts.append(Markdown("_(milestone: {})_").format(", ".join(milestones[event.time])))
-    return Markdown(" ").join(parts)
+def _marks(event: TimelineEvent, milestones: dict[datetime, list[str]]) -> str:
+    """What an event is besides its text: a decision point, a milestone of the incident, or both."""
+    marks = [_DECISION] if event.decision_point else []
+    marks += [f"{_MILESTONE} {label}" for label in milestones.get(event.time, [])]
+    return ", ".join(marks)
+
+
+def _decisions(meeting: Meeting) -> Markdown:
+    """The decision points of the timeline, when they were taken and by whom."""
+    tz = meeting.incident.tz or "UTC"
+    items = [
+        list_item("-", _credited(Markdown("{} — {}").format(_when(e.time, tz), e.description), one_line(e.actor)))
+        for e in meeting.sorted_events()
+        if e.decision_point
+    ]
+    return Markdown("\n").join(items) if items else Markdown("_No decision points were marked in the timeline._")
 
 
 def _evidence(text: str) -> str:
@@ -238,21 +297,51 @@ def _actions(meeting: Meeting, today: date) -> Markdown:
             a.due.isoformat() if a.due else "—",
             a.success_criteria,
             ", ".join(a.kinds),
-            _shorten(causes.get(a.root_cause_id, "")),
+            causes.get(a.root_cause_id, ""),
             f"{a.status} (overdue)" if overdue else a.status,
+            _tracking(a.link),
         ])
-    headers = ["Priority", "Action", "Owner", "Due", "Success criteria", "Type", "Root cause", "Status"]
+    headers = ["Priority", "Action", "Owner", "Due", "Success criteria", "Type", "Root cause", "Status", "Tracking"]
     return table(headers, rows)
 
 
-def _shorten(text: str) -> str:
-    line = one_line(text)
-    return line if len(line) <= _ROOT_CAUSE_WIDTH else line[: _ROOT_CAUSE_WIDTH - 1].rstrip() + "…"
+def _tracking(url: str) -> object:
+    """Where an action is tracked: a link named by the URL's last part (an issue's number or key), else the text.
+
+    The table has nine columns; the whole address as the link's text would take a third of its width.
+    """
+    url = url.strip()
+    if not _URL.fullmatch(url):
+        return url or "—"
+    parts = urlsplit(url)
+    last = next((p for p in reversed(parts.path.split("/")) if p), "") or parts.netloc
+    label = f"#{last}" if last.isdigit() else unquote(last)
+    return Markdown("[{}]({})").format(label, Markdown(url.translate(_URL_UNSAFE)))
 
 
-def _checklist(meeting: Meeting) -> Markdown:
-    rows = [[item.name, "✅" if item.passed else "❌", item.reason] for item in quality_checklist(meeting)]
-    return table(["Item", "Passed", "Reason"], rows)
+def _scaffolding(meeting: Meeting, *, level: int, notes: bool) -> list[str]:
+    """The facilitator's working material: the quality checklist, the guidance findings, and the notes."""
+    guidance = review(meeting)
+    checklist = table(["Item", "Passed", "Reason"],
+                      [[item.name, "✅" if item.passed else "❌", item.reason] for item in guidance.checklist])
+    findings = [Markdown("{}: “{}” — {} {}").format(f.where, f.excerpt, f.message, f.suggestion)
+                for f in guidance.findings]
+    findings += [Markdown("{}: {}").format(flag.where, flag.message) for flag in guidance.depth]
+    parts = [
+        f"{heading(level, 'Quality checklist')}\n\n{checklist}",
+        f"{heading(level, 'Guidance findings')}\n\n"
+        + (Markdown("\n").join(list_item("-", f) for f in findings) or Markdown("_The guidance found nothing._")),
+    ]
+    if notes:
+        parts.append(f"{heading(level, 'Facilitator notes')}\n\n{_notes(meeting)}")
+    return parts
+
+
+def _notes(meeting: Meeting) -> Markdown:
+    titles = {p.phase_id: p.title for p in meeting.phases}
+    items = [list_item("-", Markdown("**{}:** {}").format(one_line(titles.get(phase, phase)), text))
+             for phase, text in meeting.notes.items() if text.strip()]
+    return Markdown("\n").join(items) if items else Markdown("_No notes were taken._")
 
 
 def _related(meeting: Meeting, titles: dict[str, str]) -> Markdown:
