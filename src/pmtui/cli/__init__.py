@@ -27,6 +27,7 @@ COMMANDS = {
     "agendas": "meetings:agendas",
     "run": "meetings:run",
     "demo": "meetings:demo",
+    "edit": "document:edit",
     "lint": "lint:lint",
     "join": "room:join",
     "serve": "room:serve",

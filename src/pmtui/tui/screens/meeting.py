@@ -305,6 +305,26 @@ class MeetingScreen(Screen):
                                         subtitle="Your entries without an @name are theirs until changed."),
                              chosen)
 
+    def action_edit_section(self) -> None:
+        """Pick a section of the document, then write it in the Markdown editor."""
+        from ...document import missing_sections, section_text
+        from .section_editor import SectionEditor
+        from .why_dialogs import PickDialog
+
+        meeting = self.session.meeting
+        missing = missing_sections(meeting, self.session.agenda)
+        todo = {s.id for s in missing}
+        choices = [(s.id, f"{s.title} · to write" if s.id in todo else
+                    s.title if section_text(meeting, s.id).strip() else f"{s.title} · empty")
+                   for s in self.session.sections]
+
+        def chosen(section_id: str | None) -> None:
+            if section_id is not None:
+                self.app.push_screen(SectionEditor(self.session, section_id))
+
+        self.app.push_screen(PickDialog("Edit section", choices, current=missing[0].id if missing else None,
+                                        subtitle="The document's narrative, in Markdown; saved as you type."), chosen)
+
     def action_remove_note_taker(self) -> None:
         """Pick a connected note-taker and remove them from the room (their entries stay)."""
         from .note_takers import RemoveNoteTakerDialog
@@ -361,6 +381,8 @@ class MeetingScreen(Screen):
         yield SystemCommand("Edit incident details", "Title, severity, services, times, impact (f6)",
                             self.action_edit_incident)
         yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)
+        yield SystemCommand("Edit section…", "Write a narrative section of the document (summary, what happened…)",
+                            self.action_edit_section)
         yield SystemCommand("Set current speaker", "Who your entries without an @name are said by, until changed (f9)",
                             self.action_current_speaker)
         if self.session.meeting.status != "active":
