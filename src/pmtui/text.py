@@ -145,7 +145,7 @@ def clean_data(value: Any, *, multiline: bool = False) -> Any:
     return result if changed else value
 
 
-_STORED_MULTILINE = frozenset({"summary", "notes"})
+_STORED_MULTILINE = frozenset({"summary", "notes", "sections"})
 """The keys of meeting data whose strings keep their lines (see :data:`MULTILINE`)."""
 
 

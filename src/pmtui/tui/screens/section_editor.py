@@ -96,6 +96,8 @@ class SectionEditor(Screen[None]):
 
     def on_mount(self) -> None:
         self._unsubscribe = self.session.subscribe(self._session_changed)
+        area = self.query_one("#section-text", TextArea)
+        area.move_cursor(area.document.end)  # writing goes on where the text ends
         self._show_section()
 
     def on_unmount(self) -> None:
@@ -183,9 +185,9 @@ class SectionEditor(Screen[None]):
                 self.query_one("#section-text", TextArea).read_only = False
                 self.query_one("#section-text", TextArea).focus()
 
-        detail = f"The document will say \u201cUpdated after publication: {day}\u201d."
-        self.app.push_screen(ConfirmDialog("This document is published. Change it?", title="Edit published document",
-                                           detail=detail), answered)
+        question = f"This document is published. Change it? The change is dated \u201cUpdated after publication: " \
+                   f"{day}\u201d."
+        self.app.push_screen(ConfirmDialog(question, title="Edit published document"), answered)
 
     def _session_changed(self, change: Change) -> None:
         """A change made elsewhere (the meeting screen, an undo) shows here; and the header follows the text."""
@@ -218,7 +220,7 @@ class SectionEditor(Screen[None]):
         self.index = index
         area = self.query_one("#section-text", TextArea)
         area.load_text(self.text)
-        area.move_cursor((0, 0))
+        area.move_cursor(area.document.end)
         self._show_error("")
         self._show_section()
         self._render_preview()
