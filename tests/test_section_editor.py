@@ -219,7 +219,8 @@ async def test_the_review_lists_the_sections_and_opens_one(tmp_path):
             rows = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
             assert rows[:3] == ["✓ written   Summary", "✓ written   Background", "✎ to write  What happened"]
             assert rows[4] == "✎ to write  Response and recovery" and rows[5] == "  optional  Communication"
-            assert "3 to write: What happened, Response and recovery, Lessons learned" in screen_text(app)
+            named = "Sections · 3 to write: What happened, Response and recovery, Lessons learned · f4 writes one"
+            assert named in screen_text(app)
             options.focus()
             options.highlighted = 2
             await pilot.press("enter")
@@ -229,8 +230,27 @@ async def test_the_review_lists_the_sections_and_opens_one(tmp_path):
             await pilot.pause()
             assert str(options.get_option_at_index(2).prompt) == "✓ written   What happened"
             assert "2 to write: Response and recovery, Lessons learned" in screen_text(app)
-            await pilot.press("f4")  # the next one to write, from anywhere in the review
+            await pilot.press("f4")  # a section from anywhere in the review, the next to write chosen
+            await pilot.pause()
+            assert isinstance(app.screen, PickDialog)
+            await pilot.press("enter")
             assert editor_of(app).section.id == "response"
+    finally:
+        app.close_session()
+
+
+async def test_a_small_review_names_the_sections_to_write_and_f4_picks_one(tmp_path):
+    meeting_id, _ = standard_meeting(tmp_path, sections={"summary": "Lag."}, phase=5)
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert not app.screen.query_one("#review-sections", OptionList).display  # the document keeps the room
+            assert "Sections · 3 to write: What happened, Response" in screen_text(app)
+            await pilot.press("f4")
+            await pilot.pause()
+            await pilot.press("down", "enter")
+            assert editor_of(app).section.id == "detection"
     finally:
         app.close_session()
 

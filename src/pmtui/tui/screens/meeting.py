@@ -307,23 +307,9 @@ class MeetingScreen(Screen):
 
     def action_edit_section(self) -> None:
         """Pick a section of the document, then write it in the Markdown editor."""
-        from ...document import missing_sections, section_text
-        from .section_editor import SectionEditor
-        from .why_dialogs import PickDialog
+        from .section_editor import pick_section
 
-        meeting = self.session.meeting
-        missing = missing_sections(meeting, self.session.agenda)
-        todo = {s.id for s in missing}
-        choices = [(s.id, f"{s.title} · to write" if s.id in todo else
-                    s.title if section_text(meeting, s.id).strip() else f"{s.title} · empty")
-                   for s in self.session.sections]
-
-        def chosen(section_id: str | None) -> None:
-            if section_id is not None:
-                self.app.push_screen(SectionEditor(self.session, section_id))
-
-        self.app.push_screen(PickDialog("Edit section", choices, current=missing[0].id if missing else None,
-                                        subtitle="The document's narrative, in Markdown; saved as you type."), chosen)
+        pick_section(self, self.session)
 
     def action_remove_note_taker(self) -> None:
         """Pick a connected note-taker and remove them from the room (their entries stay)."""

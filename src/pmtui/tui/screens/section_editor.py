@@ -20,7 +20,7 @@ from textual.widgets.text_area import LanguageDoesNotExist
 
 from ...agenda import DocumentSection
 from ...changes import Change, Entity
-from ...document import section_text
+from ...document import missing_sections, section_text
 from ...session import MeetingSession, ValidationError
 from ..messages import SaveStatusChanged
 from ..widgets.footer import FittingFooter
@@ -37,6 +37,24 @@ def _text_area(text: str) -> TextArea:
         return TextArea(text, language="markdown", soft_wrap=True, id="section-text")
     except LanguageDoesNotExist:
         return TextArea(text, soft_wrap=True, id="section-text")
+
+
+def pick_section(screen: Screen, session: MeetingSession) -> None:
+    """Pick a section of the document (the first still to write highlighted), then open the editor on it."""
+    from .why_dialogs import PickDialog
+
+    meeting = session.meeting
+    missing = missing_sections(meeting, session.agenda)
+    todo = {s.id for s in missing}
+    choices = [(s.id, f"{s.title} · to write" if s.id in todo else
+                s.title if section_text(meeting, s.id).strip() else f"{s.title} · empty") for s in session.sections]
+
+    def chosen(section_id: str | None) -> None:
+        if section_id is not None:
+            screen.app.push_screen(SectionEditor(session, section_id))
+
+    screen.app.push_screen(PickDialog("Edit section", choices, current=missing[0].id if missing else None,
+                                      subtitle="The document's narrative, in Markdown; saved as you type."), chosen)
 
 
 def _parser() -> MarkdownIt:

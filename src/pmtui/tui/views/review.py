@@ -79,11 +79,10 @@ class ReviewView(PhaseView):
             yield Label("ctrl+s also exports", id="review-export-hint")
         yield Label("", id="review-exported", markup=False)
         yield Label("", id="review-speakers", markup=False)
-        with Vertical(id="review-sections-box"):
-            yield Label("", id="review-sections-title", markup=False)
-            yield OptionList(id="review-sections", compact=True)
+        yield Label("", id="review-sections-title", markup=False)
         with Vertical(id="review-main"):
             with VerticalScroll(id="review-scroll"):
+                yield OptionList(id="review-sections", compact=True)  # scrolls away with the document
                 yield DocumentPreview(id="review-document")
             with Vertical(id="review-guidance"):
                 with VerticalScroll(id="review-quality"):
@@ -197,9 +196,9 @@ class ReviewView(PhaseView):
         meeting = self.session.meeting
         missing = missing_sections(meeting, self.session.agenda)
         todo = {s.id for s in missing}
-        title = "Document sections (Enter writes one, f4 the next to write)"
-        if missing:
-            title += f" · {len(missing)} to write: {', '.join(s.title for s in missing)}"
+        title = f"Sections · {len(missing)} to write: {', '.join(s.title for s in missing)}" if missing \
+            else "Sections · every required one is written"
+        title += " · f4 writes one"
         self.query_one("#review-sections-title", Label).update(title)
         options = self.query_one("#review-sections", OptionList)
         highlighted = options.highlighted
@@ -216,11 +215,10 @@ class ReviewView(PhaseView):
         self.edit_section(event.option.id)
 
     def action_edit_section(self) -> None:
-        """Write the first required section still empty (else the one highlighted in the list)."""
-        missing = missing_sections(self.session.meeting, self.session.agenda)
-        options = self.query_one("#review-sections", OptionList)
-        highlighted = options.highlighted if options.highlighted is not None else 0
-        self.edit_section(missing[0].id if missing else options.get_option_at_index(highlighted).id)
+        """Pick a section of the document to write (the first still to write is highlighted)."""
+        from ..screens.section_editor import pick_section
+
+        pick_section(self.screen, self.session)
 
     def edit_section(self, section_id: str) -> None:
         """Open the Markdown editor on a section of the document."""
