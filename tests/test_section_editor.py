@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Markdown, OptionList, TextArea
 
-from helpers import FixedClock, create_meeting, screen_text, until
+from helpers import FixedClock, create_meeting, paste, screen_text, until
 from pmtui.model import Incident, Meeting, from_data
 from pmtui.session import MeetingSession
 from pmtui.store import MeetingFile
@@ -190,6 +190,54 @@ async def test_a_published_document_asks_once_and_dates_the_change(tmp_path):
     finally:
         app.close_session()
     assert on_disk(path).updated_after_publication is not None
+
+
+async def test_a_paste_into_a_published_document_asks_too(tmp_path):
+    meeting_id, _ = standard_meeting(tmp_path, published=True)
+    app = make_editor_app(tmp_path, meeting_id, "lessons", now=FixedClock())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await paste(pilot, "Pasted lesson.")
+            assert isinstance(app.screen, ConfirmDialog) and "lessons" not in app.session.meeting.sections
+            await pilot.press("y")
+            await paste(pilot, "Pasted lesson.")
+            assert app.session.meeting.sections["lessons"] == "Pasted lesson."
+    finally:
+        app.close_session()
+
+
+async def test_a_paste_holding_a_control_code_is_refused(tmp_path):
+    meeting_id, _ = standard_meeting(tmp_path)
+    app = make_editor_app(tmp_path, meeting_id, "lessons", now=FixedClock())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await paste(pilot, "copied \x1b]52;c;aGk=\x07 from a terminal")
+            assert area_of(app).text == "" and "lessons" not in app.session.meeting.sections
+            await paste(pilot, "line one\r\nline two\ttabbed")
+            assert app.session.meeting.sections["lessons"] == "line one\nline two\ttabbed"
+    finally:
+        app.close_session()
+
+
+async def test_text_over_the_limit_is_shown_refused_and_kept_on_screen(tmp_path):
+    from pmtui.text import LIMITS
+
+    full = ("x" * 99 + "\n") * (LIMITS["section"] // 100)
+    meeting_id, _ = standard_meeting(tmp_path, sections={"lessons": full})
+    app = make_editor_app(tmp_path, meeting_id, "lessons", now=FixedClock())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("y")
+            assert app.session.meeting.sections["lessons"] == full and area_of(app).text == full + "y"
+            assert "✗ not saved: the section is too long (200001 characters; at most 200000); shorten it" \
+                in screen_text(app)
+            await pilot.press("backspace")
+            assert "too long" not in screen_text(app)
+    finally:
+        app.close_session()
 
 
 async def test_escape_closes_the_editor_and_quits_pmtui_edit(tmp_path):

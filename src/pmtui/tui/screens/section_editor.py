@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -86,6 +87,7 @@ class SectionEditor(Screen[None]):
         self._allowed = session.meeting.status != "published"
         self._asked = False
         self._timer: Timer | None = None
+        self._error = ""
         self._unsubscribe = None
 
     @property
@@ -160,6 +162,9 @@ class SectionEditor(Screen[None]):
             self.query_one("#section-preview", Markdown).update(self.query_one("#section-text", TextArea).text)
 
     def _show_error(self, message: str) -> None:
+        if message == self._error:  # called on every key: an unchanged label is not drawn again
+            return
+        self._error = message
         label = self.query_one("#section-error", Label)
         label.update(f"✗ {message}" if message else "")
         label.set_class(bool(message), "-shown")
@@ -171,23 +176,29 @@ class SectionEditor(Screen[None]):
         text = event.text_area.text
         if self.preview_shown and self._timer is None:
             self._timer = self.set_timer(PREVIEW_DELAY, self._render_preview)
-        if text == self.text:
-            return
         try:
-            self.session.set_section(self.section.id, text)
+            if text != self.text:
+                self.session.set_section(self.section.id, text)
         except ValidationError as exc:
-            self._show_error(f"{exc}; this text is not saved until it is fixed")
+            self._show_error(f"not saved: {exc}")
             return
         self._show_error("")
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         """The first key typed into a published document asks before anything changes (once per screen)."""
+        if event.is_printable or event.key in ("enter", "backspace", "delete", "ctrl+v"):
+            self._edit_attempted(event)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste into a published document asks too (the read-only text lets it through to here)."""
+        self._edit_attempted(event)
+
+    def _edit_attempted(self, event: events.Event) -> None:
         if self._allowed or self._asked or not self.query_one("#section-text", TextArea).has_focus:
             return
-        if event.is_printable or event.key in ("enter", "backspace", "delete", "tab", "ctrl+v"):
-            event.stop()
-            event.prevent_default()
-            self.ask_to_edit()
+        event.stop()
+        event.prevent_default()
+        self.ask_to_edit()
 
     def ask_to_edit(self) -> None:
         """Ask whether to change a published document; yes makes the text editable for as long as this screen."""
