@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Markdown, OptionList, TextArea
+from textual.widgets import OptionList, TextArea
 
 from helpers import FixedClock, create_meeting, paste, screen_text, until
 from pmtui.model import Incident, Meeting, from_data
@@ -19,6 +19,7 @@ from pmtui.tui.screens.meeting import MeetingScreen
 from pmtui.tui.screens.section_editor import SectionEditor
 from pmtui.tui.screens.why_dialogs import PickDialog
 from pmtui.tui.views.review import ReviewView
+from pmtui.tui.widgets.document_preview import DocumentPreview
 
 
 def standard_meeting(data_dir: Path, *, sections: dict[str, str] | None = None, published: bool = False,
@@ -49,8 +50,8 @@ def area_of(app) -> TextArea:
     return app.screen.query_one("#section-text", TextArea)
 
 
-def preview_of(app) -> Markdown:
-    return app.screen.query_one("#section-preview", Markdown)
+def preview_of(app) -> DocumentPreview:
+    return app.screen.query_one("#section-preview", DocumentPreview)
 
 
 # --- the editor --------------------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ async def test_preview_beside_the_text_when_wide_and_in_its_place_when_narrow(tm
             await pilot.pause()
             assert area_of(app).display and preview_of(app).parent.display  # side by side from the start
             await pilot.press(*" More.")
-            await until(pilot, lambda: preview_of(app).source.endswith("More."), "the preview follows the typing")
+            await until(pilot, lambda: preview_of(app).text.endswith("More."), "the preview follows the typing")
             await pilot.press("f2")
             assert not preview_of(app).parent.display and area_of(app).has_focus
     finally:
