@@ -75,6 +75,24 @@ async def test_typing_is_saved_as_typed_and_reaches_the_disk(tmp_path):
         app.close_session()
 
 
+async def test_an_emptied_summary_stays_empty_while_typing(tmp_path):
+    """An empty summary section reads as the incident's summary: it is shown to start from, never typed back."""
+    session = MeetingSession.create(tmp_path, Incident("Replica lag", impact_start=None, summary="Lag."),
+                                    now=FixedClock())
+    session.close()
+    app = make_editor_app(tmp_path, session.meeting.id, "summary", now=FixedClock())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert area_of(app).text == "Lag."
+            await pilot.press(*["backspace"] * 4)
+            assert area_of(app).text == "" and app.session.meeting.sections["summary"] == ""
+            await pilot.press(*"New")
+            assert area_of(app).text == "New" and app.session.meeting.sections["summary"] == "New"
+    finally:
+        app.close_session()
+
+
 async def test_without_a_section_it_starts_at_the_first_one_to_write(tmp_path):
     meeting_id, _ = standard_meeting(tmp_path, sections={"summary": "Lag.", "narrative": "It lagged."})
     app = make_editor_app(tmp_path, meeting_id, now=FixedClock())
@@ -96,6 +114,22 @@ async def test_markdown_is_highlighted(tmp_path):
             area = area_of(app)
             assert area.language == "markdown" and area.soft_wrap
             assert area._highlights, "tree-sitter's Markdown found nothing to highlight"
+    finally:
+        app.close_session()
+
+
+async def test_without_the_markdown_grammar_the_text_is_plain(tmp_path, monkeypatch):
+    import textual.widgets._text_area as text_area_module
+
+    monkeypatch.setattr(text_area_module, "get_language", lambda name: None)  # tree-sitter-markdown not installed
+    meeting_id, _ = standard_meeting(tmp_path, sections={"narrative": "# Heading"})
+    app = make_editor_app(tmp_path, meeting_id, "narrative", now=FixedClock())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert area_of(app).language is None and area_of(app).text == "# Heading"
+            await pilot.press(*" typed")
+            assert app.session.meeting.sections["narrative"] == "# Heading typed"
     finally:
         app.close_session()
 

@@ -264,13 +264,13 @@ class SectionEditor(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, title="Edit published document"), answered)
 
     def _session_changed(self, change: Change) -> None:
-        """A change made elsewhere (the meeting screen, an undo) shows here; and the header follows the text."""
-        if change.entity is Entity.SECTION and change.id == self.section.id:
-            area = self.query_one("#section-text", TextArea)
-            if area.text != self.text:
-                area.text = self.text
-            self._show_section()
-        elif change.entity in (Entity.MEETING, Entity.INCIDENT):
+        """The header follows the text (written or still to write) and the meeting's status.
+
+        The text itself is not set from the session: this screen is the only writer of a section while it
+        is open, and a summary emptied here reads as the incident's summary again, which must not come back
+        into the text being typed.
+        """
+        if change.entity in (Entity.SECTION, Entity.MEETING, Entity.INCIDENT):
             self._show_section()
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
