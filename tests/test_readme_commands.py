@@ -33,7 +33,7 @@ TITLE = "Checkout errors after pool change"  # the title in the README's `pmtui 
 
 RUN_HERE = {
     "", "new", "run", "demo", "join", "list", "import", "export", "agendas", "lint", "end", "reopen",
-    "actions", "actions done", "actions reopen", "actions link", "search", "stats", "related",
+    "actions", "actions done", "actions reopen", "actions link", "search", "stats", "related", "edit",
 }
 """The commands these tests run (``""``: plain ``pmtui``; ``demo`` runs from the wheel in test_installed_wheel)."""
 
@@ -170,6 +170,23 @@ def test_run_and_the_home_screen_in_a_terminal(env, tmp_path):
         finally:
             terminal.close()
         assert "Traceback" not in terminal.text()
+
+
+def test_edit_as_the_readme_shows_it(env, tmp_path):
+    new_meeting(env)
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\nopen(sys.argv[-1], 'a').write('Written in my editor.\\n')\n")
+    external = readme_line("pmtui edit checkout --external")
+    out = pmtui({**env, "VISUAL": "", "EDITOR": f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"},
+                *external[1:])
+    assert out == f"Saved Summary of '{TITLE}'.\n"
+    terminal = Terminal([PMTUI, *readme_line("pmtui edit checkout --section")[1:]], env, size=(100, 30), cwd=tmp_path)
+    try:
+        terminal.wait_for("What happened", timeout=30)
+        assert terminal.quit() == 0, terminal.text()[-600:]
+    finally:
+        terminal.close()
+    assert "Traceback" not in terminal.text()
 
 
 def test_a_shared_meeting_joined_with_the_token_in_the_environment(env, tmp_path):

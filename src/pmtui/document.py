@@ -37,3 +37,9 @@ def section_text(meeting: Meeting, section_id: str) -> str:
 def missing_sections(meeting: Meeting, agenda: Agenda | None = None) -> list[DocumentSection]:
     """The required sections with nothing written in them yet."""
     return [s for s in agenda_sections(meeting, agenda) if s.required and not section_text(meeting, s.id).strip()]
+
+
+def first_to_write(meeting: Meeting, agenda: Agenda | None = None) -> str:
+    """Where editing the document starts: the first required section still empty, else the first section."""
+    missing = missing_sections(meeting, agenda)
+    return (missing[0] if missing else agenda_sections(meeting, agenda)[0]).id

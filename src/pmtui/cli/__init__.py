@@ -29,6 +29,7 @@ COMMANDS = {
     "demo": "meetings:demo",
     "end": "lifecycle:end",
     "reopen": "lifecycle:reopen",
+    "edit": "document:edit",
     "lint": "lint:lint",
     "join": "room:join",
     "serve": "room:serve",

@@ -338,6 +338,12 @@ class MeetingScreen(Screen):
                                         subtitle="Your entries without an @name are theirs until changed."),
                              chosen)
 
+    def action_edit_section(self) -> None:
+        """Pick a section of the document, then write it in the Markdown editor."""
+        from .section_editor import pick_section
+
+        pick_section(self, self.session)
+
     def action_remove_note_taker(self) -> None:
         """Pick a connected note-taker and remove them from the room (their entries stay)."""
         from .note_takers import RemoveNoteTakerDialog
@@ -415,6 +421,8 @@ class MeetingScreen(Screen):
         yield SystemCommand("Edit incident details", "Title, severity, services, times, impact (f6)",
                             self.action_edit_incident)
         yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)
+        yield SystemCommand("Edit section…", "Write a narrative section of the document (summary, what happened…)",
+                            self.action_edit_section)
         yield SystemCommand("Set current speaker", "Who your entries without an @name are said by, until changed (f9)",
                             self.action_current_speaker)
         if self.session.meeting.status != "active":

@@ -13,11 +13,13 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantBlur, DescendantFocus
 from textual.timer import Timer
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
 
 from ...agenda import Phase
 from ...analysis import guidance
 from ...changes import Change, Entity
+from ...document import missing_sections, section_text
 from ...entry_grammar import NoteEntry
 from ...export.markdown import render_postmortem
 from ...model import Meeting
@@ -54,6 +56,7 @@ class ReviewView(PhaseView):
         Binding("pageup", "scroll_document(-1)", "Doc up", id="review.page_up", priority=True),
         Binding("pagedown", "scroll_document(1)", "Doc down", id="review.page_down", priority=True),
         Binding("f8", "guidance", "Guidance", id="review.guidance"),
+        Binding("f4", "edit_section", "Write", id="review.edit_section"),
     ]
 
     def __init__(self, session: MeetingSession, phase: Phase, *, id: str | None = None) -> None:
@@ -76,8 +79,10 @@ class ReviewView(PhaseView):
             yield Label("ctrl+s also exports", id="review-export-hint")
         yield Label("", id="review-exported", markup=False)
         yield Label("", id="review-speakers", markup=False)
+        yield Label("", id="review-sections-title", markup=False)
         with Vertical(id="review-main"):
             with VerticalScroll(id="review-scroll"):
+                yield OptionList(id="review-sections", compact=True)  # scrolls away with the document
                 yield DocumentPreview(id="review-document")
             with Vertical(id="review-guidance"):
                 with VerticalScroll(id="review-quality"):
@@ -89,6 +94,9 @@ class ReviewView(PhaseView):
     @on(QuickEntry.Submitted, "#review-entry")
     def _note_typed(self, message: QuickEntry.Submitted) -> None:
         self.attempt(message.entry, self.add_line, message.value)
+
+    def on_mount(self) -> None:
+        self._show_sections()
 
     def on_phase_shown(self) -> None:
         self.query_one("#review-owner", Input).focus()
@@ -102,13 +110,15 @@ class ReviewView(PhaseView):
         match change.entity:
             case Entity.CLOCK | Entity.PHASE:
                 return  # the document shows neither
+            case Entity.SECTION | Entity.INCIDENT | Entity.MEETING:
+                self._show_sections()
             case Entity.REVIEW:
                 for field_id, (name, _) in _FIELDS.items():
                     field = self.query_one(f"#{field_id}", Input)
                     if not (field.has_focus or field.has_class("-error")):
                         field.value = self._stored(name)
-            case (Entity.INCIDENT | Entity.ATTENDEE | Entity.EVENT | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR
-                  | Entity.ACTION | Entity.NOTE | Entity.SECTION | Entity.RELATED | Entity.FINDING | Entity.MEETING):
+            case (Entity.ATTENDEE | Entity.EVENT | Entity.OBSERVATION | Entity.CHAIN | Entity.FACTOR | Entity.ACTION
+                  | Entity.NOTE | Entity.RELATED | Entity.FINDING):
                 pass
             case _:
                 assert_never(change.entity)
@@ -178,6 +188,43 @@ class ReviewView(PhaseView):
             scroll.scroll_page_up()
         else:
             scroll.scroll_page_down()
+
+    # --- the narrative sections ------------------------------------------------
+
+    def _show_sections(self) -> None:
+        """List the document's sections, the required ones still empty marked "to write" and named above."""
+        meeting = self.session.meeting
+        missing = missing_sections(meeting, self.session.agenda)
+        todo = {s.id for s in missing}
+        title = f"Sections · {len(missing)} to write: {', '.join(s.title for s in missing)}" if missing \
+            else "Sections · every required one is written"
+        title += " · f4 writes one"
+        self.query_one("#review-sections-title", Label).update(title)
+        options = self.query_one("#review-sections", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for section in self.session.sections:
+            mark = "✎ to write" if section.id in todo else "✓ written " if section_text(meeting, section.id).strip() \
+                else "  optional"
+            options.add_option(Option(f"{mark}  {section.title}", id=section.id))
+        options.highlighted = highlighted
+
+    @on(OptionList.OptionSelected, "#review-sections")
+    def _section_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.edit_section(event.option.id)
+
+    def action_edit_section(self) -> None:
+        """Pick a section of the document to write (the first still to write is highlighted)."""
+        from ..screens.section_editor import pick_section
+
+        pick_section(self.screen, self.session)
+
+    def edit_section(self, section_id: str) -> None:
+        """Open the Markdown editor on a section of the document."""
+        from ..screens.section_editor import SectionEditor
+
+        self.app.push_screen(SectionEditor(self.session, section_id))
 
     # --- guidance ------------------------------------------------------------
 

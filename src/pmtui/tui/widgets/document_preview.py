@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 
+from markdown_it import MarkdownIt
 from textual.containers import Vertical
 from textual.widgets import Markdown
 
@@ -52,9 +54,15 @@ class DocumentPreview(Vertical):
     DocumentPreview { height: auto; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, split: Callable[[str], list[str]] = split_sections,
+                 parser_factory: Callable[[], MarkdownIt] | None = None, open_links: bool = True) -> None:
+        """``split`` cuts a text into the pieces that render alone as inside the whole (one widget each);
+        ``parser_factory`` and ``open_links`` are each piece's Markdown widget's."""
         super().__init__(id=id)
         self._sections: list[str] = []
+        self._split = split
+        self._parser_factory = parser_factory
+        self._open_links = open_links
 
     @property
     def text(self) -> str:
@@ -67,7 +75,7 @@ class DocumentPreview(Vertical):
         Sections are matched as a diff matches lines: a changed run is updated in place, and sections are
         mounted or removed only where their number changed.
         """
-        new, old = split_sections(text), self._sections
+        new, old = self._split(text), self._sections
         if new == old:
             return
         widgets = list(self.query_children(Markdown))
@@ -81,7 +89,10 @@ class DocumentPreview(Vertical):
                 pending += [widget.update(section) for widget, section in zip(stale, fresh, strict=False)]
                 if len(fresh) > len(stale):  # a changed run is followed by an equal one, or by the end
                     before = widgets[i2] if i2 < len(widgets) else None
-                    pending.append(self.mount_all([Markdown(s) for s in fresh[len(stale):]], before=before))
+                    pending.append(self.mount_all([self._markdown(s) for s in fresh[len(stale):]], before=before))
                 elif len(stale) > len(fresh):
                     pending.append(self.remove_children(stale[len(fresh):]))
             await asyncio.gather(*pending)
+
+    def _markdown(self, text: str) -> Markdown:
+        return Markdown(text, parser_factory=self._parser_factory, open_links=self._open_links)

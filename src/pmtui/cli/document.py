@@ -1,0 +1,108 @@
+"""``pmtui edit``: write the post-mortem document's narrative sections after the meeting.
+
+In pmtui's own Markdown editor (the screen the meeting's review opens), or with
+``--external`` in the user's ``$VISUAL``/``$EDITOR`` on a private temporary
+file. Either way the meeting is held by this one writer while it is edited.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..document import first_to_write, section_text
+from ..paths import data_dir as resolve_data_dir
+from ..session import MeetingSession, ValidationError
+from .common import data_dir_option, echo, fail, report_release, run_app, user_errors
+
+
+@click.command()
+@click.argument("meeting")
+@click.option("--section", "section_id", metavar="ID",
+              help="The section to edit, e.g. summary, narrative (default: the first required one still empty).")
+@click.option("--external", is_flag=True, help="Edit in $VISUAL or $EDITOR instead of pmtui's editor.")
+@data_dir_option
+@user_errors
+def edit(meeting, section_id, external, data_dir):
+    """Write the narrative sections of MEETING's document (id, id prefix or title slug)."""
+    folder = resolve_data_dir(data_dir)
+    if external:
+        _edit_external(folder, meeting, section_id, _editor_command())
+        return
+    from ..tui.editor_app import make_editor_app
+
+    run_app(make_editor_app(folder, meeting, section_id))
+
+
+def _editor_command() -> list[str]:
+    """$VISUAL, else $EDITOR, split as a shell splits words (it is never run by a shell)."""
+    name = "VISUAL" if os.environ.get("VISUAL", "").strip() else "EDITOR"
+    value = os.environ.get(name, "")
+    try:
+        command = shlex.split(value)
+    except ValueError as exc:
+        fail(f"${name} cannot be read as a command ({exc}): {value!r}; fix it, or leave out --external")
+    if not command:
+        fail("--external needs your editor's command in $VISUAL or $EDITOR (e.g. EDITOR=nano); "
+             "or leave out --external to use pmtui's editor")
+    return command
+
+
+def _edit_external(folder: Path, ref: str, section_id: str | None, command: list[str]) -> None:
+    session = MeetingSession.open(folder, ref)
+    try:
+        section_id = section_id or first_to_write(session.meeting, session.agenda)
+        section = next((s for s in session.sections if s.id == section_id), None)
+        if section is None:
+            raise ValidationError(f"the document has no section {section_id!r}; "
+                                  f"use one of {', '.join(s.id for s in session.sections)}")
+        title = session.meeting.incident.title
+        if session.meeting.status == "published" and not click.confirm(
+                f"'{title}' is published; the change will be dated \u201cUpdated after publication: "
+                f"{session.today().isoformat()}\u201d. Edit it?", default=False, err=True):
+            fail("the published document stays as it is; nothing was changed")
+        before = section_text(session.meeting, section_id)
+        after = _edited(command, before)
+        if after == before.rstrip("\n"):
+            echo(f"No change to {section.title}; nothing stored.")
+            return
+        session.set_section(section_id, after)
+        if not session.flush(10):
+            fail(f"cannot save {session.file.path}; check the disk, then edit the section again")
+    finally:
+        session.close()
+        report_release(session)
+    echo(f"Saved {section.title} of '{title}'.")
+
+
+def _as_file(text: str) -> str:
+    """The text as a file holds it: lines ending in a newline, the last one too."""
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _edited(command: list[str], text: str) -> str:
+    """Run the editor on a private temporary file holding ``text``; what it saved (its final newline dropped)."""
+    fd, name = tempfile.mkstemp(prefix="pmtui-section-", suffix=".md")  # 0600, created O_EXCL
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
+            file.write(_as_file(text))
+        try:
+            result = subprocess.run([*command, str(path)], check=False)
+        except OSError as exc:
+            fail(f"cannot run the editor {command[0]!r}: {exc.strerror or exc}; check $VISUAL/$EDITOR; "
+                 "nothing was changed")
+        if result.returncode != 0:
+            fail(f"the editor {command[0]!r} exited with status {result.returncode}; nothing was changed")
+        try:
+            saved = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"cannot read what the editor saved ({exc}); nothing was changed")
+    finally:
+        path.unlink(missing_ok=True)
+    return saved.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
