@@ -251,7 +251,7 @@ def end_of_the_meeting(room: Room, names: tuple[str, ...]) -> None:
     tmux.press("facilitator", "C-p")
     tmux.wait_for("facilitator", "🔎")
     tmux.type("facilitator", "End meeting")
-    tmux.wait_for("facilitator", "Mark the meeting ended")
+    tmux.wait_for("facilitator", "Stop the clock, record the end time")
     tmux.press("facilitator", "Enter")
     room.until(lambda: room.meeting().status == "ended", "the meeting ended in the file")
     meeting = room.meeting()
