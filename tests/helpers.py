@@ -45,6 +45,14 @@ def create_meeting(data_dir: Path, meeting: Meeting | None = None, *, phase: int
     return meeting.id
 
 
+def unwritten(meeting: Meeting | None = None) -> Meeting:
+    """``meeting`` (by default the demo) with its story not written yet, for tests of how screens behave, not of
+    what the document says: the demo's nine written sections make each render of the review about a second longer."""
+    meeting = meeting if meeting is not None else demo_meeting(now=FIXED_EPOCH)
+    meeting.sections.clear()
+    return meeting
+
+
 async def show_phase(app, pilot, phase: int, view_type: type):
     """Jump to ``phase`` and return its view, which must be the one shown."""
     app.session.jump_to_phase(phase)

@@ -6,7 +6,7 @@ from datetime import date
 
 from textual.widgets import DataTable, Input, Label
 
-from helpers import FixedClock, create_meeting, screen_text
+from helpers import FixedClock, create_meeting, screen_text, unwritten
 from pmtui.model import Incident, Meeting, to_data
 from pmtui.room.server import RoomServer
 from pmtui.store import MeetingFile, read_meeting
@@ -35,7 +35,7 @@ def palette(app) -> dict:
 
 async def test_ctrl_n_on_the_last_phase_asks_and_ends_the_meeting(tmp_path):
     clock = FixedClock()  # 2027-01-15 08:00 UTC
-    meeting_id = create_meeting(tmp_path, phase=LAST)
+    meeting_id = create_meeting(tmp_path, unwritten(), phase=LAST)
     app = make_app(tmp_path, meeting_id, now=clock)
     async with app.run_test(size=(160, 45)) as pilot:
         assert app.session.clock.running, "the demo meeting's clock runs"
@@ -70,7 +70,7 @@ async def test_ctrl_n_on_the_last_phase_asks_and_ends_the_meeting(tmp_path):
 
 
 async def test_ctrl_n_before_the_last_phase_only_moves_on(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path, phase=LAST - 1), now=FixedClock())
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(), phase=LAST - 1), now=FixedClock())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -81,7 +81,7 @@ async def test_ctrl_n_before_the_last_phase_only_moves_on(tmp_path):
 
 async def test_palette_marks_published_on_the_date_asked_and_reopens(tmp_path):
     clock = FixedClock()
-    meeting_id = create_meeting(tmp_path, phase=LAST)
+    meeting_id = create_meeting(tmp_path, unwritten(), phase=LAST)
     app = make_app(tmp_path, meeting_id, now=clock)
     async with app.run_test(size=(120, 36)) as pilot:
         palette(app)["Mark published"].callback()

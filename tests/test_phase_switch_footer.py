@@ -11,7 +11,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Footer
 
-from helpers import FixedClock, create_meeting, until
+from helpers import FixedClock, create_meeting, until, unwritten
 from pmtui.tui.app import make_app
 from pmtui.tui.widgets.footer import FittingFooter
 from test_view_timeline import FIXED, demo
@@ -55,7 +55,7 @@ async def settled(app, pilot) -> None:
 
 @pytest.mark.parametrize("size", [(160, 45), (80, 24)], ids=["160x45", "80x24"])
 async def test_a_phase_switch_rebuilds_the_footer_at_most_once(tmp_path, composes, size):
-    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(FIXED))
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(demo())), now=FixedClock(FIXED))
     async with app.run_test(size=size) as pilot:
         phases = len(app.session.agenda.phases)
         for key, end in (("ctrl+b", 0), ("ctrl+n", phases - 1)):  # to the first phase, then the last: all built
@@ -75,7 +75,7 @@ async def test_a_phase_switch_rebuilds_the_footer_at_most_once(tmp_path, compose
 
 async def test_the_footer_follows_a_change_of_keys_within_a_phase(tmp_path):
     """From the entry line to the timeline's table and back: the footer shows each one's keys."""
-    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(FIXED))
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(demo())), now=FixedClock(FIXED))
     async with app.run_test(size=(160, 45)) as pilot:
         await settled(app, pilot)
         on_entry = keys_on_show(app)
