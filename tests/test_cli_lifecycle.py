@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
+from pmtui.agenda import STANDARD_SECTIONS
 from pmtui.cli import main
 from pmtui.model import Incident, Meeting, to_data
 from pmtui.store import MeetingFile, read_meeting
@@ -63,6 +64,13 @@ def data(tmp_path) -> Path:
 # --- end and reopen ---------------------------------------------------------------------------------------------
 
 
+def test_publishing_a_written_document_says_only_that(data):
+    written = {s.id: f"{s.title} text." for s in STANDARD_SECTIONS}
+    meeting = write(data, "DB outage", status="ended", sections=written)
+    out = invoke("end", meeting.id, "--published", "--on", "2026-03-20", data_dir=data).stdout
+    assert out == f"Published meeting {meeting.id} 'DB outage' on 2026-03-20.\n"
+
+
 def test_end_then_publish_then_reopen(data):
     meeting = write(data, "DB outage")
     out = invoke("end", meeting.id, data_dir=data).stdout
@@ -72,7 +80,9 @@ def test_end_then_publish_then_reopen(data):
     assert out.splitlines() == [f"Ended meeting {meeting.id} 'DB outage' at {berlin:%Y-%m-%d %H:%M} Europe/Berlin; "
                                 f"write its document with pmtui edit {meeting.id}."]
     out = invoke("end", "db-outage", "--published", "--on", "2026-03-20", data_dir=data).stdout
-    assert out == f"Published meeting {meeting.id} 'DB outage' on 2026-03-20.\n"
+    assert out == (f"Published meeting {meeting.id} 'DB outage' on 2026-03-20. Its document still has 4 required "
+                   f"sections to write (Summary, What happened, Response and recovery, Lessons learned): "
+                   f"pmtui edit {meeting.id} --section summary\n")
     published = stored(data, meeting)
     assert (published.status, published.publication_date, published.ended_at) == (
         "published", date(2026, 3, 20), ended.ended_at)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..document import missing_sections
 from ..export.minutes import ended_at
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError
@@ -40,7 +41,7 @@ def end(meeting, published, day, data_dir):
                 session.publish(day)
             except ValidationError as exc:
                 raise ValidationError(f"--on: {exc}") from None
-            return f"Published {title} on {session.meeting.publication_date}."
+            return f"Published {title} on {session.meeting.publication_date}.{_to_write(session)}"
         status = session.meeting.status
         if status != "active":
             return (f"Nothing changed: {title} is already {status} "
@@ -83,6 +84,16 @@ def _write(data_dir: Path | None, ref: str, change: Callable[[MeetingSession], s
 
 def _named(session: MeetingSession) -> str:
     return f"meeting {session.meeting.id} '{session.meeting.incident.title}'"
+
+
+def _to_write(session: MeetingSession) -> str:
+    """What a published document still lacks: its empty required sections, and how to write them."""
+    missing = missing_sections(session.meeting, session.agenda)
+    if not missing:
+        return ""
+    names = ", ".join(s.title for s in missing)
+    return (f" Its document still has {len(missing)} required section{'s' if len(missing) != 1 else ''} to write "
+            f"({names}): pmtui edit {session.meeting.id} --section {missing[0].id}")
 
 
 def _clock(session: MeetingSession) -> str:
