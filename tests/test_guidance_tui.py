@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line, screen_text, show_phase, until
+from helpers import FIXED_EPOCH, FixedClock, create_meeting, paste_line, screen_text, show_phase, until, unwritten
 from pmtui.demo import demo_meeting
 from pmtui.model import Meeting, Observation, TimelineEvent, Why, WhyChain
 from pmtui.tui.app import make_app
@@ -258,7 +258,7 @@ def review_meeting() -> Meeting:
 
 
 async def test_review_shows_counts_checklist_and_policy(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path, review_meeting()), now=FixedClock())
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(review_meeting())), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_phase(app, pilot, REVIEW, ReviewView)
         await until(pilot, lambda: view.guidance.findings, "the review")
@@ -295,7 +295,7 @@ async def test_review_shows_counts_checklist_and_policy(tmp_path):
 
 
 async def test_review_guidance_comes_up_with_f8_on_a_small_screen(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path, review_meeting()), now=FixedClock())
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(review_meeting())), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_phase(app, pilot, REVIEW, ReviewView)
         await until(pilot, lambda: view.guidance.findings, "the review")

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Footer
 
-from helpers import FixedClock, create_meeting, screen_text, type_line, until
+from helpers import FixedClock, create_meeting, screen_text, type_line, until, unwritten
 from pmtui.model import TimelineEvent
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.meeting import MeetingScreen
@@ -37,7 +37,7 @@ def timeline(app) -> TimelineView:
 
 
 async def test_under_110_columns_the_sidebar_folds_into_the_title_bar_and_comes_back_when_widened(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(FIXED))
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(demo())), now=FixedClock(FIXED))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -140,7 +140,7 @@ async def test_the_event_just_added_at_the_end_is_on_screen(tmp_path, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
 async def test_no_footer_binding_is_cut(tmp_path, size):
-    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(FIXED))
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(demo())), now=FixedClock(FIXED))
     async with app.run_test(size=size) as pilot:
         for phase in range(len(app.session.agenda.phases)):
             app.session.jump_to_phase(phase)
@@ -164,7 +164,7 @@ def footer_keys(app):
 
 
 async def test_agenda_titles_and_minutes_never_run_together(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(FIXED))
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(demo())), now=FixedClock(FIXED))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         agenda = app.screen.query_one("#agenda")

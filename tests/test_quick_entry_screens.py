@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import FixedClock, create_meeting, plain, show_phase, type_head_paste_line
+from helpers import FixedClock, create_meeting, plain, show_phase, type_head_paste_line, unwritten
 from pmtui.entry_grammar import PREFIX_HINT, PREFIX_HINT_SHORT
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.meeting import MeetingScreen
@@ -36,7 +36,7 @@ def observations(app) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("phase", [TIMELINE, OBSERVATIONS, FIVE_WHYS, ACTIONS, SAFETY, REVIEW])
 async def test_an_observation_prefix_adds_that_kind_on_every_facilitator_screen(tmp_path, phase):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_phase(app, pilot, phase, VIEWS[phase])
         view.query_one(QuickEntry).focus_input()
@@ -56,7 +56,7 @@ async def test_an_observation_prefix_adds_that_kind_on_every_facilitator_screen(
 
 
 async def test_an_unprefixed_line_is_what_each_phase_is_for(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         meeting = app.session.meeting
         await show_phase(app, pilot, TIMELINE, TimelineView)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Label
 
-from helpers import FixedClock, create_meeting, plain, show_phase, type_line, until
+from helpers import FixedClock, create_meeting, plain, show_phase, type_line, until, unwritten
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.why_dialogs import PickDialog
 from pmtui.tui.views.observations import ObservationsView
@@ -51,7 +51,7 @@ async def test_f9_sets_who_is_speaking_for_the_facilitators_entries_until_change
 
 
 async def test_every_entry_line_completes_a_leading_at_name_with_an_attendee(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         completed = []
         for phase in range(len(app.session.agenda.phases)):
@@ -77,7 +77,7 @@ async def test_every_entry_line_completes_a_leading_at_name_with_an_attendee(tmp
 
 
 async def test_review_lists_speakers_that_are_not_attendees(tmp_path):
-    app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         app.session.add_observation("lucky", "the backup existed", speaker="zoe")  # nobody of that name
         app.session.add_observation("lucky", "quiet night", speaker="pri")  # Priya Nair
