@@ -76,6 +76,8 @@ def test_passages_say_where_the_text_is():
     meeting.chains = [WhyChain("Payments failed", root_cause=RootCause("No expiry alert", "monitoring gap"))]
     meeting.actions = [ActionItem("Alert on record expiry", success_criteria="alert 14 days ahead")]
     meeting.notes = {"review": "Publish on Friday"}
+    meeting.sections = {"narrative": "The registrar's renewal mail went to a\nlist nobody read.", "lessons": " ",
+                        "appendix-b": "Registrar ticket 4411"}
     assert [(p.where, p.text) for p in passages(meeting)] == [
         ("title", "Payments outage caused by expired DNS record #3"),
         ("summary", "Requests to payments failed for 33 minutes."),
@@ -87,6 +89,8 @@ def test_passages_say_where_the_text_is():
         ("action item", "Alert on record expiry"),
         ("action item", "alert 14 days ahead"),
         ("notes", "Publish on Friday"),
+        ("what happened", "The registrar's renewal mail went to a\nlist nobody read."),
+        ("appendix-b", "Registrar ticket 4411"),
     ]
 
 

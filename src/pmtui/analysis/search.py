@@ -6,13 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..agenda import STANDARD_SECTIONS
 from ..library import Library
 from ..model import Meeting
 from ..timeparse import TimeFormatError, local
 
-SEARCH_DIGEST = "search-3"
+SEARCH_DIGEST = "search-4"
 """The library digest search reads; change the name whenever :func:`passages` changes."""
 EXCERPT_WIDTH = 72
+_SECTION_TITLES = {section.id: section.title for section in STANDARD_SECTIONS}
+"""A narrative section's place in a hit (an agenda's own section shows its id: search reads no agenda files)."""
 
 _GROUP, _ENTRY = "\x1d", "\x1e"
 _SEPARATORS = str.maketrans({_GROUP: " ", _ENTRY: " "})
@@ -72,6 +75,7 @@ def passages(meeting: Meeting) -> list[Passage]:
     for item in meeting.actions:
         found += [("action item", item.description), ("action item", item.success_criteria)]
     found += [("notes", text) for text in meeting.notes.values()]
+    found += [(_SECTION_TITLES.get(key, key).lower(), text) for key, text in meeting.sections.items()]
     return [Passage(where, text) for where, text in found if text.strip()]
 
 
