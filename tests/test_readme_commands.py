@@ -148,7 +148,8 @@ def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
 
     assert pmtui(env, "end", meeting_id).startswith(f"Ended meeting {meeting_id}")
     assert "(draft: 4 sections to write)" in pmtui(env, "list", "--status", "ended")
-    assert pmtui(env, "end", meeting_id, "--published", "--on", "2026-11-20").endswith(" on 2026-11-20.\n")
+    assert " on 2026-11-20. Its document still has 4 required sections to write" in pmtui(
+        env, "end", meeting_id, "--published", "--on", "2026-11-20")
     assert pmtui(env, "reopen", meeting_id).startswith(f"Reopened meeting {meeting_id}")
 
     assert meeting_id in pmtui(env, "search", "pool", "grafana")
