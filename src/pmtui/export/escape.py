@@ -22,6 +22,8 @@ _INLINE = re.compile(
     """,
     re.VERBOSE,
 )
+_SPECIAL = re.compile(r"[\\`*~\[\]|<_&!]")
+"""The characters :data:`_INLINE` may escape: text without any (most prose) skips the slower pattern."""
 _ORDERED_ITEM = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
 _BLOCK_START = re.compile(
     r"""
@@ -75,9 +77,26 @@ def escape_line(value: object) -> Markdown:
     return Markdown(" ".join(line for line in escape(value).split("\n") if line))
 
 
-def _line(raw: str) -> str:
-    line = _INLINE.sub(r"\\\g<0>", raw.strip(" \t"))
+def escape_inline(text: str) -> str:
+    """``text`` with every character that could start markup inside a line escaped (not yet safe at a line start)."""
+    return text if _SPECIAL.search(text) is None else _INLINE.sub(r"\\\g<0>", text)
+
+
+def guard_block_start(line: str) -> str:
+    """``line`` (already :func:`escape_inline`'d) unable to open a heading, quote, list or rule at a block's start."""
     ordered = _ORDERED_ITEM.match(line)
     if ordered:
         return f"{line[: ordered.end()]}\\{line[ordered.end() :]}"
     return "\\" + line if _BLOCK_START.match(line) else line
+
+
+_LINK_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C", "<": "%3C", ">": "%3E", " ": "%20"})
+
+
+def link_target(url: str) -> str:
+    """A vetted URL as a Markdown link destination: percent-encoded where Markdown would read it otherwise."""
+    return url.translate(_LINK_UNSAFE)
+
+
+def _line(raw: str) -> str:
+    return guard_block_start(escape_inline(raw.strip(" \t")))

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from ..text import clean
+from .narrative import document_parser
 
 FenceMarkup = Callable[[str, str], str]
 """Draws a code block: (the first word of its info string, e.g. "mermaid" or "", its text) -> markup."""
@@ -38,7 +38,7 @@ def markdown_markup(
 
     ``markup`` gives fixed markup for some token types (e.g. ``"table_open"``), in place of markdown-it's.
     """
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": xhtml}).enable(["table", "strikethrough"])
+    md = document_parser(xhtml=xhtml)
 
     def code(self, tokens, idx, options, env) -> str:
         token = tokens[idx]

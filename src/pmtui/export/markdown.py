@@ -31,13 +31,12 @@ from ..model import (
 from ..speakers import shown_author
 from ..timeparse import format_duration, local
 from .chart import impact_chart
-from .escape import Markdown, escape
+from .escape import Markdown, escape, link_target
 from .minutes import render_minutes
 from .narrative import render_narrative
 from .tables import heading, list_item, one_line, table
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C", "<": "%3C", ">": "%3E"})
 _OBSERVATIONS_EMPTY = {
     "went_well": Markdown("_Nothing was recorded as going well._"),
     "went_poorly": Markdown("_Nothing was recorded as going poorly._"),
@@ -227,7 +226,7 @@ def _evidence(text: str) -> str:
     """An evidence URL as a link (its destination percent-encoded where Markdown would read it), else text."""
     url = text.strip()
     if _URL.fullmatch(url):
-        return Markdown(f"[link]({url.translate(_URL_UNSAFE)})")
+        return Markdown(f"[link]({link_target(url)})")
     return text
 
 
@@ -316,7 +315,7 @@ def _tracking(url: str) -> object:
     parts = urlsplit(url)
     last = next((p for p in reversed(parts.path.split("/")) if p), "") or parts.netloc
     label = f"#{last}" if last.isdigit() else unquote(last)
-    return Markdown("[{}]({})").format(label, Markdown(url.translate(_URL_UNSAFE)))
+    return Markdown("[{}]({})").format(label, Markdown(link_target(url)))
 
 
 def _scaffolding(meeting: Meeting, *, level: int, notes: bool) -> list[str]:

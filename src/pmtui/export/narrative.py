@@ -20,24 +20,19 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from ..text import clean
-from .escape import Markdown
+from .escape import Markdown, escape_inline, guard_block_start, link_target
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-_TEXT = re.compile(
-    r"""
-      \\(?=[!-/:-@\[-`{-~]|$)     # a backslash that would escape the next character or break the line
-    | [`*~\[\]|<]                 # code spans and fences, emphasis, strikethrough, links, table cells, HTML
-    | (?<![^\W_])_ | _(?![^\W_])  # an underscore, unless it sits between two letters or digits
-    | &(?=\#?[A-Za-z0-9]+;)        # an entity such as &lt; or &#60;
-    | !$                          # a "!" a following "[" would turn into an image
-    """,
-    re.VERBOSE,
-)
-_SPECIAL = re.compile(r"[\\`*~\[\]|<_&!]")
-"""The characters :data:`_TEXT` may escape: text without any (most prose) skips the slower pattern."""
-_ORDERED_ITEM = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
-_BLOCK_START = re.compile(r"\#{1,6}(?:[ \t]|$) | > | [-+](?:[ \t]|$) | [-=][-=\ \t]*$", re.VERBOSE)
-_URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C", "<": "%3C", ">": "%3E", " ": "%20"})
+
+def document_parser(*, xhtml: bool = False) -> MarkdownIt:
+    """The Markdown grammar of the document: CommonMark with tables and strikethrough, raw HTML off.
+
+    The narrative sections are normalised with it and the HTML and Confluence pages render with it, so a
+    section means the same thing in every format.
+    """
+    return MarkdownIt("commonmark", {"html": False, "xhtmlOut": xhtml}).enable(["table", "strikethrough"])
+
+
+_PARSER = document_parser()
 _INFO = re.compile(r"[^\w+#.-]")
 _BACKTICKS = re.compile(r"`+")
 _EMPHASIS = {"em": "*", "strong": "**", "s": "~~"}
@@ -97,13 +92,7 @@ def _paragraph(node: SyntaxTreeNode) -> list[str]:
     """A paragraph's lines, each made unable to start a block of its own."""
     lines = []
     for line in _inline(node.children[0]).split("\n"):
-        line = line.strip(" \t")
-        ordered = _ORDERED_ITEM.match(line)
-        if ordered:
-            line = f"{line[: ordered.end()]}\\{line[ordered.end() :]}"
-        elif _BLOCK_START.match(line):
-            line = "\\" + line
-        lines.append(line)
+        lines.append(guard_block_start(line.strip(" \t")))
     return lines
 
 
@@ -158,7 +147,7 @@ def _inline(node: SyntaxTreeNode, *, in_table: bool = False) -> str:
 def _span(node: SyntaxTreeNode, in_table: bool) -> str:
     kind = node.type
     if kind == "text":
-        return node.content if _SPECIAL.search(node.content) is None else _TEXT.sub(r"\\\g<0>", node.content)
+        return escape_inline(node.content)
     if kind == "softbreak":
         return "\n"
     if kind == "hardbreak":
@@ -185,7 +174,7 @@ def _code_span(content: str) -> str:
 
 def _destination(url: object, title: object) -> str:
     """A link's destination (already vetted and percent-encoded by the parser) and title, quoted for Markdown."""
-    target = str(url or "").translate(_URL_UNSAFE)
+    target = link_target(str(url or ""))
     if not title:
         return target
     quoted = re.sub(r'[\\"<]', r"\\\g<0>", " ".join(str(title).split()))
