@@ -979,9 +979,7 @@ class MeetingSession:
 
     def set_action_link(self, action_id: str, url: str) -> None:
         """Say where an action item's work is tracked (an http or https URL); "" clears it."""
-        item = self._find(self.meeting.actions, action_id, "action item")
-        item.link = tracker_link(url)
-        self._commit(Entity.ACTION, Op.CHANGED, action_id)
+        self.update_action(action_id, link=url)
 
     def delete_action(self, action_id: str) -> None:
         """Remove an action item."""
@@ -1063,9 +1061,8 @@ class MeetingSession:
     def set_section(self, section_id: str, text: str) -> None:
         """Keep a narrative section of the document as typed; a change after publication is dated."""
         _text(text, "the section", "section")
-        if not section_id or section_id not in {s.id for s in self.sections} | set(self.meeting.sections):
-            raise ValidationError(f"the document has no section {section_id!r}; "
-                                  f"use one of {', '.join(s.id for s in self.sections)}")
+        if section_id not in self.meeting.sections:  # one emptied keeps its place, in or out of the agenda
+            self.section(section_id)
         self.meeting.sections[section_id] = text
         if self.meeting.status == "published":
             self.meeting.updated_after_publication = self.today()
@@ -1075,6 +1072,15 @@ class MeetingSession:
     def sections(self) -> tuple[DocumentSection, ...]:
         """The document's narrative sections, in order (the agenda's, then any other holding text)."""
         return agenda_sections(self.meeting, self.agenda)
+
+    def section(self, section_id: str) -> DocumentSection:
+        """The document's section called ``section_id``; a one-line ValidationError naming the others if none."""
+        sections = self.sections
+        found = next((s for s in sections if s.id == section_id), None)
+        if found is None:
+            raise ValidationError(f"the document has no section {section_id!r}; "
+                                  f"use one of {', '.join(s.id for s in sections)}")
+        return found
 
     def end(self) -> None:
         """End the meeting: the clock stops, the end time is kept for the minutes, note-takers are let go."""

@@ -17,7 +17,7 @@ import click
 
 from ..document import first_to_write, section_text
 from ..paths import data_dir as resolve_data_dir
-from ..session import MeetingSession, ValidationError
+from ..session import MeetingSession
 from .common import data_dir_option, echo, fail, report_release, run_app, user_errors
 
 
@@ -57,10 +57,7 @@ def _edit_external(folder: Path, ref: str, section_id: str | None, command: list
     session = MeetingSession.open(folder, ref)
     try:
         section_id = section_id or first_to_write(session.meeting, session.agenda)
-        section = next((s for s in session.sections if s.id == section_id), None)
-        if section is None:
-            raise ValidationError(f"the document has no section {section_id!r}; "
-                                  f"use one of {', '.join(s.id for s in session.sections)}")
+        section = session.section(section_id)
         title = session.meeting.incident.title
         if session.meeting.status == "published" and not click.confirm(
                 f"'{title}' is published; the change will be dated \u201cUpdated after publication: "

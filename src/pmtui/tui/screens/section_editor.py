@@ -96,10 +96,7 @@ class SectionEditor(Screen[None]):
         super().__init__()
         self.session = session
         self.sections: tuple[DocumentSection, ...] = session.sections
-        ids = [s.id for s in self.sections]
-        if section_id not in ids:
-            raise ValidationError(f"the document has no section {section_id!r}; use one of {', '.join(ids)}")
-        self.index = ids.index(section_id)
+        self.index = self.sections.index(session.section(section_id))
         self.preview_shown: bool | None = None  # None until the first size is known
         self._allowed = session.meeting.status != "published"
         self._asked = False
