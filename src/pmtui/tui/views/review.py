@@ -143,7 +143,8 @@ class ReviewView(PhaseView):
     @work(group="review-render", exit_on_error=False)
     async def _build_document(self, meeting: Meeting, today: date) -> None:
         try:
-            text = await asyncio.to_thread(render_postmortem, meeting, today=today)
+            text = await asyncio.to_thread(render_postmortem, meeting, today=today,
+                                             agenda=self.session.agenda)
             report = await asyncio.to_thread(guidance.review, meeting, today)
             self._show_strangers(speakers_not_attending(meeting))
             self.query_one(QualityReport).show(report)
