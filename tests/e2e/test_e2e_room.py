@@ -171,7 +171,7 @@ def remove_then_type(room: Room, name: str) -> None:
 def go_to_phase(room: Room, number: int) -> None:
     """The facilitator's ctrl+g, the phase's number, Enter."""
     room.tmux.press("facilitator", "C-g")
-    room.tmux.wait_for("facilitator", "Go to phase")
+    room.tmux.wait_for("facilitator", "◀ now")  # the dialog's; "Go to phase" is also the footer's label
     room.tmux.press("facilitator", str(number), "Enter")
     room.tmux.wait_for("facilitator", f"Phase {number}/")
 
