@@ -18,6 +18,8 @@ import pytest
 from hypothesis import settings
 from textual.widgets import Input, TextArea
 
+pytest_plugins = ["forge_support"]  # fake_forge (gh/glab on PATH) and archive_repo (git with a bare remote)
+
 settings.register_profile("pmtui", deadline=None)
 settings.load_profile("pmtui")
 """Property tests check what text does, not how fast: with three workers on two cores, an example can take
@@ -42,6 +44,7 @@ class UserFolders:
     data: Path  # meeting files
     rooms: Path  # notices of shared meetings
     outbox: Path  # a note-taker's unsent changes
+    cache: Path  # what was read from archives
     home: Path
     temp: Path  # rescue copies go here first
 
@@ -50,13 +53,14 @@ class UserFolders:
 def user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> UserFolders:
     root = tmp_path_factory.mktemp("user")
     folders = UserFolders(config=root / "config", data=root / "data", rooms=root / "rooms", outbox=root / "outbox",
-                          home=root / "home", temp=root / "temp")
+                          cache=root / "cache", home=root / "home", temp=root / "temp")
     for name in [name for name in os.environ if name.startswith("PMTUI_")]:  # nothing from the developer's shell
         monkeypatch.delenv(name)
     monkeypatch.setenv("PMTUI_CONFIG_DIR", str(folders.config))
     monkeypatch.setenv("PMTUI_DATA_DIR", str(folders.data))
     monkeypatch.setenv("PMTUI_ROOMS_DIR", str(folders.rooms))
     monkeypatch.setenv("PMTUI_OUTBOX_DIR", str(folders.outbox))
+    monkeypatch.setenv("PMTUI_CACHE_DIR", str(folders.cache))
     folders.home.mkdir()
     monkeypatch.setenv("HOME", str(folders.home))
     for name, below in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),

@@ -95,6 +95,8 @@ class Attendee:
     name: str
     role: str = "responder"
     id: str = field(default_factory=new_id)
+    login: str = ""
+    """Their login on the organisation's forge (GitHub/GitLab), for assigning follow-up issues; "" when unknown."""
 
 
 @dataclass
@@ -203,6 +205,22 @@ class PhaseRecord:
 
 
 @dataclass
+class Publication:
+    """Where the meeting was last published into an organisation's archive (a git repository)."""
+
+    commit: str
+    """The id of the commit that holds this version."""
+    branch: str
+    folder: str
+    """The post-mortem's folder inside the archive (``postmortems/2026/2026-03-14-login-storms``), POSIX-style."""
+    published_at: datetime
+    pull_request: str = ""
+    """The pull (or merge) request's URL, when one was opened."""
+    remote: str = ""
+    """The web address of the archive's forge repository (``https://github.com/org/postmortems``), when known."""
+
+
+@dataclass
 class ClockState:
     """The persisted state of the meeting clock (see ``pmtui.clock``).
 
@@ -249,6 +267,8 @@ class Meeting:
     """When the facilitator ended the meeting (None while it runs)."""
     updated_after_publication: date | None = None
     """The last day the document changed after it was published."""
+    publication: Publication | None = None
+    """The archive commit (and pull request) of the last ``pmtui publish``; None when never published there."""
     current_speaker: str = ""
     """Who is speaking now (set by the facilitator, f9): the speaker of the facilitator's entries that name none."""
 

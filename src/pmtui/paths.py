@@ -4,7 +4,9 @@ Each folder has an environment variable that overrides the platform's
 default (tests and portable setups use them): meetings ``$PMTUI_DATA_DIR``,
 configuration (agendas, word lists, ``config.toml``) ``$PMTUI_CONFIG_DIR``,
 note-takers' outboxes ``$PMTUI_OUTBOX_DIR``, the join tokens of shared
-meetings ``$PMTUI_ROOMS_DIR``.
+meetings ``$PMTUI_ROOMS_DIR``, caches of what was read from archives
+``$PMTUI_CACHE_DIR``. The archives read besides the data dir are
+``--archive`` options, else ``$PMTUI_ARCHIVES`` (``:``-separated).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ DATA_DIR_ENV = "PMTUI_DATA_DIR"
 CONFIG_DIR_ENV = "PMTUI_CONFIG_DIR"
 OUTBOX_DIR_ENV = "PMTUI_OUTBOX_DIR"
 ROOMS_DIR_ENV = "PMTUI_ROOMS_DIR"
+CACHE_DIR_ENV = "PMTUI_CACHE_DIR"
+ARCHIVES_ENV = "PMTUI_ARCHIVES"
 
 
 def _from_env(name: str) -> Path | None:
@@ -79,3 +83,27 @@ def rooms_dir() -> Path:
 def rescue_dirs() -> tuple[Path, ...]:
     """Where a rescue copy of a meeting may go when its own folder fails, best first."""
     return Path(tempfile.gettempdir()), Path.home()
+
+
+def cache_dir() -> Path:
+    """Caches pmtui may delete at any time: ``$PMTUI_CACHE_DIR``, else the platform's user cache folder.
+
+    What is read from an archive is cached here, never inside the archive's working tree.
+    """
+    return _from_env(CACHE_DIR_ENV) or platformdirs.user_cache_path(APP)
+
+
+def archives(explicit: tuple[str | Path, ...] | list[str | Path] = ()) -> list[Path]:
+    """The archives (git working trees of published post-mortems) to read besides the data dir.
+
+    ``explicit`` (``--archive``, repeatable) when given, else ``$PMTUI_ARCHIVES`` split at ``:``; each once,
+    in order, empty entries dropped.
+    """
+    named = list(explicit) or os.environ.get(ARCHIVES_ENV, "").split(os.pathsep)
+    found: list[Path] = []
+    for entry in named:
+        if str(entry).strip():
+            path = Path(entry).expanduser()
+            if path not in found:
+                found.append(path)
+    return found

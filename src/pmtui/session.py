@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -37,6 +38,7 @@ from .model import (
     Meeting,
     Observation,
     PhaseRecord,
+    Publication,
     RootCause,
     TimelineEvent,
     Why,
@@ -177,9 +179,26 @@ def new_incident(
     return incident
 
 
-def new_attendee(name: str, role: str = "responder") -> Attendee:
-    """An attendee from a typed name and role (one of ``ROLES``), checked before any meeting holds it."""
-    return Attendee(_require(name, "the attendee's name", "person"), _choice(role, ROLES, "role"))
+FORGE_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9_])?")
+"""A GitHub or GitLab username: letters, digits, '-' (and GitLab's '.', '_'), no leading or trailing dot or dash."""
+
+
+def forge_login(value: object) -> str:
+    """A forge login as typed (a leading '@' dropped), or "" for none; anything else is refused.
+
+    It goes into ``gh issue create --assignee`` as one argument: nothing but a username may pass.
+    """
+    login = _text(value, "the login", "login").removeprefix("@")
+    if login and not FORGE_LOGIN.fullmatch(login):
+        raise ValidationError(f"the login {login[:40]!r} is not a GitHub or GitLab username; "
+                              "use letters, digits and '-' (GitLab also '.' and '_'), e.g. analima")
+    return login
+
+
+def new_attendee(name: str, role: str = "responder", login: str = "") -> Attendee:
+    """An attendee from a typed name, role (one of ``ROLES``) and forge login, checked before any meeting holds it."""
+    return Attendee(_require(name, "the attendee's name", "person"), _choice(role, ROLES, "role"),
+                    login=forge_login(login))
 
 
 def _milestone_time(text: str, tz: str, previous: datetime | None) -> datetime:
@@ -516,9 +535,9 @@ class MeetingSession:
 
     # --- attendees -----------------------------------------------------------
 
-    def add_attendee(self, name: str, role: str = "responder") -> Attendee:
-        """Add a person to the meeting with their role."""
-        attendee = new_attendee(name, role)
+    def add_attendee(self, name: str, role: str = "responder", login: str = "") -> Attendee:
+        """Add a person to the meeting with their role (and forge login, for assigning their follow-ups)."""
+        attendee = new_attendee(name, role, login)
         self.meeting.attendees.append(attendee)
         self._commit(Entity.ATTENDEE, Op.ADDED, attendee.id)
         self._claim_speakers()
@@ -566,6 +585,12 @@ class MeetingSession:
         if not said and not author_id:
             return self.meeting.current_speaker
         return resolve_speaker(said, self.meeting.attendees)
+
+    def set_attendee_login(self, attendee_id: str, login: str) -> None:
+        """Set (or clear, with "") an attendee's login on the organisation's forge."""
+        attendee = self._find(self.meeting.attendees, attendee_id, "attendee")
+        attendee.login = forge_login(login)
+        self._commit(Entity.ATTENDEE, Op.CHANGED, attendee_id)
 
     def remove_attendee(self, attendee_id: str) -> None:
         """Remove an attendee."""
@@ -1104,6 +1129,24 @@ class MeetingSession:
         self._commit(Entity.MEETING, Op.CHANGED)
         if dated:  # the review phase's date field shows it, as when typed there
             self._commit(Entity.REVIEW, Op.CHANGED)
+
+    def record_publication(self, commit: str, branch: str, folder: str, *, pull_request: str = "",
+                           remote: str = "", on: object = None) -> Publication:
+        """Mark the meeting published (as :meth:`publish`) into an archive at ``commit``; returns the record.
+
+        ``pull_request`` is kept from an earlier publication when this one opened none (the same PR gets the
+        new commit).
+        """
+        earlier = self.meeting.publication
+        record = Publication(
+            commit=commit, branch=branch, folder=folder, published_at=self._moment(),
+            pull_request=pull_request or (earlier.pull_request if earlier and earlier.branch == branch else ""),
+            remote=remote or (earlier.remote if earlier else ""),
+        )
+        self.meeting.publication = record
+        self.publish(on)
+        self._commit(Entity.MEETING, Op.CHANGED)
+        return record
 
     def reopen(self) -> None:
         """Make the meeting active again (note-takers can join again); its end time is forgotten.

@@ -35,6 +35,7 @@ LIMITS: dict[str, int] = {
     "actor": 200,
     "evidence": 1000,
     "link": 2000,  # an action item's tracker URL
+    "login": 255,  # a forge (GitHub, GitLab) username
     "text": 2000,  # an observation, a why, a problem, a root cause, a contributing factor
     "person": 200,  # an attendee, an author, an action's owner, the document owner
     "success_criteria": 1000,
