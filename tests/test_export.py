@@ -630,7 +630,7 @@ def test_actions_csv_round_trips(meeting):
     rows = list(csv.DictReader(io.StringIO(actions_csv(meeting))))
     assert list(rows[0]) == [
         "id", "meeting", "priority", "description", "owner", "due",
-        "success_criteria", "kinds", "root_cause", "status",
+        "success_criteria", "kinds", "root_cause", "status", "link",
     ]
     assert len(rows) == 4
     assert rows[0]["description"] == 'Fix it, "properly"\nthen close'
@@ -641,6 +641,22 @@ def test_actions_csv_round_trips(meeting):
     assert validate["root_cause"] == "Config changes skip CI validation"
     meeting.actions[1].kinds.append("improves detection")
     assert "prevents recurrence;improves detection" in actions_csv(meeting)
+
+
+def test_actions_csv_keeps_the_tracker_link(meeting):
+    meeting.actions[0].link = "https://tracker.example.com/issues/42"
+    rows = list(csv.DictReader(io.StringIO(actions_csv(meeting))))
+    assert [row["link"] for row in rows] == ["https://tracker.example.com/issues/42", "", "", ""]
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3",
+                                   "@SUM(A1:A9)", "\t=1"])
+def test_actions_csv_cells_never_start_a_spreadsheet_formula(meeting, typed):
+    meeting.actions[0].description = typed
+    meeting.actions[0].owner = typed
+    meeting.actions[0].success_criteria = typed
+    row = next(csv.DictReader(io.StringIO(actions_csv(meeting))))
+    assert row["description"] == row["owner"] == row["success_criteria"] == f"'{typed}"
 
 
 def test_meeting_json_has_sorted_events(meeting):

@@ -20,14 +20,24 @@ ACTION_COLUMNS = (
     "kinds",
     "root_cause",
     "status",
+    "link",
 )
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula when a cell begins with it (OWASP, "CSV injection")."""
+
+
+def _cell(text: str) -> str:
+    """A typed field as a CSV cell a spreadsheet shows as text: one that would start a formula gets a leading '."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def actions_csv(meeting: Meeting) -> str:
     """The action items as CSV with a header row.
 
-    ``meeting`` is the meeting id, ``kinds`` is semicolon-joined and
-    ``root_cause`` is the text of the linked Five Whys chain's root cause.
+    ``meeting`` is the meeting id, ``kinds`` is semicolon-joined,
+    ``root_cause`` is the text of the linked Five Whys chain's root cause and
+    ``link`` where the work is tracked. Typed fields that a spreadsheet would
+    run as a formula (``=HYPERLINK(…)``) start with ``'`` instead.
     """
     causes = {c.id: c.root_cause.text for c in meeting.chains if c.root_cause}
     out = io.StringIO()
@@ -38,13 +48,14 @@ def actions_csv(meeting: Meeting) -> str:
             a.id,
             meeting.id,
             a.priority,
-            a.description,
-            a.owner,
+            _cell(a.description),
+            _cell(a.owner),
             a.due.isoformat() if a.due else "",
-            a.success_criteria,
+            _cell(a.success_criteria),
             ";".join(a.kinds),
-            causes.get(a.root_cause_id, ""),
+            _cell(causes.get(a.root_cause_id, "")),
             a.status,
+            a.link,
         ])
     return out.getvalue()
 
