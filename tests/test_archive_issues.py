@@ -4,8 +4,8 @@ state read back."""
 from __future__ import annotations
 
 import re
-from html import escape as escape_html
 from datetime import UTC, date, datetime
+from html import escape as escape_html
 
 import pytest
 from markdown_it import MarkdownIt
@@ -164,7 +164,8 @@ def test_the_body_links_the_published_post_mortem_and_its_review():
     meeting.publication = Publication("0123abcd" * 5, "postmortem/x", "postmortems/2026/2026-03-14-checkout errors",
                                       datetime(2026, 3, 20, tzinfo=UTC), pull_request="https://github.com/acme/pm/pull/7",
                                       remote="https://github.com/acme/pm")
-    url = "https://github.com/acme/pm/blob/" + "0123abcd" * 5 + "/postmortems/2026/2026-03-14-checkout%20errors/postmortem.md"
+    url = ("https://github.com/acme/pm/blob/" + "0123abcd" * 5
+           + "/postmortems/2026/2026-03-14-checkout%20errors/postmortem.md")
     assert document_url(meeting) == url
     body = issue_body(meeting, meeting.actions[0])
     assert f"[the post-mortem]({url})" in body and "https://github.com/acme/pm/pull/7" in body

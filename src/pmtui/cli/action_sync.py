@@ -71,8 +71,7 @@ def export_actions(meeting, forge, repo, archive, data_dir):
     where = f"{NAMES[forge]}{f' ({repo})' if repo else ''}"
     this = f"meeting {session.meeting.id} '{session.meeting.incident.title}'"
     if failure is not None:
-        fail(f"{failure}; {_count(created, 'issue')} created before it keep their links; run this again to go on",
-             1)
+        fail(f"{failure}; linked so far: {_count(created, 'issue')}; run this again to go on", 1)
     extra = f"; skipped {skipped}" if skipped else ""
     echo(f"Created {_count(created, 'issue')} on {where} for {this}{extra}.")
 
@@ -174,6 +173,7 @@ def _sync_meeting(folder: Path, meeting: Meeting, tally: dict[str, int]) -> None
         forge = issue_forge(item.link) if item.link else None
         if forge is None:
             continue
+        tally["read"] += 1
         try:
             answer = run_tool(TOOLS[forge], view_args(forge, item.link), doing=f"reading {item.link}")
             state = issue_state(forge, answer, item.link)
@@ -181,7 +181,6 @@ def _sync_meeting(folder: Path, meeting: Meeting, tally: dict[str, int]) -> None
             echo(f"pmtui: {exc}", err=True)
             tally["failed"] += 1
             continue
-        tally["read"] += 1
         if state.closed != (item.status == "done"):
             changes.append((item, forge, state))
     if not changes:
