@@ -137,7 +137,7 @@ def test_the_archives_labels_are_used(fake_forge: FakeForge, folder, tmp_path):
 
 
 def linked_items() -> list[ActionItem]:
-    return [ActionItem("Alert on pool saturation", link=GH_ISSUE + "1"),
+    return [ActionItem("Alert on pool saturation", link=GH_ISSUE + "1", created=datetime(2026, 3, 14, tzinfo=UTC)),
             ActionItem("Load-test the pool", link="https://gitlab.com/sre/pm/-/issues/5", status="done",
                        status_changed=datetime(2026, 3, 1, tzinfo=UTC)),
             ActionItem("Write the runbook", link=GH_ISSUE + "3"),
@@ -161,6 +161,14 @@ def test_sync_marks_closed_issues_done_on_their_day_and_reopened_ones_open(fake_
     assert fake_forge.calls("gh")[0] == ["issue", "view", GH_ISSUE + "1", "--json", "state,closedAt,assignees"]
     assert fake_forge.calls("glab") == [["issue", "view", "https://gitlab.com/sre/pm/-/issues/5", "--output", "json"]]
     assert "Read 3 linked issues: 0 changed." in invoke("actions", "sync", meeting_id).stdout
+
+
+def test_an_issue_closed_before_its_item_existed_is_done_when_the_item_was_made(fake_forge: FakeForge, folder):
+    made = datetime(2026, 3, 14, 12, tzinfo=UTC)
+    meeting_id = write_meeting(folder, ActionItem("Alert on pool saturation", link=GH_ISSUE + "1", created=made))
+    fake_forge.answer("gh", ["issue", "view"], {"state": "CLOSED", "closedAt": "2026-03-01T00:00:00Z", "assignees": []})
+    invoke("actions", "sync", meeting_id)
+    assert actions_of(folder, meeting_id)["Alert on pool saturation"].status_changed == made
 
 
 def test_sync_all_skips_a_meeting_open_in_pmtui_and_an_unreadable_answer_and_goes_on(fake_forge: FakeForge,

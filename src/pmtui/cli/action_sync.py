@@ -206,8 +206,8 @@ def _apply(session: MeetingSession, item: ActionItem, forge: str, state: IssueSt
     where = f"({item.id}, meeting {session.meeting.id} '{session.meeting.incident.title}')"
     if state.closed:
         note = f"Issue closed on {NAMES[forge]}: {item.link}"
-        if state.closed_at:
-            session.set_action_status(item.id, "done", note, at=state.closed_at)
+        if state.closed_at:  # never before the item existed (a clock off on either side)
+            session.set_action_status(item.id, "done", note, at=max(state.closed_at, item.created))
         else:
             session.set_action_status(item.id, "done", note)
         day = f" on {state.closed_at.date().isoformat()}" if state.closed_at else ""
