@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 
 from pmtui.archive.forge import ForgeError
 from pmtui.archive.issues import (
+    assigned_owner,
     create_args,
     created_url,
     document_url,
@@ -252,3 +253,15 @@ def test_missing_labels_compare_ignoring_case():
     assert missing_labels(("post-mortem", "sev2"), '[{"name": "Post-Mortem"}, {"name": "bug"}]') == ["sev2"]
     with pytest.raises(ForgeError, match="not JSON"):
         missing_labels(("x",), "post-mortem\tred\n")
+
+
+def test_an_issue_assigned_to_an_attendee_makes_them_the_owner():
+    meeting = meeting_with(item(owner="Lee Chen"))
+    meeting.attendees.append(Attendee("Ana Lima", "responder", login="AnaLima"))
+    task = meeting.actions[0]
+    assert assigned_owner(meeting, task, ["analima"]) == "Ana Lima"
+    assert assigned_owner(meeting, task, []) is None, "unassigned on the forge: the owner stays"
+    assert assigned_owner(meeting, task, ["someone-else"]) is None, "not an attendee"
+    assert assigned_owner(meeting, task, ["analima", "priya-n"]) is None, "several attendees"
+    task.owner = "ana lima"
+    assert assigned_owner(meeting, task, ["analima"]) is None, "already the owner"

@@ -163,6 +163,16 @@ def test_sync_marks_closed_issues_done_on_their_day_and_reopened_ones_open(fake_
     assert "Read 3 linked issues: 0 changed." in invoke("actions", "sync", meeting_id).stdout
 
 
+def test_sync_makes_the_issues_assignee_the_owner_when_they_are_an_attendee(fake_forge: FakeForge, folder):
+    meeting_id = write_meeting(folder, ActionItem("Load-test the pool", owner="Lee Chen", link=GH_ISSUE + "2"))
+    fake_forge.answer("gh", ["issue", "view"], {"state": "OPEN", "closedAt": None, "assignees": [{"login": "priya-n"}]})
+    out = invoke("actions", "sync", "--all").stdout
+    assert "Owner: “Load-test the pool”" in out and "Lee Chen → Priya Nair, the issue's assignee on GitHub" in out
+    assert "Read 1 linked issue: 1 changed." in out
+    item = actions_of(folder, meeting_id)["Load-test the pool"]
+    assert item.owner == "Priya Nair" and item.status == "open"
+
+
 def test_an_issue_closed_before_its_item_existed_is_done_when_the_item_was_made(fake_forge: FakeForge, folder):
     made = datetime(2026, 3, 14, 12, tzinfo=UTC)
     meeting_id = write_meeting(folder, ActionItem("Alert on pool saturation", link=GH_ISSUE + "1", created=made))

@@ -100,6 +100,20 @@ def owner_login(meeting: Meeting, item: ActionItem) -> str:
     return ""
 
 
+def assigned_owner(meeting: Meeting, item: ActionItem, assignees: Iterable[str]) -> str | None:
+    """The attendee to name as ``item``'s owner because its issue is assigned to them, or None to keep the owner.
+
+    Only an assignee who is an attendee with that login counts, and only one: several, or people the meeting does
+    not know, leave the owner as it is.
+    """
+    logins = {login.casefold() for login in assignees}
+    people = [a for a in meeting.attendees if a.login and a.login.casefold() in logins]
+    owner = item.owner.strip().casefold()
+    if len(people) != 1 or any(a.name.strip().casefold() == owner for a in people):
+        return None
+    return people[0].name
+
+
 def issue_draft(meeting: Meeting, item: ActionItem, labels: Iterable[str] = DEFAULT_LABELS) -> IssueDraft:
     """The issue for ``item``: its description as the title, its details and the post-mortem's link as the body."""
     title = one_line(item.description)[:TITLE_LIMIT]

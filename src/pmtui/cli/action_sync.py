@@ -3,7 +3,8 @@
 Export files one issue per open, unlinked item and stores each issue's URL on its item as soon as it exists, so
 a failure halfway loses nothing and a second run goes on where the first stopped. Sync reads each linked
 issue's state: the issue is where the work is tracked, so a closed issue makes its item done (on the day it
-closed) and an open one makes a done item open again.
+closed), an open one makes a done item open again, and an issue reassigned to an attendee (by their forge login)
+makes them the item's owner.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..archive.issues import (
     NAMES,
     IssueDraft,
     IssueState,
+    assigned_owner,
     create_args,
     created_url,
     issue_draft,
@@ -145,13 +147,14 @@ def sync_actions(meeting, every, data_dir):
     """Update MEETING's (or --all meetings') linked action items from their GitHub/GitLab issues.
 
     A closed issue makes its item done (dated when the issue closed), an open issue makes a done item open
-    again. Prints each change. A meeting open in pmtui is skipped with one line; the others go on.
+    again, and an issue assigned to an attendee with that forge login makes them the owner. Prints each change.
+    A meeting open in pmtui is skipped with one line; the others go on.
     """
     if bool(meeting) == every:
         fail("give a MEETING (id, id prefix or slug) or --all, e.g. pmtui actions sync --all")
     folder = resolve_data_dir(data_dir)
     if every:
-        library = load_library(folder, TRACKING_PARTS)
+        library = load_library(folder, (*TRACKING_PARTS, "attendees"))
         for error in library.errors:
             echo(f"pmtui: skipped: {error}", err=True)
         meetings = library.meetings
@@ -168,7 +171,7 @@ def sync_actions(meeting, every, data_dir):
 
 
 def _sync_meeting(folder: Path, meeting: Meeting, tally: dict[str, int]) -> None:
-    changes: list[tuple[ActionItem, str, IssueState]] = []
+    changes: list[tuple[ActionItem, str, IssueState, str | None]] = []
     for item in meeting.actions:
         forge = issue_forge(item.link) if item.link else None
         if forge is None:
@@ -181,8 +184,9 @@ def _sync_meeting(folder: Path, meeting: Meeting, tally: dict[str, int]) -> None
             echo(f"pmtui: {exc}", err=True)
             tally["failed"] += 1
             continue
-        if state.closed != (item.status == "done"):
-            changes.append((item, forge, state))
+        owner = assigned_owner(meeting, item, state.assignees)
+        if state.closed != (item.status == "done") or owner:
+            changes.append((item, forge, state, owner))
     if not changes:
         return
     try:
@@ -192,8 +196,11 @@ def _sync_meeting(folder: Path, meeting: Meeting, tally: dict[str, int]) -> None
         tally["locked"] += 1
         return
     try:
-        for item, forge, state in changes:
-            _apply(session, item, forge, state)
+        for item, forge, state, owner in changes:
+            if owner:
+                _assign(session, item, forge, owner)
+            if state.closed != (item.status == "done"):
+                _apply(session, item, forge, state)
             tally["changed"] += 1
     finally:
         saved = session.close()
@@ -202,8 +209,19 @@ def _sync_meeting(folder: Path, meeting: Meeting, tally: dict[str, int]) -> None
         raise StoreError(f"cannot save {session.file.path}; the changes may be lost: check the disk and sync again")
 
 
+def _where(session: MeetingSession, item: ActionItem) -> str:
+    return f"({item.id}, meeting {session.meeting.id} '{session.meeting.incident.title}')"
+
+
+def _assign(session: MeetingSession, item: ActionItem, forge: str, owner: str) -> None:
+    before = item.owner or "unassigned"
+    session.update_action(item.id, owner=owner)
+    echo(f"Owner: “{item.description}” {_where(session, item)}: {before} → {owner}, the issue's assignee on "
+         f"{NAMES[forge]}, {item.link}")
+
+
 def _apply(session: MeetingSession, item: ActionItem, forge: str, state: IssueState) -> None:
-    where = f"({item.id}, meeting {session.meeting.id} '{session.meeting.incident.title}')"
+    where = _where(session, item)
     if state.closed:
         note = f"Issue closed on {NAMES[forge]}: {item.link}"
         if state.closed_at:  # never before the item existed (a clock off on either side)
