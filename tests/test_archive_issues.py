@@ -122,6 +122,8 @@ def test_the_labels_are_the_archives_plus_the_severity_once():
     assert issue_labels(meeting) == ("post-mortem", "sev1")
     with pytest.raises(ValidationError, match="cannot be a forge label"):
         issue_labels(meeting, ("a,b",))
+    with pytest.raises(ValidationError, match="cannot be a forge label"):
+        issue_labels(meeting, ("sev\nx",))
 
 
 ATTACK = ("<script>alert(1)</script> `rm -rf` **bold** [x](javascript:alert(1)) @security-team please fix #123,\n"
@@ -183,7 +185,8 @@ def test_unpublished_meetings_name_the_post_mortem_without_a_link():
     assert "](" not in body
 
 
-@pytest.mark.parametrize("repo", ["-R", "acme", "acme/pay ments", "acme/pay;rm", "--repo=x/y", "acme/../etc/x;"])
+@pytest.mark.parametrize("repo", ["-R", "acme", "acme/pay ments", "acme/pay;rm", "--repo=x/y", "acme/../etc/x;",
+                                  "acme/..", "./x"])
 def test_a_repository_that_is_not_owner_name_is_refused(repo):
     with pytest.raises(ValidationError, match="is not OWNER/NAME"):
         repository(repo)

@@ -39,7 +39,7 @@ _REFERENCE = re.compile(r"((?<![\w`])[@!&]\w(?:[\w./-]*\w)?|(?<!`)#\w(?:[\w./-]*
 An '@' inside a word is an e-mail address, not a mention; a '#' after a word still is a reference
 (``acme/web#12``)."""
 _REPO = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.-]*){1,20}")
-_LABEL = re.compile(r"[^\s,][^,]{0,99}")
+_LABEL = re.compile(r"[^\x00-\x20,](?:[^\x00-\x1f,]{0,98}[^\x00-\x20,])?")
 _COMMIT = re.compile(r"[0-9a-f]{7,64}")
 _GITHUB_ISSUE = re.compile(r"/[^/]+/[^/]+/issues/\d+/?")
 _GITLAB_ISSUE = re.compile(r"(?:/[^/]+){2,}/-/(?:issues|work_items)/\d+/?")
@@ -69,7 +69,7 @@ class IssueState:
 def repository(value: str) -> str:
     """``--repo`` as typed: ``OWNER/NAME`` (GitLab: ``GROUP/SUBGROUP/NAME``; a ``HOST/`` first is allowed)."""
     repo = value.strip()
-    if not _REPO.fullmatch(repo) or repo.startswith("-"):
+    if not _REPO.fullmatch(repo) or repo.startswith("-") or {".", ".."} & set(repo.split("/")):
         raise ValidationError(f"--repo {value[:60]!r} is not OWNER/NAME; give the repository as on the forge, "
                               "e.g. --repo acme/payments")
     return repo
