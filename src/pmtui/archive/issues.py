@@ -24,7 +24,7 @@ from ..export.tables import one_line
 from ..model import ActionItem, Meeting
 from ..session import ValidationError, forge_login, tracker_link
 from .config import DEFAULT_LABELS
-from .forge import TOOLS, ForgeError
+from .forge import TOOLS, ForgeError, forge_of_remote
 
 FORGES = ("github", "gitlab")
 NAMES = {"github": "GitHub", "gitlab": "GitLab"}
@@ -151,7 +151,7 @@ def document_url(meeting: Meeting) -> str:
     remote = _vetted(published.remote).rstrip("/")
     if not remote:
         return ""
-    tree = "/-/blob" if _forge_of_url(remote) == "gitlab" else "/blob"
+    tree = "/-/blob" if forge_of_remote(remote) == "gitlab" else "/blob"
     folder = "/".join(quote(part, safe="") for part in published.folder.split("/") if part not in ("", ".", ".."))
     return f"{remote}{tree}/{published.commit}/{folder}/postmortem.md"
 
@@ -166,11 +166,6 @@ def _vetted(url: str) -> str:
         return tracker_link(url)
     except ValidationError:
         return ""
-
-
-def _forge_of_url(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return "gitlab" if "gitlab" in host else "github"
 
 
 def _text(value: object) -> str:
