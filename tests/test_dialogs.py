@@ -126,6 +126,46 @@ async def test_incident_dialog_escape_changes_nothing(tmp_path):
     app.close_session()
 
 
+async def test_attendees_dialog_sets_forge_logins(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(app, pilot, "action_attendees")
+        table = dialog.query_one(DataTable)
+        await pilot.press(*"Ana Lima", "tab", *"@analima", "enter")
+        await pilot.pause()
+        ana = app.session.meeting.attendees[-1]
+        assert (ana.name, ana.login) == ("Ana Lima", "analima")
+        assert [str(cell) for cell in table.get_row(ana.id)] == ["Ana Lima", "responder", "@analima"]
+        # a login that is not a username: one line, nothing added, the typed text stays
+        await pilot.press("shift+tab", *"Bo Chen", "tab", *"bo chen", "enter")
+        await pilot.pause()
+        assert "not a GitHub or GitLab username" in str(dialog.query_one("#attendee-error", Label).render())
+        assert len(app.session.meeting.attendees) == 6
+        assert dialog.query_one("#attendee-login", Input).value == "bo chen"
+        # l on the list sets the selected attendee's login; empty clears it
+        table.focus()
+        await pilot.press("down", "l")
+        await pilot.pause()
+        priya = app.session.meeting.attendees[1]
+        login = dialog.query_one("#attendee-login", Input)
+        assert dialog.focused is login and f"{priya.name}'s login" in str(
+            dialog.query_one("#attendee-hint", Label).render())
+        login.value = ""
+        await pilot.press(*"priya-n", "enter")
+        await pilot.pause()
+        assert priya.login == "priya-n" and str(table.get_cell(priya.id, "login")) == "@priya-n"
+        assert len(app.session.meeting.attendees) == 6 and dialog.focused is table
+        await pilot.press("l")
+        await pilot.pause()
+        assert login.value == "priya-n"
+        login.value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        assert priya.login == "" and str(table.get_cell(priya.id, "login")) == ""
+        assert "l sets a login" in str(dialog.query_one("#attendee-hint", Label).render())
+    app.close_session()
+
+
 async def test_attendees_dialog_adds_and_removes(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -142,7 +182,7 @@ async def test_attendees_dialog_adds_and_removes(tmp_path):
         attendees = app.session.meeting.attendees
         assert (attendees[-1].name, attendees[-1].role) == ("Max Exton", "stakeholder")
         assert table.row_count == 6
-        assert [str(cell) for cell in table.get_row(attendees[-1].id)] == ["Max Exton", "stakeholder"]
+        assert [str(cell) for cell in table.get_row(attendees[-1].id)] == ["Max Exton", "stakeholder", ""]
         assert dialog.query_one("#attendee-name", Input).value == ""
         assert dialog.focused is dialog.query_one("#attendee-name", Input)
         # added elsewhere (a note-taker): the table follows

@@ -35,8 +35,9 @@ TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES 
 @click.option("--services", default="", help="Affected services, comma separated.")
 @click.option("--follow-ups/--no-follow-ups", default=None,
               help="Include the agenda's optional follow-up review (default: when earlier action items are open).")
-@click.option("--attendee", "attendees", multiple=True, metavar="'NAME[:ROLE]'",
-              help="Someone in the meeting, e.g. 'Ana Lima:incident commander' (role default: responder); repeatable."
+@click.option("--attendee", "attendees", multiple=True, metavar="'NAME[:ROLE[:LOGIN]]'",
+              help="Someone in the meeting, e.g. 'Ana Lima:incident commander:analima' (role default: responder;"
+                   " LOGIN: their GitHub/GitLab username, the assignee of their follow-up issues); repeatable."
                    " Their names are the @names entries are said by.")
 @data_dir_option
 @user_errors
@@ -56,7 +57,7 @@ def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated,
         follow_ups = has_open_actions(folder)
     session = MeetingSession.create(folder, incident, agenda_ref, follow_ups=follow_ups)
     for person in people:
-        session.add_attendee(person.name, person.role)
+        session.add_attendee(person.name, person.role, person.login)
     session.close()
     echo(f"Created meeting '{incident.title}' ({incident.severity}, agenda {session.agenda.name}).")
     echo(f"Start it with: pmtui run {session.meeting.id}")
@@ -64,12 +65,13 @@ def new(title, severity, agenda_ref, started, detected, acknowledged, mitigated,
 
 
 def _attendee(text: str) -> Attendee:
-    """An ``--attendee 'NAME[:ROLE]'``, its role read as the attendees dialog reads it ('ic', 'note')."""
-    name, _, role = text.partition(":")
+    """An ``--attendee 'NAME[:ROLE[:LOGIN]]'``, its role read as the attendees dialog reads it ('ic', 'note')."""
+    name, _, rest = text.partition(":")
+    role, _, login = rest.partition(":")
     try:
-        return new_attendee(name, parse_role(role))
+        return new_attendee(name, parse_role(role), login)
     except ValidationError as exc:
-        fail(f"--attendee {text!r}: {exc} (e.g. --attendee 'Ana Lima:incident commander')")
+        fail(f"--attendee {text!r}: {exc} (e.g. --attendee 'Ana Lima:incident commander:analima')")
 
 
 @click.command(name="list")

@@ -34,6 +34,7 @@ from ..tracking import (
     write_link,
     write_status,
 )
+from .action_sync import export_actions, sync_actions
 from .common import data_dir_option, echo, fail, load_meeting, user_errors
 
 MATCHES_SHOWN = 5
@@ -202,6 +203,10 @@ def link(ctx, action_id, url, clear, data_dir):
     where = f"({item.id}, meeting {meeting.id} '{meeting.incident.title}')"
     echo(f"Linked “{item.description}” {where} to {item.link}." if item.link
          else f"Unlinked “{item.description}” {where}.")
+
+
+actions.add_command(export_actions)
+actions.add_command(sync_actions)
 
 
 def _typed_data_dir(ctx: click.Context, data_dir: Path | None) -> Path | None:

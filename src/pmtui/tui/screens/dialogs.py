@@ -222,14 +222,18 @@ class IncidentDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
+ADD_HINT = "Enter adds · Tab to the list: Del or x removes, l sets a login"
+
+
 class AttendeeTable(ListTable):
     """The attendees, one row each (keyed by attendee id)."""
 
-    BINDINGS = [Binding("delete,x", "screen.remove_attendee", "Remove", id="remove_attendee")]
+    BINDINGS = [Binding("delete,x", "screen.remove_attendee", "Remove", id="remove_attendee"),
+                Binding("l", "screen.edit_login", "Login", id="edit_attendee_login")]
 
 
 class AttendeesDialog(ModalScreen[None]):
-    """Who is in the meeting and in which role; add and remove, live."""
+    """Who is in the meeting, in which role and with which forge login; add, remove and set logins, live."""
 
     BINDINGS = [Binding("escape", "cancel", "Close", id="close_attendees")]
 
@@ -237,6 +241,8 @@ class AttendeesDialog(ModalScreen[None]):
         super().__init__()
         self.session = session
         self._unsubscribe = None
+        self._login_for: str | None = None
+        """The attendee whose login the login field is setting (after ``l`` on the list), else None: it adds."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="attendees-dialog", classes="dialog") as box:
@@ -244,17 +250,18 @@ class AttendeesDialog(ModalScreen[None]):
             yield AttendeeTable(id="attendees-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="attendee-add"):
                 yield Input(placeholder="Name, then Enter to add", id="attendee-name", compact=True)
+                yield Input(placeholder="forge login (optional)", id="attendee-login", compact=True)
                 yield Select([(role, role) for role in ROLES], value="responder", allow_blank=False,
                              id="attendee-role", compact=True)
             yield Label("", id="attendee-error", classes="dialog-error", markup=False)
-            yield Label("Enter adds · Tab to the list, then Del or x removes the selected",
-                        classes="dialog-hint")
+            yield Label(ADD_HINT, id="attendee-hint", classes="dialog-hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(AttendeeTable)
         table.add_column("Name", key="name")
         table.add_column("Role", key="role")
+        table.add_column("Login", key="login")
         self._sync()
         self._unsubscribe = self.session.subscribe(lambda change: self.post_message(SessionChanged(change)))
         self.query_one("#attendee-name", Input).focus()
@@ -270,8 +277,11 @@ class AttendeesDialog(ModalScreen[None]):
         for key in [k.value for k in table.rows if k.value not in attendees]:
             table.remove_row(key)
         for attendee_id, attendee in attendees.items():
+            login = Text(f"@{attendee.login}" if attendee.login else "")
             if attendee_id not in table.rows:
-                table.add_row(Text(attendee.name), Text(attendee.role), key=attendee_id)
+                table.add_row(Text(attendee.name), Text(attendee.role), login, key=attendee_id)
+            elif str(table.get_cell(attendee_id, "login")) != str(login):
+                table.update_cell(attendee_id, "login", login)
 
     @on(SessionChanged)
     def _session_changed(self, message: SessionChanged) -> None:
@@ -281,16 +291,50 @@ class AttendeesDialog(ModalScreen[None]):
     @on(Input.Changed, "#attendee-name")
     def _typing(self) -> None:
         self._error("")
+        self._adding()
+
+    @on(Input.Changed, "#attendee-login")
+    def _typing_login(self) -> None:
+        self._error("")
 
     @on(Input.Submitted, "#attendee-name")
-    def _add(self, event: Input.Submitted) -> None:
-        role = str(self.query_one("#attendee-role", Select).value)
+    @on(Input.Submitted, "#attendee-login")
+    def _submit(self) -> None:
+        name = self.query_one("#attendee-name", Input)
+        login = self.query_one("#attendee-login", Input)
         try:
-            self.session.add_attendee(event.value, role)
+            if self._login_for is not None:
+                self.session.set_attendee_login(self._login_for, login.value)
+            else:
+                self.session.add_attendee(name.value, str(self.query_one("#attendee-role", Select).value),
+                                          login.value)
         except ValidationError as exc:
             self._error(str(exc))
             return
-        event.input.value = ""
+        if self._login_for is not None:
+            self._adding()
+            self.query_one(AttendeeTable).focus()
+        name.value = login.value = ""
+
+    def action_edit_login(self) -> None:
+        """Set the login of the attendee on the table's cursor row in the login field (Enter keeps it)."""
+        table = self.query_one(AttendeeTable)
+        if not table.row_count:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        attendee = next(a for a in self.session.meeting.attendees if a.id == row_key.value)
+        self._login_for = attendee.id
+        self.query_one("#attendee-hint", Label).update(
+            f"Enter sets {attendee.name}'s login (empty clears it) · typing a name adds someone instead")
+        login = self.query_one("#attendee-login", Input)
+        login.value = attendee.login
+        login.focus()
+
+    def _adding(self) -> None:
+        """Back to adding people (the login field no longer edits an attendee's login)."""
+        if self._login_for is not None:
+            self._login_for = None
+            self.query_one("#attendee-hint", Label).update(ADD_HINT)
 
     def action_remove_attendee(self) -> None:
         """Remove the attendee on the table's cursor row."""
