@@ -94,7 +94,8 @@ def test_a_renamed_incident_updates_the_same_folder_in_a_new_commit(data, archiv
     session = MeetingSession.open(data, meeting.id)
     session.update_incident(title="Checkout outage")
     session.close()
-    publish(data, meeting.id, archive_repo, branch=DEMO_BRANCH)
+    lines = publish(data, meeting.id, archive_repo)
+    assert f"  branch: {DEMO_BRANCH}, commit " in lines[2]  # the branch of its pull request, not a new one
     files = tree(archive_repo, DEMO_BRANCH)
     assert len([f for f in files if f.endswith("meeting.json")]) == 1
     assert head_count(archive_repo, DEMO_BRANCH) == 3
@@ -108,12 +109,36 @@ def test_a_renamed_incident_on_a_new_branch_keeps_its_folder_once_merged(data, a
     meeting = stored(data)
     publish(data, meeting.id, archive_repo)
     git(archive_repo, "merge", "-q", "--ff-only", DEMO_BRANCH)
+    git(archive_repo, "branch", "-q", "-d", DEMO_BRANCH)  # merged, and the branch deleted
     session = MeetingSession.open(data, meeting.id)
     session.update_incident(title="Checkout outage")
     session.close()
     publish(data, meeting.id, archive_repo)
     files = tree(archive_repo, "postmortem/checkout-outage")
     assert [f for f in files if f.endswith("meeting.json")] == [f"{DEMO_FOLDER}/meeting.json"]
+
+
+def test_once_merged_and_unchanged_nothing_is_committed_or_pushed(data, archive_repo):
+    meeting = stored(data)
+    publish(data, meeting.id, archive_repo)
+    git(archive_repo, "merge", "-q", "--ff-only", DEMO_BRANCH)
+    git(archive_repo, "branch", "-q", "-d", DEMO_BRANCH)
+    merged = git(archive_repo, "rev-parse", "main").strip()
+    lines = publish(data, meeting.id, archive_repo, push=True)
+    assert lines[2] == f"  Nothing changed since {merged[:12]} (branch main): no new commit"
+    assert lines[3] == "  nothing pushed: the post-mortem is unchanged on main"
+    assert git(archive_repo, "branch", "--list").split() == ["*", "main"]
+    assert read_meeting(data / f"{meeting.id}.json").publication.branch == "main"
+
+
+def test_what_else_is_staged_in_the_archive_stays_staged_and_out_of_the_commit(data, archive_repo):
+    (archive_repo / "README.md").write_text("# Post-mortems, reviewed\n")
+    git(archive_repo, "add", "README.md")
+    meeting = stored(data)
+    publish(data, meeting.id, archive_repo)
+    changed = git(archive_repo, "show", "--name-only", "--format=", DEMO_BRANCH).split()
+    assert "README.md" not in changed and len(changed) == 3
+    assert git(archive_repo, "status", "--porcelain").strip() == "M  README.md"
 
 
 def test_two_incidents_with_one_title_on_one_day_get_two_folders(data, archive_repo):

@@ -140,9 +140,10 @@ def plan(meeting: Meeting, updated: datetime, repo: Path, *, moment: datetime, t
     config = load_archive_config(root)
     previous = _current_branch(git, root)
     slug = archive_slug(meeting.incident.title, meeting.id)
-    branch = check_branch(git, branch if branch is not None else f"postmortem/{slug}")
-    exists = git.run("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", doing="reading branches",
-                     check=False).returncode == 0
+    if branch is None:
+        branch = _earlier_branch(git, meeting) or f"postmortem/{slug}"
+    branch = check_branch(git, branch)
+    exists = _has_branch(git, branch)
     source = f"refs/heads/{branch}" if exists else "HEAD"
     folder = published_folder(git, source, meeting.id) or _free_folder(git, source, config.layout, meeting, slug)
     safe_folder(root, folder, FILES)
@@ -295,6 +296,20 @@ def check_branch(git: Git, name: str) -> str:
         raise PublishError(f"--branch {name!r} is not a branch name git accepts; use letters, digits, '-', '_' "
                            "and '/', e.g. postmortem/login-storms")
     return name
+
+
+def _has_branch(git: Git, name: str) -> bool:
+    return git.run("rev-parse", "--verify", "--quiet", f"refs/heads/{name}", doing="reading branches",
+                   check=False).returncode == 0
+
+
+def _earlier_branch(git: Git, meeting: Meeting) -> str | None:
+    """The branch of the meeting's last publication, while it is still here and holds the meeting (its pull
+    request gets the new commit, even when the title, and so the default branch name, changed)."""
+    earlier = meeting.publication
+    if earlier is None or earlier.branch.startswith("-") or not _has_branch(git, earlier.branch):
+        return None
+    return earlier.branch if published_folder(git, f"refs/heads/{earlier.branch}", meeting.id) else None
 
 
 def _free_folder(git: Git, source: str, layout: str, meeting: Meeting, slug: str) -> str:
