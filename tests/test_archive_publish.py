@@ -218,6 +218,45 @@ def test_a_merge_request_on_gitlab(data, archive_repo, fake_forge: FakeForge):
     assert publication.remote == "https://gitlab.example.com/sre/postmortems"
 
 
+def test_a_merge_request_is_opened_once_and_gets_the_later_commits(data, archive_repo, fake_forge: FakeForge):
+    push_url = git(archive_repo, "remote", "get-url", "origin").strip()
+    git(archive_repo, "remote", "set-url", "origin", "https://gitlab.com/sre/postmortems.git")
+    git(archive_repo, "remote", "set-url", "--push", "origin", push_url)
+    fake_forge.answer("glab", ["mr", "create"], "https://gitlab.com/sre/postmortems/-/merge_requests/9\n")
+    meeting = stored(data)
+    publish(data, meeting.id, archive_repo, pull_request=True)
+    session = MeetingSession.open(data, meeting.id)
+    session.update_incident(summary="Shorter.")
+    session.close()
+    lines = publish(data, meeting.id, archive_repo, pull_request=True)
+    assert len(fake_forge.calls("glab")) == 1
+    assert "  merge request: https://gitlab.com/sre/postmortems/-/merge_requests/9" in lines
+    assert git(archive_repo, "rev-parse", DEMO_BRANCH) == git(archive_repo, "rev-parse", f"origin/{DEMO_BRANCH}")
+
+
+def test_the_archive_layout_decides_the_folder(data, archive_repo):
+    (archive_repo / ".pmtui-archive.toml").write_text('layout = "incidents/{severity}/{id}"\n')
+    git(archive_repo, "add", ".pmtui-archive.toml")
+    git(archive_repo, "commit", "-q", "-m", "our layout")
+    meeting = stored(data)
+    publish(data, meeting.id, archive_repo)
+    assert f"incidents/sev2/{meeting.id}/meeting.json" in tree(archive_repo, DEMO_BRANCH)
+
+
+def test_a_meeting_json_under_a_dot_folder_is_never_taken_for_the_meeting_s_folder(data, archive_repo):
+    meeting = stored(data)
+    publish(data, meeting.id, archive_repo)
+    git(archive_repo, "switch", "-q", DEMO_BRANCH)
+    git(archive_repo, "mv", "postmortems", ".github")
+    git(archive_repo, "commit", "-q", "-m", "moved")
+    git(archive_repo, "switch", "-q", "main")
+    session = MeetingSession.open(data, meeting.id)
+    session.update_incident(summary="Changed.")
+    session.close()
+    publish(data, meeting.id, archive_repo, branch=DEMO_BRANCH)
+    assert f"{DEMO_FOLDER}/meeting.json" in tree(archive_repo, DEMO_BRANCH)
+
+
 @pytest.mark.parametrize("url, web", [
     ("git@github.com:org/postmortems.git", "https://github.com/org/postmortems"),
     ("ssh://git@gitlab.example.com:2222/sre/pm.git", "https://gitlab.example.com/sre/pm"),
@@ -235,6 +274,7 @@ def test_the_archive_web_address_from_its_remote(url, web):
 @pytest.mark.parametrize("title, slug", [
     ("../../etc/passwd", "etc-passwd"),
     ("a/b\\c", "a-b-c"),
+    ("Login\nstorms\r\n", "login-storms"),
     ("Login\u202e storms\u200b", "login-storms"),
     ("Café outage", "cafe-outage"),
     ("!!! ??? ...", "0a1b2c3d"),

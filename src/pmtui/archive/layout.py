@@ -70,7 +70,8 @@ def published_folder(git: Git, ref: str, meeting_id: str) -> str | None:
     folders = []
     for hit in filter(None, found.stdout.split("\0")):
         path = hit.split(":", 1)[1] if hit.startswith(f"{ref}:") else hit
-        if PurePosixPath(path).name != RECORD_FILE:
+        parts = PurePosixPath(path).parts
+        if parts[-1] != RECORD_FILE or any(part.startswith(".") for part in parts):  # never into .github/ & co.
             continue
         shown = git.run("show", f"{ref}:{path}", doing="reading an earlier meeting.json", check=False)
         try:
