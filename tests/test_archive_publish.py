@@ -339,11 +339,28 @@ def test_a_symlink_only_on_the_target_branch_is_refused_and_everything_put_back(
     git(archive_repo, "commit", "-q", "-m", "a link")
     git(archive_repo, "switch", "-q", "main")
     meeting = stored(data)
+    planted = outside / DEMO_FOLDER.removeprefix("postmortems/") / "postmortem.md"
+    planted.parent.mkdir(parents=True)
+    planted.write_text("not the archive's\n")
     with pytest.raises(ArchivePathError, match="symbolic link"):
         publish(data, meeting.id, archive_repo)
-    assert list(outside.iterdir()) == []
+    assert planted.read_text() == "not the archive's\n"
     assert git(archive_repo, "branch", "--show-current").strip() == "main"
     assert git(archive_repo, "status", "--porcelain") == ""
+
+
+def test_a_commit_hook_that_refuses_leaves_the_tree_as_it_was(data, archive_repo):
+    hook = archive_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'error: no post-mortems on Fridays' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    meeting = stored(data)
+    with pytest.raises(GitError) as caught:
+        publish(data, meeting.id, archive_repo)
+    assert str(caught.value).endswith("while committing the post-mortem in "
+                                      f"{archive_repo}: error: no post-mortems on Fridays")
+    assert git(archive_repo, "branch", "--list").split() == ["*", "main"]
+    assert git(archive_repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert read_meeting(data / f"{meeting.id}.json").publication is None
 
 
 @pytest.mark.parametrize("setup, says", [

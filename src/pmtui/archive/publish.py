@@ -1,6 +1,6 @@
 """``pmtui publish``: a meeting into an archive's git working tree, on its own branch, pushed and proposed.
 
-:func:`plan` reads the archive and decides everything (folder, branch, the three files, the commit message)
+:func:`plan_publication` reads the archive and decides everything (folder, branch, the three files, the commit message)
 without changing anything — ``--dry-run`` prints it; :func:`carry_out` writes, commits, pushes and opens the
 pull request. The archive's working tree ends on the branch it was on: the post-mortem is committed on its
 own branch (``git switch`` there and back), so publishing two meetings one after the other gives two
@@ -103,8 +103,9 @@ def publish_session(session: MeetingSession, repo: Path, *, branch: str | None =
     agree on when it ended and was published.
     """
     moment = datetime.fromtimestamp(session.now(), UTC)
-    decided = plan(session.meeting, last_change(session.file.path), repo, moment=moment, today=session.today(),
-                   branch=branch, push=push, pull_request=pull_request, related_titles=related_titles)
+    decided = plan_publication(session.meeting, last_change(session.file.path), repo, moment=moment,
+                               today=session.today(), branch=branch, push=push, pull_request=pull_request,
+                               related_titles=related_titles)
     outcome = carry_out(decided, session.record_publication)
     return published(outcome, session.meeting.publication)
 
@@ -114,8 +115,9 @@ def dry_run(path: Path, repo: Path, *, now: float, branch: str | None = None, pu
     """What publishing the meeting in file ``path`` would do, read without its lock; nothing is changed."""
     meeting = read_meeting(path)
     moment = datetime.fromtimestamp(now, UTC)
-    decided = plan(meeting, last_change(path), repo, moment=moment, today=local(moment, meeting.incident.tz).date(),
-                   branch=branch, push=push, pull_request=pull_request, related_titles=related_titles)
+    decided = plan_publication(meeting, last_change(path), repo, moment=moment,
+                               today=local(moment, meeting.incident.tz).date(), branch=branch, push=push,
+                               pull_request=pull_request, related_titles=related_titles)
     return described(decided)
 
 
@@ -128,8 +130,9 @@ def last_change(path: Path) -> datetime:
         raise StoreError(f"{path} has no valid _meta.updated; open it in pmtui once to repair it") from None
 
 
-def plan(meeting: Meeting, updated: datetime, repo: Path, *, moment: datetime, today: date, branch: str | None = None,
-         push: bool = False, pull_request: bool = False, related_titles: dict[str, str] | None = None) -> Plan:
+def plan_publication(meeting: Meeting, updated: datetime, repo: Path, *, moment: datetime, today: date,
+                     branch: str | None = None, push: bool = False, pull_request: bool = False,
+                     related_titles: dict[str, str] | None = None) -> Plan:
     """Decide how ``meeting`` (last changed at ``updated``) is published into the working tree ``repo``.
 
     ``moment`` and ``today`` are now by the session's clock (an active meeting ends at ``moment``).
@@ -169,7 +172,7 @@ def plan(meeting: Meeting, updated: datetime, repo: Path, *, moment: datetime, t
     return Plan(
         root=root, folder=folder, branch=branch, branch_exists=exists, previous=previous, files=files,
         changes=changes, message=commit_message(view, folder, republished=bool(last)), last_commit=last,
-        publication_date=view.publication_date or today, push=push or pull_request, forge=forge,
+        publication_date=view.publication_date, push=push or pull_request, forge=forge,
         web_url=web_address(remote_url),
         title=request_title(view), body=request_body(view, folder),
         earlier_request=earlier_publication.pull_request
@@ -185,19 +188,13 @@ def carry_out(plan: Plan, record: Callable[..., object]) -> Outcome:
     """
     git = Git(plan.root)
     notes: list[str] = []
-    branch = plan.branch
-    if plan.changed:
-        commit = _commit(git, plan)
-        committed = True
-    elif plan.last_commit:
-        commit, committed = plan.last_commit, False
-        if not plan.branch_exists:  # the post-mortem is, unchanged, on the branch the tree is on
-            branch = plan.previous
-    else:  # unreachable: a folder without a commit has new files
-        raise PublishError(f"nothing to publish in {plan.folder}")
+    committed = plan.changed
+    commit = _commit(git, plan) if committed else plan.last_commit  # unchanged files have a last commit
+    merged = not committed and not plan.branch_exists  # unchanged on the branch the tree is on (merged)
+    branch = plan.previous if merged else plan.branch
     pushed, url, failure = False, "", None
     try:
-        if plan.push and branch == plan.previous and not plan.branch_exists and not committed:
+        if plan.push and merged:
             notes.append(f"nothing pushed: the post-mortem is unchanged on {branch}")
         elif plan.push:
             push_branch(git, branch)
@@ -219,17 +216,19 @@ def _commit(git: Git, plan: Plan) -> str:
         args = ("switch", plan.branch) if plan.branch_exists else ("switch", "-c", plan.branch)
         git.run(*args, doing=f"switching to branch {plan.branch}")
     paths = [f"{plan.folder}/{name}" for name in FILES]
+    written: list[str] = []
     try:
         folder = safe_folder(plan.root, plan.folder, FILES)  # the branch's own tree, checked again
         _make_folders(plan.root, plan.folder)
         for name, text in plan.files.items():
+            written.append(f"{plan.folder}/{name}")
             atomic_write(folder / name, text)
         git.run("add", "--", *paths, doing="adding the post-mortem's files")
         git.run("commit", "--quiet", "--cleanup=whitespace", "--message", plan.message, "--", *paths,
                 doing="committing the post-mortem")
         commit = git.out("rev-parse", "HEAD", doing="reading the new commit")
     except (GitError, ArchivePathError, OSError) as exc:
-        _undo(git, plan, paths, switched)
+        _undo(git, plan, written, switched)
         if isinstance(exc, OSError):
             raise PublishError(f"cannot write {plan.folder} in {plan.root}: {exc.strerror or exc}") from None
         raise
@@ -238,10 +237,12 @@ def _commit(git: Git, plan: Plan) -> str:
     return commit
 
 
-def _undo(git: Git, plan: Plan, paths: list[str], switched: bool) -> None:
-    """Put the working tree back as it was after a failed commit: files restored, branch back, a new one gone."""
-    git.run("reset", "--quiet", "--", *paths, doing="unstaging", check=False)
-    for path in paths:
+def _undo(git: Git, plan: Plan, written: list[str], switched: bool) -> None:
+    """Put the working tree back as it was after a failed commit: the files written restored (or removed), the
+    branch switched back, a new one deleted."""
+    if written:
+        git.run("reset", "--quiet", "--", *written, doing="unstaging", check=False)
+    for path in written:
         if git.run("cat-file", "-e", f"HEAD:{path}", doing="restoring", check=False).returncode == 0:
             git.run("checkout", "--quiet", "HEAD", "--", path, doing="restoring", check=False)
         else:
