@@ -57,7 +57,7 @@ def test_publish_and_push_through_the_installed_command(tmp_path, meeting_id, ar
 
 def test_a_dry_run_prints_the_plan_and_exits_0(tmp_path, meeting_id, archive_repo):
     out = invoke(tmp_path, meeting_id, "--to", archive_repo, "--dry-run").stdout
-    assert f"  branch {BRANCH} (new, from main)" in out
+    assert f"  branch: {BRANCH} (new, from main)" in out
     assert out.endswith("Nothing was changed (--dry-run).\n")
     assert git(archive_repo, "branch", "--list").split() == ["*", "main"]
 
@@ -83,3 +83,10 @@ def test_a_rejected_push_is_one_line_exit_1_and_the_commit_is_kept(tmp_path, mee
     assert "rejected by the remote's hook (closed for the holidays)" in line
     publication = read_meeting(tmp_path / "data" / f"{meeting_id}.json").publication
     assert publication.commit == git(archive_repo, "rev-parse", BRANCH).strip()
+
+
+@pytest.mark.parametrize("option", ["--branch=--upload-pack=touch /tmp/x", "--branch=-x"])
+def test_a_branch_that_reads_as_an_option_is_one_line(tmp_path, meeting_id, archive_repo, option):
+    line = refused(tmp_path, meeting_id, "--to", archive_repo, option)
+    assert "is not a branch name (it must not start with '-')" in line
+    assert git(archive_repo, "branch", "--list").split() == ["*", "main"]

@@ -540,7 +540,7 @@ def published(outcome: Outcome, publication: Publication) -> list[str]:
 def described(plan: Plan) -> list[str]:
     """The dry run: what publishing would do, one line each."""
     lines = [f"Would publish {plan.title} to {plan.root}", f"  folder: {plan.folder}"]
-    lines.append(f"  branch {plan.branch} ({'exists' if plan.branch_exists else f'new, from {plan.previous}'})")
+    lines.append(f"  branch: {plan.branch} ({'exists' if plan.branch_exists else f'new, from {plan.previous}'})")
     for name, change in plan.changes.items():
         lines.append(f"  {change:<9} {plan.folder}/{name}")
     if plan.changed:

@@ -16,7 +16,7 @@ from .meetings import related_titles
 
 @click.command()
 @click.argument("meeting")
-@click.option("--to", "repo", required=True, type=click.Path(path_type=Path),
+@click.option("--to", "repo", required=True, metavar="REPO", type=click.Path(path_type=Path),
               help="The archive: a git working tree (a clone of the organisation's post-mortem repository).")
 @click.option("--branch", help="The branch to commit on (default: postmortem/<slug>).")
 @click.option("--push", is_flag=True, help="Push the branch to origin (git push -u origin BRANCH).")
