@@ -14,7 +14,7 @@ from forge_support import FakeForge, git
 from pmtui.archive.forge import ForgeError
 from pmtui.archive.git import GitError
 from pmtui.archive.layout import SLUG_MAX, ArchivePathError, archive_slug
-from pmtui.archive.publish import PublishError, dry_run, publish_session, web_address
+from pmtui.archive.publish import PublishError, dry_run, publish_session, push_refusal, web_address
 from pmtui.archive.record import read_record
 from pmtui.demo import demo_meeting
 from pmtui.model import Incident, Meeting, to_data
@@ -430,6 +430,21 @@ def test_a_push_behind_the_remote_says_non_fast_forward(data, archive_repo, tmp_
     git(other, "push", "-q", "origin", DEMO_BRANCH)
     with pytest.raises(PublishError, match="non-fast-forward.*pull --rebase origin"):
         publish(data, meeting.id, archive_repo, push=True)
+
+
+@pytest.mark.parametrize("stderr, says", [
+    ("remote: Invalid username or password.\nfatal: Authentication failed for 'https://github.com/o/r.git/'\n",
+     "not signed in to the remote (authentication failed)"),
+    ("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n",
+     "not signed in to the remote (authentication failed)"),
+    ("fatal: could not read Username for 'https://github.com': terminal prompts disabled\n",
+     "not signed in to the remote (authentication failed)"),
+    ("ssh: Could not resolve hostname gitlab.example.com: Name or service not known\n"
+     "fatal: Could not read from remote repository.\n", "remote 'origin' cannot be reached or does not exist"),
+])
+def test_why_a_push_was_refused(stderr, says):
+    line = push_refusal(stderr, "postmortem/x", Path("/srv/archive"))
+    assert says in line and "publish again with --push" in line and "\n" not in line
 
 
 def test_the_archived_record_is_the_published_meeting(data, archive_repo):
