@@ -14,8 +14,9 @@ from forge_support import FakeForge, git
 from pmtui.archive.forge import ForgeError
 from pmtui.archive.git import GitError
 from pmtui.archive.layout import SLUG_MAX, ArchivePathError, archive_slug
-from pmtui.archive.publish import PublishError, dry_run, publish_session, push_refusal, web_address
+from pmtui.archive.publish import PublishError, dry_run, publish_session
 from pmtui.archive.record import read_record
+from pmtui.archive.remote import PushError, push_refusal, web_address
 from pmtui.demo import demo_meeting
 from pmtui.model import Incident, Meeting, to_data
 from pmtui.session import MeetingSession
@@ -199,6 +200,22 @@ def test_an_open_pull_request_for_the_branch_is_reused(data, archive_repo, fake_
     publish(data, meeting.id, archive_repo, pull_request=True)
     assert [call[:2] for call in fake_forge.calls("gh")] == [["pr", "list"]]
     assert read_meeting(data / f"{meeting.id}.json").publication.pull_request == "https://github.com/org/pm/pull/3"
+
+
+@pytest.mark.parametrize("listed, created, says", [
+    ("not json", "", "gh pr list answered with something that is not JSON"),
+    ("[]", "javascript:alert(1)\n", "gh answered without a web address for the request"),
+])
+def test_a_forge_answer_that_is_not_a_pull_request_is_one_line(data, archive_repo, fake_forge, listed, created,
+                                                                 says):
+    fake_forge.answer("gh", ["pr", "list"], listed)
+    fake_forge.answer("gh", ["pr", "create"], created)
+    meeting = stored(data)
+    with pytest.raises(ForgeError) as caught:
+        publish(data, meeting.id, archive_repo, pull_request=True)
+    assert says in str(caught.value) and "\n" not in str(caught.value)
+    publication = read_meeting(data / f"{meeting.id}.json").publication
+    assert publication.commit and publication.pull_request == ""  # committed and pushed: kept, no PR stored
 
 
 def test_a_merge_request_on_gitlab(data, archive_repo, fake_forge: FakeForge):
@@ -414,7 +431,7 @@ def test_a_hook_that_rejects_the_push_says_why_and_the_commit_is_recorded(data, 
     hook.write_text("#!/bin/sh\necho 'post-mortems need a SEV label' >&2\nexit 1\n")
     hook.chmod(0o755)
     meeting = stored(data)
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(PushError) as caught:
         publish(data, meeting.id, archive_repo, push=True)
     assert "rejected by the remote's hook (post-mortems need a SEV label)" in str(caught.value)
     publication = read_meeting(data / f"{meeting.id}.json").publication
@@ -428,7 +445,7 @@ def test_a_push_behind_the_remote_says_non_fast_forward(data, archive_repo, tmp_
     git(other, "switch", "-q", "-c", DEMO_BRANCH)
     git(other, "commit", "-q", "--allow-empty", "-m", "someone else's")
     git(other, "push", "-q", "origin", DEMO_BRANCH)
-    with pytest.raises(PublishError, match="non-fast-forward.*pull --rebase origin"):
+    with pytest.raises(PushError, match="non-fast-forward.*pull --rebase origin"):
         publish(data, meeting.id, archive_repo, push=True)
 
 

@@ -1,10 +1,11 @@
 """``pmtui publish``: a meeting into an archive's git working tree, on its own branch, pushed and proposed.
 
-:func:`plan_publication` reads the archive and decides everything (folder, branch, the three files, the commit message)
-without changing anything — ``--dry-run`` prints it; :func:`carry_out` writes, commits, pushes and opens the
-pull request. The archive's working tree ends on the branch it was on: the post-mortem is committed on its
-own branch (``git switch`` there and back), so publishing two meetings one after the other gives two
-branches off the same base, each its own pull request.
+:func:`plan_publication` reads the archive and decides everything (folder, branch, the three files, the commit
+message) without changing anything — ``--dry-run`` prints it; :func:`carry_out` writes, commits, pushes and
+opens the pull request (what reviewers read is :mod:`.proposal`'s, the push :mod:`.remote`'s). The archive's
+working tree ends on the branch it was on: the post-mortem is committed on its own branch (``git switch`` there
+and back), so publishing two meetings one after the other gives two branches off the same base, each its own
+pull request.
 
 An unchanged meeting is not committed again: when its data equals the archived ``meeting.json`` but for the
 publication's own state (its status and date), the archived date and ``updated`` are kept, so the three
@@ -15,35 +16,29 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..export import render
-from ..export.escape import Markdown
 from ..export.minutes import render_minutes
-from ..export.tables import heading, list_item, one_line
 from ..fsio import atomic_write
 from ..model import Meeting, Publication
 from ..session import MeetingSession
 from ..store import StoreError, read_meeting
 from ..store.storage import read_meeting_bytes, validated_tables
-from ..text import clean
 from ..timeparse import local
 from .config import load_archive_config
-from .forge import INSTALL, TOOLS, ForgeError, forge_of_remote, run_tool
+from .forge import INSTALL, TOOLS, ForgeError, forge_of_remote
 from .git import Git, GitError
 from .layout import ArchivePathError, archive_slug, layout_folder, published_folder, safe_folder
+from .proposal import commit_message, open_request, request_body, request_title
 from .record import DOCUMENT_FILE, MINUTES_FILE, RECORD_FILE, record_text
+from .remote import REMOTE, PushError, push_branch, remote_url, web_address
 
 FILES = (DOCUMENT_FILE, MINUTES_FILE, RECORD_FILE)
-REMOTE = "origin"
-SUBJECT_MAX = 72
-_URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 class PublishError(Exception):
@@ -161,7 +156,7 @@ def plan_publication(meeting: Meeting, updated: datetime, repo: Path, *, moment:
     changes = {name: "new" if earlier[name] is None else "unchanged" if earlier[name] == text else "changed"
                for name, text in files.items()}
     last = git.out("log", "-1", "--format=%H", source, "--", folder, doing="reading the folder's history")
-    remote_url = _remote_url(git, root, required=push or pull_request)
+    remote_url = _remote(git, root, required=push or pull_request)
     forge = forge_of_remote(remote_url) if pull_request else ""
     if forge and shutil.which(TOOLS[forge]) is None:
         tool = TOOLS[forge]
@@ -200,8 +195,10 @@ def carry_out(plan: Plan, record: Callable[..., object]) -> Outcome:
             push_branch(git, branch)
             pushed = True
             if plan.forge:
-                url = open_request(plan, branch)
-    except (GitError, ForgeError, PublishError) as exc:
+                base = plan.previous if plan.previous != branch else None  # None: the forge's default branch
+                url = open_request(plan.forge, plan.root, branch, base, plan.title, plan.body,
+                                   earlier=plan.earlier_request)
+    except (ForgeError, PushError) as exc:
         failure = exc
     record(commit, branch, plan.folder, pull_request=url, remote=plan.web_url, on=plan.publication_date)
     if failure is not None:
@@ -341,29 +338,12 @@ def _identity(git: Git, root: Path) -> None:
                            "'Your Name' and git config --global user.email you@example.com")
 
 
-def _remote_url(git: Git, root: Path, *, required: bool = True) -> str:
-    found = git.run("remote", "get-url", REMOTE, doing="reading the remote", check=False)
-    if found.returncode != 0 and required:
+def _remote(git: Git, root: Path, *, required: bool) -> str:
+    url = remote_url(git)
+    if required and not url:
         raise PublishError(f"{root} has no remote '{REMOTE}' to push to; add one (git -C {root} remote add "
                            f"{REMOTE} URL) or leave out --push and --pr")
-    return found.stdout.strip() if found.returncode == 0 else ""
-
-
-def web_address(url: str) -> str:
-    """The web page of a git remote (``git@github.com:org/pm.git`` → ``https://github.com/org/pm``), '' for a
-    local path; user names and tokens in the URL are left out."""
-    url = url.strip()
-    scp = re.fullmatch(r"(?:[\w.+-]+@)?([\w.-]+):(?!//)(.+)", url)
-    if scp and "/" not in scp.group(1):
-        host, path = scp.group(1), scp.group(2)
-    else:
-        parts = urlsplit(url)
-        if parts.scheme not in ("https", "http", "ssh", "git") or not parts.hostname:
-            return ""
-        host = parts.hostname + (f":{parts.port}" if parts.port and parts.scheme in ("https", "http") else "")
-        path = parts.path
-    path = path.strip("/").removesuffix(".git").strip("/")
-    return f"https://{host}/{path}" if path and ".." not in path.split("/") else ""
+    return url
 
 
 # --- what is written ----------------------------------------------------------------------------------------
@@ -393,129 +373,6 @@ def _published_view(meeting: Meeting, updated: datetime, moment: datetime, today
 
 def _content(data: dict) -> dict:
     return {key: value for key, value in data.items() if key not in ("status", "publication_date")}
-
-
-def author(meeting: Meeting) -> str:
-    """Who wrote the post-mortem: the document owner, else the facilitator, else ''."""
-    if meeting.document_owner.strip():
-        return f"{one_line(meeting.document_owner)} (document owner)"
-    return f"{one_line(meeting.facilitator)} (facilitator)" if meeting.facilitator else ""
-
-
-def commit_message(meeting: Meeting, folder: str, *, republished: bool) -> str:
-    """The commit's message: plain text, the title on one line; git keeps it as written (no '#' comments)."""
-    title = one_line(clean(meeting.incident.title))
-    severity = meeting.incident.severity
-    subject = f"{'Update post-mortem' if republished else 'Post-mortem'}: {title} ({severity})"
-    if len(subject) > SUBJECT_MAX:
-        keep = SUBJECT_MAX - len(subject) + len(title) - 1
-        subject = subject.replace(title, title[:keep].rstrip() + "…", 1)
-    return "\n".join([
-        subject, "",
-        f"Incident: {title}",
-        f"Severity: {severity}",
-        f"Author: {author(meeting) or 'not named'}",
-        f"Meeting: {meeting.id}",
-        f"Folder: {folder}",
-    ]) + "\n"
-
-
-def request_title(meeting: Meeting) -> str:
-    """The pull request's title (one line of plain text)."""
-    return f"Post-mortem: {one_line(clean(meeting.incident.title))} ({meeting.incident.severity})"
-
-
-def request_body(meeting: Meeting, folder: str) -> str:
-    """The pull request's body: the summary and the action items, every typed field escaped as Markdown."""
-    incident = meeting.incident
-    facts = Markdown(" · ").join(Markdown("**{}:** {}").format(label, value) for label, value in (
-        ("Severity", incident.severity), ("Author", author(meeting) or "not named"),
-        ("Folder", Markdown("`{}`").format(Markdown(folder)))) if value)
-    parts = [heading(2, incident.title), facts, heading(3, "Summary"),
-             incident.summary.strip() or Markdown("_No summary written._"), heading(3, "Action items")]
-    items = [_action_line(action) for action in meeting.actions]
-    parts.append(Markdown("\n").join(items) if items else Markdown("_No action items were agreed._"))
-    return "\n\n".join(str(Markdown("{}").format(part)) for part in parts) + "\n"
-
-
-def _action_line(action) -> Markdown:
-    details = [f"owner: {action.owner}" if action.owner else "unassigned",
-               f"due {action.due.isoformat()}" if action.due else "", action.status]
-    line = Markdown("**{}** {} ({})").format(action.priority, one_line(action.description),
-                                           ", ".join(d for d in details if d))
-    if action.success_criteria.strip():
-        line = Markdown("{}; done when: {}").format(line, one_line(action.success_criteria))
-    return list_item("-", line)
-
-
-# --- push and pull request ----------------------------------------------------------------------------------
-
-
-def push_branch(git: Git, branch: str) -> None:
-    """``git push -u origin BRANCH``; a refusal says why (behind the remote, no remote, sign-in, a hook)."""
-    try:
-        git.run("push", "--quiet", "-u", REMOTE, branch, doing=f"pushing {branch}")
-    except GitError as exc:
-        raise PublishError(push_refusal(exc.detail, branch, git.repo)) from None
-
-
-def push_refusal(detail: str, branch: str, root: Path) -> str:
-    """One line for a push git refused, from git's own words."""
-    text = detail.lower()
-    remote = [line.removeprefix("remote:").strip() for line in detail.splitlines() if line.startswith("remote:")]
-    said = next((line for line in remote if line), "")
-    if "hook declined" in text or "remote rejected" in text:
-        return (f"the push of {branch} was rejected by the remote's hook" + (f" ({said})" if said else "")
-                + "; the commit stays on the branch: fix what the hook says, then publish again with --push")
-    if "non-fast-forward" in text or "fetch first" in text or "[rejected]" in text:
-        return (f"the push of {branch} was rejected: the remote branch has commits yours lacks (non-fast-forward);"
-                f" git -C {root} pull --rebase {REMOTE} {branch}, then publish again with --push")
-    if any(word in text for word in ("authentication", "permission denied", "could not read username",
-                                     "403", "401", "terminal prompts disabled")):
-        return (f"the push of {branch} was refused: not signed in to the remote (authentication failed); sign in "
-                "(gh auth login, glab auth login or an SSH key), then publish again with --push")
-    if any(word in text for word in ("does not appear to be a git repository", "could not resolve host",
-                                     "no such remote", "repository not found", "could not read from remote")):
-        return (f"the push of {branch} failed: remote '{REMOTE}' cannot be reached or does not exist; check git -C "
-                f"{root} remote -v, then publish again with --push")
-    first = next((line.strip() for line in detail.splitlines() if line.strip()), "no reason given")
-    return f"the push of {branch} failed: {first[:200]}; publish again with --push once it is fixed"
-
-
-def open_request(plan: Plan, branch: str) -> str:
-    """The pull (merge) request's URL: the open one for ``branch`` when there is one, else a new one."""
-    base = [plan.previous] if plan.previous != branch else []  # else the forge's default branch
-    if plan.forge == "gitlab":
-        if plan.earlier_request:
-            return plan.earlier_request
-        # glab mr create flags: https://man.archlinux.org/man/glab-mr-create.1.en (-t/--title,
-        # -d/--description, -s/--source-branch, -b/--target-branch, -y/--yes: no confirmation prompt)
-        args = ["mr", "create", "--title", plan.title, "--description", plan.body, "--source-branch", branch]
-        args += [*(["--target-branch", *base] if base else []), "--yes"]
-        return _url(run_tool("glab", args, cwd=plan.root, doing="creating the merge request"), "glab")
-    # gh pr list flags: https://cli.github.com/manual/gh_pr_list (--head, --state, --json, --limit)
-    found = run_tool("gh", ["pr", "list", "--head", branch, "--state", "open", "--json", "url", "--limit", "1"],
-                     cwd=plan.root, doing="looking for the branch's pull request")
-    try:
-        existing = json.loads(found or "[]")
-        if existing and isinstance(existing, list) and isinstance(existing[0], dict):
-            return _url(str(existing[0].get("url", "")), "gh")
-    except ValueError:
-        raise ForgeError("gh pr list answered with something that is not JSON; check gh --version (2.0 or "
-                         "newer) and try again") from None
-    # gh pr create flags: https://cli.github.com/manual/gh_pr_create (--title, --body, --base, --head: --head
-    # also keeps gh from pushing or forking by itself)
-    args = ["pr", "create", "--title", plan.title, "--body", plan.body, *(["--base", *base] if base else []),
-            "--head", branch]
-    return _url(run_tool("gh", args, cwd=plan.root, doing="creating the pull request"), "gh")
-
-
-def _url(text: str, tool: str) -> str:
-    found = _URL.findall(text)
-    if not found:
-        raise ForgeError(f"{tool} answered without a web address for the request ({text.strip()[:80]!r}); "
-                         "look for it on the forge and try again")
-    return found[-1].rstrip(".,;)")
 
 
 def published(outcome: Outcome, publication: Publication) -> list[str]:

@@ -37,10 +37,11 @@ def publish(meeting, repo, branch, push, pull_request, dry_run_only, data_dir):
     from ..archive.git import GitError
     from ..archive.layout import ArchivePathError
     from ..archive.publish import PublishError, dry_run, publish_session
+    from ..archive.remote import PushError
 
     folder = resolve_data_dir(data_dir)
     options = {"branch": branch, "push": push, "pull_request": pull_request}
-    errors = (ArchiveConfigError, ArchivePathError, ForgeError, GitError, PublishError)
+    errors = (ArchiveConfigError, ArchivePathError, ForgeError, GitError, PublishError, PushError)
     stamp = time.time()
     if dry_run_only:
         path = resolve_meeting(folder, meeting)
