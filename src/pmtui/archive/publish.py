@@ -138,12 +138,13 @@ def plan_publication(meeting: Meeting, updated: datetime, repo: Path, *, moment:
     config = load_archive_config(root)
     previous = _current_branch(git, root)
     slug = archive_slug(meeting.incident.title, meeting.id)
-    if branch is None:
-        branch = _earlier_branch(git, meeting) or f"postmortem/{slug}"
-    branch = check_branch(git, branch)
+    earlier_branch, folder = _earlier(git, meeting) if branch is None else (None, None)
+    branch = check_branch(git, branch or earlier_branch or f"postmortem/{slug}")
     exists = _has_branch(git, branch)
     source = f"refs/heads/{branch}" if exists else "HEAD"
-    folder = published_folder(git, source, meeting.id) or _free_folder(git, source, config.layout, meeting, slug)
+    if branch != earlier_branch:
+        folder = published_folder(git, source, meeting.id)
+    folder = folder or _free_folder(git, source, config.layout, meeting, slug)
     safe_folder(root, folder, FILES)
     _refuse_dirty(git, root, folder)
     earlier = {name: _shown(git, source, f"{folder}/{name}") for name in FILES}
@@ -301,13 +302,15 @@ def _has_branch(git: Git, name: str) -> bool:
                    check=False).returncode == 0
 
 
-def _earlier_branch(git: Git, meeting: Meeting) -> str | None:
-    """The branch of the meeting's last publication, while it is still here and holds the meeting (its pull
-    request gets the new commit, even when the title, and so the default branch name, changed)."""
+def _earlier(git: Git, meeting: Meeting) -> tuple[str | None, str | None]:
+    """The branch of the meeting's last publication and the meeting's folder on it, while that branch is still
+    here and holds the meeting (its pull request gets the new commit, even when the title, and so the default
+    branch name, changed); else (None, None)."""
     earlier = meeting.publication
     if earlier is None or earlier.branch.startswith("-") or not _has_branch(git, earlier.branch):
-        return None
-    return earlier.branch if published_folder(git, f"refs/heads/{earlier.branch}", meeting.id) else None
+        return None, None
+    folder = published_folder(git, f"refs/heads/{earlier.branch}", meeting.id)
+    return (earlier.branch, folder) if folder else (None, None)
 
 
 def _free_folder(git: Git, source: str, layout: str, meeting: Meeting, slug: str) -> str:
