@@ -157,7 +157,8 @@ def test_two_incidents_with_one_title_on_one_day_get_two_folders(data, archive_r
 def test_a_dry_run_changes_nothing(data, archive_repo):
     meeting = stored(data)
     lines = dry_run(data / f"{meeting.id}.json", archive_repo, now=STAMP, push=True)
-    assert lines[0].startswith("Would publish Post-mortem: Checkout errors")
+    assert lines[0] == (f"Would publish meeting {meeting.id} 'Checkout errors after connection pool change' (SEV2) "
+                        f"into {archive_repo}")
     assert any(line.strip().startswith(f"new       {DEMO_FOLDER}/meeting.json") for line in lines)
     assert git(archive_repo, "branch", "--list").split() == ["*", "main"]
     assert git(archive_repo, "ls-remote", "--heads", "origin").count("\n") == 1

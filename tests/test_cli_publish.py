@@ -48,7 +48,8 @@ def test_publish_and_push_through_the_installed_command(tmp_path, meeting_id, ar
                            "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (0, "")
     lines = done.stdout.splitlines()
-    assert lines[0] == f"Published Post-mortem: Checkout errors after connection pool change (SEV2) to {archive_repo}"
+    assert lines[0] == (f"Published meeting {meeting_id} 'Checkout errors after connection pool change' (SEV2) into "
+                        f"{archive_repo}")
     assert lines[1] == "  folder: postmortems/2026/2026-11-17-checkout-errors-after-connection-pool-change"
     assert lines[3] == f"  pushed {BRANCH} to origin"
     assert f"refs/heads/{BRANCH}" in git(archive_repo, "ls-remote", "--heads", "origin")

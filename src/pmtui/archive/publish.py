@@ -68,6 +68,8 @@ class Plan:
     """'github' or 'gitlab' when a pull request is to be opened, else ''."""
     web_url: str
     """The archive's web address (from origin's URL) for links, '' when it has none."""
+    named: str
+    """The meeting as the command names it: meeting <id> '<title>' (SEV2)."""
     title: str
     body: str
     earlier_request: str = ""
@@ -170,6 +172,7 @@ def plan_publication(meeting: Meeting, updated: datetime, repo: Path, *, moment:
         changes=changes, message=commit_message(view, folder, republished=bool(last)), last_commit=last,
         publication_date=view.publication_date, push=push or pull_request, forge=forge,
         web_url=web_address(remote_url),
+        named=f"meeting {meeting.id} '{meeting.incident.title}' ({meeting.incident.severity})",
         title=request_title(view), body=request_body(view, folder),
         earlier_request=earlier_publication.pull_request
         if earlier_publication and earlier_publication.branch == branch else "",
@@ -381,7 +384,7 @@ def _content(data: dict) -> dict:
 def published(outcome: Outcome, publication: Publication) -> list[str]:
     """What was done, one line each, for the command to print."""
     plan = outcome.plan
-    lines = [f"Published {plan.title} to {plan.root}", f"  folder: {plan.folder}"]
+    lines = [f"Published {plan.named} into {plan.root}", f"  folder: {plan.folder}"]
     if outcome.committed:
         lines.append(f"  branch: {publication.branch}, commit {outcome.commit[:12]}")
     else:
@@ -399,7 +402,7 @@ def published(outcome: Outcome, publication: Publication) -> list[str]:
 
 def described(plan: Plan) -> list[str]:
     """The dry run: what publishing would do, one line each."""
-    lines = [f"Would publish {plan.title} to {plan.root}", f"  folder: {plan.folder}"]
+    lines = [f"Would publish {plan.named} into {plan.root}", f"  folder: {plan.folder}"]
     lines.append(f"  branch: {plan.branch} ({'exists' if plan.branch_exists else f'new, from {plan.previous}'})")
     for name, change in plan.changes.items():
         lines.append(f"  {change:<9} {plan.folder}/{name}")
