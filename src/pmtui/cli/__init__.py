@@ -37,6 +37,7 @@ COMMANDS = {
     "search": "tracking:search",
     "stats": "tracking:stats",
     "related": "tracking:related",
+    "publish": "publish:publish",
 }
 """Each command's name and where it is defined (``module:attribute`` in this package)."""
 

@@ -173,7 +173,7 @@ def export(meeting, output, force, parents, fmt, minutes, with_checklist, data_d
             fail(str(exc))
     loaded = load_meeting(folder, meeting)
     text = render(loaded, fmt, minutes=minutes, with_checklist=with_checklist,
-                  related_titles=_related_titles(folder, loaded))
+                  related_titles=related_titles(folder, loaded))
     if output is None:
         echo(text, nl=not text.endswith("\n"))
         return
@@ -184,7 +184,7 @@ def export(meeting, output, force, parents, fmt, minutes, with_checklist, data_d
     echo(f"Wrote {output}")
 
 
-def _related_titles(folder: Path, meeting: Meeting) -> dict[str, str]:
+def related_titles(folder: Path, meeting: Meeting) -> dict[str, str]:
     if not meeting.related:
         return {}
     summaries, _ = list_meetings(folder)
