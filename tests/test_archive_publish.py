@@ -189,6 +189,8 @@ def test_a_pull_request_on_github(data, archive_repo, fake_forge: FakeForge):
     assert created[4] == "--body" and created[6:] == ["--base", "main", "--head", DEMO_BRANCH]
     body = created[5]
     assert "### Summary" in body and "### Action items" in body
+    summary = " ".join(meeting.sections["summary"].split()[:6])  # the document's Summary section, as written
+    assert summary and summary in " ".join(body.split())
     assert "- **high** Validate production connection pool settings" in body
     assert f"refs/heads/{DEMO_BRANCH}" in git(archive_repo, "ls-remote", "--heads", "origin")  # --pr pushes
     assert "  pull request: https://github.com/org/pm/pull/7" in lines

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..export.escape import Markdown
+from ..export.narrative import render_narrative
 from ..export.tables import heading, list_item, one_line
 from ..model import ActionItem, Meeting
 from ..text import clean
@@ -57,11 +58,18 @@ def request_body(meeting: Meeting, folder: str) -> str:
     facts = Markdown(" · ").join(Markdown("**{}:** {}").format(label, value) for label, value in (
         ("Severity", incident.severity), ("Author", author(meeting) or "not named"),
         ("Folder", Markdown("`{}`").format(Markdown(folder)))) if value)
-    parts = [heading(2, incident.title), facts, heading(3, "Summary"),
-             incident.summary.strip() or Markdown("_No summary written._"), heading(3, "Action items")]
+    parts = [heading(2, incident.title), facts, heading(3, "Summary"), _summary(meeting), heading(3, "Action items")]
     items = [_action_line(action) for action in meeting.actions]
     parts.append(Markdown("\n").join(items) if items else Markdown("_No action items were agreed._"))
     return "\n\n".join(str(Markdown("{}").format(part)) for part in parts) + "\n"
+
+
+def _summary(meeting: Meeting) -> Markdown | str:
+    """The document's Summary section as written (its Markdown, raw HTML as text), else the incident's summary line."""
+    written = meeting.sections.get("summary", "")
+    if written.strip():
+        return render_narrative(written, level=3)
+    return meeting.incident.summary.strip() or Markdown("_No summary written._")
 
 
 def _action_line(action: ActionItem) -> Markdown:
