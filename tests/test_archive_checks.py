@@ -171,3 +171,13 @@ def test_the_config_file_drives_the_check(tmp_path):
     write_post_mortem(tmp_path, meeting)
     rules = [f.rule for f in check_archive(tmp_path, load_archive_config(tmp_path), shipped_lexicon()).findings]
     assert rules == ["section-to-write"]
+
+
+def test_each_agenda_is_resolved_once_per_run(tmp_path, monkeypatch):
+    for n in range(3):
+        write_post_mortem(tmp_path, clean_post_mortem(f"Incident {n}"))
+    resolved = []
+    real = checks.resolve_agenda
+    monkeypatch.setattr(checks, "resolve_agenda", lambda name: resolved.append(name) or real(name))
+    assert found(tmp_path) == []
+    assert resolved == ["standard-90"]  # reading every agenda file per post-mortem took 23 ms each

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -170,15 +173,24 @@ def test_the_digest_needs_overdue_and_no_json(data_dir):
         assert "prints the overdue digest: use it with --overdue" in result.stderr
 
 
-def test_an_empty_digest_exits_0_from_the_installed_script(tmp_path):
+def readme_digest_commands() -> list[list[str]]:
+    """The digest commands README.md shows, up to the pipe or comment: the argv a cron job runs."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    lines = [line for block in re.findall(r"```sh\n(.*?)```", text, re.S) for line in block.splitlines()]
+    return [shlex.split(line.split("|")[0].split("#")[0]) for line in lines
+            if line.startswith("pmtui actions --overdue --format ")]
+
+
+def test_the_readme_digest_commands_exit_0_when_nothing_is_overdue(tmp_path):
     pmtui = shutil.which("pmtui", path=os.path.dirname(sys.executable))
     assert pmtui is not None
+    commands = readme_digest_commands()
+    assert [argv[-1] for argv in commands] == ["markdown", "slack"]
     env = {**os.environ, "PMTUI_DATA_DIR": str(tmp_path / "empty")}
-    for form, says in (("markdown", f"{NOTHING}\n"), ("slack", None)):
-        done = subprocess.run([pmtui, "actions", "--overdue", "--format", form], env=env, capture_output=True,
-                              text=True, timeout=60)
+    for argv in commands:
+        done = subprocess.run([pmtui, *argv[1:]], env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
-        if says:
-            assert done.stdout == says
+        if argv[-1] == "markdown":
+            assert done.stdout == f"{NOTHING}\n"
         else:
             assert json.loads(done.stdout)["text"] == NOTHING

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from ..agenda import Agenda, AgendaError, resolve_agenda
 from ..analysis.blameless import Lexicon
 from ..analysis.findings import meeting_findings
 from ..document import agenda_sections, missing_sections, section_text
@@ -70,6 +72,7 @@ def check_archive(root: Path, config: ArchiveConfig, lexicon: Lexicon) -> Archiv
     """Every post-mortem of the archive at ``root`` checked against ``config``."""
     findings: list[ArchiveFinding] = []
     first_folder: dict[str, str] = {}
+    agenda_named = cache(_agenda)  # resolving a name reads every agenda file: once per name and run, not per meeting
     checked = 0
     for path in record_files(root):
         checked += 1
@@ -79,7 +82,7 @@ def check_archive(root: Path, config: ArchiveConfig, lexicon: Lexicon) -> Archiv
         except StoreError as exc:
             findings.append(ArchiveFinding(name, BROKEN_RULE, str(exc)))
             continue
-        findings += post_mortem_findings(name, meeting, config, lexicon)
+        findings += post_mortem_findings(name, meeting, config, lexicon, agenda_named(meeting.agenda))
         earlier = first_folder.setdefault(meeting.id, name)
         if earlier != name:
             findings.append(ArchiveFinding(
@@ -106,16 +109,17 @@ def read_post_mortem(path: Path) -> Meeting:
     return meeting
 
 
-def post_mortem_findings(name: str, meeting: Meeting, config: ArchiveConfig, lexicon: Lexicon) -> list[ArchiveFinding]:
-    """Each rule of ``config`` that ``meeting`` (published as ``name``) breaks."""
-    found = [ArchiveFinding(name, rule, message, meeting.id) for rule, message in _rules(meeting, config)]
+def post_mortem_findings(name: str, meeting: Meeting, config: ArchiveConfig, lexicon: Lexicon,
+                         agenda: Agenda | None = None) -> list[ArchiveFinding]:
+    """Each rule of ``config`` that ``meeting`` (published as ``name``; its ``agenda`` when already known) breaks."""
+    found = [ArchiveFinding(name, rule, message, meeting.id) for rule, message in _rules(meeting, config, agenda)]
     if config.check_blame:
         found += [ArchiveFinding(name, f.rule, f"{f.where}, line {f.line}: “{f.excerpt}” {f.message}. {f.suggestion}",
                                  meeting.id, f.where, f.line, f.excerpt) for f in meeting_findings(meeting, lexicon)]
     return found
 
 
-def _rules(meeting: Meeting, config: ArchiveConfig) -> Iterator[tuple[str, str]]:
+def _rules(meeting: Meeting, config: ArchiveConfig, agenda: Agenda | None) -> Iterator[tuple[str, str]]:
     severity = meeting.incident.severity
     if severity not in config.severities:
         yield SEVERITY_RULE, (f"severity {severity} is not one this archive uses ({', '.join(config.severities)}); "
@@ -133,7 +137,7 @@ def _rules(meeting: Meeting, config: ArchiveConfig) -> Iterator[tuple[str, str]]
             yield POLICY_RULE, (f"a {severity} post-mortem sets a follow-up review date; set it in the review phase "
                                 f"(pmtui run {meeting.id}), {REPUBLISH}")
     if config.check_sections:
-        for section_id, title in _empty_sections(meeting, config.required_sections):
+        for section_id, title in _empty_sections(meeting, config.required_sections, agenda):
             if title is None:
                 yield SECTION_RULE, (f"the archive requires the section “{section_id}”, which the meeting's agenda "
                                      f"{meeting.agenda!r} does not have; hold it with an agenda that has it (its "
@@ -143,13 +147,22 @@ def _rules(meeting: Meeting, config: ArchiveConfig) -> Iterator[tuple[str, str]]
                                      f"pmtui edit {meeting.id} --section {section_id}, {REPUBLISH}")
 
 
-def _empty_sections(meeting: Meeting, required: tuple[str, ...] | None) -> list[tuple[str, str | None]]:
+def _empty_sections(meeting: Meeting, required: tuple[str, ...] | None,
+                    agenda: Agenda | None) -> list[tuple[str, str | None]]:
     """The archive's required sections still empty, with their titles (its agenda's own required ones when the
     archive names none); None as the title of a section the meeting's agenda does not have.
 
     An agenda this machine does not have counts as the standard one (see :mod:`pmtui.document`).
     """
     if required is None:
-        return [(s.id, s.title) for s in missing_sections(meeting)]
-    titles = {s.id: s.title for s in agenda_sections(meeting)}
+        return [(s.id, s.title) for s in missing_sections(meeting, agenda)]
+    titles = {s.id: s.title for s in agenda_sections(meeting, agenda)}
     return [(s, titles.get(s)) for s in required if not section_text(meeting, s).strip()]
+
+
+def _agenda(name: str) -> Agenda:
+    """The agenda ``name``; one this machine does not have stands for the standard sections, as in the app."""
+    try:
+        return resolve_agenda(name)
+    except AgendaError:
+        return Agenda(name, "", ())
