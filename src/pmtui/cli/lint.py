@@ -33,7 +33,7 @@ def _as_json(source: Source, finding: Finding) -> dict:
 
 
 @click.command()
-@click.argument("targets", nargs=-1, metavar="MEETING|FILE|FOLDER...")
+@click.argument("targets", nargs=-1, metavar="[MEETING|FILE|FOLDER]...")
 @click.option("--archive", type=click.Path(path_type=Path), metavar="REPO",
               help="Check every post-mortem published in the archive REPO against its .pmtui-archive.toml instead "
                    "(the check of the archive's CI).")
@@ -43,10 +43,6 @@ def lint(targets: tuple[str, ...], archive: Path | None, as_json: bool, data_dir
     """Find blame and hindsight phrasing in meetings or in Markdown/text files.
 
     For an ended or published meeting, also each required document section still empty.
-    With --archive REPO: every meeting.json in REPO's working tree must have a
-    severity the archive uses, meet its severity policy, have its required
-    sections written and no blame findings; lines read
-    'folder/meeting.json: rule: what, and the fix'.
 
     A FOLDER means every .md and .txt file in it. Lines read
     'file:line:col: rule: message' ('meeting-id[where]:line:col: ...' for a
@@ -54,6 +50,12 @@ def lint(targets: tuple[str, ...], archive: Path | None, as_json: bool, data_dir
     there are findings, 0 when there are none and 2 on bad input. Add your own
     words in $PMTUI_CONFIG_DIR/blameless.toml (default: your user config dir);
     the comments of the shipped pmtui/data/blameless.toml describe the format.
+
+    --archive REPO is the check of an archive's CI: every meeting.json in
+    REPO's working tree must have a severity the archive uses, meet its
+    severity policy, have its required sections written and no blame findings
+    (REPO/.pmtui-archive.toml sets the rules); lines read
+    'folder/meeting.json: rule: what, and the fix'.
     """
     if archive is not None:
         if targets:
