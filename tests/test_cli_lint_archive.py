@@ -56,7 +56,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     (tmp_path / ".pmtui-archive.toml").write_text("[checks]\nblame = 'yes'\n")
     for args, says in (
         (("--archive", tmp_path), "checks.blame must be true or false"),
-        (("--archive", tmp_path / "missing"), "no such folder; give the archive's working tree"),
+        (("--archive", tmp_path / "missing"), "is not a folder; give the archive's git working tree"),
+        (("--archive", tmp_path / ".pmtui-archive.toml"), "is not a folder"),
         (("--archive", tmp_path, "some-meeting"), "not both"),
         ((), "nothing to lint"),
     ):

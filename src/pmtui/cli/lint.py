@@ -80,7 +80,7 @@ def lint(targets: tuple[str, ...], archive: Path | None, as_json: bool, data_dir
 def _lint_archive(root: Path, as_json: bool) -> None:
     """Every post-mortem of the archive at ``root``: findings on stdout, a count on stderr; exits 1 on findings."""
     if not root.is_dir():
-        fail(f"{root}: no such folder; give the archive's working tree, e.g. pmtui lint --archive .")
+        fail(f"{root} is not a folder; give the archive's git working tree, e.g. pmtui lint --archive .")
     try:
         config = load_archive_config(root)
         lexicon = load_lexicon()
