@@ -96,3 +96,11 @@ def test_the_readme_workflow_command_fails_on_the_bad_post_mortem_and_names_it(t
     (tmp_path / bad).unlink()
     done = subprocess.run([pmtui, *command[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_a_folder_name_cannot_drive_the_terminal(tmp_path):
+    write_post_mortem(tmp_path, blameful_post_mortem(), folder="\x1b]0;owned\x07\x1b[31mred\u202e")
+    result = run("--archive", tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("postmortems/2026/") and "red/meeting.json: " in result.stdout
+    assert not any(c in result.stdout for c in "\x1b\x07\u202e")

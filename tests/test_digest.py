@@ -111,12 +111,14 @@ def test_the_slack_digest_is_a_webhook_body_with_blocks(two_owners):
 
 def test_typed_text_cannot_mention_link_or_break_the_slack_message():
     typed = "ping <!here> <@U123> <https://evil.example|click> & more"
-    hostile = meeting("A & B <!channel>", item(typed, "<!everyone>", date(2026, 12, 1), link="https://x.example/a|b>c<d"))
+    hostile = meeting("A & B <!channel>", item(typed, "<!everyone>", date(2026, 12, 1), link="https://x.example/a|b>c<d"),
+                      item("second", "Eve", date(2026, 12, 2), link="javascript:alert(1)"), pr="javascript:alert(2)")
     body = slack_digest(overdue_groups(tracked(hostile), TODAY), TODAY)
     text = "\n".join(b["text"]["text"] for b in body["blocks"][1:])
     assert "<!" not in text and "<@" not in text and "<https://evil" not in text
     assert "A &amp; B &lt;!channel&gt;" in text and "*&lt;!everyone&gt;* (1)" in text
     assert "<https://x.example/a%7Cb%3Ec%3Cd|tracked here>" in text
+    assert "javascript" not in text and text.count("|tracked here>") == 1  # only http(s) links are links
     assert slack_escape("a\nb  &<>") == "a b &amp;&lt;&gt;"
 
 
