@@ -347,6 +347,17 @@ def test_meeting_findings_cover_every_text_with_where_labels(meeting):
     }
 
 
+def test_the_narrative_sections_are_checked_as_written(meeting):
+    meeting.sections = {"lessons": "We learned a lot.\n\nThe on-call should have known the runbook.",
+                        "response": "`Dave forgot` is the name of the alert.", "impact": "  "}
+    found = [f for f in meeting_findings(meeting, shipped_lexicon()) if f.where.startswith("section")]
+    assert [(f.where, f.rule, f.line, f.excerpt) for f in found] == [
+        ("section lessons", "hindsight", 3, "on-call should have known")]
+    assert found[0].key == finding_key("sections", "lessons", "hindsight", "on-call should have known")
+    texts = [t.where for t in meeting_texts(meeting)]
+    assert texts.index("section lessons") < texts.index("timeline 14:37")  # in the document's order
+
+
 def test_meeting_texts_skip_empty_text(meeting):
     meeting.incident.summary = "  "
     assert "summary" not in [t.where for t in meeting_texts(meeting)]

@@ -74,6 +74,8 @@ def iter_meeting_texts(meeting: Meeting) -> Iterator[MeetingText]:
 
 def _all_texts(meeting: Meeting, tz: str) -> Iterator[MeetingText]:
     yield MeetingText("incident", "summary", "summary", meeting.incident.summary)
+    for section_id, text in meeting.sections.items():  # the narrative, as written: the document puts it next
+        yield MeetingText("sections", section_id, f"section {section_id}", text)
     for e in meeting.sorted_events():
         yield MeetingText(e.id, "description", _timeline_label(e.time, tz), e.description)
     for number, chain in enumerate(meeting.chains, 1):

@@ -15,6 +15,7 @@ import click
 from ..analysis.search import SEARCH_DIGEST, SearchHit, pack_passages, search_words
 from ..analysis.search import search as search_library
 from ..analysis.stats import STATS_PARTS, IncidentStats, incident_stats
+from ..export.digest import markdown_digest, overdue_groups, slack_json
 from ..library import Library, load_library
 from ..model import Meeting
 from ..paths import data_dir as resolve_data_dir
@@ -37,6 +38,7 @@ from ..tracking import (
 from .action_sync import export_actions, sync_actions
 from .common import data_dir_option, echo, fail, load_meeting, user_errors
 
+DIGEST_FORMATS = ("table", "markdown", "slack")
 MATCHES_SHOWN = 5
 """Matching passages shown per meeting by ``pmtui search`` (``--json`` has all)."""
 
@@ -65,10 +67,12 @@ def _fit(text: str, width: int) -> str:
 @click.option("--all", "which", flag_value="all", help="Every item, done ones too.")
 @click.option("--owner", help="Only items whose owner contains this (case-insensitive).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: the items and the completion figures.")
+@click.option("--format", "form", type=click.Choice(DIGEST_FORMATS), default="table", show_default=True,
+              help="markdown or slack (Slack incoming-webhook JSON): with --overdue, a digest by owner to post.")
 @data_dir_option
 @click.pass_context
 @user_errors
-def actions(ctx, which, owner, as_json, data_dir):
+def actions(ctx, which, owner, as_json, form, data_dir):
     """List action items across meetings, mark one done or open again, or link it to its tracker.
 
     The list (open items by default) ends with completion figures of the last 90 days.
@@ -76,11 +80,18 @@ def actions(ctx, which, owner, as_json, data_dir):
     ctx.obj = data_dir
     if ctx.invoked_subcommand is not None:
         return
+    if form != "table" and (which != "overdue" or as_json):
+        fail(f"--format {form} prints the overdue digest: use it with --overdue and without --json, "
+             f"e.g. pmtui actions --overdue --format {form}")
     library = load_library(resolve_data_dir(data_dir), TRACKING_PARTS)
     _report_skipped(library)
     day = today()
     everything = owned_by(every_action(library), owner)
     shown = select(everything, which, day)
+    if form != "table":
+        groups = overdue_groups(shown, day)
+        echo(markdown_digest(groups, day) if form == "markdown" else slack_json(groups, day), nl=form == "slack")
+        return
     figures = completion_figures(everything, day)
     if as_json:
         data = {

@@ -1,0 +1,168 @@
+"""What an archive's CI holds every post-mortem to: its ``.pmtui-archive.toml`` rules, checked per ``meeting.json``.
+
+A post-mortem published into the archive passes when its severity is one the organisation uses, it meets that
+severity's policy, its required narrative sections are written, and no text of it (the narrative included) has a
+blame or hindsight finding the facilitator has not dismissed, the same rules as ``pmtui lint`` on a meeting. A
+``meeting.json`` that cannot be read is a finding too: the check must fail on it, not skip it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..agenda import Agenda, AgendaError, resolve_agenda
+from ..analysis.blameless import Lexicon
+from ..analysis.findings import meeting_findings
+from ..document import agenda_sections, missing_sections, section_text
+from ..fsio import read_no_follow
+from ..model import Meeting
+from ..store import StoreError
+from .config import ArchiveConfig
+from .record import RECORD_FILE, agenda_name, read_record
+
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+"""A ``meeting.json`` above this is refused unread (10,000 timeline events make about 4 MB)."""
+BROKEN_RULE = "broken-record"
+SEVERITY_RULE = "severity"
+POLICY_RULE = "severity-policy"
+SECTION_RULE = "section-to-write"
+DUPLICATE_RULE = "duplicate-id"
+REPUBLISH = "then publish it again"
+
+
+@dataclass(frozen=True)
+class ArchiveFinding:
+    """One thing a post-mortem in the archive must fix; ``file`` is relative to the archive's root."""
+
+    file: str
+    rule: str
+    message: str
+    """What is wrong, and the fix."""
+    meeting: str = ""
+    where: str = ""
+    line: int = 0
+    excerpt: str = ""
+
+    def text(self) -> str:
+        """The finding as ``pmtui lint --archive`` prints it: ``folder/meeting.json: rule: what, and the fix``."""
+        return f"{self.file}: {self.rule}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ArchiveCheck:
+    """The findings of one run over an archive, and how many post-mortems it read."""
+
+    checked: int
+    findings: tuple[ArchiveFinding, ...]
+
+
+def record_files(root: Path) -> Iterator[Path]:
+    """Every ``meeting.json`` under ``root`` in path order; ``.git`` is skipped and linked folders are not entered."""
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(name for name in folders if name != ".git")
+        if RECORD_FILE in files:
+            yield Path(folder) / RECORD_FILE
+
+
+def check_archive(root: Path, config: ArchiveConfig, lexicon: Lexicon) -> ArchiveCheck:
+    """Every post-mortem of the archive at ``root`` checked against ``config``."""
+    findings: list[ArchiveFinding] = []
+    first_folder: dict[str, str] = {}
+    agenda_named = cache(_agenda)  # resolving a name reads every agenda file: once per name and run, not per meeting
+    checked = 0
+    for path in record_files(root):
+        checked += 1
+        name = path.relative_to(root).as_posix()
+        try:
+            meeting = read_post_mortem(path)
+        except StoreError as exc:
+            findings.append(ArchiveFinding(name, BROKEN_RULE, str(exc)))
+            continue
+        findings += post_mortem_findings(name, meeting, config, lexicon, agenda_named(meeting.agenda))
+        earlier = first_folder.setdefault(meeting.id, name)
+        if earlier != name:
+            findings.append(ArchiveFinding(
+                name, DUPLICATE_RULE, f"meeting {meeting.id} is also published as {earlier}; one meeting has one "
+                "folder: keep the one pmtui publish updates and git rm the other", meeting.id))
+    return ArchiveCheck(checked, tuple(findings))
+
+
+def read_post_mortem(path: Path) -> Meeting:
+    """The meeting in ``path``; StoreError (one line) when it is linked, too large, not UTF-8 or not a record."""
+    try:
+        size = path.lstat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise StoreError(f"this file is {size // (1024 * 1024)} MB, above the {MAX_RECORD_BYTES // (1024 * 1024)}"
+                             " MB a post-mortem may hold; remove it, or publish the meeting again with pmtui publish")
+        text = read_no_follow(path).decode("utf-8")
+    except OSError as exc:
+        raise StoreError(f"cannot read this file: {exc.strerror or exc}; replace it with the file pmtui publish "
+                         "writes") from None
+    except UnicodeDecodeError:
+        raise StoreError("this file is not UTF-8 text; publish the meeting again with pmtui publish") from None
+    meeting = read_record(text, "this file")[0]
+    meeting.agenda = agenda_name(meeting.agenda)  # a name, never a path a pull request could point anywhere
+    return meeting
+
+
+def post_mortem_findings(name: str, meeting: Meeting, config: ArchiveConfig, lexicon: Lexicon,
+                         agenda: Agenda | None = None) -> list[ArchiveFinding]:
+    """Each rule of ``config`` that ``meeting`` (published as ``name``; its ``agenda`` when already known) breaks."""
+    found = [ArchiveFinding(name, rule, message, meeting.id) for rule, message in _rules(meeting, config, agenda)]
+    if config.check_blame:
+        found += [ArchiveFinding(name, f.rule, f"{f.where}, line {f.line}: “{f.excerpt}” {f.message}. {f.suggestion}",
+                                 meeting.id, f.where, f.line, f.excerpt) for f in meeting_findings(meeting, lexicon)]
+    return found
+
+
+def _rules(meeting: Meeting, config: ArchiveConfig, agenda: Agenda | None) -> Iterator[tuple[str, str]]:
+    severity = meeting.incident.severity
+    if severity not in config.severities:
+        yield SEVERITY_RULE, (f"severity {severity} is not one this archive uses ({', '.join(config.severities)}); "
+                              f"set one in the meeting's incident details (pmtui run {meeting.id}), {REPUBLISH}")
+    policy = config.severity_policy.get(severity)
+    if policy is not None:
+        if len(meeting.actions) < policy.action_items:
+            yield POLICY_RULE, (f"a {severity} post-mortem needs at least {policy.action_items} action item"
+                                f"{'' if policy.action_items == 1 else 's'}, this one has {len(meeting.actions)}; "
+                                f"agree them in the meeting (pmtui run {meeting.id}), {REPUBLISH}")
+        if policy.owner and not meeting.document_owner.strip():
+            yield POLICY_RULE, (f"a {severity} post-mortem names its document owner; set the owner in the review "
+                                f"phase (pmtui run {meeting.id}), {REPUBLISH}")
+        if policy.follow_up and meeting.follow_up_date is None:
+            yield POLICY_RULE, (f"a {severity} post-mortem sets a follow-up review date; set it in the review phase "
+                                f"(pmtui run {meeting.id}), {REPUBLISH}")
+    if config.check_sections:
+        for section_id, title in _empty_sections(meeting, config.required_sections, agenda):
+            if title is None:
+                yield SECTION_RULE, (f"the archive requires the section “{section_id}”, which the meeting's agenda "
+                                     f"{meeting.agenda!r} does not have; hold it with an agenda that has it (its "
+                                     "[[document.sections]]) or change [sections] required in .pmtui-archive.toml")
+            else:
+                yield SECTION_RULE, (f"the required section “{title}” is empty; write it with "
+                                     f"pmtui edit {meeting.id} --section {section_id}, {REPUBLISH}")
+
+
+def _empty_sections(meeting: Meeting, required: tuple[str, ...] | None,
+                    agenda: Agenda | None) -> list[tuple[str, str | None]]:
+    """The archive's required sections still empty, with their titles (its agenda's own required ones when the
+    archive names none); None as the title of a section the meeting's agenda does not have.
+
+    An agenda this machine does not have counts as the standard one (see :mod:`pmtui.document`).
+    """
+    if required is None:
+        return [(s.id, s.title) for s in missing_sections(meeting, agenda)]
+    titles = {s.id: s.title for s in agenda_sections(meeting, agenda)}
+    return [(s, titles.get(s)) for s in required if not section_text(meeting, s).strip()]
+
+
+def _agenda(name: str) -> Agenda:
+    """The agenda ``name``; one this machine does not have stands for the standard sections, as in the app."""
+    try:
+        return resolve_agenda(name)
+    except AgendaError:
+        return Agenda(name, "", ())
