@@ -34,6 +34,7 @@ TITLE = "Checkout errors after pool change"  # the title in the README's `pmtui 
 RUN_HERE = {
     "", "new", "run", "demo", "join", "list", "import", "export", "agendas", "lint", "end", "reopen",
     "actions", "actions done", "actions reopen", "actions link", "search", "stats", "related", "edit",
+    "publish", "actions export", "actions sync",
 }
 """The commands these tests run (``""``: plain ``pmtui``; ``demo`` runs from the wheel in test_installed_wheel)."""
 
@@ -218,3 +219,36 @@ def test_a_shared_meeting_joined_with_the_token_in_the_environment(env, tmp_path
             if terminal is not None:
                 terminal.close()
     assert "Traceback" not in facilitator.text() + note_taker.text()
+
+
+def test_sharing_across_teams_as_the_readme_shows_it(env, tmp_path, archive_repo, fake_forge):
+    """Publish with a pull request, file the action items as issues, sync a closed one: the README's lines, with the
+    archive's path for ``~/src/postmortems`` and the fake ``gh`` (tests/fake_forge) on PATH."""
+    env = {**env, "PATH": os.environ["PATH"], "PMTUI_FAKE_FORGE_DIR": os.environ["PMTUI_FAKE_FORGE_DIR"]}
+    meeting_id = new_meeting(env)
+    session = MeetingSession.open(Path(env["PMTUI_DATA_DIR"]), meeting_id)
+    action = session.add_action("Validate pool size in CI", "Priya", "high")
+    assert session.close()
+    fake_forge.answer("gh", ["pr", "list"], "[]")
+    fake_forge.answer("gh", ["pr", "create"], "https://github.com/acme/postmortems/pull/7\n")
+    fake_forge.answer("gh", ["label", "list"], [{"name": "post-mortem"}, {"name": "sev2"}])
+    fake_forge.answer("gh", ["issue", "create"], "https://github.com/acme/payments/issues/41\n")
+    fake_forge.answer("gh", ["issue", "view"], {"state": "CLOSED", "closedAt": "2026-12-01T10:00:00Z",
+                                                "assignees": []})
+
+    publish = [str(archive_repo) if word.endswith("/src/postmortems") else word
+               for word in readme_line("pmtui publish checkout")]
+    out = pmtui(env, *publish[1:])
+    assert "pull request: https://github.com/acme/postmortems/pull/7" in out
+    [branch] = [line.split()[-1] for line in subprocess.run(
+        ["git", "-C", str(archive_repo), "branch", "--list", "postmortem/*"], capture_output=True, text=True,
+        check=True, timeout=30).stdout.splitlines()]
+    assert f"refs/heads/{branch}" in subprocess.run(["git", "-C", str(archive_repo), "ls-remote", "origin"],
+                                                    capture_output=True, text=True, check=True, timeout=30).stdout
+
+    assert "Created 1 issue on GitHub (acme/payments)" in pmtui(env, *readme_line("pmtui actions export")[1:])
+    assert pmtui(env, *readme_line("pmtui actions sync")[1:]).startswith("Done: ")
+    assert json.loads(pmtui(env, "actions", "--all", "--json"))["actions"][0]["status"] == "done"
+    created = [call for call in fake_forge.calls("gh") if call[:2] == ["issue", "create"]]
+    assert len(created) == 1 and "--repo=acme/payments" in created[0]
+    assert f"--title={action.description}" in created[0]
