@@ -155,7 +155,9 @@ def test_stats_of_an_empty_window(stats_library):
 
 
 def test_incident_day_is_in_the_incident_zone_and_falls_back_to_the_meeting():
-    meeting = fixed_meeting(9)  # no milestone times
+    meeting = fixed_meeting(9)  # no milestone times: its first event's day, the day before the meeting
+    assert incident_day(meeting) == date(2026, 2, 15)
+    meeting.events = []
     assert incident_day(meeting) == date(2026, 2, 16)
     meeting.incident.impact_start = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
     meeting.incident.tz = "Asia/Tokyo"

@@ -180,8 +180,9 @@ def test_the_body_links_the_published_post_mortem_and_its_review():
 
 def test_unpublished_meetings_name_the_post_mortem_without_a_link():
     meeting = meeting_with(item())
+    meeting.created = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # the meeting, three weeks after the incident
     body = issue_body(meeting, meeting.actions[0])
-    assert "From the post-mortem “Checkout errors after connection pool change” (SEV2" in body
+    assert "From the post-mortem “Checkout errors after connection pool change” (SEV2, 2026-11-17)" in body
     assert "](" not in body
 
 

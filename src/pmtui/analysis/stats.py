@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 
 from ..library import Library
-from ..model import FISHBONE_CATEGORIES, ROOT_CAUSE_CATEGORIES, SEVERITIES, Meeting
+from ..model import FISHBONE_CATEGORIES, MILESTONES, ROOT_CAUSE_CATEGORIES, SEVERITIES, Meeting
 from ..timeparse import TimeFormatError, local
 from .metrics import incident_metrics
 
@@ -55,10 +55,13 @@ class IncidentStats:
 
 
 def incident_day(meeting: Meeting) -> date:
-    """The day of the incident in its time zone: impact start, else detection, else the meeting's creation."""
-    moment = meeting.incident.impact_start or meeting.incident.detected or meeting.created
+    """The day of the incident in its time zone: impact start's, else the earliest milestone's or event's, else the
+    meeting's creation (a document or an issue dated the day it was written misleads)."""
+    incident = meeting.incident
+    known = [getattr(incident, name) for name in MILESTONES if getattr(incident, name) is not None]
+    moment = incident.impact_start or min([*known, *(e.time for e in meeting.events)], default=meeting.created)
     try:
-        return local(moment, meeting.incident.tz).date()
+        return local(moment, incident.tz).date()
     except TimeFormatError:
         return moment.astimezone(UTC).date()
 

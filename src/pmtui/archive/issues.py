@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlsplit
 
+from ..analysis.stats import incident_day
 from ..export.escape import Markdown, escape_inline, guard_block_start, link_target
 from ..export.tables import one_line
 from ..model import ActionItem, Meeting
@@ -135,7 +136,7 @@ def issue_body(meeting: Meeting, item: ActionItem) -> str:
         lines += ["", "**Done when**", "", _text(item.success_criteria)]
     incident = meeting.incident
     lines += ["", f"From the post-mortem “{_text(one_line(incident.title))}” ({_text(incident.severity)}, "
-                  f"{meeting.created.date().isoformat()})" + _where(meeting) + "."]
+                  f"{incident_day(meeting).isoformat()})" + _where(meeting) + "."]
     review = _vetted(meeting.publication.pull_request) if meeting.publication else ""
     if review:
         lines.append(f"Reviewed in {link_target(review)}.")

@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote, urlsplit
 from ..agenda import Agenda
 from ..analysis.guidance import review
 from ..analysis.metrics import incident_metrics
+from ..analysis.stats import incident_day
 from ..document import agenda_sections, section_text
 from ..model import (
     FISHBONE_CATEGORIES,
@@ -97,7 +98,7 @@ def _header(meeting: Meeting) -> Markdown:
     """The line under the title: when the incident was, how long it lasted, and where the document stands."""
     incident = meeting.incident
     fields = [
-        ("Incident date", _incident_day(meeting).isoformat()),
+        ("Incident date", incident_day(meeting).isoformat()),
         ("Duration", _duration(incident_metrics(incident).duration)),
         ("Severity", incident.severity),
         ("Status", _STATUS.get(meeting.status, meeting.status)),
@@ -108,15 +109,6 @@ def _header(meeting: Meeting) -> Markdown:
         ("Follow-up review", meeting.follow_up_date.isoformat() if meeting.follow_up_date else ""),
     ]
     return Markdown(" · ").join(Markdown("**{}:** {}").format(label, value) for label, value in fields if value)
-
-
-def _incident_day(meeting: Meeting) -> date:
-    """The incident's day in its time zone: impact start's, else the earliest milestone's or event's, else the
-    meeting's creation (a document dated the day it was written misleads)."""
-    incident = meeting.incident
-    known = [getattr(incident, name) for name in MILESTONES if getattr(incident, name) is not None]
-    moment = incident.impact_start or min([*known, *(e.time for e in meeting.events)], default=meeting.created)
-    return local(moment, incident.tz).date()
 
 
 def _narrative(meeting: Meeting, section_id: str) -> Markdown:
