@@ -65,7 +65,8 @@ class Library:
     """The meetings of a data dir, newest first, and one error per skipped file.
 
     ``digests`` maps each digest name asked for to ``{meeting id: digest}``; ``sources`` each meeting id
-    to where it was read (:data:`LOCAL` or an archive's label) and ``files`` to the file it was read from.
+    to where it was read (:data:`LOCAL` or an archive's label) and ``files`` to the file it was read from;
+    ``updated`` says when each meeting read from an archive last changed (its record's ``updated``).
     """
 
     meetings: list[Meeting] = field(default_factory=list)
@@ -73,6 +74,7 @@ class Library:
     digests: dict[str, dict[str, str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    updated: dict[str, str] = field(default_factory=dict)
 
     def archived(self, meeting_id: str) -> bool:
         """True when the meeting shown was read from an archive (its local copy, if any, is older)."""
@@ -115,6 +117,8 @@ def load_library(
         library.meetings.append(item.meeting)
         library.sources[item.meeting.id] = item.source
         library.files[item.meeting.id] = item.file
+        if item.source != LOCAL:
+            library.updated[item.meeting.id] = item.record[_UPDATED]
         for digest in digests:
             library.digests[digest][item.meeting.id] = item.record[digest]
     library.meetings.sort(key=lambda m: (m.created, m.id), reverse=True)
