@@ -56,31 +56,34 @@ def cache_folder(root: Path) -> Path | None:
 
 
 def record_files(root: Path) -> tuple[list[tuple[str, Identity]], list[StoreError]]:
-    """Every ``meeting.json`` under ``root`` as (path relative to root, identity), sorted; refusals as errors."""
+    """Every ``meeting.json`` under ``root`` as (path relative to root, identity), sorted; refusals as errors.
+
+    Paths are strings here: an archive of 2,000 post-mortems is 2,000 folders, walked on every command.
+    """
     found: list[tuple[str, Identity]] = []
     errors: list[StoreError] = []
-    folders = [""]
+    start = len(os.path.join(root, ""))
+    folders = [str(root)]
     while folders:
-        relative = folders.pop()
+        folder = folders.pop()
         try:
-            with os.scandir(root / relative) as entries:
+            with os.scandir(folder) as entries:
                 listed = list(entries)
         except OSError as exc:
-            errors.append(StoreError(f"cannot read {root / relative}: {exc.strerror or exc}; check its permissions"))
+            errors.append(StoreError(f"cannot read {folder}: {exc.strerror or exc}; check its permissions"))
             continue
         for entry in listed:
-            name = f"{relative}/{entry.name}" if relative else entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not entry.name.startswith("."):
-                        folders.append(name)
+                        folders.append(entry.path)
                 elif entry.name == RECORD_FILE:
                     if entry.is_symlink():
-                        errors.append(StoreError(f"{root / name} is a symbolic link; skipped: an archive's records "
+                        errors.append(StoreError(f"{entry.path} is a symbolic link; skipped: an archive's records "
                                                  "are read only as regular files"))
                         continue
                     st = entry.stat(follow_symlinks=False)
-                    found.append((name, (st.st_ino, st.st_size, st.st_mtime_ns)))
+                    found.append((entry.path[start:], (st.st_ino, st.st_size, st.st_mtime_ns)))
             except FileNotFoundError:
                 continue  # removed meanwhile (a checkout in progress)
     return sorted(found), errors

@@ -151,17 +151,18 @@ def _print_actions(shown: list[TrackedAction], which: str, day: date, sources: d
         return
     width = max((len(sources[a.meeting.id]) for a in shown), default=0) if sources else 0
     origin = f"{'FROM':<{width}}  " if sources else ""
-    echo(f"{'ID':<10}{'PRIORITY':<10}{'DUE':<12}{'OVERDUE':>8}  {'OWNER':<16}{'ACTION':<44}  {origin}MEETING")
+    lines = [f"{'ID':<10}{'PRIORITY':<10}{'DUE':<12}{'OVERDUE':>8}  {'OWNER':<16}{'ACTION':<44}  {origin}MEETING"]
     for action in shown:
         item, meeting = action.item, action.meeting
         late = action.overdue_days(day)
         origin = f"{sources[meeting.id]:<{width}}  " if sources else ""
-        echo(
+        lines.append(
             f"{item.id:<10}{item.priority:<10}{item.due.isoformat() if item.due else '—':<12}"
             f"{f'{late}d' if late else '':>8}  {_fit(item.owner or 'unassigned', 15):<16}"
             f"{_fit(('✓ ' if item.status == 'done' else '') + item.description, 44):<44}  "
             f"{origin}{meeting.id} {_fit(meeting.incident.title, 40)}"
         )
+    echo("\n".join(lines))  # one write for thousands of items
 
 
 def _print_figures(figures: CompletionFigures) -> None:
@@ -277,8 +278,9 @@ def search(words, as_json, data_dir, archives):
         echo(json.dumps([_hit_data(h, _source(library, h.meeting, archives)) for h in hits], indent=2,
                         ensure_ascii=False))
         return
-    for hit in hits:
-        _print_hit(hit, library.sources[hit.meeting.id] if archives else "")
+    lines = [line for hit in hits for line in _hit_lines(hit, library.sources[hit.meeting.id] if archives else "")]
+    if lines:
+        echo("\n".join(lines))  # one write: 2,000 hits are 16,000 lines
     echo(f"{len(hits)} meeting{'' if len(hits) == 1 else 's'} match “{' '.join(search_words(text))}”.")
 
 
@@ -292,16 +294,15 @@ def _meeting_data(meeting: Meeting) -> dict:
             "created": meeting.created.isoformat()}
 
 
-def _print_hit(hit: SearchHit, source: str) -> None:
+def _hit_lines(hit: SearchHit, source: str) -> list[str]:
     meeting = hit.meeting
     origin = f"  ({source})" if source else ""
-    echo(f"{meeting.id}  {meeting.created.date()}  {meeting.incident.severity}  {meeting.incident.title}{origin}")
+    lines = [f"{meeting.id}  {meeting.created.date()}  {meeting.incident.severity}  {meeting.incident.title}{origin}"]
     width = max(len(m.where) for m in hit.matches[:MATCHES_SHOWN])
-    for match in hit.matches[:MATCHES_SHOWN]:
-        echo(f"    {match.where:<{width}}  {match.excerpt}")
+    lines += [f"    {match.where:<{width}}  {match.excerpt}" for match in hit.matches[:MATCHES_SHOWN]]
     if len(hit.matches) > MATCHES_SHOWN:
-        echo(f"    … and {len(hit.matches) - MATCHES_SHOWN} more")
-    echo()
+        lines.append(f"    … and {len(hit.matches) - MATCHES_SHOWN} more")
+    return [*lines, ""]
 
 
 # --- stats --------------------------------------------------------------------------
