@@ -71,3 +71,16 @@ async def test_without_archives_the_home_screen_has_no_source_column(user_folder
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         assert "Source" not in [c.label.plain for c in app.screen.query_one(DataTable).columns.values()]
+
+
+async def test_the_stats_screen_counts_the_archived_incidents_too(tmp_path, user_folders):
+    user_folders.data.mkdir()
+    write_meeting(user_folders.data, fixed_meeting(7))
+    for k in (2, 5):
+        publish_record(tmp_path / "ops-archive", fixed_meeting(k))
+    app = make_app(user_folders.data, archives=[tmp_path / "ops-archive"])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#stats-summary", Static).render()).startswith("3 incidents (all time)")

@@ -146,10 +146,10 @@ class HomeScreen(Screen):
         self.app.push_screen(ActionsBoardScreen(self.data_dir))
 
     def action_stats(self) -> None:
-        """Open the patterns across incidents."""
+        """Open the patterns across incidents (archived ones too)."""
         from .stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self.data_dir))
+        self.app.push_screen(StatsScreen(self.data_dir, archives=self.archives))
 
     def action_new_meeting(self) -> None:
         """Ask for the new incident, create its meeting and open it."""
