@@ -168,6 +168,21 @@ def test_a_huge_record_is_refused_in_one_line_and_the_rest_shown(archive, user_f
     assert str(huge) in str(error) and "larger than" in str(error) and "\n" not in str(error)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_a_records_place_is_refused_without_hanging(archive, user_folders):
+    (archive / "fifo").mkdir()
+    os.mkfifo(archive / "fifo" / "meeting.json")
+    library = load_library(user_folders.data, archives=[archive])
+    assert len(library.meetings) == 3
+    [error] = library.errors
+    assert "not a regular file" in str(error)
+
+
+def test_the_same_archive_twice_is_read_once_and_named_by_its_folder(archive, user_folders):
+    library = load_library(user_folders.data, archives=[archive, archive / ".." / archive.name])
+    assert len(library.meetings) == 3 and set(library.sources.values()) == {"team-archive"}
+
+
 def test_broken_and_newer_records_are_skipped_one_line_each(archive, user_folders):
     newer = json.loads((publish_record(archive, fixed_meeting(8))).read_text())
     newer["schema"] = 999

@@ -116,6 +116,15 @@ def test_local_action_items_still_change_with_archives_given(data, archive, user
     assert changed.actions[0].status == "done"
 
 
+def test_a_broken_record_is_one_skipped_line_and_the_rest_is_listed(data, archive):
+    (archive / "broken").mkdir()
+    (archive / "broken" / "meeting.json").write_text("{")
+    result = invoke("list", "--archive", archive)
+    assert len(result.stdout.splitlines()) == 4
+    [line] = result.stderr.splitlines()
+    assert line.startswith("pmtui: skipped: ") and "broken/meeting.json is not valid JSON" in line
+
+
 def test_an_archive_that_does_not_exist_is_one_line(data, tmp_path):
     result = invoke("search", "pool", "--archive", tmp_path / "nowhere", code=2)
     assert result.stderr.count("\n") == 1 and "nowhere does not exist" in result.stderr

@@ -100,7 +100,7 @@ def load_library(
     if unknown:
         raise ValueError(f"unknown meeting parts {sorted(unknown)}; use some of {', '.join(PARTS)}")
     digests = dict(digests or {})
-    roots = [archive_root(path) for path in archives]
+    roots = list(dict.fromkeys(archive_root(path) for path in archives))  # each once, as given first
     folder = Path(data_dir)
     errors: list[StoreError] = []
     with bulk_load():
@@ -108,7 +108,7 @@ def load_library(
         loaded = _load_files(_meeting_files(folder), cache, lambda name: _read_whole(folder / name), wanted, digests,
                              errors)
         kept = {m.id: _Kept(m, r, LOCAL, folder / n) for n, m, r in _without_copies(folder, loaded, errors)}
-        for root in dict.fromkeys(roots):
+        for root in roots:
             label = archive_label(root, roots)
             for name, meeting, record in _load_archive(root, wanted, digests, errors):
                 _keep_newer(kept, _Kept(meeting, record, label, root / name, _moment(record[_UPDATED])))
