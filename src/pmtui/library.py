@@ -161,7 +161,8 @@ def _load_archive(root: Path, wanted: tuple[str, ...], digests: Mapping[str, Dig
 
     def read(name: str) -> tuple[dict, Meeting, dict[str, str]]:
         meeting, updated = read_archived(root, name)
-        return to_data(meeting), meeting, {_UPDATED: updated.isoformat()}
+        cached = dataclasses.replace(meeting, **{p: [] for p in PARTS if p not in wanted})  # to_data is the cost
+        return to_data(cached), meeting, {_UPDATED: updated.isoformat()}
 
     cache = _Cache(cache_folder(root), (_CORE, *wanted), (*digests, _UPDATED))
     return _load_files(files, cache, read, wanted, digests, errors)
