@@ -96,7 +96,7 @@ def actions(ctx, which, owner, as_json, data_dir, archives):
         }
         echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    _print_actions(shown, which, day, {m.id: library.sources[m.id] for m in library.meetings} if archives else {})
+    _print_actions(shown, which, day, library.sources if archives else {})
     echo()
     _print_figures(figures)
 
@@ -323,7 +323,7 @@ def stats(since, as_json, data_dir, archives):
     library = load_library(resolve_data_dir(data_dir), STATS_PARTS, archives=archives)
     _report_skipped(library)
     figures = incident_stats(library, start)
-    sources = {m.id: library.sources[m.id] for m in library.meetings} if archives else {}
+    sources = library.sources if archives else {}
     counted = Counter(sources[m.id] for m in library.meetings
                       if sources and (start is None or incident_day(m) >= start))
     if as_json:
