@@ -17,8 +17,7 @@ import click
 
 from .. import __version__
 from ..paths import data_dir as resolve_data_dir
-from .archives import archive_option
-from .common import data_dir_option, run_app, user_errors
+from .common import archive_option, data_dir_option, run_app, user_errors
 
 COMMANDS = {
     "new": "meetings:new",

@@ -15,8 +15,7 @@ from ..model import MEETING_STATUSES, MILESTONES, Attendee, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_attendee, new_incident
 from ..store import list_meetings
-from .archives import archive_option
-from .common import data_dir_option, echo, fail, load_meeting, report_release, run_app, user_errors
+from .common import archive_option, data_dir_option, echo, fail, load_meeting, report_release, run_app, user_errors
 from .room import room_config, share_options
 
 TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES if name != "impact_start"}}

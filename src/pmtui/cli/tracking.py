@@ -36,8 +36,7 @@ from ..tracking import (
     write_link,
     write_status,
 )
-from .archives import archive_option
-from .common import data_dir_option, echo, fail, load_meeting, user_errors
+from .common import archive_option, data_dir_option, echo, fail, load_meeting, user_errors
 
 MATCHES_SHOWN = 5
 """Matching passages shown per meeting by ``pmtui search`` (``--json`` has all)."""
