@@ -377,11 +377,12 @@ def _print_stats(s: IncidentStats, sources: dict[str, str], counted: Counter) ->
     if not s.recurring:
         echo("\nNo recurring root causes (3 or more incidents with the same category).")
         return
-    echo("\nRecurring root causes")
+    lines = ["\nRecurring root causes"]
     for r in s.recurring:
-        echo(f"  {r.category}: {len(r.meetings)} incidents")
-        for m in r.meetings:
-            echo(f"    {m.id}  {m.created.date()}  {m.incident.title}" + (f"  ({sources[m.id]})" if sources else ""))
+        lines.append(f"  {r.category}: {len(r.meetings)} incidents")
+        lines += [f"    {m.id}  {m.created.date()}  {m.incident.title}" + (f"  ({sources[m.id]})" if sources else "")
+                  for m in r.meetings]
+    echo("\n".join(lines))  # one write: with an archive, thousands of incidents
 
 
 # --- related ------------------------------------------------------------------------
