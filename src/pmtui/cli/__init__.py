@@ -17,7 +17,7 @@ import click
 
 from .. import __version__
 from ..paths import data_dir as resolve_data_dir
-from .common import data_dir_option, run_app, user_errors
+from .common import archive_option, data_dir_option, run_app, user_errors
 
 COMMANDS = {
     "new": "meetings:new",
@@ -58,14 +58,15 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="pmtui")
 @data_dir_option
+@archive_option
 @click.pass_context
 @user_errors
-def main(ctx: click.Context, data_dir: Path | None) -> None:
+def main(ctx: click.Context, data_dir: Path | None, archives: list[Path]) -> None:
     """Run facilitated, blameless post-mortem meetings from the terminal.
 
-    With no command it opens the home screen: create a meeting or resume one.
+    With no command it opens the home screen: create a meeting or resume one (archived ones open read-only).
     """
     if ctx.invoked_subcommand is None:
         from ..tui.app import make_app
 
-        run_app(make_app(resolve_data_dir(data_dir)))
+        run_app(make_app(resolve_data_dir(data_dir), archives=archives))

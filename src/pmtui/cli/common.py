@@ -17,6 +17,7 @@ import click
 from ..agenda import AgendaError
 from ..importer import ImportError_
 from ..model import Meeting
+from ..paths import archives as resolve_archives
 from ..session import ValidationError
 from ..store import StoreError, read_meeting, resolve_meeting
 from ..text import for_terminal
@@ -77,6 +78,29 @@ data_dir_option = click.option(
     callback=_typed_before,
     help="Folder holding the meeting files (default: $PMTUI_DATA_DIR or your user data dir); "
          "also accepted before the command: pmtui --data-dir DIR COMMAND.",
+)
+
+
+def _archives_typed_before(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> list[Path]:
+    """The archives typed with this command, else with the nearest one before it (``pmtui --archive R list``),
+    else ``$PMTUI_ARCHIVES``."""
+    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.COMMANDLINE:
+        outer = ctx.parent
+        while outer is not None:
+            if outer.get_parameter_source(param.name) is click.core.ParameterSource.COMMANDLINE:
+                return outer.params[param.name]
+            outer = outer.parent
+    return resolve_archives(value)
+
+
+archive_option = click.option(
+    "--archive", "archives",
+    multiple=True,
+    metavar="REPO",
+    type=click.Path(path_type=Path),
+    callback=_archives_typed_before,
+    help="Also read the post-mortems published in this archive (a git working tree; repeatable; default: "
+         "$PMTUI_ARCHIVES, ':'-separated). Read-only; the newer copy of a meeting in both wins.",
 )
 
 

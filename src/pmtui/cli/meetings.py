@@ -15,7 +15,7 @@ from ..model import MEETING_STATUSES, MILESTONES, Attendee, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_attendee, new_incident
 from ..store import list_meetings
-from .common import data_dir_option, echo, fail, load_meeting, report_release, run_app, user_errors
+from .common import archive_option, data_dir_option, echo, fail, load_meeting, report_release, run_app, user_errors
 from .room import room_config, share_options
 
 TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES if name != "impact_start"}}
@@ -79,13 +79,20 @@ def _attendee(text: str) -> Attendee:
               help="Only meetings with this status (active: running; ended: document being written; published).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @data_dir_option
+@archive_option
 @user_errors
-def list_(status, as_json, data_dir):
-    """List the meetings in the data dir, newest first, with their status.
+def list_(status, as_json, data_dir, archives):
+    """List the meetings in the data dir (and archives), newest first, with their status.
 
     An ended meeting whose required document sections are still empty says "draft: N sections to write".
+    With archives, each row says where it comes from ("local" or the archive).
     """
-    summaries, errors = list_meetings(resolve_data_dir(data_dir))
+    if archives:
+        from ..archive.listing import list_with_archives  # the library: only with archives
+
+        summaries, sources, errors = list_with_archives(resolve_data_dir(data_dir), archives)
+    else:
+        (summaries, errors), sources = list_meetings(resolve_data_dir(data_dir)), {}
     for error in errors:
         echo(f"pmtui: skipped: {error}", err=True)
     if status is not None:
@@ -93,16 +100,19 @@ def list_(status, as_json, data_dir):
     if as_json:
         rows = [
             {"id": s.id, "title": s.title, "slug": s.slug, "severity": s.severity, "created": s.created,
-             "status": s.status, "sections_to_write": s.to_write, "updated": s.updated, "path": str(s.path)}
+             "status": s.status, "sections_to_write": s.to_write, "updated": s.updated, "path": str(s.path),
+             **({"source": sources[s.id]} if archives else {})}
             for s in summaries
         ]
         echo(json.dumps(rows, indent=2))
         return
     if not summaries:
         echo(f"No {status} meetings." if status else "No meetings yet. Create one with: pmtui new \"Incident title\"")
+    width = max((len(sources[s.id]) for s in summaries), default=0) if archives else 0
     for s in summaries:
         draft = f"  ({s.draft})" if s.draft else ""
-        echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<9} {s.title}{draft}")
+        source = f"{sources[s.id]:<{width}}  " if archives else ""
+        echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<9} {source}{s.title}{draft}")
 
 
 @click.command(name="import")

@@ -7,6 +7,7 @@ They read the meetings through :mod:`pmtui.library` and write only through
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import click
 
 from ..analysis.search import SEARCH_DIGEST, SearchHit, pack_passages, search_words
 from ..analysis.search import search as search_library
-from ..analysis.stats import STATS_PARTS, IncidentStats, incident_stats
+from ..analysis.stats import STATS_PARTS, IncidentStats, incident_day, incident_stats
 from ..export.digest import markdown_digest, overdue_groups, slack_json
 from ..library import Library, load_library
 from ..model import Meeting
@@ -24,6 +25,7 @@ from ..store import StoreError
 from ..timeparse import TimeFormatError, format_duration
 from ..tracking import (
     TRACKING_PARTS,
+    ActionLookupError,
     Completion,
     CompletionFigures,
     TrackedAction,
@@ -36,7 +38,7 @@ from ..tracking import (
     write_status,
 )
 from .action_sync import export_actions, sync_actions
-from .common import data_dir_option, echo, fail, load_meeting, user_errors
+from .common import archive_option, data_dir_option, echo, fail, load_meeting, user_errors
 
 DIGEST_FORMATS = ("table", "markdown", "slack")
 MATCHES_SHOWN = 5
@@ -70,12 +72,14 @@ def _fit(text: str, width: int) -> str:
 @click.option("--format", "form", type=click.Choice(DIGEST_FORMATS), default="table", show_default=True,
               help="markdown or slack (Slack incoming-webhook JSON): with --overdue, a digest by owner to post.")
 @data_dir_option
+@archive_option
 @click.pass_context
 @user_errors
-def actions(ctx, which, owner, as_json, form, data_dir):
+def actions(ctx, which, owner, as_json, form, data_dir, archives):
     """List action items across meetings, mark one done or open again, or link it to its tracker.
 
-    The list (open items by default) ends with completion figures of the last 90 days.
+    The list (open items by default) ends with completion figures of the last 90 days. Items of meetings
+    read from an archive are listed (with where they come from) but change only where they were published from.
     """
     ctx.obj = data_dir
     if ctx.invoked_subcommand is not None:
@@ -83,7 +87,7 @@ def actions(ctx, which, owner, as_json, form, data_dir):
     if form != "table" and (which != "overdue" or as_json):
         fail(f"--format {form} prints the overdue digest: use it with --overdue and without --json, "
              f"e.g. pmtui actions --overdue --format {form}")
-    library = load_library(resolve_data_dir(data_dir), TRACKING_PARTS)
+    library = load_library(resolve_data_dir(data_dir), TRACKING_PARTS, archives=archives)
     _report_skipped(library)
     day = today()
     everything = owned_by(every_action(library), owner)
@@ -98,21 +102,26 @@ def actions(ctx, which, owner, as_json, form, data_dir):
             "filter": which,
             "owner": owner,
             "today": day.isoformat(),
-            "actions": [_action_data(a, day) for a in shown],
+            "actions": [_action_data(a, day, _source(library, a.meeting, archives)) for a in shown],
             "figures": _figures_data(figures),
         }
         echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    _print_actions(shown, which, day)
+    _print_actions(shown, which, day, library.sources if archives else {})
     echo()
     _print_figures(figures)
 
 
-def _action_data(action: TrackedAction, day: date) -> dict:
+def _source(library: Library, meeting: Meeting, archives: list[Path]) -> dict:
+    """Where ``meeting`` was read, for JSON output: only when archives were read."""
+    return {"source": library.sources[meeting.id]} if archives else {}
+
+
+def _action_data(action: TrackedAction, day: date, source: dict) -> dict:
     item = action.item
     return {
         "id": item.id,
-        "meeting": {"id": action.meeting.id, "title": action.meeting.incident.title},
+        "meeting": {"id": action.meeting.id, "title": action.meeting.incident.title, **source},
         "description": item.description,
         "priority": item.priority,
         "owner": item.owner,
@@ -145,21 +154,26 @@ def _figures_data(figures: CompletionFigures) -> dict:
     }
 
 
-def _print_actions(shown: list[TrackedAction], which: str, day: date) -> None:
+def _print_actions(shown: list[TrackedAction], which: str, day: date, sources: dict[str, str]) -> None:
+    """The items as a table; with ``sources`` (archives were read) a FROM column says where each meeting is."""
     if not shown:
         echo({"open": "No open action items.", "overdue": "No overdue action items.",
                     "all": "No action items yet."}[which])
         return
-    echo(f"{'ID':<10}{'PRIORITY':<10}{'DUE':<12}{'OVERDUE':>8}  {'OWNER':<16}{'ACTION':<44}  MEETING")
+    width = max((len(sources[a.meeting.id]) for a in shown), default=0) if sources else 0
+    origin = f"{'FROM':<{width}}  " if sources else ""
+    lines = [f"{'ID':<10}{'PRIORITY':<10}{'DUE':<12}{'OVERDUE':>8}  {'OWNER':<16}{'ACTION':<44}  {origin}MEETING"]
     for action in shown:
         item, meeting = action.item, action.meeting
         late = action.overdue_days(day)
-        echo(
+        origin = f"{sources[meeting.id]:<{width}}  " if sources else ""
+        lines.append(
             f"{item.id:<10}{item.priority:<10}{item.due.isoformat() if item.due else '—':<12}"
             f"{f'{late}d' if late else '':>8}  {_fit(item.owner or 'unassigned', 15):<16}"
             f"{_fit(('✓ ' if item.status == 'done' else '') + item.description, 44):<44}  "
-            f"{meeting.id} {_fit(meeting.incident.title, 40)}"
+            f"{origin}{meeting.id} {_fit(meeting.incident.title, 40)}"
         )
+    echo("\n".join(lines))  # one write for thousands of items
 
 
 def _print_figures(figures: CompletionFigures) -> None:
@@ -180,7 +194,7 @@ def _print_figures(figures: CompletionFigures) -> None:
 @user_errors
 def done(ctx, action_id, note, data_dir):
     """Mark action item ACTION_ID (an id or unique id prefix) done."""
-    _set_status(_typed_data_dir(ctx, data_dir), action_id, "done", note)
+    _set_status(ctx, _typed_data_dir(ctx, data_dir), action_id, "done", note)
 
 
 @actions.command()
@@ -190,7 +204,7 @@ def done(ctx, action_id, note, data_dir):
 @user_errors
 def reopen(ctx, action_id, data_dir):
     """Mark action item ACTION_ID (an id or unique id prefix) open again."""
-    _set_status(_typed_data_dir(ctx, data_dir), action_id, "open", "")
+    _set_status(ctx, _typed_data_dir(ctx, data_dir), action_id, "open", "")
 
 
 @actions.command()
@@ -206,10 +220,7 @@ def link(ctx, action_id, url, clear, data_dir):
         fail("give the tracker's URL, e.g. pmtui actions link a1b2 https://tracker.example.com/issues/42, "
              "or --clear to remove the link")
     folder = resolve_data_dir(_typed_data_dir(ctx, data_dir))
-    library = load_library(folder, TRACKING_PARTS)
-    _report_skipped(library)
-    found = find_action(library, action_id)
-    written = write_link(folder, found, "" if clear else url)
+    written = write_link(folder, _local_action(ctx, folder, action_id), "" if clear else url)
     item, meeting = written.item, written.meeting
     where = f"({item.id}, meeting {meeting.id} '{meeting.incident.title}')"
     echo(f"Linked “{item.description}” {where} to {item.link}." if item.link
@@ -230,11 +241,25 @@ def _typed_data_dir(ctx: click.Context, data_dir: Path | None) -> Path | None:
     return ctx.obj
 
 
-def _set_status(data_dir: Path | None, ref: str, status: str, note: str) -> None:
-    folder = resolve_data_dir(data_dir)
+def _local_action(ctx: click.Context, folder: Path, ref: str) -> TrackedAction:
+    """The action item ``ref`` in the data dir; one in an archive's meeting only is refused as read-only."""
     library = load_library(folder, TRACKING_PARTS)
     _report_skipped(library)
-    found = find_action(library, ref)
+    try:
+        return find_action(library, ref)
+    except ActionLookupError:
+        archives = ctx.parent.params.get("archives") if ctx.parent is not None else None
+        if not archives:
+            raise
+    merged = load_library(folder, TRACKING_PARTS, archives=archives)
+    found = find_action(merged, ref)
+    fail(f"read-only: {found.item.id} is in meeting {found.meeting.id} in archive {merged.sources[found.meeting.id]} "
+         f"({merged.files[found.meeting.id]}); change it where it was published from, then publish again")
+
+
+def _set_status(ctx: click.Context, data_dir: Path | None, ref: str, status: str, note: str) -> None:
+    folder = resolve_data_dir(data_dir)
+    found = _local_action(ctx, folder, ref)
     item, meeting = found.item, found.meeting
     if item.status == status:
         echo(f"{item.id} is already {status}: “{item.description}” (meeting {meeting.id}); nothing changed.")
@@ -251,28 +276,32 @@ def _set_status(data_dir: Path | None, ref: str, status: str, note: str) -> None
 @click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the matching meetings.")
 @data_dir_option
+@archive_option
 @user_errors
-def search(words, as_json, data_dir):
+def search(words, as_json, data_dir, archives):
     """Find past meetings that mention all WORDS, and where.
 
-    Matching ignores case; a word also matches inside longer words.
+    Matching ignores case; a word also matches inside longer words. With archives, each meeting says where it is.
     """
     text = " ".join(words)
     if not search_words(text):
         fail("nothing to search for: give one or more words, e.g. pmtui search pool timeout")
-    library = load_library(resolve_data_dir(data_dir), (), {SEARCH_DIGEST: pack_passages})
+    library = load_library(resolve_data_dir(data_dir), (), {SEARCH_DIGEST: pack_passages}, archives=archives)
     _report_skipped(library)
     hits = search_library(library, text)
     if as_json:
-        echo(json.dumps([_hit_data(h) for h in hits], indent=2, ensure_ascii=False))
+        echo(json.dumps([_hit_data(h, _source(library, h.meeting, archives)) for h in hits], indent=2,
+                        ensure_ascii=False))
         return
-    for hit in hits:
-        _print_hit(hit)
+    lines = [line for hit in hits for line in _hit_lines(hit, library.sources[hit.meeting.id] if archives else "")]
+    if lines:
+        echo("\n".join(lines))  # one write: 2,000 hits are 16,000 lines
     echo(f"{len(hits)} meeting{'' if len(hits) == 1 else 's'} match “{' '.join(search_words(text))}”.")
 
 
-def _hit_data(hit: SearchHit) -> dict:
-    return {**_meeting_data(hit.meeting), "matches": [{"where": m.where, "excerpt": m.excerpt} for m in hit.matches]}
+def _hit_data(hit: SearchHit, source: dict) -> dict:
+    return {**_meeting_data(hit.meeting), **source,
+            "matches": [{"where": m.where, "excerpt": m.excerpt} for m in hit.matches]}
 
 
 def _meeting_data(meeting: Meeting) -> dict:
@@ -280,15 +309,15 @@ def _meeting_data(meeting: Meeting) -> dict:
             "created": meeting.created.isoformat()}
 
 
-def _print_hit(hit: SearchHit) -> None:
+def _hit_lines(hit: SearchHit, source: str) -> list[str]:
     meeting = hit.meeting
-    echo(f"{meeting.id}  {meeting.created.date()}  {meeting.incident.severity}  {meeting.incident.title}")
+    origin = f"  ({source})" if source else ""
+    lines = [f"{meeting.id}  {meeting.created.date()}  {meeting.incident.severity}  {meeting.incident.title}{origin}"]
     width = max(len(m.where) for m in hit.matches[:MATCHES_SHOWN])
-    for match in hit.matches[:MATCHES_SHOWN]:
-        echo(f"    {match.where:<{width}}  {match.excerpt}")
+    lines += [f"    {match.where:<{width}}  {match.excerpt}" for match in hit.matches[:MATCHES_SHOWN]]
     if len(hit.matches) > MATCHES_SHOWN:
-        echo(f"    … and {len(hit.matches) - MATCHES_SHOWN} more")
-    echo()
+        lines.append(f"    … and {len(hit.matches) - MATCHES_SHOWN} more")
+    return [*lines, ""]
 
 
 # --- stats --------------------------------------------------------------------------
@@ -298,20 +327,25 @@ def _print_hit(hit: SearchHit) -> None:
 @click.option("--since", help="Only incidents on or after this day (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @data_dir_option
+@archive_option
 @user_errors
-def stats(since, as_json, data_dir):
+def stats(since, as_json, data_dir, archives):
     """Patterns across incidents: severity, root causes, times.
 
     Also contributing factors by category, and root-cause categories behind 3 or more incidents.
     """
     start = _day(since, "--since") if since else None
-    library = load_library(resolve_data_dir(data_dir), STATS_PARTS)
+    library = load_library(resolve_data_dir(data_dir), STATS_PARTS, archives=archives)
     _report_skipped(library)
     figures = incident_stats(library, start)
+    sources = library.sources if archives else {}
+    counted = Counter(sources[m.id] for m in library.meetings
+                      if sources and (start is None or incident_day(m) >= start))
     if as_json:
-        echo(json.dumps(_stats_data(figures), indent=2, ensure_ascii=False))
+        echo(json.dumps({**_stats_data(figures, sources), **({"by_source": counted} if archives else {})},
+                        indent=2, ensure_ascii=False))
         return
-    _print_stats(figures)
+    _print_stats(figures, sources, counted)
 
 
 def _day(text: str, option: str) -> date:
@@ -321,7 +355,7 @@ def _day(text: str, option: str) -> date:
         raise TimeFormatError(f"{option}: cannot read date {text!r}: use YYYY-MM-DD") from None
 
 
-def _stats_data(s: IncidentStats) -> dict:
+def _stats_data(s: IncidentStats, sources: dict[str, str]) -> dict:
     def durations(d):
         return {"count": d.count, "mean_seconds": d.mean, "median_seconds": d.median}
 
@@ -335,15 +369,18 @@ def _stats_data(s: IncidentStats) -> dict:
         "time_to_resolve": durations(s.time_to_resolve),
         "recurring": [
             {"category": r.category, "incidents": len(r.meetings),
-             "meetings": [{"id": m.id, "title": m.incident.title} for m in r.meetings]}
+             "meetings": [{"id": m.id, "title": m.incident.title, **({"source": sources[m.id]} if sources else {})}
+                          for m in r.meetings]}
             for r in s.recurring
         ],
     }
 
 
-def _print_stats(s: IncidentStats) -> None:
+def _print_stats(s: IncidentStats, sources: dict[str, str], counted: Counter) -> None:
     scope = f"since {s.since}" if s.since else "all time"
     echo(f"{s.incidents} incident{'' if s.incidents == 1 else 's'} ({scope})")
+    if sources:
+        echo("From " + ", ".join(f"{name} {count}" for name, count in sorted(counted.items())))
     for heading, counts in (("By severity", s.by_severity), ("By root cause (incidents)", s.by_root_cause),
                             ("Contributing factors by category", s.factors)):
         echo(f"\n{heading}")
@@ -356,11 +393,12 @@ def _print_stats(s: IncidentStats) -> None:
     if not s.recurring:
         echo("\nNo recurring root causes (3 or more incidents with the same category).")
         return
-    echo("\nRecurring root causes")
+    lines = ["\nRecurring root causes"]
     for r in s.recurring:
-        echo(f"  {r.category}: {len(r.meetings)} incidents")
-        for m in r.meetings:
-            echo(f"    {m.id}  {m.created.date()}  {m.incident.title}")
+        lines.append(f"  {r.category}: {len(r.meetings)} incidents")
+        lines += [f"    {m.id}  {m.created.date()}  {m.incident.title}" + (f"  ({sources[m.id]})" if sources else "")
+                  for m in r.meetings]
+    echo("\n".join(lines))  # one write: with an archive, thousands of incidents
 
 
 # --- related ------------------------------------------------------------------------

@@ -51,8 +51,10 @@ class PmtuiApp(PlainApp):
         export_dir: Path | None = None,
         high_contrast: bool = False,
         room: RoomConfig | None = None,
+        archives: Iterable[Path] = (),
     ) -> None:
         super().__init__()
+        self.archives = list(archives)  # read besides the data dir on the home screen, read-only
         self.room_config = room
         self.room_server = None
         self.data_dir = data_dir
@@ -84,7 +86,7 @@ class PmtuiApp(PlainApp):
         else:
             from .screens.home import HomeScreen
 
-            self.push_screen(HomeScreen(self.data_dir))
+            self.push_screen(HomeScreen(self.data_dir, self.archives))
 
     def show_meeting(self) -> None:
         """Switch to the meeting screen of the open session."""
@@ -242,12 +244,15 @@ def make_app(
     export_dir: Path | None = None,
     high_contrast: bool = False,
     room: RoomConfig | None = None,
+    archives: Iterable[Path] = (),
 ) -> PmtuiApp:
     """Build the facilitator app; with ``meeting_ref`` it opens that meeting first.
 
-    With ``room`` (``pmtui run --share``) note-takers can join the meeting live.
+    With ``room`` (``pmtui run --share``) note-takers can join the meeting live; ``archives`` are listed on the
+    home screen besides the data dir, read-only.
     """
-    app = PmtuiApp(data_dir, now=now, bell=bell, export_dir=export_dir, high_contrast=high_contrast, room=room)
+    app = PmtuiApp(data_dir, now=now, bell=bell, export_dir=export_dir, high_contrast=high_contrast, room=room,
+                   archives=archives)
     if meeting_ref is not None:
         app.open_session(meeting_ref)
     return app

@@ -1,4 +1,4 @@
-"""The home screen: the meetings in the data dir, resume one or start a new one."""
+"""The home screen: the meetings in the data dir (and archives, read-only), resume one or start a new one."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from ...agenda import DEFAULT_AGENDA, AgendaError, available_agendas
-from ...library import has_open_actions
+from ...library import LOCAL, has_open_actions
 from ...model import SEVERITIES
 from ...session import MeetingSession, ValidationError, new_incident
 from ...store import MeetingSummary, StoreError, list_meetings
@@ -47,7 +47,11 @@ class MeetingTable(ListTable):
 
 
 class HomeScreen(Screen):
-    """Lists the meetings in ``data_dir``; Enter resumes one, n starts a new one."""
+    """Lists the meetings in ``data_dir``; Enter resumes one, n starts a new one.
+
+    With ``archives`` their meetings are listed too, with a Source column; Enter on one shows its post-mortem
+    read-only (:class:`~pmtui.tui.screens.archived.ArchivedMeetingScreen`).
+    """
 
     TITLE = "pmtui — post-mortem meetings"
     BINDINGS = [
@@ -57,9 +61,12 @@ class HomeScreen(Screen):
         Binding("s", "stats", "Stats", id="stats"),
     ]
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, archives: list[Path] | None = None) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.archives = list(archives or ())
+        self.sources: dict[str, str] = {}
+        self.records: dict[str, Path] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,6 +75,8 @@ class HomeScreen(Screen):
         table.add_column("Sev", key="severity")
         table.add_column("Status", key="status")
         table.add_column("ID", key="id")
+        if self.archives:
+            table.add_column("Source", key="source")
         table.add_column("Title", key="title")
         yield table
         yield Static("Reading meetings…", id="home-message", markup=False)
@@ -84,17 +93,32 @@ class HomeScreen(Screen):
     @work(exclusive=True, group="home-list")
     async def _load(self) -> None:
         try:
-            meetings, errors = await asyncio.to_thread(list_meetings, self.data_dir)
+            meetings, errors = await asyncio.to_thread(self._read)
         except OSError as exc:
             problem = StoreError(f"cannot read {self.data_dir}: {exc.strerror or exc}; check its permissions")
             meetings, errors = [], [problem]
         self._show(meetings, errors)
 
+    def _read(self) -> tuple[list[MeetingSummary], list[StoreError]]:
+        """The meetings to list (on a thread): the data dir's, and with archives theirs, each once."""
+        if not self.archives:
+            return list_meetings(self.data_dir)
+        from ...archive.listing import list_with_archives
+
+        try:
+            meetings, self.sources, errors = list_with_archives(self.data_dir, self.archives)
+        except StoreError as exc:  # an archive that is not a folder: the data dir is still listed
+            meetings, errors = list_meetings(self.data_dir)
+            self.sources, errors = {m.id: LOCAL for m in meetings}, [exc, *errors]
+        self.records = {m.id: m.path for m in meetings if self.sources.get(m.id, LOCAL) != LOCAL}
+        return meetings, errors
+
     def _show(self, meetings: list[MeetingSummary], errors: list[StoreError]) -> None:
         table = self.query_one(MeetingTable)
         table.clear()
         for m in meetings:
-            table.add_row(*(Text(v) for v in (_created(m), m.severity, m.status, m.id)), _title(m), key=m.id)
+            source = (Text(self.sources.get(m.id, LOCAL)),) if self.archives else ()
+            table.add_row(*(Text(v) for v in (_created(m), m.severity, m.status, m.id)), *source, _title(m), key=m.id)
         self.sub_title = f"{len(meetings)} meeting{'' if len(meetings) == 1 else 's'}"
         message = self.query_one("#home-message", Static)
         message.update(f"No meetings in {self.data_dir} yet: press n to create your first meeting.")
@@ -107,7 +131,13 @@ class HomeScreen(Screen):
 
     @on(DataTable.RowSelected, "#meetings")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.resume_meeting(event.row_key.value)
+        meeting_id = event.row_key.value
+        if meeting_id in self.records:
+            from .archived import ArchivedMeetingScreen
+
+            self.app.push_screen(ArchivedMeetingScreen(self.records[meeting_id], self.sources[meeting_id]))
+            return
+        self.app.resume_meeting(meeting_id)
 
     def action_action_items(self) -> None:
         """Open the action items of every meeting, to close the done ones."""
@@ -116,10 +146,10 @@ class HomeScreen(Screen):
         self.app.push_screen(ActionsBoardScreen(self.data_dir))
 
     def action_stats(self) -> None:
-        """Open the patterns across incidents."""
+        """Open the patterns across incidents (archived ones too)."""
         from .stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self.data_dir))
+        self.app.push_screen(StatsScreen(self.data_dir, archives=self.archives))
 
     def action_new_meeting(self) -> None:
         """Ask for the new incident, create its meeting and open it."""

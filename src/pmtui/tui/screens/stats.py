@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -73,9 +73,12 @@ class StatsScreen(Screen):
         Binding("escape", "back", "Back", id="stats.back"),
     ]
 
-    def __init__(self, data_dir: Path, *, today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self, data_dir: Path, *, today: Callable[[], date] = date.today, archives: Sequence[Path] = ()
+    ) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.archives = archives  # counted too (the home screen's --archive)
         self.today = today
         self.window = 0
         self.library = Library()
@@ -102,7 +105,7 @@ class StatsScreen(Screen):
     @work(exclusive=True, group="stats-load")
     async def _load(self) -> None:
         try:
-            self.library = await asyncio.to_thread(load_library, self.data_dir, STATS_PARTS)
+            self.library = await asyncio.to_thread(load_library, self.data_dir, STATS_PARTS, archives=self.archives)
         except StoreError as exc:
             self.library = Library(errors=[exc])
         self._show()
