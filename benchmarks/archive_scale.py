@@ -17,10 +17,8 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from archive_factory import publish_record  # noqa: E402
 from library_factory import random_meeting  # noqa: E402
+from library_scale import pmtui_program, timed  # noqa: E402
 from pmtui.analysis.search import SEARCH_DIGEST, pack_passages  # noqa: E402
 from pmtui.analysis.stats import STATS_PARTS  # noqa: E402
 from pmtui.archive.record import RECORD_FILE  # noqa: E402
@@ -74,18 +73,6 @@ def json_loading(root: Path) -> float:
     return time.perf_counter() - start
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """The wall time and the CPU time (user + system; less at the mercy of a busy machine) of running ``argv``."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
 def main_() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
@@ -111,7 +98,8 @@ def main_() -> None:
     baseline = statistics.median(json_loading(archive) for _ in range(3))
     print(f"baseline: json-loading every meeting.json in process: {baseline:.3f} s\n")
 
-    program = [shutil.which("pmtui", path=os.path.dirname(sys.executable)) or "pmtui"]
+    program, how = pmtui_program()
+    print(f"running {how}")
     startup = statistics.median(timed([*program, "--version"], env)[0] for _ in range(args.runs))
     print(f"starting pmtui at all (pmtui --version): {startup:.2f} s\n")
     print(f"{'command (a subprocess; --archive)':<44}{'cold':>8}{'warm (CPU)':>17}{'warm/baseline':>15}")

@@ -9,9 +9,10 @@ import pytest
 
 from archive_records import blameful_post_mortem, clean_post_mortem, write_post_mortem
 from pmtui.analysis.blameless import shipped_lexicon
-from pmtui.archive import checks
-from pmtui.archive.checks import check_archive, record_files
+from pmtui.archive import checks, reader
+from pmtui.archive.checks import check_archive
 from pmtui.archive.config import ArchiveConfig, SeverityPolicy, load_archive_config
+from pmtui.archive.reader import RECORD_LIMIT, read_archived, record_files
 from pmtui.model import ActionItem
 
 
@@ -117,10 +118,38 @@ def test_a_broken_record_is_a_finding_and_the_others_are_still_checked(tmp_path,
 
 def test_a_record_above_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
     path = write_post_mortem(tmp_path, clean_post_mortem())
-    monkeypatch.setattr(checks, "MAX_RECORD_BYTES", path.stat().st_size - 1)
-    monkeypatch.setattr(checks, "read_no_follow", lambda _path: pytest.fail("read a file above the limit"))
+    with path.open("r+b") as handle:
+        handle.truncate(RECORD_LIMIT + 1)  # the library's limit, not a larger one of the check's own
+    monkeypatch.setattr(reader, "read_record", lambda *_: pytest.fail("read a file above the limit"))
     [finding] = check_archive(tmp_path, ArchiveConfig(), shipped_lexicon()).findings
-    assert finding.rule == "broken-record" and "a post-mortem may hold" in finding.message
+    assert finding.rule == "broken-record" and "larger than 8 MB" in finding.message
+
+
+def test_hidden_folders_are_skipped_as_the_library_skips_them(tmp_path):
+    write_post_mortem(tmp_path, clean_post_mortem())
+    hidden = tmp_path / ".github" / "examples" / "meeting.json"
+    hidden.parent.mkdir(parents=True)
+    hidden.write_text("{")
+    result = check_archive(tmp_path, ArchiveConfig(), shipped_lexicon())
+    assert (result.checked, result.findings) == (1, ())
+
+
+def test_a_folder_that_cannot_be_listed_is_a_finding_named_in_the_archive(tmp_path, monkeypatch):
+    write_post_mortem(tmp_path, clean_post_mortem())
+    locked = tmp_path / "postmortems" / "locked"
+    locked.mkdir()
+    listing = reader.os.scandir
+
+    def scandir(path):
+        if path == str(locked):
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(reader.os, "scandir", scandir)  # chmod does not lock root out, as in CI containers
+    result = check_archive(tmp_path, ArchiveConfig(), shipped_lexicon())
+    [finding] = result.findings
+    assert (result.checked, finding.file, finding.rule) == (1, "postmortems/locked", "broken-record")
+    assert finding.message == "this folder cannot be listed: Permission denied; check its permissions"
 
 
 def test_links_are_not_followed_and_git_is_skipped(tmp_path):
@@ -136,7 +165,9 @@ def test_links_are_not_followed_and_git_is_skipped(tmp_path):
     git_copy.parent.mkdir(parents=True)
     git_copy.write_text("{")
 
-    assert list(record_files(archive)) == [clean, linked_file]
+    files, refused = record_files(archive)
+    assert [name for name, _ in files] == [folder_of(clean, archive)]
+    assert [error.path for error in refused] == [folder_of(linked_file, archive)]
     result = check_archive(archive, ArchiveConfig(), shipped_lexicon())
     [finding] = result.findings
     assert (finding.file, finding.rule) == ("postmortems/2026/linked/meeting.json", "broken-record")
@@ -159,7 +190,7 @@ def test_a_record_naming_its_agenda_by_a_path_is_read_by_the_name_only(tmp_path)
     meeting = clean_post_mortem()
     path = write_post_mortem(tmp_path / "archive", meeting)
     path.write_text(path.read_text().replace('"agenda": "standard-90"', f'"agenda": "{agenda}"'))
-    assert checks.read_post_mortem(path).agenda == "extra"
+    assert read_archived(tmp_path / "archive", folder_of(path, tmp_path / "archive"))[0].agenda == "extra"
     assert found(tmp_path / "archive") == []
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from forge_support import FakeForge
 from pmtui.archive.forge import ForgeError, forge_of_remote, run_tool
-from pmtui.archive.record import read_record, record_text
+from pmtui.archive.record import RecordError, read_record, record_text
 from pmtui.demo import demo_meeting
 from pmtui.store import StoreError
 
@@ -65,6 +65,22 @@ def test_a_bad_record_is_one_line_naming_the_file(text, says):
         read_record(text, "postmortems/2026/x/meeting.json")
     message = str(caught.value)
     assert says in message and "postmortems/2026/x/meeting.json" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("agenda", ["/etc/pmtui/agendas/our-review.toml", "C:\\agendas\\our-review.toml",
+                                    "../../our-review.toml"])
+def test_an_agenda_given_as_a_path_reads_as_its_name_whoever_reads_the_record(agenda):
+    data = json.loads(record_text(demo_meeting(), UPDATED))
+    data["meeting"]["agenda"] = agenda  # written by hand, or by a pmtui from before records kept the name only
+    meeting, _ = read_record(json.dumps(data), "meeting.json")
+    assert meeting.agenda == "our-review"
+
+
+def test_a_bad_records_reason_is_apart_from_the_name_of_its_file():
+    with pytest.raises(RecordError) as caught:
+        read_record("{", "postmortems/2026/x/meeting.json")
+    assert caught.value.path == "postmortems/2026/x/meeting.json"
+    assert caught.value.reason.startswith("is not valid JSON") and "postmortems" not in caught.value.reason
 
 
 def test_control_characters_in_a_record_are_removed_when_read():

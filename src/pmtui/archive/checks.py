@@ -3,29 +3,28 @@
 A post-mortem published into the archive passes when its severity is one the organisation uses, it meets that
 severity's policy, its required narrative sections are written, and no text of it (the narrative included) has a
 blame or hindsight finding the facilitator has not dismissed, the same rules as ``pmtui lint`` on a meeting. A
-``meeting.json`` that cannot be read is a finding too: the check must fail on it, not skip it.
+``meeting.json`` that cannot be read is a finding too: the check must fail on it, not skip it. Records are found
+and read as every reader of the archive finds and reads them (:mod:`.reader`): hidden folders are not entered.
 """
 
 from __future__ import annotations
 
-import os
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from operator import itemgetter
+from pathlib import Path, PurePosixPath
 
 from ..agenda import Agenda, AgendaError, resolve_agenda
 from ..analysis.blameless import Lexicon
 from ..analysis.findings import meeting_findings
 from ..document import agenda_sections, missing_sections, section_text
-from ..fsio import read_no_follow
 from ..model import Meeting
-from ..store import StoreError
 from .config import ArchiveConfig
-from .record import RECORD_FILE, agenda_name, read_record
+from .reader import read_archived, record_files
+from .record import RECORD_FILE, RecordError
 
-MAX_RECORD_BYTES = 16 * 1024 * 1024
-"""A ``meeting.json`` above this is refused unread (10,000 timeline events make about 4 MB)."""
 BROKEN_RULE = "broken-record"
 SEVERITY_RULE = "severity"
 POLICY_RULE = "severity-policy"
@@ -60,27 +59,18 @@ class ArchiveCheck:
     findings: tuple[ArchiveFinding, ...]
 
 
-def record_files(root: Path) -> Iterator[Path]:
-    """Every ``meeting.json`` under ``root`` in path order; ``.git`` is skipped and linked folders are not entered."""
-    for folder, folders, files in os.walk(root):
-        folders[:] = sorted(name for name in folders if name != ".git")
-        if RECORD_FILE in files:
-            yield Path(folder) / RECORD_FILE
-
-
 def check_archive(root: Path, config: ArchiveConfig, lexicon: Lexicon) -> ArchiveCheck:
-    """Every post-mortem of the archive at ``root`` checked against ``config``."""
+    """Every post-mortem of the archive at ``root`` checked against ``config``, in path order."""
     findings: list[ArchiveFinding] = []
     first_folder: dict[str, str] = {}
     agenda_named = cache(_agenda)  # resolving a name reads every agenda file: once per name and run, not per meeting
     checked = 0
-    for path in record_files(root):
-        checked += 1
-        name = path.relative_to(root).as_posix()
-        try:
-            meeting = read_post_mortem(path)
-        except StoreError as exc:
-            findings.append(ArchiveFinding(name, BROKEN_RULE, str(exc)))
+    for name, meeting in _post_mortems(root):
+        is_record = PurePosixPath(name).name == RECORD_FILE
+        checked += is_record
+        if isinstance(meeting, RecordError):
+            findings.append(ArchiveFinding(name, BROKEN_RULE, f"this {'file' if is_record else 'folder'} "
+                                                              f"{meeting.reason}"))
             continue
         findings += post_mortem_findings(name, meeting, config, lexicon, agenda_named(meeting.agenda))
         earlier = first_folder.setdefault(meeting.id, name)
@@ -91,22 +81,20 @@ def check_archive(root: Path, config: ArchiveConfig, lexicon: Lexicon) -> Archiv
     return ArchiveCheck(checked, tuple(findings))
 
 
-def read_post_mortem(path: Path) -> Meeting:
-    """The meeting in ``path``; StoreError (one line) when it is linked, too large, not UTF-8 or not a record."""
+def _post_mortems(root: Path) -> Iterator[tuple[str, Meeting | RecordError]]:
+    """Each record under ``root`` (named relative to it) in path order, read, or why it cannot be: the check must
+    fail on a broken record or an unlistable folder, not skip it."""
+    files, refused = record_files(root)
+    return heapq.merge(((name, _read(root, name)) for name, _ in files), ((error.path, error) for error in refused),
+                       key=itemgetter(0))
+
+
+def _read(root: Path, name: str) -> Meeting | RecordError:
+    """The meeting in the record ``name``, or why it cannot be read: a finding, never the end of the check."""
     try:
-        size = path.lstat().st_size
-        if size > MAX_RECORD_BYTES:
-            raise StoreError(f"this file is {size // (1024 * 1024)} MB, above the {MAX_RECORD_BYTES // (1024 * 1024)}"
-                             " MB a post-mortem may hold; remove it, or publish the meeting again with pmtui publish")
-        text = read_no_follow(path).decode("utf-8")
-    except OSError as exc:
-        raise StoreError(f"cannot read this file: {exc.strerror or exc}; replace it with the file pmtui publish "
-                         "writes") from None
-    except UnicodeDecodeError:
-        raise StoreError("this file is not UTF-8 text; publish the meeting again with pmtui publish") from None
-    meeting = read_record(text, "this file")[0]
-    meeting.agenda = agenda_name(meeting.agenda)  # a name, never a path a pull request could point anywhere
-    return meeting
+        return read_archived(root, name)[0]
+    except RecordError as exc:
+        return exc
 
 
 def post_mortem_findings(name: str, meeting: Meeting, config: ArchiveConfig, lexicon: Lexicon,

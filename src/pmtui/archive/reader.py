@@ -4,7 +4,8 @@ An archive is a git working tree other people write to, so reading it trusts not
 hidden folders are skipped, symbolic links are neither followed nor read (a linked folder cannot loop or lead
 out of the archive, a linked record is reported), a record larger than :data:`RECORD_LIMIT` is refused before
 it is read, and every refusal is one line about one file while the rest is read. Nothing is ever written
-into the archive: what was read is cached in the user cache dir (:func:`cache_folder`).
+into the archive: what was read is cached in the user cache dir (:func:`cache_folder`). The archive's CI check
+(:mod:`.checks`) finds and reads records here too, so it holds to account exactly what the library shows.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..fsio import NO_FOLLOW, NON_BLOCK
 from ..model import Meeting
 from ..paths import ARCHIVES_ENV, cache_dir
 from ..store import StoreError
-from .record import RECORD_FILE, read_record
+from .record import RECORD_FILE, RecordError, read_record
 
 RECORD_LIMIT = 8 * 1024 * 1024
 """The largest ``meeting.json`` read, in bytes (a meeting of 2,000 events is well under 2 MB)."""
@@ -55,13 +56,16 @@ def cache_folder(root: Path) -> Path | None:
     return None if inside else folder
 
 
-def record_files(root: Path) -> tuple[list[tuple[str, Identity]], list[StoreError]]:
+def record_files(root: Path) -> tuple[list[tuple[str, Identity]], list[RecordError]]:
     """Every ``meeting.json`` under ``root`` as (path relative to root, identity), sorted; refusals as errors.
 
+    Hidden folders (``.git``, ``.github``) are not entered: pmtui publish never writes there, and the archive's
+    check holds to account exactly the records every reader shows. A linked record and a folder that cannot be
+    listed are refusals, each a :class:`RecordError` whose ``path`` is relative to root, like the records'.
     Paths are strings here: an archive of 2,000 post-mortems is 2,000 folders, walked on every command.
     """
     found: list[tuple[str, Identity]] = []
-    errors: list[StoreError] = []
+    errors: list[RecordError] = []
     start = len(os.path.join(root, ""))
     folders = [str(root)]
     while folders:
@@ -70,7 +74,8 @@ def record_files(root: Path) -> tuple[list[tuple[str, Identity]], list[StoreErro
             with os.scandir(folder) as entries:
                 listed = list(entries)
         except OSError as exc:
-            errors.append(StoreError(f"cannot read {folder}: {exc.strerror or exc}; check its permissions"))
+            errors.append(RecordError(folder[start:] or ".", f"cannot be listed: {exc.strerror or exc}; check its "
+                                      "permissions", where=folder))
             continue
         for entry in listed:
             try:
@@ -79,37 +84,46 @@ def record_files(root: Path) -> tuple[list[tuple[str, Identity]], list[StoreErro
                         folders.append(entry.path)
                 elif entry.name == RECORD_FILE:
                     if entry.is_symlink():
-                        errors.append(StoreError(f"{entry.path} is a symbolic link; skipped: an archive's records "
-                                                 "are read only as regular files"))
+                        errors.append(RecordError(entry.path[start:], "is a symbolic link, and an archive's records "
+                                                  "are read only as regular files; commit the file pmtui publish "
+                                                  "writes in its place", where=entry.path))
                         continue
                     st = entry.stat(follow_symlinks=False)
                     found.append((entry.path[start:], (st.st_ino, st.st_size, st.st_mtime_ns)))
             except FileNotFoundError:
                 continue  # removed meanwhile (a checkout in progress)
-    return sorted(found), errors
+    return sorted(found), sorted(errors, key=lambda error: error.path)
 
 
 def read_archived(root: Path, relative: str) -> tuple[Meeting, datetime]:
-    """The meeting in the record ``relative`` under ``root`` and when it last changed (StoreError: one line)."""
+    """The meeting in the record ``relative`` under ``root`` and when it last changed.
+
+    Raises :class:`RecordError` (one line; its ``path`` is ``relative``) when it is linked, not a regular file,
+    larger than :data:`RECORD_LIMIT`, not UTF-8 or not a record.
+    """
     path = root / relative
     try:
         text = _read_limited(path).decode("utf-8")
+        return read_record(text, str(path))
     except UnicodeDecodeError:
-        raise StoreError(f"{path} is not UTF-8 text; fix or remove it in the archive") from None
+        reason = "is not UTF-8 text; fix or remove it in the archive"
     except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}; skipped") from None
-    return read_record(text, str(path))
+        reason = f"cannot be read: {exc.strerror or exc}; replace it with the file pmtui publish writes"
+    except RecordError as exc:
+        reason = exc.reason
+    raise RecordError(relative, reason, where=str(path))
 
 
 def _read_limited(path: Path) -> bytes:
-    """The bytes of the regular file ``path``, not through a link, refused above :data:`RECORD_LIMIT`."""
+    """The bytes of the regular file ``path``, not through a link, refused unread above :data:`RECORD_LIMIT`."""
     fd = os.open(path, os.O_RDONLY | NO_FOLLOW | NON_BLOCK | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as handle:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "it is not a regular file", str(path))
-        data = handle.read(RECORD_LIMIT + 1)
-    if len(data) > RECORD_LIMIT:
-        raise StoreError(f"{path} is larger than {RECORD_LIMIT // 2**20} MB, more than any meeting record; "
-                         "skipped: check what was committed there")
-    return data
+        if st.st_size <= RECORD_LIMIT:
+            data = handle.read(RECORD_LIMIT + 1)  # one more: a file that grew meanwhile is refused too
+            if len(data) <= RECORD_LIMIT:
+                return data
+    raise OSError(errno.EFBIG, f"it is larger than {RECORD_LIMIT // 2**20} MB, more than any meeting record",
+                  str(path))

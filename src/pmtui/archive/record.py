@@ -27,6 +27,19 @@ _SIGNED_LISTS = ("events", "observations")
 _SHAPE_ERRORS = (LookupError, TypeError, ValueError, AttributeError)
 
 
+class RecordError(StoreError):
+    """A ``meeting.json`` (or an archive's folder) that cannot be read, in one line: ``where``, then ``reason``.
+
+    ``path`` (where it is in the archive) and ``reason`` (what is wrong, and the fix) are kept apart, so a caller
+    that names the file itself, as the archive's check does ahead of each finding, can say the reason alone.
+    """
+
+    def __init__(self, path: str, reason: str, where: str | None = None) -> None:
+        super().__init__(f"{where or path} {reason}")
+        self.path = path
+        self.reason = reason
+
+
 def meeting_record(meeting: Meeting, updated: datetime) -> dict[str, Any]:
     """The archive's data for ``meeting`` last changed at ``updated`` (which decides, when the same meeting is
     also in a data dir or another archive, which copy is newer)."""
@@ -59,25 +72,27 @@ def agenda_name(agenda: str) -> str:
 def read_record(text: str, where: str) -> tuple[Meeting, datetime]:
     """The meeting in a ``meeting.json`` text and when it last changed; ``where`` names the file in errors.
 
-    Raises :class:`StoreError` with one line: not JSON, not a pmtui record, from a newer pmtui, or data of
-    the wrong shape.
+    An agenda named by a local path is read as its name: whatever reads an archive uses the name only, never a
+    path that a pull request could point anywhere on the reader's machine. Raises :class:`RecordError` with one
+    line: not JSON, not a pmtui record, from a newer pmtui, or data of the wrong shape.
     """
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise StoreError(f"{where} is not valid JSON ({exc}); fix or remove it in the archive") from None
+        raise RecordError(where, f"is not valid JSON ({exc}); fix or remove it in the archive") from None
     if not isinstance(data, dict) or data.get("app") != RECORD_APP or not isinstance(data.get("meeting"), dict):
-        raise StoreError(f"{where} is not a pmtui meeting record (no \"app\": \"pmtui\" with a meeting); "
-                         "only files written by pmtui publish are read")
+        raise RecordError(where, "is not a pmtui meeting record (no \"app\": \"pmtui\" with a meeting); "
+                          "only files written by pmtui publish are read")
     schema = data.get("schema")
     if not isinstance(schema, int) or schema > SCHEMA_VERSION:
-        raise StoreError(f"{where} was written by a newer pmtui (schema {schema!r}); upgrade pmtui to read it")
+        raise RecordError(where, f"was written by a newer pmtui (schema {schema!r}); upgrade pmtui to read it")
     try:
         updated = datetime.fromisoformat(data["updated"])
         if updated.tzinfo is None:
             raise ValueError("no time zone")
         meeting = from_data(Meeting, upgrade(dict(data["meeting"])))
     except _SHAPE_ERRORS as exc:
-        raise StoreError(f"{where} holds a meeting of the wrong shape ({exc}); republish it with pmtui publish"
-                         ) from None
+        raise RecordError(where, f"holds a meeting of the wrong shape ({exc}); republish it with pmtui publish"
+                          ) from None
+    meeting.agenda = agenda_name(meeting.agenda)
     return meeting, updated
