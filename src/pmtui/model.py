@@ -113,6 +113,8 @@ class TimelineEvent:
     created: datetime = field(default_factory=utcnow)
     author_id: str = ""  # the room identity of the note-taker who added it ("" when typed on the facilitator's screen)
     speaker: str = ""  # who said it (an attendee's name, or an ``@name`` as typed); "" when not said
+    source: str = ""
+    """Where an imported event came from (``slack:#inc-db``, ``pagerduty``, ``alertmanager``…); "" when typed."""
 
 
 @dataclass
