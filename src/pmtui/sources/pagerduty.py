@@ -46,7 +46,7 @@ def read(path: Path, request: ImportRequest, progress: Progress) -> SourceRead:
     """The events and milestones in ``path`` (log entries JSON or incidents CSV) inside the request's window."""
     text = read_text(path, _AGAIN)
     found = SourceRead(SOURCE)
-    if text.lstrip().startswith("{"):
+    if text.lstrip()[:1] in ("{", "["):
         _read_log(path, text, request, progress, found)
     else:
         _read_csv(path, text, request, progress, found)
@@ -101,12 +101,12 @@ def _name(agent: Any) -> str:
 
 def _read_csv(path: Path, text: str, request: ImportRequest, progress: Progress, found: SourceRead) -> None:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = CSV_COLUMNS - {name.strip() for name in reader.fieldnames or []}
-    if missing:
-        raise SourceError(str(path), "line 1", f"has no {', '.join(sorted(missing))} column, so it is not "
-                          f"PagerDuty's incidents CSV: {_AGAIN}")
     total = text.count("\n")
     try:
+        missing = CSV_COLUMNS - {name.strip() for name in reader.fieldnames or []}
+        if missing:
+            raise SourceError(str(path), "line 1", f"has no {', '.join(sorted(missing))} column, so it is not "
+                              f"PagerDuty's incidents CSV: {_AGAIN}")
         for row in reader:
             progress(reader.line_num, total)
             record = f"line {reader.line_num}"
