@@ -293,3 +293,9 @@ def test_a_csv_without_pagerdutys_columns_or_a_file_that_is_not_text_is_one_line
         read(tmp_path / "blob.json", "opsgenie")
     with pytest.raises(SourceError, match=r"is a folder, not a file"):
         read(tmp_path, "alertmanager")
+
+
+def test_a_time_field_a_megabyte_long_is_a_bad_record_quoted_short(tmp_path):
+    path = write(tmp_path, "logs.json", {"data": [{"log": "x", "createdAt": "2026-03-14T" + "9" * 1_000_000}]})
+    (bad,) = read(path, "opsgenie").bad
+    assert bad.record == "data[0]" and bad.what.startswith("createdAt time '2026-03-14T999") and len(bad.what) < 120
