@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..text import clean
 from .base import BadRecord, ImportRequest, Progress, SourceError, SourceEvent, SourceRead
-from .slack_archive import MEMBER_BYTES, SlackArchive, TooLarge, export_root, open_archive
+from .slack_archive import SlackArchive, TooLarge, export_root, open_archive
 from .slack_markup import readable
 
 KEPT_SUBTYPES = frozenset({"", "bot_message", "me_message", "thread_broadcast", "file_share"})
@@ -99,9 +99,8 @@ def _items(archive: SlackArchive, file: str, found: SourceRead) -> Iterator[tupl
         return
     try:
         items = json.loads(archive.read(file))
-    except TooLarge:
-        raise SourceError(str(archive.path), file, f"larger than {MEMBER_BYTES >> 20} MiB: not a file Slack "
-                          "writes") from None
+    except TooLarge as exc:
+        raise SourceError(str(archive.path), file, f"{exc}: not a file Slack writes") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(str(archive.path), file, f"not JSON ({exc}): export the workspace again") from None
     if not isinstance(items, list):
@@ -154,9 +153,8 @@ def _read_day(archive: SlackArchive, channel: str, day: str, workspace: _Workspa
     file = f"{channel}/{day}"
     try:
         messages = json.loads(archive.read(file))
-    except TooLarge:
-        found.bad.append(BadRecord(file, "whole file", f"larger than {MEMBER_BYTES >> 20} MiB: not a day of Slack "
-                                   "messages"))
+    except TooLarge as exc:
+        found.bad.append(BadRecord(file, "whole file", f"{exc}: not a day of Slack messages"))
         return
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         found.bad.append(BadRecord(file, "whole file", f"not JSON ({exc})"))

@@ -20,7 +20,16 @@ TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 
 
 class TooLarge(Exception):
-    """A member over :data:`MEMBER_BYTES`: not a file Slack writes."""
+    """A member over :data:`MEMBER_BYTES`: not a file Slack writes. ``str()`` says "larger than 256 MiB"."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"larger than {size(MEMBER_BYTES)}")
+
+
+def size(count: int) -> str:
+    """``count`` bytes for a person: "256 MiB", "100,000 bytes"."""
+    return f"{count >> 20} MiB" if count >= 1 << 20 and count % (1 << 20) == 0 else f"{count:,} bytes"
 
 
 class SlackArchive(ABC):
@@ -46,10 +55,10 @@ class SlackArchive(ABC):
     def close(self) -> None:
         """Release what reading holds open."""
 
-    def _count(self, size: int) -> None:
-        self.read_bytes += size
+    def _count(self, count: int) -> None:
+        self.read_bytes += count
         if self.read_bytes > TOTAL_BYTES:
-            raise SourceError(str(self.path), "", f"more than {TOTAL_BYTES >> 20} MiB to read: not a Slack export "
+            raise SourceError(str(self.path), "", f"more than {size(TOTAL_BYTES)} to read: not a Slack export "
                               "pmtui reads whole; narrow it with --window or --channel")
 
     def __enter__(self) -> SlackArchive:
