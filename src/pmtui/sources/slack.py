@@ -11,6 +11,7 @@ skipped; alert bots' messages are kept. Direct messages are never read: a post-m
 from __future__ import annotations
 
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterator
@@ -64,8 +65,10 @@ def read(path: Path, request: ImportRequest, progress: Progress) -> SourceRead:
         names = _chosen_channels(workspace, request, path)
         days = [(name, day) for name in names for day in _days(archive, name, request)]
         progress(0, len(days))
+        bounds = (request.start.timestamp() if request.start else -math.inf,
+                  request.end.timestamp() if request.end else math.inf)
         for done, (name, day) in enumerate(days, 1):
-            _read_day(archive, name, day, workspace, request, found)
+            _read_day(archive, name, day, workspace, request, bounds, found)
             progress(done, len(days))
     found.events.sort(key=lambda event: event.time)
     return found
@@ -149,7 +152,7 @@ def _edge(moment: datetime | None, days: int) -> str | None:
 
 
 def _read_day(archive: SlackArchive, channel: str, day: str, workspace: _Workspace, request: ImportRequest,
-              found: SourceRead) -> None:
+              bounds: tuple[float, float], found: SourceRead) -> None:
     file = f"{channel}/{day}"
     try:
         messages = json.loads(archive.read(file))
@@ -167,7 +170,7 @@ def _read_day(archive: SlackArchive, channel: str, day: str, workspace: _Workspa
             found.bad.append(BadRecord(file, f"item {index}", "not a message object"))
             continue
         try:
-            event = _event(message, channel, workspace, request)
+            event = _event(message, channel, workspace, request, bounds)
         except ValueError as exc:
             found.bad.append(BadRecord(file, f"item {index}", str(exc)))
             continue
@@ -177,14 +180,15 @@ def _read_day(archive: SlackArchive, channel: str, day: str, workspace: _Workspa
             found.events.append(event)
 
 
-def _event(message: dict, channel: str, workspace: _Workspace, request: ImportRequest) -> SourceEvent | None:
-    """The event ``message`` is, or None when it is noise, outside the window, or filtered out."""
+def _event(message: dict, channel: str, workspace: _Workspace, request: ImportRequest,
+           bounds: tuple[float, float]) -> SourceEvent | None:
+    """The event ``message`` is, or None when it is noise, outside the window (``bounds``, epoch seconds), or
+    filtered out."""
     subtype = message.get("subtype") or ""
     if subtype not in KEPT_SUBTYPES:
         return None
     ts = message.get("ts")
-    moment = _moment(ts)
-    if (request.start and moment < request.start) or (request.end and moment > request.end):
+    if not bounds[0] <= _seconds(ts) <= bounds[1]:
         return None
     if request.flagged and not _reacted(message, request.flagged.strip(":")):
         return None
@@ -194,9 +198,9 @@ def _event(message: dict, channel: str, workspace: _Workspace, request: ImportRe
     text = readable(_text(message), workspace.users, workspace.channels)
     thread = message.get("thread_ts")
     reply = isinstance(thread, str) and thread != ts
-    evidence = f"#{channel}/p{str(ts).replace('.', '')}" + (f"?thread_ts={thread}" if reply else "")
+    evidence = f"#{channel}/p{ts.replace('.', '')}" + (f"?thread_ts={thread}" if reply else "")
     return SourceEvent(
-        time=moment,
+        time=_moment(ts),
         description=clean(("↳ " if reply else "") + " ".join(text.split())),
         evidence=evidence,
         author=clean(_author(message, workspace, bot)),
@@ -205,15 +209,17 @@ def _event(message: dict, channel: str, workspace: _Workspace, request: ImportRe
     )
 
 
-def _moment(ts: object) -> datetime:
-    match = _TS.fullmatch(ts) if isinstance(ts, str) else None
-    if match is None:
+def _seconds(ts: object) -> float:
+    """``ts`` as epoch seconds, for the window (cheaper than a datetime for the messages left out)."""
+    if not isinstance(ts, str) or _TS.fullmatch(ts) is None:
         raise ValueError(f"no usable ts ({str(ts)[:40]!r}): Slack writes epoch seconds such as '1485905220.000200'")
-    seconds, fraction = match.groups()
-    try:
-        return datetime.fromtimestamp(int(seconds), UTC) + timedelta(microseconds=int((fraction or "0").ljust(6, "0")))
-    except (OverflowError, ValueError, OSError) as exc:
-        raise ValueError(f"ts {ts!r} is no moment pmtui can hold") from exc
+    return float(ts)
+
+
+def _moment(ts: str) -> datetime:
+    """The exact moment of a checked ``ts`` (the float would round its microseconds)."""
+    seconds, _, fraction = ts.partition(".")
+    return datetime.fromtimestamp(int(seconds), UTC) + timedelta(microseconds=int(fraction.ljust(6, "0")))
 
 
 def _reacted(message: dict, emoji: str) -> bool:

@@ -7,9 +7,10 @@ headers claim. A folder's files are read only when they resolve inside it (a sym
 
 from __future__ import annotations
 
+import os
 import zipfile
 from abc import ABC, abstractmethod
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .base import SourceError
 
@@ -83,8 +84,11 @@ class FolderArchive(SlackArchive):
         return self._inside(name) is not None
 
     def listing(self, folder: str) -> list[str]:
-        where = self._root / folder
-        return sorted(entry.name for entry in where.iterdir() if entry.is_file()) if where.is_dir() else []
+        try:
+            with os.scandir(self._root / folder) as entries:  # no stat per file: a year is 365 of them
+                return sorted(entry.name for entry in entries if entry.is_file())
+        except (FileNotFoundError, NotADirectoryError):
+            return []
 
     def read(self, name: str) -> bytes:
         target = self._inside(name)
@@ -152,8 +156,8 @@ class ZipArchive(SlackArchive):
 
 
 def _safe(name: str) -> bool:
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    return bool(parts) and not name.startswith(("/", "\\")) and ".." not in parts and ":" not in parts[0]
+    parts = name.replace("\\", "/").split("/")
+    return bool(name) and parts[0] != "" and ".." not in parts and ":" not in parts[0]
 
 
 def export_root(names: list[str]) -> str:
