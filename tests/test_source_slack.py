@@ -164,6 +164,17 @@ def test_a_malformed_day_file_gives_bad_records_with_its_file_and_index(tmp_path
     assert any(event.description == "ok" for event in found.events)
 
 
+def test_a_day_file_linking_out_of_the_folder_is_not_followed(tmp_path):
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps([{"ts": "1485993600.000100", "user": "U024BE7LH", "text": "private"}]))
+    export = copied(tmp_path)
+    (export / "inc-db" / "2017-02-02.json").symlink_to(secret)
+    found = read_timeline(export, "slack")
+    assert [str(bad) for bad in found.bad] == ["inc-db/2017-02-02.json: whole file: not a file inside the export (a "
+                                               "link out of it?): left out"]
+    assert not any(event.description == "private" for event in found.events)
+
+
 def test_broken_top_files_are_one_line_and_unusable_channel_names_are_left_out(tmp_path):
     export = copied(tmp_path)
     (export / "users.json").write_text("{oops")

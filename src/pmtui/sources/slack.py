@@ -106,6 +106,8 @@ def _items(archive: SlackArchive, file: str, found: SourceRead) -> Iterator[tupl
         raise SourceError(str(archive.path), file, f"{exc}: not a file Slack writes") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(str(archive.path), file, f"not JSON ({exc}): export the workspace again") from None
+    except OSError as exc:
+        raise SourceError(str(archive.path), file, str(exc)) from None
     if not isinstance(items, list):
         raise SourceError(str(archive.path), file, "not a JSON array: export the workspace again")
     yield from enumerate(items, 1)
@@ -161,6 +163,9 @@ def _read_day(archive: SlackArchive, channel: str, day: str, workspace: _Workspa
         return
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         found.bad.append(BadRecord(file, "whole file", f"not JSON ({exc})"))
+        return
+    except OSError as exc:
+        found.bad.append(BadRecord(file, "whole file", str(exc)))
         return
     if not isinstance(messages, list):
         found.bad.append(BadRecord(file, "whole file", "not a JSON array of messages"))

@@ -50,7 +50,7 @@ class SlackArchive(ABC):
 
     @abstractmethod
     def read(self, name: str) -> bytes:
-        """The bytes of ``name``; TooLarge past the member cap, SourceError past the total."""
+        """The bytes of ``name``; TooLarge past the member cap, OSError when unreadable, SourceError past the total."""
 
     @abstractmethod
     def close(self) -> None:
@@ -93,7 +93,7 @@ class FolderArchive(SlackArchive):
     def read(self, name: str) -> bytes:
         target = self._inside(name)
         if target is None:
-            raise FileNotFoundError(name)
+            raise FileNotFoundError("not a file inside the export (a link out of it?): left out")
         if target.stat().st_size > MEMBER_BYTES:
             raise TooLarge(name)
         with target.open("rb") as handle:
@@ -145,7 +145,7 @@ class ZipArchive(SlackArchive):
             with self._zip.open(info) as handle:
                 data = handle.read(MEMBER_BYTES + 1)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
-            raise SourceError(str(self.path), name, f"cannot read it from the zip ({exc}): export it again") from exc
+            raise OSError(f"cannot read it from the zip ({exc}): export it again") from exc
         if len(data) > MEMBER_BYTES:
             raise TooLarge(name)
         self._count(len(data))
