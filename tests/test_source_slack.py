@@ -151,7 +151,13 @@ def test_a_malformed_day_file_gives_bad_records_with_its_file_and_index(tmp_path
     export = copied(tmp_path)
     write_day(export, "inc-db", "2017-02-02", [{"ts": "1485993600.000100", "user": "U024BE7LH", "text": "ok"},
                                                "just a string", {"ts": "yesterday", "text": "when?"},
-                                               {"ts": "99999999999999.1", "text": "far"}])
+                                               {"ts": "99999999999999.1", "text": "far"},
+                                               {"ts": "1485993601.1", "subtype": ["x"], "text": "typed wrong"},
+                                               {"ts": "1485993602.1", "user": ["U1"], "text": {"a": 1},
+                                                "thread_ts": 5, "reactions": "pushpin", "attachments": "x",
+                                                "files": [1], "bot_profile": []},
+                                               {"ts": "1485993603.1", "user": "U024BE7LH", "text": "fine",
+                                                "thread_ts": "<script>", "reactions": [None, {"name": 3}]}])
     write_day(export, "inc-db", "2017-02-03", "[{\"ts\": ")
     write_day(export, "inc-db", "2017-02-04", {"messages": []})
     found = read_timeline(export, "slack")
@@ -161,7 +167,9 @@ def test_a_malformed_day_file_gives_bad_records_with_its_file_and_index(tmp_path
         "inc-db/2017-02-02.json: item 4: no usable ts",
         "inc-db/2017-02-03.json: whole file: not JSON",
         "inc-db/2017-02-04.json: whole file: not a JSON array of messages"]
-    assert any(event.description == "ok" for event in found.events)
+    assert [event.evidence for event in found.events if event.time.day == 2] == ["#inc-db/p1485993600000100",
+                                                                                 "#inc-db/p14859936031"]
+    assert read(export, flagged="pushpin", start=datetime(2017, 2, 2, tzinfo=UTC)) == []
 
 
 def test_a_day_file_linking_out_of_the_folder_is_not_followed(tmp_path):

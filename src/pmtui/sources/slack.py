@@ -80,11 +80,11 @@ def _workspace(archive: SlackArchive, found: SourceRead) -> _Workspace:
                           "export's .zip or its unpacked folder)")
     workspace = _Workspace()
     for file in ("users.json", "org_users.json"):
-        for _, user in _items(archive, file, found):
+        for _, user in _items(archive, file):
             if isinstance(user, dict) and isinstance(user.get("id"), str):
                 workspace.users[user["id"]] = _person(user)
     for file in ("channels.json", "groups.json"):
-        for index, channel in _items(archive, file, found):
+        for index, channel in _items(archive, file):
             name = channel.get("name") if isinstance(channel, dict) else None
             if not isinstance(name, str) or not name or _UNSAFE_NAME.search(name):
                 found.bad.append(BadRecord(file, f"item {index}", "a channel without a usable name; left out"))
@@ -96,7 +96,7 @@ def _workspace(archive: SlackArchive, found: SourceRead) -> _Workspace:
     return workspace
 
 
-def _items(archive: SlackArchive, file: str, found: SourceRead) -> Iterator[tuple[int, object]]:
+def _items(archive: SlackArchive, file: str) -> Iterator[tuple[int, object]]:
     """The items of a top-level JSON array file (numbered from 1); none when the export has no such file."""
     if not archive.has(file):
         return
@@ -190,7 +190,7 @@ def _event(message: dict, channel: str, workspace: _Workspace, request: ImportRe
     """The event ``message`` is, or None when it is noise, outside the window (``bounds``, epoch seconds), or
     filtered out."""
     subtype = message.get("subtype") or ""
-    if subtype not in KEPT_SUBTYPES:
+    if not isinstance(subtype, str) or subtype not in KEPT_SUBTYPES:
         return None
     ts = message.get("ts")
     if not bounds[0] <= _seconds(ts) <= bounds[1]:
@@ -200,13 +200,15 @@ def _event(message: dict, channel: str, workspace: _Workspace, request: ImportRe
     if request.pinned and not (ts in workspace.pins.get(channel, ()) or message.get("pinned_to")):
         return None
     bot = subtype == "bot_message" or bool(message.get("bot_id"))
-    text = readable(_text(message), workspace.users, workspace.channels)
+    text = " ".join(readable(_text(message), workspace.users, workspace.channels).split())
+    if not text:
+        return None
     thread = message.get("thread_ts")
-    reply = isinstance(thread, str) and thread != ts
+    reply = isinstance(thread, str) and _TS.fullmatch(thread) is not None and thread != ts
     evidence = f"#{channel}/p{ts.replace('.', '')}" + (f"?thread_ts={thread}" if reply else "")
     return SourceEvent(
         time=_moment(ts),
-        description=clean(("↳ " if reply else "") + " ".join(text.split())),
+        description=clean(("↳ " if reply else "") + text),
         evidence=evidence,
         author=clean(_author(message, workspace, bot)),
         source=f"slack:#{channel}",
