@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pmtui.sources import ImportRequest, SourceError, detect, read_timeline, slack_archive, timeline_events
+from pmtui.sources.slack_markup import readable
 
 EXPORT = Path(__file__).parent / "data" / "slack" / "export"
 
@@ -41,6 +42,16 @@ def test_mentions_links_and_entities_read_as_people_saw_them():
     assert said["#inc-db/p1485905220000200"] == ("@here replication lag on #inc-db db-1 > 30s, see the dashboard "
                                                  "(https://grafana.example.com/d/pg) & paging @Bo Chen")
     assert said["#inc-db/p1485905330000500"] == "writes to orders paused, oncall@example.com told"
+
+
+def test_every_kind_of_reference_reads_as_a_word():
+    users, channels = {"U1": "Ana Lima"}, {"C1": "inc-db"}
+    assert readable("<@U1> <@U9|bo> <@U8> <#C1> <#C2|ops> <!channel> <!subteam^S1|@oncall> <!subteam^S2>", users,
+                    channels) == "@Ana Lima @bo @U8 #inc-db #ops @channel @oncall @subteam"
+    assert readable("<!date^1392734382^{date_num}|2014-02-18> <https://x.example> <https://x.example|https://x.example>"
+                    " <mailto:a@example.com>", users, channels) == ("2014-02-18 https://x.example https://x.example "
+                                                                   "a@example.com")
+    assert readable("a &amp;lt; b &lt;@U1&gt; 1 < 2 > 0", users, channels) == "a &lt; b <@U1> 1 < 2 > 0"
 
 
 def test_each_message_keeps_its_author_channel_time_and_permalink():

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-_REFERENCE = re.compile(r"<([^<>\n]*)>")
+_REFERENCE = re.compile(r"<([@#!][^<>\n]*|[A-Za-z][A-Za-z0-9+.-]*:[^<>\n]*)>")
+"""A mention, a channel, a command or a link with its scheme; anything else in angle brackets is text."""
 _SPECIAL = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
 
 
