@@ -100,8 +100,11 @@ def test_the_window_reads_only_the_day_files_that_can_hold_it_across_zones(tmp_p
     export = copied(tmp_path)
     write_day(export, "inc-db", "2017-01-20", "not json at all")  # outside the window: never opened
     auckland = ZoneInfo("Pacific/Auckland")  # 2017-02-01 12:26 NZDT is 2017-01-31 23:26 UTC, a day earlier
+    told = []
     found = read_timeline(export, "slack", ImportRequest(start=datetime(2017, 2, 1, 12, 26, tzinfo=auckland),
-                                                         end=datetime(2017, 2, 1, 13, 7, 30, tzinfo=auckland)))
+                                                         end=datetime(2017, 2, 1, 13, 7, 30, tzinfo=auckland)),
+                          lambda done, total: told.append((done, total)))
+    assert told == [(0, 3), (1, 3), (2, 3), (3, 3)]  # day files: #inc-db's two, #general's one; not 2017-01-20
     assert [e.evidence for e in found.events] == ["#inc-db/p1485905220000200",
                                                   "#inc-db/p1485905280000300?thread_ts=1485905220.000200",
                                                   "#inc-db/p1485905330000500", "#inc-db/p1485907620000500"]
