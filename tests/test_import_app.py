@@ -7,7 +7,9 @@ for them, so these tests drive ``pmtui.sources.read_timeline``'s contract, not a
 from __future__ import annotations
 
 import sys
+import threading
 import types
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,7 +78,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeSource:
     for kind in sources.SOURCES:
         module = types.ModuleType(f"pmtui.sources.{kind}")
         module.detect = source.detect if kind == sources.SOURCES[-1] else NoSource.detect
-        module.read = source.read
+        module.read = lambda path, request, progress: source.read(path, request, progress)  # a test may swap it
         monkeypatch.setitem(sys.modules, module.__name__, module)
     return source
 
@@ -176,8 +178,8 @@ async def test_filters_check_only_what_they_show(tmp_path, folder, fake):
         assert "1 checked" in status(dialog)
         dialog.query_one("#import-author", Select).value = Select.NULL
         dialog.query_one("#import-filter", Input).value = "PAGED"
-        await pilot.pause()
-        assert len(shown(dialog)) == 1 and "2 shown" not in status(dialog) and "1 shown" in status(dialog)
+        await until(pilot, lambda: len(shown(dialog)) == 1, "the filter shows what it matches")
+        assert "2 shown" not in status(dialog) and "1 shown" in status(dialog)
         dialog.query_one(CandidateList).focus()
         await pilot.press("a")
         assert "2 checked" in status(dialog)
@@ -185,6 +187,50 @@ async def test_filters_check_only_what_they_show(tmp_path, folder, fake):
         await pilot.pause()
         assert sorted(e.description for e in app.session.meeting.events if e.source) == [
             "[bold]paged[/bold] the on-call", "rollback decided"]
+    app.close_session()
+
+
+async def test_reading_shows_a_progress_line_and_escape_leaves_it(tmp_path, folder, fake, monkeypatch):
+    started, release = threading.Event(), threading.Event()
+    read = fake.read
+
+    def slow_read(path, request, progress):
+        progress(2, 10)
+        started.set()
+        release.wait(10)  # bounded: the test lets it go
+        return read(path, request, progress)
+
+    monkeypatch.setattr(fake, "read", slow_read)
+    app = make(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ImportPreviewDialog(app.session, folder / "timeline.fake"))
+        await until(pilot, lambda: isinstance(app.screen, ImportPreviewDialog)
+                    and status(app.screen) == "Reading timeline.fake… 2 of 10", "the progress line")
+        await pilot.press("escape")
+        await pilot.pause()
+        release.set()
+        assert isinstance(app.screen, MeetingScreen)
+        await app.workers.wait_for_complete()
+        assert len(app.session.meeting.events) == 1
+    app.close_session()
+
+
+async def test_events_over_several_days_show_their_date(tmp_path, folder, fake, monkeypatch):
+    late = folder / "late.fake"
+    late.write_text(LINES[0] + "\n" + "23:59:00|still failing|Bob Builder\n", encoding="utf-8")
+    real_read = fake.read
+
+    def next_day(path, request, progress):
+        found = real_read(path, request, progress)
+        found.events[1] = replace(found.events[1], time=found.events[1].time.replace(day=16))
+        return found
+
+    monkeypatch.setattr(fake, "read", next_day)
+    app = make(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        dialog = await preview_of(app, pilot, late)
+        assert [line.split(" ", 3)[:3] for line in shown(dialog)] == [["Jan", "15", "14:30:00"],
+                                                                      ["Jan", "16", "23:59:00"]]
     app.close_session()
 
 

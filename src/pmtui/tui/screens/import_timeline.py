@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import DirectoryTree, Input, Label, Select, SelectionList
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
@@ -26,6 +27,8 @@ from ...timeparse import local
 
 PROGRESS_EVERY = 0.1
 """Seconds between two repaints of the progress line while a file is read."""
+FILTER_PAUSE = 0.15
+"""Seconds of no typing before the filter shows its events: a list of thousands takes a few tenths to redo."""
 EVERY_AUTHOR = Select.NULL
 
 
@@ -111,6 +114,9 @@ class ImportPreviewDialog(ModalScreen[int | None]):
         self.preview: ImportPreview | None = None
         self.checked: set[int] = set()
         self._read = (0, 0)  # (done, total) as the source reports it, from the reading thread
+        self._prompts: list[Content] = []  # each candidate's line, made once (a filter shows them again and again)
+        self._searchable: list[str] = []
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-preview-dialog", classes="dialog") as box:
@@ -164,6 +170,11 @@ class ImportPreviewDialog(ModalScreen[int | None]):
             return
         self.preview = result
         self.checked = set(range(len(result.candidates)))
+        tz = self.session.meeting.incident.tz or "UTC"
+        days = {local(c.event.time, tz).date() for c in result.candidates}
+        time_format = "%b %d %H:%M:%S" if len(days) > 1 else "%H:%M:%S"  # the date only when they span days
+        self._prompts = [_prompt(candidate, tz, time_format) for candidate in result.candidates]
+        self._searchable = [_searchable(candidate) for candidate in result.candidates]
         authors = sorted({c.author for c in result.candidates if c.author}, key=str.casefold)
         self.query_one("#import-author", Select).set_options((name, name) for name in authors)
         self.query_one("#import-filters").display = True
@@ -180,17 +191,15 @@ class ImportPreviewDialog(ModalScreen[int | None]):
             return []
         words = self.query_one("#import-filter", Input).value.casefold().split()
         author = self.query_one("#import-author", Select).value
-        return [index for index, candidate in enumerate(self.preview.candidates)
-                if (author == EVERY_AUTHOR or candidate.author == author)
-                and all(word in _searchable(candidate) for word in words)]
+        return [index for index, (candidate, text) in enumerate(zip(self.preview.candidates, self._searchable))
+                if (author == EVERY_AUTHOR or candidate.author == author) and all(word in text for word in words)]
 
     def _show_candidates(self) -> None:
         events = self.query_one(CandidateList)
-        tz = self.session.meeting.incident.tz or "UTC"
-        candidates = self.preview.candidates if self.preview else []
+        prompts, checked = self._prompts, self.checked
         with events.prevent(SelectionList.SelectedChanged):
             events.clear_options()
-            events.add_options([Selection(_prompt(candidates[i], tz), i, i in self.checked) for i in self.shown()])
+            events.add_options([Selection(prompts[i], i, i in checked) for i in self.shown()])
         events.highlighted = 0 if events.option_count else None
         self._summary()
 
@@ -218,12 +227,23 @@ class ImportPreviewDialog(ModalScreen[int | None]):
         self._summary()
 
     @on(Input.Changed, "#import-filter")
+    def _typed_filter(self) -> None:
+        if self._filter_timer is None:
+            self._filter_timer = self.set_timer(FILTER_PAUSE, self._filtered)
+        else:
+            self._filter_timer.reset()
+
     @on(Select.Changed, "#import-author")
     def _filtered(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
         self._show_candidates()
 
     @on(Input.Submitted, "#import-filter")
     def _filter_done(self) -> None:
+        if self._filter_timer is not None:
+            self._filtered()
         self.query_one(CandidateList).focus()
 
     def action_check(self, state: bool) -> None:
@@ -258,14 +278,10 @@ def _searchable(candidate: Candidate) -> str:
     return " ".join((event.description, event.actor, event.evidence, event.source, candidate.author)).casefold()
 
 
-def _prompt(candidate: Candidate, tz: str) -> Text:
-    """One line: the time in the incident's zone, the source (dimmed), who, and what happened."""
+def _prompt(candidate: Candidate, tz: str, time_format: str) -> Content:
+    """One line: the time in the incident's zone, the source (dimmed), who, and what happened (never markup)."""
     event = candidate.event
-    line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(f"{local(event.time, tz):%H:%M:%S} ", style="bold")
-    if event.source:
-        line.append(f"{event.source} ", style="dim")
-    if event.actor:
-        line.append(f"{event.actor}: ", style="italic")
-    line.append(event.description)
-    return line
+    return Content.assemble((f"{local(event.time, tz):{time_format}} ", "bold"),
+                            (f"{event.source} " if event.source else "", "dim"),
+                            (f"{event.actor}: " if event.actor else "", "italic"),
+                            event.description)
