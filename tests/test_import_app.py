@@ -33,8 +33,8 @@ MARKER = "export.marker"
 
 
 class FakeSource:
-    """Reads ``*.fake`` files: one ``HH:MM:SS|description|author`` per line; ``BAD`` lines are bad records and a
-    file starting ``BROKEN`` cannot be read at all. Remembers each request it was given."""
+    """Reads ``*.fake`` files: one ``HH:MM:SS|description|author`` per line; ``BAD`` lines are bad records, ``SKIP``
+    lines are outside the window, and a file starting ``BROKEN`` cannot be read at all. Remembers each request."""
 
     def __init__(self) -> None:
         self.requests: list[sources.ImportRequest] = []
@@ -53,6 +53,9 @@ class FakeSource:
         found = SourceRead("fake")
         for number, line in enumerate(lines, 1):
             progress(number, len(lines))
+            if line == "SKIP":
+                found.skipped += 1
+                continue
             if line == "BAD":
                 found.bad.append(BadRecord(path.name, f"line {number}", "no time"))
                 continue
@@ -249,9 +252,21 @@ async def test_a_file_that_cannot_be_read_is_one_line_and_imports_nothing(tmp_pa
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await preview_of(app, pilot, broken)
         assert status(dialog) == "broken.fake: not a fake export: export it again"
+        assert dialog.query_one("#import-preview-dialog").border_subtitle == "Esc closes"
         await pilot.press("enter")
         await pilot.pause()
         assert len(app.session.meeting.events) == 1
+    app.close_session()
+
+
+async def test_nothing_in_the_window_says_where_it_looked(tmp_path, folder, fake):
+    empty = folder / "empty.fake"
+    empty.write_text("SKIP\nSKIP\n", encoding="utf-8")
+    app = make(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        dialog = await preview_of(app, pilot, empty)
+        assert status(dialog) == ("0 new events from fake · 2 outside the window or noise · looked from Jan 15 08:37 "
+                                  "to Jan 15 16:00, around the incident's times (f6 edits them) · none checked")
     app.close_session()
 
 

@@ -6,6 +6,7 @@ and hand the checked events to ``session.import_events`` (the room sends them to
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from textual import on, work
@@ -114,6 +115,7 @@ class ImportPreviewDialog(ModalScreen[int | None]):
         self.preview: ImportPreview | None = None
         self.checked: set[int] = set()
         self._read = (0, 0)  # (done, total) as the source reports it, from the reading thread
+        self._window: tuple[datetime | None, datetime | None] = (None, None)
         self._prompts: list[Content] = []  # each candidate's line, made once (a filter shows them again and again)
         self._searchable: list[str] = []
         self._filter_timer: Timer | None = None
@@ -134,6 +136,7 @@ class ImportPreviewDialog(ModalScreen[int | None]):
         self._progress_timer = self.set_interval(PROGRESS_EVERY, self._show_progress)
         session = self.session
         request = meeting_request(session.meeting, session.incident_date(), session.first_reference())
+        self._window = (request.start, request.end)
         self._read_file(request)
 
     @work(thread=True, exclusive=True, group="import-read")
@@ -167,6 +170,7 @@ class ImportPreviewDialog(ModalScreen[int | None]):
         self._progress_timer.stop()
         if isinstance(result, str):
             self._status(result, error=True)
+            self.query_one("#import-preview-dialog").border_subtitle = "Esc closes"
             return
         self.preview = result
         self.checked = set(range(len(result.candidates)))
@@ -213,11 +217,19 @@ class ImportPreviewDialog(ModalScreen[int | None]):
             parts.append(f"{preview.duplicates} already in the timeline")
         if preview.skipped:
             parts.append(f"{preview.skipped} outside the window or noise")
+        if not found and preview.skipped:
+            parts.append(self._window_text())
         shown = self.query_one(CandidateList).option_count
         if shown != found:
             parts.append(f"{shown} shown")
         parts.append(f"{len(self.checked)} checked: Enter imports them" if self.checked else "none checked")
         self._status(" · ".join(parts))
+
+    def _window_text(self) -> str:
+        """Where the events were looked for: the incident's times set it (f6 edits them)."""
+        tz = self.session.meeting.incident.tz or "UTC"
+        start, end = (f"{local(moment, tz):%b %d %H:%M}" if moment else "…" for moment in self._window)
+        return f"looked from {start} to {end}, around the incident's times (f6 edits them)"
 
     @on(SelectionList.SelectedChanged, "#import-events")
     def _toggled(self, message: SelectionList.SelectedChanged) -> None:
