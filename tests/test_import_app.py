@@ -259,6 +259,22 @@ async def test_a_file_that_cannot_be_read_is_one_line_and_imports_nothing(tmp_pa
     app.close_session()
 
 
+async def test_a_readers_bug_is_one_line_and_the_meeting_goes_on(tmp_path, folder, fake, monkeypatch):
+    def buggy(path, request, progress):
+        raise ValueError("unexpected shape")
+
+    monkeypatch.setattr(fake, "read", buggy)
+    app = make(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        dialog = await preview_of(app, pilot, folder / "timeline.fake")
+        assert status(dialog).startswith(f"{folder / 'timeline.fake'}: cannot be imported (ValueError: unexpected "
+                                         "shape): a bug in pmtui's reader")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen) and app.is_running
+    app.close_session()
+
+
 async def test_nothing_in_the_window_says_where_it_looked(tmp_path, folder, fake):
     empty = folder / "empty.fake"
     empty.write_text("SKIP\nSKIP\n", encoding="utf-8")

@@ -152,6 +152,9 @@ class ImportPreviewDialog(ModalScreen[int | None]):
             result = str(exc)
         except OSError as exc:
             result = f"{self.path}: cannot read it ({exc.strerror or exc}): check the file and its permissions"
+        except Exception as exc:  # a reader's bug must not end the meeting: say it in the dialog instead
+            result = (f"{self.path}: cannot be imported ({type(exc).__name__}: {exc}): a bug in pmtui's reader, "
+                      "please report it with the kind of file")
         if not worker.is_cancelled:
             self.app.call_from_thread(self._read_done, result)
 
