@@ -154,8 +154,8 @@ async def test_meeting_clock_warns_five_minutes_before_the_scheduled_end(tmp_pat
 TEXTUAL_COMMANDS = ["Theme", "Quit", "Keys", "Maximize", "Screenshot"]
 FACILITATOR_COMMANDS = ["Next phase", "Previous phase", "Resume timer", "Extend phase by 5 minutes",
                         "Extend phase by 1 minute", "Jump to phase…", "Undo last change", "Export Markdown",
-                        "Edit incident details", "Attendees", "Edit section…", "Set current speaker", "End meeting",
-                        "Mark published",
+                        "Import timeline…", "Edit incident details", "Attendees", "Edit section…",
+                        "Set current speaker", "End meeting", "Mark published",
                         "High-contrast theme"]
 
 

@@ -225,3 +225,10 @@ def test_the_github_issue_body_renders_typed_text_as_text():
     script = github_script(meeting)
     body = script[script.index("--body ") :]
     assert "\\# H" in body and "\\<img" in body and "\\- me" in body and "\\`\\`\\`" in body and "\\<!-- x" in body
+
+
+def test_an_evidence_link_and_an_imported_events_source_stay_in_their_cell():
+    meeting = Meeting(Incident("Checkout outage"), events=[
+        TimelineEvent(utc(14, 44), "paged", evidence="https://example.com/q?a|b", source="slack:#inc-<b>db</b>|x")])
+    html = MD.render(render_postmortem(meeting))
+    assert '<td>slack:#inc-&lt;b&gt;db&lt;/b&gt;|x · <a href="https://example.com/q?a%7Cb">link</a></td>' in html

@@ -90,7 +90,7 @@ def guard_block_start(line: str) -> str:
     return "\\" + line if _BLOCK_START.match(line) else line
 
 
-_LINK_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C", "<": "%3C", ">": "%3E", " ": "%20"})
+_LINK_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "\\": "%5C", "<": "%3C", ">": "%3E", " ": "%20", "|": "%7C"})
 
 
 def link_target(url: str) -> str:

@@ -179,7 +179,7 @@ def _timeline(meeting: Meeting) -> Markdown:
     authors = [shown_author(e) for e in events]
     credited = any(authors)  # a column of blanks is noise in a published document
     rows = [
-        [t.strftime(fmt), e.description, _marks(e, milestones), e.actor, _evidence(e.evidence),
+        [t.strftime(fmt), e.description, _marks(e, milestones), e.actor, _sourced(e),
          *([author] if credited else [])]
         for e, t, author in zip(events, times, authors)
     ]
@@ -212,6 +212,15 @@ def _decisions(meeting: Meeting) -> Markdown:
         if e.decision_point
     ]
     return Markdown("\n").join(items) if items else Markdown("_No decision points were marked in the timeline._")
+
+
+def _sourced(event: TimelineEvent) -> str:
+    """The evidence cell: where an imported event came from (``slack:#inc-db · <evidence>``), then its evidence."""
+    if not event.source:
+        return _evidence(event.evidence)
+    if not event.evidence.strip():
+        return event.source
+    return Markdown("{} · {}").format(event.source, _evidence(event.evidence))
 
 
 def _evidence(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -344,6 +345,21 @@ class MeetingScreen(Screen):
 
         pick_section(self, self.session)
 
+    def action_import_timeline(self) -> None:
+        """Pick a file (or a Slack export folder), check the events it holds, and add those to the timeline."""
+        from .import_timeline import ImportFileDialog, ImportPreviewDialog
+
+        def imported(count: int | None) -> None:
+            if count is not None:
+                self.notify(f"Imported {count} event{'s' if count != 1 else ''} into the timeline"
+                            + (" (the rest were already in it)." if not count else "."), timeout=5)
+
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                self.app.push_screen(ImportPreviewDialog(self.session, path), imported)
+
+        self.app.push_screen(ImportFileDialog(), picked)
+
     def action_remove_note_taker(self) -> None:
         """Pick a connected note-taker and remove them from the room (their entries stay)."""
         from .note_takers import RemoveNoteTakerDialog
@@ -418,6 +434,8 @@ class MeetingScreen(Screen):
         yield SystemCommand("Undo last change", "Take back your last add or delete in this meeting (ctrl+z)",
                             self.action_undo)
         yield SystemCommand("Export Markdown", "Write the post-mortem and the minutes now (ctrl+s)", self.action_export)
+        yield SystemCommand("Import timeline…", "Events from a Slack export, PagerDuty, Opsgenie, Alertmanager, "
+                            "JSON lines or CSV: pick a file, check the events to add", self.action_import_timeline)
         yield SystemCommand("Edit incident details", "Title, severity, services, times, impact (f6)",
                             self.action_edit_incident)
         yield SystemCommand("Attendees", "Who is here and in which role (f7)", self.action_attendees)

@@ -56,6 +56,18 @@ def _one_line(text: str) -> Text:
     return Text(" ".join(text.split()))
 
 
+def sourced_evidence(event: TimelineEvent) -> Text:
+    """The evidence cell: an imported event's source first, dimmed (``slack:#inc-db · <evidence>``, as exported)."""
+    evidence = _one_line(event.evidence)
+    if not event.source:
+        return evidence
+    cell = Text(event.source, style="dim")
+    if evidence:
+        cell.append(" · ", style="dim")
+        cell.append_text(evidence)
+    return cell
+
+
 class TimelineTable(EventTable):
     """The timeline's rows: one per event (keyed by its id) and one per long gap."""
 
@@ -265,7 +277,7 @@ class TimelineView(PhaseView):
             Text(self._format_time(event.time)),
             description,
             _one_line(event.actor),
-            _one_line(event.evidence),
+            sourced_evidence(event),
             _one_line(shown_author(event)),
         )
         return cells, (event.time, _EVENT_RANK)
