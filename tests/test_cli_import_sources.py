@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,12 @@ SAMPLES = {
     # merger: add the slack and paging branches' samples here (tests/data/slack/..., pagerduty/..., opsgenie/...,
     # alertmanager/...) with the kind each must be detected as.
 }
+
+
+README_SAMPLES = {"logcli.jsonl": "jsonl/logcli.jsonl", "insights.csv": "csv/cloudwatch.csv",
+                  "events.csv": "csv/events.csv"}
+"""The README's import examples' files and the samples they are run with (merger: add slack-export.zip,
+log_entries.json, alert-logs.json and webhooks.jsonl with the slack and paging branches' samples)."""
 
 
 @pytest.fixture
@@ -246,3 +253,18 @@ def test_an_event_typed_before_is_a_duplicate_whatever_its_spacing(data, tmp_pat
     path = tmp_path / "x.jsonl"
     path.write_text('{"time": "2026-11-17T14:30:00Z", "description": "pool full"}\n')
     assert "skipped 1 already present" in pmtui(data, path).stdout
+
+
+def test_the_readme_import_examples_parse_and_those_with_a_sample_run(data):
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Importing a timeline", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    examples = [shlex.split(line.split("  #")[0]) for line in section.splitlines()]
+    assert {Path(argv[3]).suffix for argv in examples} == {".zip", ".json", ".jsonl", ".csv"}
+    ran = 0
+    for argv in examples:
+        assert argv[:3] == ["pmtui", "import", "checkout"]
+        importing.import_.make_context("import", argv[2:])  # every option as the command reads it
+        if argv[3] in README_SAMPLES:
+            pmtui(data, DATA / README_SAMPLES[argv[3]], *argv[4:], "--allow-duplicates")
+            ran += 1
+    assert ran == len(README_SAMPLES)
