@@ -158,3 +158,11 @@ def test_an_empty_file_is_one_line(tmp_path, text):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(SourceError, match="the file is empty|no events found"):
             read(path, kind)
+
+
+def test_the_cap_counts_only_the_events_in_the_window(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"t": 1763390220, "m": "x"}\n' * (MAX_EVENTS + 1) + '{"t": 1763400000, "m": "later"}\n')
+    found = read(path, "jsonl", mapping={"time": "t", "description": "m"},
+                 start=datetime(2025, 11, 17, 17, tzinfo=UTC))
+    assert [e.description for e in found.events] == ["later"] and found.skipped == MAX_EVENTS + 1

@@ -128,14 +128,15 @@ class Reader:
         return values
 
     def read(self, records: Iterable[Record], progress: Progress, *, position=lambda: 0, total: int = 0) -> SourceRead:
-        """Every record read in order: a clock-only time near the one before it; then the window applied.
+        """Every record read in order: a clock-only time near the one before it; the window applied as it goes.
 
         The records before the first dated one are moved by whole days so that the one nearest ``request.near``
-        is within 12 hours of it: the first row of a log sorted newest first is far from the impact start.
+        is within 12 hours of it (the first row of a log sorted newest first is far from the impact start), and only
+        then windowed; at most :data:`MAX_EVENTS` are kept.
         """
         found = SourceRead(self.kind)
-        events: list[SourceEvent] = []
-        previous, undated = self.request.near, None
+        undated: list[SourceEvent] = []  # before the first dated record: moved as one at the end
+        previous, dated = self.request.near, False
         for count, record in enumerate(records, 1):
             if count % 1000 == 0:
                 progress(position(), total)
@@ -147,23 +148,32 @@ class Reader:
             except ValueError as exc:
                 found.bad.append(BadRecord(self.file, record.where, str(exc)))
                 continue
-            if undated is None and not (isinstance(values["time"], str) and is_clock_time(values["time"])):
-                undated = len(events)
-            events.append(SourceEvent(moment, str(values["description"]), str(values["actor"]),
-                                      str(values["evidence"]), source=self.source))
             previous = moment
-            if len(events) > MAX_EVENTS:
+            event = SourceEvent(moment, str(values["description"]), str(values["actor"]), str(values["evidence"]),
+                                source=self.source)
+            dated = dated or not (isinstance(values["time"], str) and is_clock_time(values["time"]))
+            if not dated:
+                undated.append(event)
+            elif self._within(moment):
+                found.events.append(event)
+            else:
+                found.skipped += 1
+            if len(undated) + len(found.events) > MAX_EVENTS:
                 raise SourceError(self.file, record.where, f"more than {MAX_EVENTS:,} events: import a part of "
                                   "the file with --window START..END")
         progress(total, total)
-        if not events and not found.bad:
+        if not (undated or found.events or found.skipped or found.bad):
             raise SourceError(self.file, "", "no events found")
         if self.request.near is not None:
-            events[:undated] = _moved_near(events[:undated], self.request.near)
-        start, end = self.request.start, self.request.end
-        found.events = [e for e in events if (start is None or e.time >= start) and (end is None or e.time <= end)]
-        found.skipped = len(events) - len(found.events)
+            undated = _moved_near(undated, self.request.near)
+        first = [e for e in undated if self._within(e.time)]
+        found.skipped += len(undated) - len(first)
+        found.events[:0] = first
         return found
+
+    def _within(self, moment: datetime) -> bool:
+        start, end = self.request.start, self.request.end
+        return (start is None or moment >= start) and (end is None or moment <= end)
 
 
 def _moved_near(events: list[SourceEvent], near: datetime) -> list[SourceEvent]:
