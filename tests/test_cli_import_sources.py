@@ -268,3 +268,10 @@ def test_the_readme_import_examples_parse_and_those_with_a_sample_run(data):
             pmtui(data, DATA / README_SAMPLES[argv[3]], *argv[4:], "--allow-duplicates")
             ran += 1
     assert ran == len(README_SAMPLES)
+
+
+def test_a_time_that_cannot_be_is_said_as_today(data, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("time,description\n25:99,bad\n")
+    said = pmtui(data, path, code=2).stderr
+    assert f"pmtui: {path}: line 2: cannot read time '25:99': hour must be in 0..23\n" in said

@@ -205,6 +205,8 @@ def _summary(found: SourceRead, duplicates: int) -> str:
 
 def _table(events: list[TimelineEvent], tz: str, meeting: Meeting) -> None:
     """The events as rows of time (the incident's zone), source, actor, description; columns as wide as needed."""
+    if not events:
+        return
     home = _incident_date(meeting)
     rows = [("TIME", "SOURCE", "ACTOR", "DESCRIPTION")]
     rows += [(format_on(e.time, tz, home), e.source, e.actor, e.description) for e in events]

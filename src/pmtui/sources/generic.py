@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from ..text import LIMITS, clean
-from ..timeparse import TimeFormatError, is_clock_time, parse_time
+from ..timeparse import ACCEPTED, TimeFormatError, is_clock_time, parse_time
 from .base import BadRecord, ImportRequest, Progress, SourceError, SourceEvent, SourceRead
 
 FIELDS = ("time", "description", "actor", "evidence")
@@ -71,7 +71,8 @@ def read_time(value: str | float, request: ImportRequest, near: datetime | None)
     try:
         return parse_time(value, request.tz, request.on, near=near)
     except TimeFormatError as exc:
-        raise ValueError(f"{exc} or epoch seconds/milliseconds") from None
+        hint = " or epoch seconds/milliseconds" if str(exc).endswith(ACCEPTED) else ""
+        raise ValueError(f"{exc}{hint}") from None
 
 
 def _lookup(fields: dict, name: str) -> object:
