@@ -78,9 +78,10 @@ def fake_paging(monkeypatch, tmp_path):
                                                     actor="Ana Lima", source="pagerduty")],
                           milestones={"detected": IMPACT, "resolved": IMPACT.replace(hour=15)})
 
-    fake = types.SimpleNamespace(detect=lambda path: path.name.endswith(".pd.json"), read=read)
+    fakes = {"pagerduty": types.SimpleNamespace(detect=lambda path: path.name.endswith(".pd.json"), read=read),
+             "slack": types.SimpleNamespace(detect=lambda path: False, read=read)}  # what reaches Slack's reader
     real = registry._module
-    monkeypatch.setattr(registry, "_module", lambda kind: fake if kind == "pagerduty" else real(kind))
+    monkeypatch.setattr(registry, "_module", lambda kind: fakes[kind] if kind in fakes else real(kind))
     path = tmp_path / "incident.pd.json"
     path.write_text('{"log_entries": []}')
     return path, found
@@ -201,16 +202,17 @@ def test_set_and_no_milestones_for_scripts(data, fake_paging):
     assert meeting(data).incident.detected == IMPACT
 
 
-def test_slack_options_reach_the_source_and_its_default_window_is_the_meetings(data, fake_paging, monkeypatch):
+def test_slack_options_reach_the_source_and_its_default_window_is_the_meetings(data, fake_paging):
     path, requests = fake_paging
-    pmtui(data, path, "--from", "pagerduty", "--channel", "#inc-db", "--flagged", ":pushpin:", "--pinned")
+    pmtui(data, path, "--from", "slack", "--channel", "#inc-db", "--flagged", ":pushpin:", "--pinned")
     (request,) = requests
     assert (request.channel, request.flagged, request.pinned, request.tz) == ("inc-db", "pushpin", True,
                                                                              "Europe/Berlin")
-    assert (request.start, request.end) == (None, None)  # all of a paging tool's log
-    monkeypatch.setattr(importing, "WINDOWED", ("pagerduty",))
+    assert (request.start, request.end) == (IMPACT.replace(hour=8, minute=30), None)  # 6 hours before impact
     pmtui(data, path, "--from", "pagerduty")
-    assert requests[-1].start == IMPACT.replace(hour=8, minute=30)
+    assert (requests[-1].start, requests[-1].end) == (None, None)  # all of a paging tool's log
+    assert "--channel, --flagged and --pinned are for Slack exports, not a PagerDuty log" in pmtui(
+        data, path, "--pinned", code=2).stderr
 
 
 def test_map_is_refused_for_a_source_with_its_own_shape(data, fake_paging):

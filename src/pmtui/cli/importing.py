@@ -126,6 +126,8 @@ def _request(meeting: Meeting, kind: str, window: str | None, channel: str, flag
         fields = parse_mapping(mapping) if mapping is not None else {}
     except MappingError as exc:
         fail(f"--map {mapping!r}: {exc}")
+    if (channel or flagged or pinned) and kind != "slack":
+        fail(f"--channel, --flagged and --pinned are for Slack exports, not {NAMES.get(kind, kind)}: leave them out")
     if fields and kind not in ("jsonl", "csv"):
         fail(f"--map is for JSON lines and CSV files, not {NAMES.get(kind, kind)}: leave it out")
     return ImportRequest(tz=incident.tz, start=start, end=end, channel=channel.lstrip("#"),
