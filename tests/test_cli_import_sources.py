@@ -30,15 +30,18 @@ IMPACT = datetime(2026, 11, 17, 14, 30, tzinfo=UTC)
 SAMPLES = {
     "jsonl/logcli.jsonl": "jsonl", "jsonl/events.jsonl": "jsonl", "csv/events.csv": "csv",
     "csv/cloudwatch.csv": "csv",
-    # merger: add the slack and paging branches' samples here (tests/data/slack/..., pagerduty/..., opsgenie/...,
-    # alertmanager/...) with the kind each must be detected as.
+    # merger: with the slack and paging branches, add their samples, e.g. "slack/export": "slack",
+    # "pagerduty/log_entries.json": "pagerduty", "pagerduty/incidents.csv": "pagerduty",
+    # "opsgenie/alert_logs.json": "opsgenie", "alertmanager/webhook.json": "alertmanager",
+    # "alertmanager/webhooks.jsonl": "alertmanager".
 }
 
 
 README_SAMPLES = {"logcli.jsonl": "jsonl/logcli.jsonl", "insights.csv": "csv/cloudwatch.csv",
                   "events.csv": "csv/events.csv"}
-"""The README's import examples' files and the samples they are run with (merger: add slack-export.zip,
-log_entries.json, alert-logs.json and webhooks.jsonl with the slack and paging branches' samples)."""
+"""The README's import examples' files and the samples they are run with (merger: add "slack-export.zip":
+"slack/export", "log_entries.json": "pagerduty/log_entries.json", "alert_logs.json": "opsgenie/alert_logs.json",
+"webhooks.jsonl": "alertmanager/webhooks.jsonl" with the slack and paging branches' samples)."""
 
 
 @pytest.fixture
