@@ -306,7 +306,8 @@ async def test_a_file_of_no_known_kind_is_one_line(tmp_path, folder, fake):
     app = make(tmp_path)
     async with app.run_test(size=(160, 45)) as pilot:
         dialog = await preview_of(app, pilot, other)
-        assert status(dialog).startswith(f"{other}: not a file pmtui can import")
+        assert status(dialog).startswith(f"{other}: unknown file type: not a Slack export")
+        assert "--from" not in status(dialog)  # the app has no such option
     app.close_session()
 
 

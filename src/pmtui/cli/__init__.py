@@ -22,7 +22,7 @@ from .common import archive_option, data_dir_option, run_app, user_errors
 COMMANDS = {
     "new": "meetings:new",
     "list": "meetings:list_",
-    "import": "meetings:import_",
+    "import": "importing:import_",
     "export": "meetings:export",
     "agendas": "meetings:agendas",
     "run": "meetings:run",

@@ -1,4 +1,4 @@
-"""The commands about one meeting: ``new``, ``list``, ``run``, ``demo``, ``import``, ``export`` and ``agendas``."""
+"""The commands about one meeting: ``new``, ``list``, ``run``, ``demo``, ``export`` and ``agendas``."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ import click
 
 from ..agenda import available_agendas, load_agenda
 from ..entry_grammar import parse_role
-from ..importer import ImportError_, read_events, without_duplicates
 from ..model import MEETING_STATUSES, MILESTONES, Attendee, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_attendee, new_incident
 from ..store import list_meetings
-from .common import archive_option, data_dir_option, echo, fail, load_meeting, report_release, run_app, user_errors
+from .common import archive_option, data_dir_option, echo, fail, load_meeting, run_app, user_errors
 from .room import room_config, share_options
 
 TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES if name != "impact_start"}}
@@ -113,42 +112,6 @@ def list_(status, as_json, data_dir, archives):
         draft = f"  ({s.draft})" if s.draft else ""
         source = f"{sources[s.id]:<{width}}  " if archives else ""
         echo(f"{s.id}  {s.severity}  {str(s.created)[:10]}  {s.status:<9} {source}{s.title}{draft}")
-
-
-@click.command(name="import")
-@click.argument("meeting")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--allow-duplicates", is_flag=True,
-              help="Also add events with the same time and description as one already in the timeline.")
-@data_dir_option
-@user_errors
-def import_(meeting, file, allow_duplicates, data_dir):
-    """Add timeline events from a CSV (time,description,actor,evidence) or JSON list.
-
-    A bare HH:MM falls within 12 hours of the row before it (the first row: of the impact start).
-    Events already in the timeline are skipped unless --allow-duplicates.
-    """
-    session = MeetingSession.open(resolve_data_dir(data_dir), meeting)
-    try:
-        try:
-            events = read_events(file, tz=session.meeting.incident.tz, on=session.incident_date(),
-                                 near=session.first_reference())
-        except ImportError_ as exc:
-            for problem in exc.problems:
-                echo(f"pmtui: {file}: {problem}", err=True)
-            fail(f"{file}: {len(exc.problems)} bad row(s); nothing was imported")
-        skipped = 0
-        if not allow_duplicates:
-            events, skipped = without_duplicates(session.meeting.events, events)
-        count = session.import_events(events) if events else 0
-        if not session.flush(10):
-            fail(f"cannot save {session.file.path}; the import may be lost: check the disk, "
-                 "then 'pmtui export' before importing again")
-    finally:
-        session.close()
-        report_release(session)
-    also = f", skipped {skipped} already present (--allow-duplicates adds them)" if skipped else ""
-    echo(f"Imported {count} event(s) into '{session.meeting.incident.title}'{also}.")
 
 
 @click.command()

@@ -39,8 +39,8 @@ def detect(path: Path) -> str:
     for kind in SOURCES:
         if _module(kind).detect(path):
             return kind
-    raise SourceError(str(path), "", "not a file pmtui can import: give --from slack|pagerduty|opsgenie|"
-                      "alertmanager|jsonl|csv (see pmtui import --help)")
+    raise SourceError(str(path), "", "unknown file type: not a Slack export, a PagerDuty, Opsgenie or Alertmanager "
+                      "file, JSON lines or a .csv")
 
 
 def read_timeline(path: Path, kind: str = "auto", request: ImportRequest | None = None,
