@@ -184,7 +184,9 @@ class DocumentPreview(Vertical):
         scroll = self._scroll()
         if scroll is None:
             return 1 << 30  # nothing scrolls: everything is in view
-        view = scroll.scrollable_content_region.height or self.app.size.height
+        view = scroll.scrollable_content_region.height
+        if not view:  # not laid out yet: a terminal's height, and the rest once it is (on_resize)
+            return self.app.size.height
         return int(scroll.scroll_y) + 2 * view - self.virtual_region.y
 
     def _scroll(self) -> ScrollableContainer | None:
