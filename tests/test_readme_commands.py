@@ -13,13 +13,13 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 import pytest
 
+from console_script import pmtui_command
 from pmtui.cli import main
 from pmtui.entry_grammar import parse_action_line
 from pmtui.session import MeetingSession
@@ -77,52 +77,12 @@ def env(tmp_path) -> dict[str, str]:
 
 
 def pmtui(env: dict[str, str], *args: object, code: int = 0, cwd: Path | None = None) -> str:
-    """Run the console script; its stdout, after checking the exit code and that stderr has no traceback."""
-    assert PMTUI is not None, "the pmtui console script is not installed next to this Python"
-    done = subprocess.run([PMTUI, *map(str, args)], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+    """Run the console script (a process of its own, forked: tests/console_script.py); its stdout, after checking
+    the exit code and that stderr has no traceback."""
+    done = pmtui_command([str(arg) for arg in args], env, cwd=cwd)
     assert done.returncode == code, (args, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
     return done.stdout
-
-
-SCRIPT_RUNNER = """
-import contextlib, io, json, runpy, sys, traceback
-script, commands, runs = sys.argv[1], json.loads(sys.argv[2]), []
-for args in commands:
-    out, err, code = io.StringIO(), io.StringIO(), 0
-    sys.argv = [script, *args]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            runpy.run_path(script, run_name="__main__")
-        except SystemExit as exit:
-            code = exit.code if isinstance(exit.code, int) else (exit.code is not None)
-        except BaseException:
-            code = "crashed"
-            traceback.print_exc(file=err)
-    runs.append([code, out.getvalue(), err.getvalue()])
-print(json.dumps(runs))
-"""
-"""Runs the console script file once per command line, in one Python: its start-up (~1 s) paid once for all."""
-
-
-def pmtui_run(env: dict[str, str], *commands: tuple[object, ...] | tuple[tuple[object, ...], int]) -> list[str]:
-    """Run the console script file on each command line in turn, in one fresh Python; their stdouts.
-
-    A command is its arguments, or (its arguments, its exit code) when that is not 0. Each runs as its own
-    process would, through the installed script's own imports and ``main()``, in order (a command sees what
-    the ones before it wrote); the exit code and no traceback on stderr are checked as :func:`pmtui` does.
-    """
-    assert PMTUI is not None, "the pmtui console script is not installed next to this Python"
-    expected = [command if isinstance(command[0], tuple) else (command, 0) for command in commands]
-    argv = json.dumps([[str(arg) for arg in args] for args, _ in expected])
-    done = subprocess.run([sys.executable, "-c", SCRIPT_RUNNER, PMTUI, argv], env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    runs = json.loads(done.stdout)
-    for (args, code), (exit_code, _, stderr) in zip(expected, runs, strict=True):
-        assert exit_code == code, (args, stderr)
-        assert "Traceback" not in stderr, (args, stderr)
-    return [stdout for _, stdout, _ in runs]
 
 
 def new_meeting(env: dict[str, str]) -> str:
@@ -141,16 +101,15 @@ def test_the_readme_commands_are_registered_on_the_installed_script_and_run_here
 
 def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
     meeting_id = new_meeting(env)
-    events = tmp_path / "events.csv"
-    events.write_text("time,description,actor,evidence\n14:37,checkout errors start,checkout-api,https://grafana\n")
-    exported, listed, listed_json, imported = pmtui_run(
-        env, ("export", meeting_id, "--format", "json"), ("list",), ("list", "--json"), ("import", meeting_id, events))
-    incident = json.loads(exported)["incident"]
+    incident = json.loads(pmtui(env, "export", meeting_id, "--format", "json"))["incident"]
     assert (incident["title"], incident["severity"], incident["services"]) == (TITLE, "SEV2", ["checkout-api"])
     assert incident["detected"] == "2026-11-17T14:38:45+00:00"
-    assert f"{meeting_id}  SEV2" in listed
-    assert [row["id"] for row in json.loads(listed_json)] == [meeting_id]
-    assert imported == f"Imported 1 event(s) into '{TITLE}'.\n"
+
+    assert f"{meeting_id}  SEV2" in pmtui(env, "list")
+    assert [row["id"] for row in json.loads(pmtui(env, "list", "--json"))] == [meeting_id]
+    events = tmp_path / "events.csv"
+    events.write_text("time,description,actor,evidence\n14:37,checkout errors start,checkout-api,https://grafana\n")
+    assert pmtui(env, "import", meeting_id, events) == f"Imported 1 event(s) into '{TITLE}'.\n"
     session = MeetingSession.open(Path(env["PMTUI_DATA_DIR"]), meeting_id)
     entry = parse_action_line("validate pool size in CI | priya | high | 2026-12-10 | a pool below 20 fails",
                               session.today())
@@ -158,61 +117,48 @@ def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
     session.add_observation("went_poorly", "The on-call should have known the pool size")
     assert session.close()
 
+    assert pmtui(env, "export", meeting_id).startswith(f"# {TITLE}\n")
     out = tmp_path / "out"
     out.mkdir()  # export -o creates no folder unless --parents
-    formats = (("markdown", "md"), ("html", "html"), ("confluence", "confluence.xml"), ("json", "json"),
-               ("actions-csv", "csv"), ("github", "sh"))
-    own = shutil.copy(ROOT / "agendas" / "near-miss-30.toml", tmp_path / "my-agenda.toml")
-    clean = tmp_path / "clean.md"
-    clean.write_text("The pool was lowered to 5 by a configuration change.\n")
-    runs = iter(pmtui_run(
-        env, ("export", meeting_id),
-        *(("export", meeting_id, "-o", out / f"pm.{suffix}", "--format", fmt, "--minutes") for fmt, suffix in formats),
-        ("agendas",), ("agendas", "--check", own), (("lint", meeting_id), 1), ("lint", clean, "--json"),
-        ("actions",), ("actions", "--overdue", "--owner", "priya", "--json"),
-        ("actions", "done", action.id, "--note", "check added"), ("actions", "--open"),
-        ("actions", "reopen", action.id), ("actions", "--all", "--json"),
-        ("actions", "link", action.id, "https://tracker.example.com/issues/42"),
-        ("end", meeting_id), ("list", "--status", "ended"),
-        ("end", meeting_id, "--published", "--on", "2026-11-20"), ("reopen", meeting_id),
-        ("search", "pool", "grafana"), ("stats", "--since", "2026-01-01", "--json"), ("stats",),
-        ("new", "Earlier pool exhaustion")))
-    assert next(runs).startswith(f"# {TITLE}\n")
-    for _, suffix in formats:
-        assert next(runs) == f"Wrote {out / f'pm.{suffix}'}\n"
+    for fmt, suffix in (("markdown", "md"), ("html", "html"), ("confluence", "confluence.xml"), ("json", "json"),
+                        ("actions-csv", "csv"), ("github", "sh")):
+        assert pmtui(env, "export", meeting_id, "-o", out / f"pm.{suffix}", "--format", fmt, "--minutes") \
+            == f"Wrote {out / f'pm.{suffix}'}\n"
     assert "validate pool size in CI" in (out / "pm.csv").read_text()
     assert "gh issue create" in (out / "pm.sh").read_text()
     assert (out / "pm.html").read_text().startswith("<!doctype html>")
     assert (out / "pm.confluence.xml").read_text().startswith(f"<h1>{TITLE}")
 
-    assert "standard-90" in next(runs)
-    assert next(runs).startswith(f"{own}: OK")
+    assert "standard-90" in pmtui(env, "agendas")
+    own = shutil.copy(ROOT / "agendas" / "near-miss-30.toml", tmp_path / "my-agenda.toml")
+    assert pmtui(env, "agendas", "--check", own).startswith(f"{own}: OK")
 
-    assert "should have known" in next(runs)
-    assert json.loads(next(runs)) == []
+    assert "should have known" in pmtui(env, "lint", meeting_id, code=1)
+    clean = tmp_path / "clean.md"
+    clean.write_text("The pool was lowered to 5 by a configuration change.\n")
+    assert json.loads(pmtui(env, "lint", clean, "--json")) == []
 
-    assert action.id in next(runs)
-    assert json.loads(next(runs))["filter"] == "overdue"
-    assert next(runs).startswith("Done: ")
-    assert action.id not in next(runs)
-    assert next(runs).startswith("Open again: ")
-    assert [a["id"] for a in json.loads(next(runs))["actions"]] == [action.id]
-    assert next(runs).startswith("Linked ")
+    assert action.id in pmtui(env, "actions")
+    assert json.loads(pmtui(env, "actions", "--overdue", "--owner", "priya", "--json"))["filter"] == "overdue"
+    assert pmtui(env, "actions", "done", action.id, "--note", "check added").startswith("Done: ")
+    assert action.id not in pmtui(env, "actions", "--open")
+    assert pmtui(env, "actions", "reopen", action.id).startswith("Open again: ")
+    assert [a["id"] for a in json.loads(pmtui(env, "actions", "--all", "--json"))["actions"]] == [action.id]
+    assert pmtui(env, "actions", "link", action.id, "https://tracker.example.com/issues/42").startswith("Linked ")
 
-    assert next(runs).startswith(f"Ended meeting {meeting_id}")
-    assert "(draft: 4 sections to write)" in next(runs)
-    assert " on 2026-11-20. Its document still has 4 required sections to write" in next(runs)
-    assert next(runs).startswith(f"Reopened meeting {meeting_id}")
+    assert pmtui(env, "end", meeting_id).startswith(f"Ended meeting {meeting_id}")
+    assert "(draft: 4 sections to write)" in pmtui(env, "list", "--status", "ended")
+    assert " on 2026-11-20. Its document still has 4 required sections to write" in pmtui(
+        env, "end", meeting_id, "--published", "--on", "2026-11-20")
+    assert pmtui(env, "reopen", meeting_id).startswith(f"Reopened meeting {meeting_id}")
 
-    assert meeting_id in next(runs)
-    assert json.loads(next(runs))["by_severity"]["SEV2"] == 1
-    assert "Time to detect" in next(runs)
-    other = next(runs).strip().splitlines()[-1]
-    related, exported, unrelated = pmtui_run(
-        env, ("related", meeting_id, other), ("export", meeting_id), ("related", meeting_id, other, "--remove"))
-    assert related.startswith(f"Linked {other} 'Earlier pool exhaustion'")
-    assert "Earlier pool exhaustion" in exported
-    assert unrelated.startswith(f"Unlinked {other}")
+    assert meeting_id in pmtui(env, "search", "pool", "grafana")
+    assert json.loads(pmtui(env, "stats", "--since", "2026-01-01", "--json"))["by_severity"]["SEV2"] == 1
+    assert "Time to detect" in pmtui(env, "stats")
+    other = pmtui(env, "new", "Earlier pool exhaustion").strip().splitlines()[-1]
+    assert pmtui(env, "related", meeting_id, other).startswith(f"Linked {other} 'Earlier pool exhaustion'")
+    assert "Earlier pool exhaustion" in pmtui(env, "export", meeting_id)
+    assert pmtui(env, "related", meeting_id, other, "--remove").startswith(f"Unlinked {other}")
 
 
 def test_run_and_the_home_screen_in_a_terminal(env, tmp_path):
