@@ -79,8 +79,10 @@ class UnrenderedSection(Widget):
 
 
 def estimated_height(text: str) -> int:
-    """The lines ``text`` takes rendered, at least: one per line of source (wrapping and tables take more)."""
-    return text.count("\n") + 1
+    """The lines ``text`` takes rendered, about: one per line of source, two per line of a table (its rows are
+    ruled apart), more where a line wraps."""
+    lines = text.split("\n")
+    return len(lines) + sum(line.startswith("|") for line in lines)
 
 
 class DocumentPreview(Vertical):
