@@ -57,7 +57,7 @@ def split_sections(text: str) -> list[str]:
 
 
 class UnrenderedSection(Widget):
-    """A section below the rendered ones: blank, one line per line of its source until it is rendered."""
+    """A section below the rendered ones: blank, about as tall as it will render (:func:`estimated_height`)."""
 
     DEFAULT_CSS = """
     UnrenderedSection { width: 1fr; }
