@@ -4,9 +4,12 @@ Usage: store_writer.py MODE PATH, where MODE is
   write  open the meeting for writing, print "ready", then add events one by
          one, printing the number of events after each save returns;
   hold   open the meeting for writing, print "ready", then wait to be killed;
-  try    try to open the meeting for writing; print "ok" or "locked: <message>".
+  try    try to open the meeting for writing; print "ok" or "locked: <message>";
+  serve  for each line "write" read, fork a writer (as ``write`` does, its pid printed first), wait until it
+         is killed and print "reaped": many writers for one start-up of Python and these imports.
 """
 
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -38,5 +41,19 @@ def main(mode: str, path: Path) -> int:
         print(n, flush=True)
 
 
+def serve(path: Path) -> int:
+    for line in sys.stdin:
+        assert line.strip() == "write", line
+        writer = os.fork()
+        if writer == 0:
+            print(os.getpid(), flush=True)
+            os._exit(main("write", path))
+        os.waitpid(writer, 0)
+        print("reaped", flush=True)  # after all the writer printed: it is dead
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "serve":
+        sys.exit(serve(Path(sys.argv[2])))
     sys.exit(main(sys.argv[1], Path(sys.argv[2])))

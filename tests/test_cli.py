@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from console_script import pmtui_command
 from pmtui.cli import main
 from pmtui.model import Incident
 from pmtui.session import MeetingSession
@@ -51,11 +52,11 @@ def data(tmp_path) -> Path:
 
 
 def pmtui(env, *args, data_dir: Path | None = None) -> subprocess.CompletedProcess:
-    assert PMTUI is not None, "the pmtui console script is not installed next to this Python"
-    argv = [PMTUI, *map(str, args)]
+    """The console script run with ``args`` (a process of its own, forked: tests/console_script.py)."""
+    argv = [*map(str, args)]
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]
-    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    return pmtui_command(argv, env)
 
 
 def ok(done: subprocess.CompletedProcess) -> str:

@@ -13,13 +13,13 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 import pytest
 
+from console_script import pmtui_command
 from pmtui.cli import main
 from pmtui.entry_grammar import parse_action_line
 from pmtui.session import MeetingSession
@@ -78,9 +78,9 @@ def env(tmp_path) -> dict[str, str]:
 
 
 def pmtui(env: dict[str, str], *args: object, code: int = 0, cwd: Path | None = None) -> str:
-    """Run the console script; its stdout, after checking the exit code and that stderr has no traceback."""
-    assert PMTUI is not None, "the pmtui console script is not installed next to this Python"
-    done = subprocess.run([PMTUI, *map(str, args)], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+    """Run the console script (a process of its own, forked: tests/console_script.py); its stdout, after checking
+    the exit code and that stderr has no traceback."""
+    done = pmtui_command([str(arg) for arg in args], env, cwd=cwd)
     assert done.returncode == code, (args, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
     return done.stdout

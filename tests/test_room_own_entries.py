@@ -192,6 +192,7 @@ async def test_the_app_removes_an_own_entry_after_asking_and_refuses_others_with
 
 async def test_edits_and_removals_typed_while_cut_off_wait_on_disk_and_show_pending(room):
     app = NoteTakerApp(room.url, TOKEN, name="alice", outbox_dir=room.outbox_dir)
+    app.client.backoff_base, app.client.backoff_cap = 0.05, 0.2  # back soon after the room is
     async with app.run_test(size=(120, 32)) as pilot:
         await _joined(app, pilot)
         await _type(pilot, app, "14:37 checkout errors", "enter")

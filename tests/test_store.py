@@ -557,16 +557,20 @@ def test_kill_9_never_tears_the_file(tmp_path):
     path = write_meeting(tmp_path, meeting)
     rng = random.Random(1234)
     acknowledged = 0
+    server = run_helper("serve", path, stdin=subprocess.PIPE)  # each writer a fork of it: one start-up for 50
     for _ in range(50):
-        writer = run_helper("write", path)
-        assert writer.stdout.readline().strip() == "ready"
+        server.stdin.write("write\n")
+        server.stdin.flush()
+        writer = int(server.stdout.readline())
+        assert server.stdout.readline().strip() == "ready"
         # at least one acknowledged save per run however loaded the machine, then a kill at a random moment
-        seen = [writer.stdout.readline().strip() for _ in range(rng.randint(1, 3))]
+        seen = [server.stdout.readline().strip() for _ in range(rng.randint(1, 3))]
         time.sleep(rng.uniform(0, 0.01))
-        writer.send_signal(signal.SIGKILL)
-        writer.wait(10)
-        lines = seen + writer.stdout.read().splitlines()
-        writer.stdout.close()
+        os.kill(writer, signal.SIGKILL)
+        lines = seen
+        while (line := server.stdout.readline()) != "reaped\n":  # all the writer printed before it died
+            assert line, "the writers' server ended"
+            lines.append(line.strip())
         acknowledged = max([acknowledged, *(int(n) for n in lines if n)])
 
         events = MeetingFile.open(path, write=False).load()["events"]
@@ -575,6 +579,9 @@ def test_kill_9_never_tears_the_file(tmp_path):
         meetings, errors = list_meetings(tmp_path)
         assert len(meetings) == 1 and not errors
 
+    server.stdin.close()
+    assert server.wait(10) == 0
+    server.stdout.close()
     assert acknowledged >= 50  # the writers really did write
     with MeetingFile.open(path, write=True):  # the writer lock cleans up stale temp files
         pass

@@ -7,11 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from console_script import pmtui_command
 from helpers import create_meeting
 from pmtui.export import render
 from pmtui.model import Incident, Meeting, TimelineEvent, from_data
@@ -71,8 +73,8 @@ class Holder:
 
 
 def pmtui(env: dict[str, str], *args: object) -> subprocess.CompletedProcess:
-    return subprocess.run([PMTUI, *map(str, args)], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=60)
+    """The console script run with ``args`` (a process of its own, forked: tests/console_script.py)."""
+    return pmtui_command([*map(str, args)], env)
 
 
 def test_a_second_pmtui_run_is_refused_naming_the_holder(tmp_path):
@@ -118,7 +120,13 @@ def test_reading_while_the_writer_saves_never_sees_a_torn_file(tmp_path):
     meeting_id = meeting_with(tmp_path, 300)
     holder = Holder(tmp_path, meeting_id, "churn", env)
     try:
-        exports = [pmtui(env, "export", meeting_id, "--format", "json", "--data-dir", tmp_path) for _ in range(4)]
+        exports = [pmtui(env, "export", meeting_id, "--format", "json", "--data-dir", tmp_path) for _ in range(3)]
+        saved = tmp_path / f"{meeting_id}.json"
+        for _ in range(3000):  # the writer has saved since it started (a command takes ~0.1 s; a loaded writer longer)
+            if len(MeetingFile.open(saved, write=False).load()["events"]) > 300:
+                break
+            time.sleep(0.01)
+        exports.append(pmtui(env, "export", meeting_id, "--format", "json", "--data-dir", tmp_path))
         listings = [pmtui(env, "list", "--json", "--data-dir", tmp_path) for _ in range(2)]
     finally:
         holder.stop()
