@@ -20,6 +20,7 @@ import click
 import pytest
 
 from console_script import pmtui_command
+from forge_support import git
 from pmtui.cli import main
 from pmtui.entry_grammar import parse_action_line
 from pmtui.session import MeetingSession
@@ -240,11 +241,8 @@ def test_sharing_across_teams_as_the_readme_shows_it(env, tmp_path, archive_repo
                for word in readme_line("pmtui publish checkout")]
     out = pmtui(env, *publish[1:])
     assert "pull request: https://github.com/acme/postmortems/pull/7" in out
-    [branch] = [line.split()[-1] for line in subprocess.run(
-        ["git", "-C", str(archive_repo), "branch", "--list", "postmortem/*"], capture_output=True, text=True,
-        check=True, timeout=30).stdout.splitlines()]
-    assert f"refs/heads/{branch}" in subprocess.run(["git", "-C", str(archive_repo), "ls-remote", "origin"],
-                                                    capture_output=True, text=True, check=True, timeout=30).stdout
+    [branch] = [line.split()[-1] for line in git(archive_repo, "branch", "--list", "postmortem/*").splitlines()]
+    assert f"refs/heads/{branch}" in git(archive_repo, "ls-remote", "origin")
 
     assert "Created 1 issue on GitHub (acme/payments)" in pmtui(env, *readme_line("pmtui actions export")[1:])
     assert pmtui(env, *readme_line("pmtui actions sync")[1:]).startswith("Done: ")
