@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -191,18 +190,18 @@ async def test_reload_picks_up_new_files(data_dir):
     app.close_session()
 
 
-async def test_two_thousand_meetings_open_fast(data_dir):
+async def test_two_thousand_meetings_are_all_listed_newest_first(data_dir):
+    """How fast is benchmarks/library_scale.py's ("home screen … until listed"): a timed assertion failed a CI run
+    on a loaded machine (8 s) that takes 1.8 s alone."""
     for n in range(2000):
         meeting = Meeting(Incident(f"Incident number {n}"), id=f"m{n:05d}", created=CREATED + timedelta(minutes=n))
         (data_dir / f"{meeting.id}.json").write_text(json.dumps(meeting_to_tables(to_data(meeting))))
     app = make_app(data_dir, now=FixedClock(T0))
-    start = time.perf_counter()
     async with app.run_test(size=(80, 24)) as pilot:
         home = await loaded(app, pilot)
         table = home.query_one(DataTable)
         assert table.row_count == 2000
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "m01999"
-        assert time.perf_counter() - start < 5
     app.close_session()
 
 
