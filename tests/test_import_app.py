@@ -22,6 +22,7 @@ from pmtui import sources
 from pmtui.export.markdown import render_postmortem
 from pmtui.model import TimelineEvent
 from pmtui.sources import BadRecord, SourceError, SourceEvent, SourceRead
+from pmtui.sources.preview import Candidate, mark_choices
 from pmtui.tui.app import make_app
 from pmtui.tui.screens.import_timeline import CandidateList, ImportFileDialog, ImportPreviewDialog
 from pmtui.tui.screens.meeting import MeetingScreen
@@ -33,8 +34,9 @@ MARKER = "export.marker"
 
 
 class FakeSource:
-    """Reads ``*.fake`` files: one ``HH:MM:SS|description|author`` per line; ``BAD`` lines are bad records, ``SKIP``
-    lines are outside the window, and a file starting ``BROKEN`` cannot be read at all. Remembers each request."""
+    """Reads ``*.fake`` files: one ``HH:MM:SS|description|author[|mark,mark]`` per line (marks as Slack's: ``pinned``,
+    ``:pushpin:``); ``BAD`` lines are bad records, ``SKIP`` lines are outside the window, and a file starting
+    ``BROKEN`` cannot be read at all. Remembers each request."""
 
     def __init__(self) -> None:
         self.requests: list[sources.ImportRequest] = []
@@ -59,10 +61,10 @@ class FakeSource:
             if line == "BAD":
                 found.bad.append(BadRecord(path.name, f"line {number}", "no time"))
                 continue
-            clock, description, author = line.split("|")
+            clock, description, author, *marks = line.split("|")
             moment = datetime.combine(DAY.date(), datetime.strptime(clock, "%H:%M:%S").time(), UTC)
             found.events.append(SourceEvent(moment, description, author=author, evidence=f"msg {number}",
-                                            source="fake:#inc-db"))
+                                            source="fake:#inc-db", marks=tuple(marks[0].split(",")) if marks else ()))
         return found
 
 
@@ -190,6 +192,57 @@ async def test_filters_check_only_what_they_show(tmp_path, folder, fake):
         await pilot.pause()
         assert sorted(e.description for e in app.session.meeting.events if e.source) == [
             "[bold]paged[/bold] the on-call", "rollback decided"]
+    app.close_session()
+
+
+MARKED = ["14:20:00|disk alert fires|Alertmanager|:pushpin:",
+          "14:30:00|deploy of v2.31 starts|Alice Example|pinned,:eyes:",
+          "14:38:00|lag back to 0|Bob Builder|:pushpin:,:+1:",
+          "14:40:00|lunch?|Carol Chen",
+          "14:50:00|failover done|Alice Example|pinned,:pushpin:"]
+
+
+async def test_pinned_and_reacted_messages_can_be_shown_alone(tmp_path, folder, fake):
+    marked = folder / "marked.fake"
+    marked.write_text("\n".join(MARKED) + "\n", encoding="utf-8")
+    app = make(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        dialog = await preview_of(app, pilot, marked)
+        choice = dialog.query_one("#import-mark", Select)
+        assert choice.display
+        choice.focus()
+        await pilot.press("enter", "down", "enter")  # open it, the first mark after "every message"
+        await until(pilot, lambda: choice.value == "pinned", "pinned is chosen")
+        assert [line.split(" ", 1)[1] for line in shown(dialog)] == [
+            "fake:#inc-db Alice Example: deploy of v2.31 starts", "fake:#inc-db Alice Example: failover done"]
+        assert "2 shown · 5 checked" in status(dialog)
+        dialog.query_one(CandidateList).focus()
+        await pilot.press("n")  # clears the two pinned; the others stay checked
+        assert "2 shown · 3 checked" in status(dialog)
+        choice.value = ":pushpin:"
+        dialog.query_one("#import-author", Select).value = "Alice Example"
+        await pilot.pause()
+        assert [line.split(": ", 1)[1] for line in shown(dialog)] == ["failover done"]  # both choices at once
+        dialog.query_one("#import-author", Select).value = Select.NULL
+        await pilot.pause()
+        assert [line.split(": ", 1)[1] for line in shown(dialog)] == ["disk alert fires", "lag back to 0",
+                                                                      "failover done"]
+        choice.value = Select.NULL
+        await pilot.pause()
+        assert len(shown(dialog)) == 5 and "3 checked" in status(dialog)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MeetingScreen), "the preview closes")
+        assert sorted(e.description for e in app.session.meeting.events if e.source) == [
+            "disk alert fires", "lag back to 0", "lunch?"]
+    app.close_session()
+
+
+async def test_the_mark_choice_is_hidden_when_nothing_is_marked(tmp_path, folder, fake):
+    app = make(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        dialog = await preview_of(app, pilot, folder / "timeline.fake")
+        assert dialog.query_one("#import-author", Select).display
+        assert not dialog.query_one("#import-mark", Select).display
     app.close_session()
 
 
@@ -346,6 +399,15 @@ async def test_a_typed_path_is_picked_or_refused_in_one_line(tmp_path, folder, f
         await pilot.pause()
         assert picked == [folder / "timeline.fake"]
     app.close_session()
+
+
+def test_the_marks_offered_are_pinned_first_then_the_most_used_reactions():
+    event = TimelineEvent(time=DAY, description="x")
+    found = [Candidate(event, "a", marks) for marks in [(":pushpin:",), ("pinned", ":eyes:"), (":pushpin:", ":+1:"),
+                                                         (), ("pinned", ":pushpin:")]]
+    assert mark_choices(found) == [("pinned (2)", "pinned"), (":pushpin: reactions (3)", ":pushpin:"),
+                                   (":+1: reactions (1)", ":+1:"), (":eyes: reactions (1)", ":eyes:")]
+    assert mark_choices([Candidate(event, "a")]) == []
 
 
 def test_the_export_names_an_imported_events_source_in_its_evidence():

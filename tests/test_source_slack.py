@@ -121,6 +121,14 @@ def test_channel_flagged_and_pinned_choose_what_to_import():
     assert read(channel="inc-db", flagged="pushpin", start=datetime(2017, 2, 1, tzinfo=UTC))[0].kind == "message"
 
 
+def test_each_message_carries_its_pin_and_reactions_as_marks():
+    marks = {event.evidence: event.marks for event in read() if event.marks}
+    assert marks == {"#inc-db/p1485905100000100": (":pushpin:",),
+                     "#inc-db/p1485905220000200": ("pinned", ":eyes:"),
+                     "#inc-db/p1485907620000500": (":pushpin:", ":+1:")}  # a skin tone is the same reaction
+    assert all(event.marks == () for event in read(channel="general"))
+
+
 def test_an_unknown_channel_is_one_line_naming_the_ones_there_are():
     with pytest.raises(SourceError, match=r"--channel inc-web: no such channel in the export; it has #inc-db, #g"):
         read(channel="inc-web")
@@ -132,7 +140,8 @@ def test_pins_from_channels_json_count_without_pinned_to(tmp_path):
     for message in day:
         message.pop("pinned_to", None)
     write_day(export, "inc-db", "2017-01-31", day)
-    assert [e.evidence for e in read(export, pinned=True)] == ["#inc-db/p1485905220000200"]
+    assert [(e.evidence, e.marks) for e in read(export, pinned=True)] == [("#inc-db/p1485905220000200",
+                                                                          ("pinned", ":eyes:"))]
 
 
 # Attacks, one per class.
@@ -184,6 +193,18 @@ def test_a_malformed_day_file_gives_bad_records_with_its_file_and_index(tmp_path
     assert [event.evidence for event in found.events if event.time.day == 2] == ["#inc-db/p1485993600000100",
                                                                                  "#inc-db/p14859936031"]
     assert read(export, flagged="pushpin", start=datetime(2017, 2, 2, tzinfo=UTC)) == []
+
+
+def test_reaction_names_that_are_no_emoji_name_are_no_marks(tmp_path):
+    export = copied(tmp_path)
+    write_day(export, "inc-db", "2017-02-02", [
+        {"ts": "1485993600.000100", "user": "U024BE7LH", "text": "lag again",
+         "reactions": [{"name": "[bold]x[/bold]"}, {"name": "fire\x1b[2J"}, {"name": "eyes\u202e"}, {"name": 3},
+                       {"name": ""}, {}, {"name": "x" * 101}, {"name": "fire"}, {"name": "fire::skin-tone-2"},
+                       {"name": "white_check_mark"}]}])
+    [event] = read(export, start=datetime(2017, 2, 2, tzinfo=UTC))
+    assert event.marks == (":fire:", ":white_check_mark:")
+    assert read(export, flagged="3", start=datetime(2017, 2, 2, tzinfo=UTC)) == []
 
 
 def test_a_day_file_linking_out_of_the_folder_is_not_followed(tmp_path):

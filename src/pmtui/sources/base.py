@@ -16,6 +16,8 @@ Progress = Callable[[int, int], None]
 WINDOW_BEFORE = timedelta(hours=6)
 """A window's default start before impact start: what led up to an incident is often its story."""
 WINDOW_AFTER = timedelta(hours=1)
+PINNED = "pinned"
+"""The mark of a message pinned in its channel; a reaction's mark is its emoji name in colons (``:pushpin:``)."""
 
 
 class SourceError(Exception):
@@ -44,7 +46,9 @@ class SourceEvent:
 
     ``time`` is timezone-aware. ``author`` is who wrote it at the source (a Slack user's real name); ``source``
     names where it came from (``slack:#inc-db``, ``pagerduty``); ``kind`` is the source's own word for it
-    (``trigger``, ``acknowledge``, ``resolve``, ``pinned``…), for filters and milestones.
+    (``trigger``, ``acknowledge``, ``resolve``, ``pinned``…), for filters and milestones. ``marks`` are what people
+    flagged it with at the source, for picking the events worth a timeline: ``PINNED`` when pinned in its channel,
+    ``:pushpin:`` for each reaction (``:name:``); pinned first, then the reactions in the message's order.
     """
 
     time: datetime
@@ -54,6 +58,7 @@ class SourceEvent:
     author: str = ""
     source: str = ""
     kind: str = ""
+    marks: tuple[str, ...] = ()
 
 
 @dataclass

@@ -7,6 +7,7 @@ so the screen only shows and filters.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from .. import sources
 from ..importer import without_duplicates
 from ..model import Meeting, TimelineEvent
-from .base import ImportRequest, Progress, SourceError, default_window, timeline_events
+from .base import PINNED, ImportRequest, Progress, SourceError, default_window, timeline_events
 
 IMPORTED_BY = "import"
 """The author of imported events (as ``pmtui import``): the person who wrote one at its source is its actor."""
@@ -22,10 +23,12 @@ IMPORTED_BY = "import"
 
 @dataclass(frozen=True)
 class Candidate:
-    """An event the file would add, and who wrote it at its source (for picking by author)."""
+    """An event the file would add, who wrote it at its source and how people marked it there (pinned, reactions),
+    for picking by author and by mark."""
 
     event: TimelineEvent
     author: str
+    marks: tuple[str, ...] = ()
 
 
 @dataclass
@@ -60,9 +63,16 @@ def preview_import(path: Path, meeting: Meeting, request: ImportRequest,
         more = f" (and {len(read.bad) - 1} more bad records)" if len(read.bad) > 1 else ""
         raise SourceError(first.file, first.record, f"{first.what}{more}; nothing imported: fix the file, or "
                           "leave the bad records out with pmtui import --skip-bad")
-    pairs = [(made[0], found.author) for found in read.events
-             if (made := timeline_events([found], request.tz, IMPORTED_BY))]
+    pairs = [(made[0], found) for found in read.events if (made := timeline_events([found], request.tz, IMPORTED_BY))]
     new, duplicates = without_duplicates(meeting.events, [event for event, _ in pairs])
     kept = {event.id for event in new}
-    candidates = [Candidate(event, author) for event, author in pairs if event.id in kept]
+    candidates = [Candidate(event, found.author, found.marks) for event, found in pairs if event.id in kept]
     return ImportPreview(Path(path), read.kind, candidates, duplicates, read.skipped)
+
+
+def mark_choices(candidates: list[Candidate]) -> list[tuple[str, str]]:
+    """(label, mark) for each mark the candidates carry: pinned first, then the reactions most used first, each
+    with how many candidates have it (``:pushpin: reactions (3)``); none when nothing is marked."""
+    counts = Counter(mark for candidate in candidates for mark in candidate.marks)
+    order = sorted(counts, key=lambda mark: (mark != PINNED, -counts[mark], mark))
+    return [(f"{mark if mark == PINNED else f'{mark} reactions'} ({counts[mark]})", mark) for mark in order]

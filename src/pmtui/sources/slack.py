@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ..text import clean
-from .base import BadRecord, ImportRequest, Progress, SourceError, SourceEvent, SourceRead
+from .base import PINNED, BadRecord, ImportRequest, Progress, SourceError, SourceEvent, SourceRead
 from .slack_archive import SlackArchive, TooLarge, export_root, open_archive
 from .slack_markup import readable
 
@@ -30,6 +30,8 @@ pinned_item, message_changed…) is the channel's housekeeping."""
 _DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})\.json")
 _TS = re.compile(r"(\d{1,11})(?:\.(\d{1,6}))?")
 _UNSAFE_NAME = re.compile(r"[/\\\x00]|^\.{1,2}$")
+_EMOJI_NAME = re.compile(r"[\w.+'-]{1,100}")
+"""A reaction's name as Slack makes them (``pushpin``, ``+1``, ``white_check_mark``); another is not shown as a mark."""
 
 
 def detect(path: Path) -> bool:
@@ -195,9 +197,11 @@ def _event(message: dict, channel: str, workspace: _Workspace, request: ImportRe
     ts = message.get("ts")
     if not bounds[0] <= _seconds(ts) <= bounds[1]:
         return None
-    if request.flagged and not _reacted(message, request.flagged.strip(":")):
+    reactions = _reactions(message)
+    if request.flagged and request.flagged.strip(":") not in reactions:
         return None
-    if request.pinned and not (ts in workspace.pins.get(channel, ()) or message.get("pinned_to")):
+    pinned = ts in workspace.pins.get(channel, ()) or bool(message.get("pinned_to"))
+    if request.pinned and not pinned:
         return None
     bot = subtype == "bot_message" or bool(message.get("bot_id"))
     text = " ".join(readable(_text(message), workspace.users, workspace.channels).split())
@@ -213,6 +217,7 @@ def _event(message: dict, channel: str, workspace: _Workspace, request: ImportRe
         author=clean(_author(message, workspace, bot)),
         source=f"slack:#{channel}",
         kind="bot" if bot else "reply" if reply else "message",
+        marks=((PINNED,) if pinned else ()) + tuple(f":{name}:" for name in reactions if _EMOJI_NAME.fullmatch(name)),
     )
 
 
@@ -229,11 +234,14 @@ def _moment(ts: str) -> datetime:
     return datetime.fromtimestamp(int(ts.partition(".")[0]), UTC)
 
 
-def _reacted(message: dict, emoji: str) -> bool:
+def _reactions(message: dict) -> list[str]:
+    """The emoji names people reacted with, each once in the message's order; a skin tone is the same reaction
+    (``+1::skin-tone-3`` is ``+1``)."""
     reactions = message.get("reactions")
-    return isinstance(reactions, list) and any(
-        isinstance(reaction, dict) and str(reaction.get("name", "")).split("::", 1)[0] == emoji
-        for reaction in reactions)
+    if not isinstance(reactions, list):
+        return []
+    names = (reaction.get("name") for reaction in reactions if isinstance(reaction, dict))
+    return list(dict.fromkeys(name.split("::", 1)[0] for name in names if isinstance(name, str) and name))
 
 
 def _text(message: dict) -> str:

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from ... import sources
 from ...importer import without_duplicates
 from ...session import MeetingSession
-from ...sources.preview import Candidate, ImportPreview, meeting_request, preview_import
+from ...sources.preview import Candidate, ImportPreview, mark_choices, meeting_request, preview_import
 from ...timeparse import local
 
 PROGRESS_EVERY = 0.1
@@ -31,6 +31,7 @@ PROGRESS_EVERY = 0.1
 FILTER_PAUSE = 0.15
 """Seconds of no typing before the filter shows its events: a list of thousands takes a few tenths to redo."""
 EVERY_AUTHOR = Select.NULL
+EVERY_MESSAGE = Select.NULL
 
 
 class ImportFileDialog(ModalScreen[Path | None]):
@@ -128,6 +129,7 @@ class ImportPreviewDialog(ModalScreen[int | None]):
             with Horizontal(id="import-filters"):
                 yield Input(placeholder="filter: words in the events", id="import-filter")
                 yield Select[str]([], prompt="every author", id="import-author", allow_blank=True)
+                yield Select[str]([], prompt="every message", id="import-mark", allow_blank=True)
             yield CandidateList(id="import-events")
 
     def on_mount(self) -> None:
@@ -184,6 +186,9 @@ class ImportPreviewDialog(ModalScreen[int | None]):
         self._searchable = [_searchable(candidate) for candidate in result.candidates]
         authors = sorted({c.author for c in result.candidates if c.author}, key=str.casefold)
         self.query_one("#import-author", Select).set_options((name, name) for name in authors)
+        marks = mark_choices(result.candidates)
+        self.query_one("#import-mark", Select).set_options(marks)
+        self.query_one("#import-mark").display = bool(marks)  # pinned messages and reactions: Slack has them
         self.query_one("#import-filters").display = True
         events = self.query_one(CandidateList)
         events.display = True
@@ -193,13 +198,15 @@ class ImportPreviewDialog(ModalScreen[int | None]):
     # --- the list ---------------------------------------------------------------------
 
     def shown(self) -> list[int]:
-        """The candidates the filter and the author choice let through, by index."""
+        """The candidates the filter, the author and the mark choices let through, by index."""
         if self.preview is None:
             return []
         words = self.query_one("#import-filter", Input).value.casefold().split()
         author = self.query_one("#import-author", Select).value
+        mark = self.query_one("#import-mark", Select).value
         return [index for index, (candidate, text) in enumerate(zip(self.preview.candidates, self._searchable))
-                if (author == EVERY_AUTHOR or candidate.author == author) and all(word in text for word in words)]
+                if (author == EVERY_AUTHOR or candidate.author == author)
+                and (mark == EVERY_MESSAGE or mark in candidate.marks) and all(word in text for word in words)]
 
     def _show_candidates(self) -> None:
         events = self.query_one(CandidateList)
@@ -249,6 +256,7 @@ class ImportPreviewDialog(ModalScreen[int | None]):
             self._filter_timer.reset()
 
     @on(Select.Changed, "#import-author")
+    @on(Select.Changed, "#import-mark")
     def _filtered(self) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
