@@ -405,8 +405,8 @@ def test_the_marks_offered_are_pinned_first_then_the_most_used_reactions():
     event = TimelineEvent(time=DAY, description="x")
     found = [Candidate(event, "a", marks) for marks in [(":pushpin:",), ("pinned", ":eyes:"), (":pushpin:", ":+1:"),
                                                          (), ("pinned", ":pushpin:")]]
-    assert mark_choices(found) == [("pinned (2)", "pinned"), (":pushpin: reactions (3)", ":pushpin:"),
-                                   (":+1: reactions (1)", ":+1:"), (":eyes: reactions (1)", ":eyes:")]
+    assert mark_choices(found) == [("pinned (2)", "pinned"), (":pushpin: (3)", ":pushpin:"), (":+1: (1)", ":+1:"),
+                                   (":eyes: (1)", ":eyes:")]
     assert mark_choices([Candidate(event, "a")]) == []
 
 

@@ -72,7 +72,7 @@ def preview_import(path: Path, meeting: Meeting, request: ImportRequest,
 
 def mark_choices(candidates: list[Candidate]) -> list[tuple[str, str]]:
     """(label, mark) for each mark the candidates carry: pinned first, then the reactions most used first, each
-    with how many candidates have it (``:pushpin: reactions (3)``); none when nothing is marked."""
+    with how many candidates have it (``:pushpin: (3)``); none when nothing is marked."""
     counts = Counter(mark for candidate in candidates for mark in candidate.marks)
     order = sorted(counts, key=lambda mark: (mark != PINNED, -counts[mark], mark))
-    return [(f"{mark if mark == PINNED else f'{mark} reactions'} ({counts[mark]})", mark) for mark in order]
+    return [(f"{mark} ({counts[mark]})", mark) for mark in order]
