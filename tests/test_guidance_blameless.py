@@ -100,6 +100,8 @@ def test_rule_finds_blame(text, rule):
         "If the alert had fired earlier, we would have caught it.",
         "Our checklist tracks a human error budget.",
         "The user error rate doubled after the release.",
+        "The pg_dump backups had failed for weeks and their error emails were never delivered.",  # GitLab, 2017
+        "Their failure alerts went to an unread channel.",
         "The error budget was exhausted.",
         "A configuration change was deployed at 14:37.",
         "The bad config was rolled back at 14:52.",
