@@ -195,6 +195,19 @@ async def test_filters_check_only_what_they_show(tmp_path, folder, fake):
     app.close_session()
 
 
+async def test_a_filter_redrawing_the_list_right_after_a_keeps_what_a_checked(tmp_path, folder, fake):
+    """A CI run under load: the filter's pause ended between `a` and the list's message, and `a` was lost."""
+    app = make(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        dialog = await preview_of(app, pilot, folder / "timeline.fake")
+        await pilot.press("n")
+        dialog.action_check(True)
+        dialog._show_candidates()  # what the filter's timer does, before the list's message is handled
+        await pilot.pause()
+        assert "3 checked" in status(dialog)
+    app.close_session()
+
+
 MARKED = ["14:20:00|disk alert fires|Alertmanager|:pushpin:",
           "14:30:00|deploy of v2.31 starts|Alice Example|pinned,:eyes:",
           "14:38:00|lag back to 0|Bob Builder|:pushpin:,:+1:",

@@ -270,9 +270,17 @@ class ImportPreviewDialog(ModalScreen[int | None]):
         self.query_one(CandidateList).focus()
 
     def action_check(self, state: bool) -> None:
-        """Check (or clear) every event shown."""
+        """Check (or clear) every event shown.
+
+        The checked set changes here, not when the list's message arrives: a filter that redraws the list in
+        between (a pause in typing, an author chosen) would otherwise draw it from the set before the key.
+        """
         events = self.query_one(CandidateList)
-        events.select_all() if state else events.deselect_all()
+        shown = {events.get_option_at_index(i).value for i in range(events.option_count)}
+        with events.prevent(SelectionList.SelectedChanged):
+            events.select_all() if state else events.deselect_all()
+        self.checked = self.checked | shown if state else self.checked - shown
+        self._summary()
 
     def action_filter(self) -> None:
         """To the filter line."""
