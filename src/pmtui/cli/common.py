@@ -15,7 +15,6 @@ from typing import NoReturn
 import click
 
 from ..agenda import AgendaError
-from ..importer import ImportError_
 from ..model import Meeting
 from ..paths import archives as resolve_archives
 from ..session import ValidationError
@@ -23,8 +22,19 @@ from ..store import StoreError, read_meeting, resolve_meeting
 from ..text import for_terminal
 from ..timeparse import TimeFormatError
 
-USER_ERRORS = (AgendaError, ImportError_, StoreError, TimeFormatError, ValidationError)
-"""The errors a user can cause: reported as one line, never as a traceback."""
+USER_ERRORS = (AgendaError, StoreError, TimeFormatError, ValidationError)
+"""The errors a user can cause: reported as one line, never as a traceback (and the importer's, see below)."""
+
+
+def is_user_error(exc: Exception) -> bool:
+    """Whether a user can cause ``exc``: one of :data:`USER_ERRORS` or an import's refusal.
+
+    The importer's error is looked up only once the importer is loaded (nothing
+    else raises it): importing it, and the timeline sources with it, for every
+    command cost ~40 ms of ``pmtui run``'s start-up.
+    """
+    importer = sys.modules.get("pmtui.importer")
+    return isinstance(exc, USER_ERRORS) or (importer is not None and isinstance(exc, importer.ImportError_))
 
 
 def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
@@ -50,7 +60,9 @@ def user_errors(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except USER_ERRORS as exc:
+        except Exception as exc:
+            if not is_user_error(exc):
+                raise
             fail(str(exc))
 
     return wrapper
