@@ -149,7 +149,7 @@ def test_data_dir_before_the_command_works_for_every_command(env, data, tmp_path
 
 def test_data_dir_before_the_command_reaches_the_home_screen_and_run(data, tmp_path, monkeypatch):
     import pmtui.cli
-    import pmtui.cli.meetings
+    import pmtui.cli.common
 
     opened = []
 
@@ -157,7 +157,7 @@ def test_data_dir_before_the_command_reaches_the_home_screen_and_run(data, tmp_p
         opened.append(app.data_dir)
         app.close_session()
 
-    for module in (pmtui.cli, pmtui.cli.meetings):
+    for module in (pmtui.cli, pmtui.cli.common):  # the home screen's, and the one run_meeting_app calls
         monkeypatch.setattr(module, "run_app", run_app)
     MeetingSession.create(data, Incident("Home outage")).close()
     runner = CliRunner(env={"PMTUI_DATA_DIR": str(tmp_path / "elsewhere")})

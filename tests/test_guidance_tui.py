@@ -127,6 +127,8 @@ async def test_checks_wait_for_the_view_and_rescan_only_what_changed(tmp_path, m
     monkeypatch.setattr(guidance_widgets, "text_findings", counting)
     app = make_app(tmp_path, create_meeting(tmp_path, demo()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
+        opening = app.screen.current_view.query_one(GuidancePanel)  # the timeline: checked once the first frame is out
+        await until(pilot, lambda: not opening._stale, "the first check")
         view = await show_phase(app, pilot, OBSERVATIONS, ObservationsView)
         scanned.clear()
         for n in range(3):

@@ -91,3 +91,27 @@ def test_a_pause_inside_a_pause_leaves_the_outer_one_to_end_it():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_start_up_collects_nothing_until_the_meeting_is_settled_or_the_app_ends():
+    try:
+        heap.pause_until_settled()
+        assert not gc.isenabled()
+        heap.settle()
+        assert gc.isenabled()
+    finally:
+        heap.release()
+    heap.pause_until_settled()
+    heap.release()  # the app ended before its meeting was on screen
+    assert gc.isenabled()
+    assert in_worker(lambda: (heap.pause_until_settled(), gc.isenabled())[1])
+
+
+def test_pmtui_run_on_a_missing_meeting_leaves_the_collector_on(tmp_path):
+    from click.testing import CliRunner
+
+    from pmtui.cli import main
+
+    result = CliRunner().invoke(main, ["run", "no-such-meeting", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert gc.isenabled()

@@ -14,7 +14,7 @@ from ..model import MEETING_STATUSES, MILESTONES, Attendee, Meeting
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession, ValidationError, new_attendee, new_incident
 from ..store import list_meetings
-from .common import archive_option, data_dir_option, echo, fail, load_meeting, run_app, user_errors
+from .common import archive_option, data_dir_option, echo, fail, load_meeting, run_meeting_app, user_errors
 from .room import room_config, share_options
 
 TIME_OPTIONS = {"impact_start": "started", **{name: name for name in MILESTONES if name != "impact_start"}}
@@ -201,11 +201,15 @@ def facilitator_options(command):
 @user_errors
 def run(meeting, bell, high_contrast, export_dir, data_dir, **sharing):
     """Run MEETING (id, id prefix or title slug) as the facilitator."""
-    from ..tui.app import make_app
 
-    room = room_config(**sharing)
-    run_app(make_app(resolve_data_dir(data_dir), meeting, bell=bell, export_dir=export_dir,
-                     high_contrast=high_contrast, room=room))
+    def build():
+        from ..tui.app import make_app
+
+        room = room_config(**sharing)
+        return make_app(resolve_data_dir(data_dir), meeting, bell=bell, export_dir=export_dir,
+                        high_contrast=high_contrast, room=room)
+
+    run_meeting_app(build)
 
 
 @click.command()
@@ -214,10 +218,14 @@ def run(meeting, bell, high_contrast, export_dir, data_dir, **sharing):
 def demo(bell, high_contrast, export_dir, data_dir, **sharing):
     """Open a built-in example meeting (in a temporary data dir unless --data-dir)."""
     from ..demo import create_demo
-    from ..tui.app import make_app
 
     room = room_config(**sharing)
     folder = resolve_data_dir(data_dir or Path(tempfile.mkdtemp(prefix="pmtui-demo-")))
     meeting_id = create_demo(folder)
-    run_app(make_app(folder, meeting_id, bell=bell, export_dir=export_dir, high_contrast=high_contrast,
-                     room=room))
+
+    def build():
+        from ..tui.app import make_app
+
+        return make_app(folder, meeting_id, bell=bell, export_dir=export_dir, high_contrast=high_contrast, room=room)
+
+    run_meeting_app(build)

@@ -62,6 +62,8 @@ class MeetingScreen(Screen):
         self._unsubscribe = None
         self._views: dict[int, PhaseView] = {}
         self._speakers = SpeakerSuggester(lambda: session.meeting.attendees)
+        self.painted = False
+        """Whether the first frame is out: work a view starts when shown waits for it (see GuidancePanel)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -87,6 +89,7 @@ class MeetingScreen(Screen):
         self._show_phase()
         self.tick()
         self.set_interval(0.25, self.tick)
+        self.call_after_refresh(self.call_after_refresh, setattr, self, "painted", True)
 
     def on_unmount(self) -> None:
         if self._unsubscribe:

@@ -283,8 +283,12 @@ class GuidancePanel(Vertical):
 
     def view_shown(self) -> None:
         """The view came on screen: check what changed while it was away."""
-        if self._stale:
+        if not self._stale:
+            return
+        if getattr(self.screen, "painted", True):
             self.call_after_refresh(self._check_due)  # the view is painted first, then its hints
+        else:  # the screen's first frame: one refresh later, else the first check (~60 ms) comes before it
+            self.call_after_refresh(self.call_after_refresh, self._check_due)
 
     def check_now(self) -> None:
         """Check the texts of the scope's items now, all at once; unchanged texts are not scanned again."""
