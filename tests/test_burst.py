@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import FixedClock, create_meeting
+from helpers import FixedClock, create_meeting, until
 from pmtui.agenda import resolve_agenda
 from pmtui.analysis.metrics import TimelineOrder, timeline_gaps
 from pmtui.entry_grammar import parse_event_line
@@ -87,8 +87,8 @@ async def test_a_burst_of_adds_walks_the_timeline_a_few_times_not_once_per_add(t
             for n in range(ADDS):
                 app.session.add_event(START + timedelta(seconds=7 * n + 3), f"note-taker entry {n}",
                                       author="Lee", id=f"c{n}")
-            await pilot.pause()
-            assert view.table.row_count == 2000 + ADDS
+            await until(pilot, lambda: view.table.row_count == 2000 + ADDS,  # rows go in 5 ms slices: a loaded
+                        "every added row in the table", timeout=30)  # machine needs more than one pause for 200
             view.guidance.check_now()
             assert timeline.walks <= 10, f"{timeline.walks} walks over the timeline for {ADDS} adds"
     finally:
