@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from textual.css.stylesheet import Stylesheet
 from textual.widgets import Input, TextArea
 
 pytest_plugins = ["forge_support"]  # fake_forge (gh/glab on PATH) and archive_repo (git with a bare remote)
@@ -34,6 +35,28 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return cores + 1
+
+
+@pytest.fixture(autouse=True, scope="session")
+def css_parsed_once_per_process():
+    """Each stylesheet source parsed once per test process (per theme), not once per app.
+
+    Textual parses every CSS source again for each App it starts: ~50 ms for pmtui.tcss and the widgets' own CSS.
+    A user's process starts one app; a test process starts hundreds, so this is the suite's, not pmtui's, to
+    skip. The parsed rules are only read once made, and a source that does not parse still fails its first app.
+    """
+    parsed: dict[tuple, list] = {}
+    parse = Stylesheet._parse_rules
+
+    def parse_once(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        if key not in parsed:
+            parsed[key] = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    Stylesheet._parse_rules = parse_once
+    yield
+    Stylesheet._parse_rules = parse
 
 
 @dataclass(frozen=True)
