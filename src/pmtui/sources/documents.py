@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..timeparse import zone
-from .base import ImportRequest, SourceError
+from .base import BadRecord, ImportRequest, Progress, SourceError, SourceRead
 
 MAX_BYTES = 64 * 1024 * 1024
 """The largest file read: an incident's log or a day of webhook payloads is far smaller."""
@@ -59,6 +60,28 @@ def parse_json(text: str, path: Path, record: str, what_to_do: str) -> Any:
                           f"not JSON ({exc.msg}): {what_to_do}") from None
     except RecursionError:
         raise SourceError(str(path), record, f"nested too deeply to be a real export: {what_to_do}") from None
+
+
+def log_entries(text: str, path: Path, key: str, what: str, what_to_do: str, found: SourceRead,
+                progress: Progress) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(record, entry) for each object in the document's ``key`` list (``key[3]`` as its record), telling
+    ``progress``; an item that is not an object is a bad record, a document without the list a SourceError saying
+    it is not ``what``.
+
+    Opsgenie's alert log and PagerDuty's log entries are such lists: one loop reads both, so how an entry is
+    counted, named and refused stays the same for each.
+    """
+    document = parse_json(text, path, "", what_to_do)
+    entries = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise SourceError(str(path), "", f'has no "{key}" list, so it is not {what}: {what_to_do}')
+    for index, entry in enumerate(entries):
+        progress(index + 1, len(entries))
+        record = f"{key}[{index}]"
+        if not isinstance(entry, dict):
+            found.bad.append(BadRecord(str(path), record, "is not a log entry (an object)"))
+            continue
+        yield record, entry
 
 
 def plain(value: Any) -> str:
