@@ -2,8 +2,8 @@
 
 Such a file comes from a tool, not a person, so it is read defensively: its size is checked before a byte is read
 (a 20 GB file is refused, not loaded), nesting too deep for the parser is one line rather than a traceback, and
-terminal escape sequences in its text are removed whole (``timeline_events`` then applies the text rule), so an
-alert summary cannot recolour, retitle or wipe the terminal of whoever previews it.
+each value passes the text rule (:func:`pmtui.text.clean` removes terminal escape sequences whole), so an alert
+summary cannot recolour, retitle or wipe the terminal of whoever previews it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..text import clean
 from ..timeparse import zone
 from .base import BadRecord, ImportRequest, Progress, SourceError, SourceRead
 
@@ -22,9 +23,6 @@ MAX_BYTES = 64 * 1024 * 1024
 """The largest file read: an incident's log or a day of webhook payloads is far smaller."""
 HEAD_BYTES = 64 * 1024
 """How much of a file detection looks at."""
-
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
-
 
 def head(path: Path) -> str:
     """The start of ``path`` as text, "" for a folder or a file that cannot be read (detection never raises)."""
@@ -85,10 +83,10 @@ def log_entries(text: str, path: Path, key: str, what: str, what_to_do: str, fou
 
 
 def plain(value: Any) -> str:
-    """``value`` as text for an event, terminal escape sequences removed whole; "" when it is not text."""
+    """``value`` as text for an event, cleaned by the text rule; "" when it is not text."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    return _ESCAPES.sub("", value).strip() if isinstance(value, str) else ""
+    return clean(value).strip() if isinstance(value, str) else ""
 
 
 def moment(value: Any, tz: str) -> datetime:
