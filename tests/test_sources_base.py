@@ -27,7 +27,7 @@ def test_found_events_become_the_meetings_in_its_zone_with_their_source():
              SourceEvent(START, "   "),
              SourceEvent(START, "x" * 5000, actor="alertmanager")]
     events = timeline_events(found, "Europe/Berlin", author="Ben")
-    assert [e.description for e in events[:1]] == ["db-1 [31mdown"]
+    assert [e.description for e in events[:1]] == ["db-1 down"]
     first, long = events
     assert first.time.utcoffset().total_seconds() == 3600 and first.time == START
     assert (first.actor, first.author, first.source) == ("Ana Lima", "Ben", "slack:#inc-db")

@@ -108,8 +108,8 @@ def test_what_people_need_stays_joiners_tags_and_lines_where_a_field_holds_them(
     for text in (family, england, persian, "naïve café — 東京"):
         assert clean(text) == text
         assert check(text, "x", "text") == text
-    assert clean("one\r\ntwo\tthree\x1b[1m") == "one two three[1m"
-    assert clean("one\r\ntwo\tthree\x1b[1m", multiline=True) == "one\ntwo\tthree[1m"
+    assert clean("one\r\ntwo\tthree\x1b[1m") == "one two three"
+    assert clean("one\r\ntwo\tthree\x1b[1m", multiline=True) == "one\ntwo\tthree"
     assert check("a\tb ", "x", "text") == "a b"
     assert check("line one\n\tline two", "the notes", "note") == "line one\n\tline two"
     assert for_terminal("a\r\nb\tc\x1b") == "a\nb\tc"
@@ -117,6 +117,16 @@ def test_what_people_need_stays_joiners_tags_and_lines_where_a_field_holds_them(
         check("x" * (LIMITS["name"] + 1), "the name", "name")
     with pytest.raises(TextError, match="lone surrogate"):
         check("a\ud800", "x", "text")
+
+
+def test_escape_sequences_are_removed_whole_by_the_one_rule_not_just_their_esc():
+    """CSI and OSC sequences leave no ``[31m`` or ``]0;title`` behind, in one-line and multiline fields alike."""
+    hostile = "a\x1b[31mred\x1b[0m b\x9b2J c\x1b]0;PWNED\x07 d\x1b]52;c;cm0=\x1b\\ e"
+    assert clean(hostile) == "ared b c d e"
+    assert clean(hostile, multiline=True) == for_terminal(hostile) == "ared b c d e"
+    # an OSC that never ends costs the rest of its line only: a stored note keeps its next lines
+    assert clean("one \x1b]0;no end\ntwo\r\nthree", multiline=True) == "one \ntwo\nthree"
+    assert clean("one \x1b]0;no end\ntwo") == "one  two"
 
 
 # --- each way in ---------------------------------------------------------------------------------------
@@ -157,7 +167,7 @@ def test_the_issues_csv_row_through_the_installed_command(data, tmp_path):
         assert done.returncode == 0, done.stderr
         assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout, args
     exported = subprocess.run([PMTUI, "export", session.meeting.id], capture_output=True, env=env).stdout
-    assert b"t \\]0;PWNED" in exported  # the text stays, its "]" escaped as Markdown
+    assert b"| 14:37:00 | t |" in exported and b"PWNED" not in exported  # the text stays, the OSC goes whole
 
 
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
@@ -236,9 +246,9 @@ def test_agendas_and_word_lists_are_files_their_codes_are_removed(tmp_path, user
         '[[phases]]\nid = "all"\ntitle = "All \\u001b[2J"\nminutes = 30\nkind = "notes"\n'
         'prompts = ["ask \\u009b31m"]\nguidance = "one\\ntwo\\u200b"\n', encoding="utf-8")
     loaded = load_agenda(agenda)
-    assert (loaded.name, loaded.description) == ("odd]0;x", "two\nlines")
+    assert (loaded.name, loaded.description) == ("odd", "two\nlines")
     phase = loaded.phases[0]
-    assert (phase.title, phase.prompts, phase.guidance) == ("All [2J", ("ask 31m",), "one\ntwo")
+    assert (phase.title, phase.prompts, phase.guidance) == ("All ", ("ask ",), "one\ntwo")
     words = user_folders.config / "blameless.toml"
     words.parent.mkdir(parents=True, exist_ok=True)
     words.write_text('[blame]\nalways = ["\\u200b", "bot\\u200bched\\u001b"]\n', encoding="utf-8")
@@ -307,5 +317,5 @@ def test_lint_of_a_text_file_prints_its_lines_without_the_codes(data, tmp_path):
     notes = tmp_path / "notes \x1b]0;PWNED\x07.md"
     notes.write_text("Bob \x1b]0;PWNED\x07 was careless\x1b[2J and \u202eforgot\n", encoding="utf-8")
     result = run("lint", str(tmp_path), data=data)
-    assert result.exit_code == 1 and "careless" in result.output and "notes ]0;PWNED.md" in result.output
+    assert result.exit_code == 1 and "careless" in result.output and "notes .md" in result.output
     assert_terminal_safe(result.output, "pmtui lint")

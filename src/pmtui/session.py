@@ -795,24 +795,28 @@ class MeetingSession:
     def add_why(self, chain_id: str, text: str, *, author: str = "", author_id: str = "",
                 speaker: str = "", id: str | None = None) -> Why | None:
         """Add the next answer to a chain's "why?"."""
-        chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = self._new_why(text, author, author_id, speaker, id)
-        if why is None:
-            return None
-        chain.whys.append(why)
-        self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
-        if id is None:
+        why = self._append_why(chain_id, text, author, author_id, speaker, id, proposed=False)
+        if why is not None and id is None:
             self.undo_stack.push(lambda: f"added why “{short(why.text)}”", lambda: self._unadd_why(why))
         return why
 
-    def _new_why(self, text: str, author: str, author_id: str, speaker: str, id: str | None) -> Why | None:
-        """An answer checked, with its speaker resolved; None if the change ``id`` was applied before."""
+    def _append_why(self, chain_id: str, text: str, author: str, author_id: str, speaker: str, id: str | None, *,
+                    proposed: bool) -> Why | None:
+        """Check an answer, resolve its speaker and append it to the chain's whys (its proposals when ``proposed``);
+        None if the change ``id`` was applied before.
+
+        The facilitator's answers and note-takers' proposals take this one path, so both are checked, applied
+        once and published alike.
+        """
+        chain = self._find(self.meeting.chains, chain_id, "chain")
         why = Why(_require(text, "the answer"), _text(author, "the author", "person"), author_id=author_id,
                   speaker=self._speaker(speaker, author_id))
         if self._seen(id):
             return None
         if id:
             why.id = id
+        (chain.proposals if proposed else chain.whys).append(why)
+        self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
         return why
 
     def _unadd_why(self, why: Why) -> str | None:
@@ -835,13 +839,7 @@ class MeetingSession:
             return None  # sent again (its ack was lost): stored already, whatever the phase is now
         if self.phase.kind != FIVE_WHYS:
             raise ValidationError(five_whys_closed(self.phase.title))
-        chain = self._find(self.meeting.chains, chain_id, "chain")
-        why = self._new_why(text, author, author_id, speaker, id)
-        if why is None:
-            return None
-        chain.proposals.append(why)
-        self._commit(Entity.CHAIN, Op.CHANGED, chain_id, author)
-        return why
+        return self._append_why(chain_id, text, author, author_id, speaker, id, proposed=True)
 
     def accept_proposal(self, chain_id: str, proposal_id: str) -> Why:
         """Place a proposed answer as the chain's next why; it keeps its author and speaker."""

@@ -11,7 +11,9 @@ U+2060 and U+FEFF are invisible. None of them belongs in a post-mortem, so:
   see what is wrong;
 * text read from a file (an import, a stored meeting, an agenda, a word list)
   has them removed (:func:`clean`): refusing a whole file for an invisible
-  character helps nobody;
+  character helps nobody. A CSI or OSC escape sequence goes whole (a paging
+  tool's alert summary may be coloured): removing only its ESC would leave
+  ``[31m`` or ``]0;title`` behind as text;
 * whatever goes to a terminal outside the app passes :func:`for_terminal`.
 
 Zero-width joiners and non-joiners (U+200D, U+200C) and tag characters
@@ -59,6 +61,9 @@ _UNSAFE = re.compile(f"[{_CONTROL}{_BIDI}{_INVISIBLE}{_SURROGATE}]")
 _UNSAFE_IN_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}{_SURROGATE}]")
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85]")
 _SPACES = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x85]+")
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\r\n]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
+"""CSI (ESC [ or C1's U+009B) and OSC (ESC ], to BEL or ST; an unended one to the end of its line, so a stray
+sequence in a stored note costs that line's rest, never the lines after it)."""
 _BIDI_CHARS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
@@ -71,16 +76,22 @@ class TextError(ValueError):
 
 
 def clean(value: str, *, multiline: bool = False) -> str:
-    """``value`` with the characters of the rule removed (for text read from files).
+    """``value`` with the characters of the rule removed (for text read from files), escape sequences whole.
 
     In a one-line field, tabs, line breaks and other separators become a space
     rather than vanish, so the words on either side stay apart.
     """
     if multiline:
-        return _UNSAFE_IN_LINES.sub("", _LINE_BREAKS.sub("\n", value))
+        return _UNSAFE_IN_LINES.sub("", _LINE_BREAKS.sub("\n", _without_escapes(value)))
     if _UNSAFE.search(value) is None:
         return value
-    return _UNSAFE.sub("", _SPACES.sub(" ", value))
+    return _UNSAFE.sub("", _SPACES.sub(" ", _without_escapes(value)))
+
+
+def _without_escapes(value: str) -> str:
+    if "\x1b" not in value and "\x9b" not in value:
+        return value
+    return _ESCAPES.sub("", value)
 
 
 def check(value: str, what: str, field: str) -> str:

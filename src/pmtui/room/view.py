@@ -15,9 +15,10 @@ again on arrival, as the trust boundary.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..entry_grammar import (
     WHY_PREFIX,
@@ -42,6 +43,10 @@ from .protocol import (
     RoomIncident,
     RoomRootCause,
 )
+
+_Row = TypeVar("_Row")
+_Changes = dict[str, EditEntry | RemoveEntry]
+"""The newest pending edit or removal of each entry, by the entry's id (:meth:`NotesView.changes`)."""
 
 
 class Notebook(Protocol):
@@ -220,7 +225,7 @@ class NotesView:
 
     # --- the merge ---------------------------------------------------------------------------
 
-    def changes(self) -> dict[str, EditEntry | RemoveEntry]:
+    def changes(self) -> _Changes:
         """The newest pending edit or removal of each entry, by the entry's id."""
         return {m.item: m for m in self.notes.pending if isinstance(m, (EditEntry, RemoveEntry))}
 
@@ -248,18 +253,25 @@ class NotesView:
         same_day = incident is not None and incident.date == shown.date()
         return shown.strftime("%H:%M:%S" if same_day else "%b %d %H:%M")
 
+    def _rows(self, stored: Mapping[str, object], added_as: type[AddEvent | AddObservation],
+              row: Callable[[str, _Changes], _Row | None]) -> list[_Row]:
+        """The rows of the ``stored`` items in the room's order, then of this note-taker's ``added_as`` changes not
+        stored yet, leaving out those with no row; one rule for the timeline and the observations, so an entry on
+        its way shows in the same place in both."""
+        changes = self.changes()
+        added = [m.id for m in self.notes.pending if isinstance(m, added_as) and m.id not in stored]
+        rows = (row(item, changes) for item in [*stored, *added])
+        return [shown for shown in rows if shown is not None]
+
     def event_rows(self) -> list[EventRow]:
         """Every timeline row: the stored events, then this note-taker's events on their way."""
-        changes, room = self.changes(), self.notes.room
-        added = [m.id for m in self.notes.pending if isinstance(m, AddEvent) and m.id not in room.events]
-        rows = (self._event_row(item, changes) for item in [*room.events, *added])
-        return [row for row in rows if row is not None]
+        return self._rows(self.notes.room.events, AddEvent, self._event_row)
 
     def event_row(self, item: str) -> EventRow | None:
         """The row of event ``item`` as it stands now, or None when it is not (or no longer) in the timeline."""
         return self._event_row(item, self.changes())
 
-    def _event_row(self, item: str, changes: dict[str, EditEntry | RemoveEntry]) -> EventRow | None:
+    def _event_row(self, item: str, changes: _Changes) -> EventRow | None:
         event = self.notes.room.events.get(item)
         added = self.pending_add(item) if event is None else None
         if event is None and not isinstance(added, AddEvent):
@@ -287,16 +299,13 @@ class NotesView:
 
     def observation_rows(self) -> list[ObservationRow]:
         """Every observation: the stored ones, then this note-taker's on their way."""
-        changes, room = self.changes(), self.notes.room
-        added = [m.id for m in self.notes.pending if isinstance(m, AddObservation) and m.id not in room.observations]
-        rows = (self._observation_row(item, changes) for item in [*room.observations, *added])
-        return [row for row in rows if row is not None]
+        return self._rows(self.notes.room.observations, AddObservation, self._observation_row)
 
     def observation_row(self, item: str) -> ObservationRow | None:
         """The row of observation ``item`` as it stands now, or None when there is none."""
         return self._observation_row(item, self.changes())
 
-    def _observation_row(self, item: str, changes: dict[str, EditEntry | RemoveEntry]) -> ObservationRow | None:
+    def _observation_row(self, item: str, changes: _Changes) -> ObservationRow | None:
         stored = self.notes.room.observations.get(item)
         if stored is not None:
             kind, text, author = stored.kind, stored.text, stored.author

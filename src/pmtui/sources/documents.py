@@ -2,28 +2,27 @@
 
 Such a file comes from a tool, not a person, so it is read defensively: its size is checked before a byte is read
 (a 20 GB file is refused, not loaded), nesting too deep for the parser is one line rather than a traceback, and
-terminal escape sequences in its text are removed whole (``timeline_events`` then applies the text rule), so an
-alert summary cannot recolour, retitle or wipe the terminal of whoever previews it.
+each value passes the text rule (:func:`pmtui.text.clean` removes terminal escape sequences whole), so an alert
+summary cannot recolour, retitle or wipe the terminal of whoever previews it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..text import clean
 from ..timeparse import zone
-from .base import ImportRequest, SourceError
+from .base import BadRecord, ImportRequest, Progress, SourceError, SourceRead
 
 MAX_BYTES = 64 * 1024 * 1024
 """The largest file read: an incident's log or a day of webhook payloads is far smaller."""
 HEAD_BYTES = 64 * 1024
 """How much of a file detection looks at."""
-
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
-
 
 def head(path: Path) -> str:
     """The start of ``path`` as text, "" for a folder or a file that cannot be read (detection never raises)."""
@@ -61,11 +60,33 @@ def parse_json(text: str, path: Path, record: str, what_to_do: str) -> Any:
         raise SourceError(str(path), record, f"nested too deeply to be a real export: {what_to_do}") from None
 
 
+def log_entries(text: str, path: Path, key: str, what: str, what_to_do: str, found: SourceRead,
+                progress: Progress) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(record, entry) for each object in the document's ``key`` list (``key[3]`` as its record), telling
+    ``progress``; an item that is not an object is a bad record, a document without the list a SourceError saying
+    it is not ``what``.
+
+    Opsgenie's alert log and PagerDuty's log entries are such lists: one loop reads both, so how an entry is
+    counted, named and refused stays the same for each.
+    """
+    document = parse_json(text, path, "", what_to_do)
+    entries = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise SourceError(str(path), "", f'has no "{key}" list, so it is not {what}: {what_to_do}')
+    for index, entry in enumerate(entries):
+        progress(index + 1, len(entries))
+        record = f"{key}[{index}]"
+        if not isinstance(entry, dict):
+            found.bad.append(BadRecord(str(path), record, "is not a log entry (an object)"))
+            continue
+        yield record, entry
+
+
 def plain(value: Any) -> str:
-    """``value`` as text for an event, terminal escape sequences removed whole; "" when it is not text."""
+    """``value`` as text for an event, cleaned by the text rule; "" when it is not text."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    return _ESCAPES.sub("", value).strip() if isinstance(value, str) else ""
+    return clean(value).strip() if isinstance(value, str) else ""
 
 
 def moment(value: Any, tz: str) -> datetime:

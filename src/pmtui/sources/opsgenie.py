@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .base import BadRecord, ImportRequest, Progress, SourceError, SourceEvent, SourceRead
-from .documents import head, moment, parse_json, plain, read_text, within
+from .base import BadRecord, ImportRequest, Progress, SourceEvent, SourceRead
+from .documents import head, log_entries, moment, plain, read_text, within
 
 SOURCE = "opsgenie"
 _AGAIN = "save the response of GET /v2/alerts/{id}/logs again"
@@ -27,17 +27,9 @@ def detect(path: Path) -> bool:
 
 def read(path: Path, request: ImportRequest, progress: Progress) -> SourceRead:
     """The alert log's entries inside the request's window."""
-    document = parse_json(read_text(path, _AGAIN), path, "", _AGAIN)
-    entries = document.get("data") if isinstance(document, dict) else None
-    if not isinstance(entries, list):
-        raise SourceError(str(path), "", f'has no "data" list, so it is not an Opsgenie alert log: {_AGAIN}')
     found = SourceRead(SOURCE)
-    for index, entry in enumerate(entries):
-        progress(index + 1, len(entries))
-        record = f"data[{index}]"
-        if not isinstance(entry, dict):
-            found.bad.append(BadRecord(str(path), record, "is not a log entry (an object)"))
-            continue
+    for record, entry in log_entries(read_text(path, _AGAIN), path, "data", "an Opsgenie alert log", _AGAIN, found,
+                                     progress):
         description = plain(entry.get("log"))
         if not description:
             found.bad.append(BadRecord(str(path), record, "has no log text"))

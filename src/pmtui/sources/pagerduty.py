@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import BadRecord, ImportRequest, Progress, SourceError, SourceEvent, SourceRead
-from .documents import head, moment, parse_json, plain, read_text, within
+from .documents import head, log_entries, moment, plain, read_text, within
 
 SOURCE = "pagerduty"
 KEPT = {"trigger", "acknowledge", "escalate", "resolve", "annotate"}
@@ -58,16 +58,7 @@ def read(path: Path, request: ImportRequest, progress: Progress) -> SourceRead:
 
 
 def _read_log(path: Path, text: str, request: ImportRequest, progress: Progress, found: SourceRead) -> None:
-    document = parse_json(text, path, "", _AGAIN)
-    entries = document.get("log_entries") if isinstance(document, dict) else None
-    if not isinstance(entries, list):
-        raise SourceError(str(path), "", f'has no "log_entries" list, so it is not PagerDuty log entries: {_AGAIN}')
-    for index, entry in enumerate(entries):
-        progress(index + 1, len(entries))
-        record = f"log_entries[{index}]"
-        if not isinstance(entry, dict):
-            found.bad.append(BadRecord(str(path), record, "is not a log entry (an object)"))
-            continue
+    for record, entry in log_entries(text, path, "log_entries", "PagerDuty log entries", _AGAIN, found, progress):
         kind = plain(entry.get("type")).removesuffix("_reference").removesuffix("_log_entry")
         try:
             time = moment(entry.get("created_at"), request.tz)

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import SystemCommand
@@ -235,24 +236,14 @@ class PmtuiApp(PlainApp):
                             lambda: setattr(self, "theme", HIGH_CONTRAST.name))
 
 
-def make_app(
-    data_dir: Path,
-    meeting_ref: str | None = None,
-    *,
-    now: Callable[[], float] = time.time,
-    bell: bool = False,
-    export_dir: Path | None = None,
-    high_contrast: bool = False,
-    room: RoomConfig | None = None,
-    archives: Iterable[Path] = (),
-) -> PmtuiApp:
+def make_app(data_dir: Path, meeting_ref: str | None = None, **options: Any) -> PmtuiApp:
     """Build the facilitator app; with ``meeting_ref`` it opens that meeting first.
 
-    With ``room`` (``pmtui run --share``) note-takers can join the meeting live; ``archives`` are listed on the
-    home screen besides the data dir, read-only.
+    ``options`` are :class:`PmtuiApp`'s keywords (``now``, ``bell``, ``export_dir``, ``high_contrast``, ``room``,
+    ``archives``), passed on so that their list and defaults are written once. With ``room`` (``pmtui run --share``)
+    note-takers can join the meeting live; ``archives`` are listed on the home screen besides the data dir, read-only.
     """
-    app = PmtuiApp(data_dir, now=now, bell=bell, export_dir=export_dir, high_contrast=high_contrast, room=room,
-                   archives=archives)
+    app = PmtuiApp(data_dir, **options)
     if meeting_ref is not None:
         app.open_session(meeting_ref)
     return app

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +18,16 @@ from ...entry_grammar import ACTION_HINT, ActionEntry
 from ...model import ACTION_KINDS, ActionItem, Meeting
 from ...session import MeetingSession
 from ..screens.action_dialogs import EditActionDialog, LinkRootCauseDialog
-from ..widgets.event_table import CELL_PADDING, Column, column_room, fill_label, fit_widths
+from ..widgets.event_table import (
+    CELL_PADDING,
+    Column,
+    add_fitted_columns,
+    fill_a_third,
+    fit_widths,
+    natural_widths,
+    pane_room,
+    shown_cells,
+)
 from ..widgets.guidance import MARKER, GuidancePanel, grade_text, score_text
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
@@ -92,20 +99,11 @@ class ActionsView(PhaseView):
         self.call_after_refresh(self._fit_columns)  # the pane's width is known only once laid out
 
     def _add_columns(self) -> None:
-        table = self._table
         hidden = [column.label for column, width in zip(COLUMNS, self._widths) if not width]
-        for column, width in zip(COLUMNS, self._widths):
-            if width:
-                label = fill_label(column.label, hidden, width) if column.fill else column.label
-                table.add_column(label, width=width, key=column.key)
+        add_fitted_columns(self._table, COLUMNS, self._widths, hidden)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_columns)  # once the table has its new size
-
-    def _room(self) -> int:
-        """The cells the columns may take (the pane's width until the table has one of its own)."""
-        table = self._table
-        return column_room(table, table.size.width or self.size.width or self.app.size.width)
 
     def _layout(self) -> tuple[bool, list[int]]:
         """Whether the Type column uses short forms, and each column's width in the pane (0: hidden).
@@ -113,8 +111,8 @@ class ActionsView(PhaseView):
         The description gets at least a third of the pane; the words are used when every column fits at its
         widest cell beside that.
         """
-        room = self._room()
-        columns = [replace(c, min_width=max(c.min_width or 0, room // 3)) if c.fill else c for c in COLUMNS]
+        room = pane_room(self._table, self)
+        columns = fill_a_third(COLUMNS, room)
         words = self._natural(narrow=False)
         wanted = [column.min_width if column.fill else min(width, column.max_width or width)
                   for column, width in zip(columns, words)]
@@ -123,16 +121,7 @@ class ActionsView(PhaseView):
 
     def _natural(self, *, narrow: bool) -> list[int]:
         """Each column's width at its widest cell (or label; a fixed width as given)."""
-        natural = [self._label_width(column) for column in COLUMNS]
-        for item in self.session.meeting.actions:
-            for index, cell in enumerate(self._row(item, narrow)):
-                if COLUMNS[index].width is None:
-                    natural[index] = max(natural[index], cell.cell_len)
-        return natural
-
-    @staticmethod
-    def _label_width(column: Column) -> int:
-        return column.width if column.width is not None else len(column.label)
+        return natural_widths(COLUMNS, (self._row(item, narrow) for item in self.session.meeting.actions))
 
     def _fit_columns(self) -> None:
         """Redo the columns when their widths or the Type column's words must change (the cursor stays)."""
@@ -185,10 +174,6 @@ class ActionsView(PhaseView):
             cell.overflow = "ellipsis"
         return cells
 
-    def _shown(self, cells: tuple[Text, ...]) -> list[Text]:
-        """The cells of the columns shown (not hidden to fit the pane)."""
-        return [cell for cell, width in zip(cells, self._widths) if width]
-
     def _score(self, item: ActionItem) -> ActionScore:
         """How specific, owned and checkable ``item`` is (see :mod:`pmtui.analysis.action_scores`)."""
         meeting = self.session.meeting
@@ -209,7 +194,7 @@ class ActionsView(PhaseView):
         cells = self._row(item)
         shown = self._cells.get(item.id)
         if shown is None:
-            table.add_row(*self._shown(cells), key=item.id)
+            table.add_row(*shown_cells(cells, self._widths), key=item.id)
             if follow and not table.has_focus:
                 table.move_cursor(row=table.row_count - 1)
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +20,15 @@ from ...store import StoreError
 from ...tracking import TRACKING_PARTS, TrackedAction, follow_up_items, restore_status, shares_service, write_status
 from ..screens.actions_board import WRITE_ERRORS, action_cells, action_detail, action_key
 from ..screens.dialogs import ConfirmDialog
-from ..widgets.event_table import Column, column_room, fill_label, fit_widths
+from ..widgets.event_table import (
+    Column,
+    add_fitted_columns,
+    fill_a_third,
+    fit_widths,
+    natural_widths,
+    pane_room,
+    shown_cells,
+)
 from ..widgets.list_table import ListTable
 from ..widgets.quick_entry import QuickEntry
 from .base import PhaseView
@@ -89,21 +96,13 @@ class FollowUpsView(PhaseView):
 
     # --- fitting the pane ------------------------------------------------------
 
-    def _room(self) -> int:
-        """The cells the columns may take (the pane's width until the table has one of its own)."""
-        table = self._table
-        return column_room(table, table.size.width or self.size.width or self.app.size.width)
-
     def _layout(self) -> list[int]:
         """Each column's width in the pane (0: hidden); the action gets at least a third of it, and the
         service column shows only when an item shares a service with this meeting."""
-        room = self._room()
-        natural = [column.width if column.width is not None else len(column.label) for column in COLUMNS]
+        room = pane_room(self._table, self)
         rows = [self._cells(action) for action in self.items.values()]
-        for index, column in enumerate(COLUMNS):
-            if column.width is None:
-                natural[index] = max([natural[index], *(row[index].cell_len for row in rows)])
-        columns = [replace(c, min_width=max(c.min_width or 0, room // 3)) if c.fill else c for c in COLUMNS]
+        natural = natural_widths(COLUMNS, rows)
+        columns = fill_a_third(COLUMNS, room)
         if any(row[0] for row in rows):
             return fit_widths(columns, natural, room)
         return [0, *fit_widths(columns[1:], natural[1:], room)]  # no item shares a service: no column for it
@@ -121,18 +120,11 @@ class FollowUpsView(PhaseView):
         table.clear(columns=True)
         shared = any(cells[0] for cells in map(self._cells, self.items.values()))
         hidden = [column.label for column, width in zip(COLUMNS, widths) if not width and (shared or column.fill)]
-        for column, width in zip(COLUMNS, widths):
-            if width:
-                label = fill_label(column.label, hidden, width) if column.fill else column.label
-                table.add_column(label, width=width, key=column.key)
+        add_fitted_columns(table, COLUMNS, widths, hidden)
         for key, action in self.items.items():
-            table.add_row(*self._shown(self._cells(action)), key=key)
+            table.add_row(*shown_cells(self._cells(action), widths), key=key)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
-
-    def _shown(self, cells: tuple[Text, ...]) -> list[Text]:
-        """The cells of the columns shown (not hidden to fit the pane)."""
-        return [cell for cell, width in zip(cells, self._widths) if width]
 
     def on_phase_shown(self) -> None:
         super().on_phase_shown()

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -39,6 +39,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 CELL_PADDING = 1
 WARM_BATCH = 20
@@ -117,6 +120,43 @@ def column_room(table: Widget, width: int) -> int:
     """The cells a table ``width`` wide gives its columns: less its gutter and a vertical scrollbar, kept free
     whether it shows or not (fitting to whether it shows would go round in circles)."""
     return max(0, width - table.styles.scrollbar_size_vertical - table.styles.gutter.width)
+
+
+def pane_room(table: Widget, pane: Widget) -> int:
+    """The cells ``table``'s columns may take: its own width once laid out, before that ``pane``'s (else the
+    screen's), less gutter and scrollbar (:func:`column_room`)."""
+    return column_room(table, table.size.width or pane.size.width or pane.app.size.width)
+
+
+def natural_widths(columns: Sequence[Column], rows: Iterable[Sequence[Text]]) -> list[int]:
+    """Each column's width at its widest cell in ``rows`` (or its label; a fixed width as given)."""
+    natural = [column.width if column.width is not None else len(column.label) for column in columns]
+    for cells in rows:
+        for index, cell in enumerate(cells):
+            if columns[index].width is None:
+                natural[index] = max(natural[index], cell.cell_len)
+    return natural
+
+
+def fill_a_third(columns: Sequence[Column], room: int) -> list[Column]:
+    """``columns`` with the filling one at least a third of ``room`` wide: the text read there (an action item)
+    keeps a readable width, and the other columns shrink and hide first."""
+    return [replace(c, min_width=max(c.min_width or 0, room // 3)) if c.fill else c for c in columns]
+
+
+def add_fitted_columns(table: DataTable, columns: Sequence[Column], widths: Sequence[int],
+                       hidden: Sequence[str]) -> None:
+    """Add the columns shown (width above 0) to a DataTable fitted to its pane (the views' action tables, which
+    are DataTables), the filling one's header naming the ``hidden`` ones."""
+    for column, width in zip(columns, widths):
+        if width:
+            label = fill_label(column.label, hidden, width) if column.fill else column.label
+            table.add_column(label, width=width, key=column.key)
+
+
+def shown_cells(cells: Sequence[Text], widths: Sequence[int]) -> list[Text]:
+    """The cells of the columns shown (not hidden to fit the pane), for a DataTable's row."""
+    return [cell for cell, width in zip(cells, widths) if width]
 
 
 def _same_cells(a: tuple[Text, ...], b: tuple[Text, ...]) -> bool:
