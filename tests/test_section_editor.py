@@ -256,6 +256,24 @@ async def test_a_paste_holding_a_control_code_is_refused(tmp_path):
         app.close_session()
 
 
+async def test_a_paste_as_long_as_a_section_holds_is_kept(tmp_path):
+    """A section holds more than a phase's notes: the app's check of pastes must not refuse what the section takes."""
+    from pmtui.text import LIMITS
+
+    long_text = ("The standby waited for a WAL segment that was recycled. " * 4000)[:LIMITS["section"] - 1]
+    assert len(long_text) > LIMITS["note"]
+    meeting_id, _ = standard_meeting(tmp_path)
+    app = make_editor_app(tmp_path, meeting_id, "supporting", now=FixedClock())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await paste(pilot, long_text)
+            assert "nothing was pasted" not in screen_text(app)
+            assert app.session.meeting.sections["supporting"] == long_text
+    finally:
+        app.close_session()
+
+
 async def test_text_over_the_limit_is_shown_refused_and_kept_on_screen(tmp_path):
     from pmtui.text import LIMITS
 

@@ -91,6 +91,8 @@ class SectionEditor(Screen[None]):
     ]
 
     AUTO_FOCUS = "#section-text"
+    PASTE_FIELD = "section"
+    """A paste may be as long as a section holds (the app's check of pastes reads this)."""
 
     def __init__(self, session: MeetingSession, section_id: str) -> None:
         super().__init__()
