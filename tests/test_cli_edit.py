@@ -36,6 +36,9 @@ elif action == "crlf":
 elif action == "escape":
     with open(path, "a") as file:
         file.write("\\x1b]52;c;aGk=\\x07")
+elif action == "link":  # leaves a symbolic link where the file was
+    os.remove(path)
+    os.symlink(os.environ["FAKE_EDITOR_TARGET"], path)
 elif action == "fail":
     sys.exit(3)
 """
@@ -122,6 +125,18 @@ def test_external_text_with_a_control_code_is_refused_like_typing(meeting, edito
     line = one_line(edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path))
     assert "control" in line and "\x1b" not in line
     assert path.read_bytes() == before
+
+
+def test_a_link_the_editor_leaves_is_not_followed(meeting, editor, tmp_path, monkeypatch):
+    meeting_id, path = meeting
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the document\n")
+    monkeypatch.setenv("FAKE_EDITOR_DO", "link")
+    monkeypatch.setenv("FAKE_EDITOR_TARGET", str(secret))
+    before = path.read_bytes()
+    line = one_line(edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path))
+    assert "symbolic link" in line and "nothing was changed" in line
+    assert path.read_bytes() == before and secret.read_text() == "not for the document\n"
 
 
 def test_an_editor_that_fails_changes_nothing(meeting, editor, tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from ..document import first_to_write, section_text
+from ..fsio import read_no_follow
 from ..paths import data_dir as resolve_data_dir
 from ..session import MeetingSession
 from .common import data_dir_option, echo, fail, report_release, run_app, user_errors
@@ -97,8 +98,10 @@ def _edited(command: list[str], text: str) -> str:
         if result.returncode != 0:
             fail(f"the editor {command[0]!r} exited with status {result.returncode}; nothing was changed")
         try:
-            saved = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            saved = read_no_follow(path).decode("utf-8")  # a link or a FIFO left in its place is refused
+        except OSError as exc:
+            fail(f"cannot read what the editor saved ({exc.strerror or exc}); nothing was changed")
+        except UnicodeDecodeError as exc:
             fail(f"cannot read what the editor saved ({exc}); nothing was changed")
     finally:
         path.unlink(missing_ok=True)
