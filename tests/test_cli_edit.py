@@ -36,6 +36,9 @@ elif action == "crlf":
 elif action == "escape":
     with open(path, "a") as file:
         file.write("\\x1b]52;c;aGk=\\x07")
+elif action == "bom":  # as Notepad saves UTF-8
+    with open(path, "wb") as file:
+        file.write("\\ufeffWritten in Notepad.\\n".encode())
 elif action == "link":  # leaves a symbolic link where the file was
     os.remove(path)
     os.symlink(os.environ["FAKE_EDITOR_TARGET"], path)
@@ -125,6 +128,16 @@ def test_external_text_with_a_control_code_is_refused_like_typing(meeting, edito
     line = one_line(edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path))
     assert "control" in line and "\x1b" not in line
     assert path.read_bytes() == before
+
+
+def test_external_text_from_an_editor_that_writes_a_byte_order_mark_is_stored_without_it(meeting, editor, tmp_path,
+                                                                                        monkeypatch):
+    """Notepad and other Windows editors start UTF-8 with U+FEFF: an encoding mark, not a character typed."""
+    meeting_id, path = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "bom")
+    result = edit(meeting_id, "--section", "lessons", "--external", "--data-dir", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sections(path)["lessons"] == "Written in Notepad."
 
 
 def test_a_link_the_editor_leaves_is_not_followed(meeting, editor, tmp_path, monkeypatch):

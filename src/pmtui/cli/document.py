@@ -98,8 +98,8 @@ def _edited(command: list[str], text: str) -> str:
         if result.returncode != 0:
             fail(f"the editor {command[0]!r} exited with status {result.returncode}; nothing was changed")
         try:
-            saved = read_no_follow(path).decode("utf-8")  # a link or a FIFO left in its place is refused
-        except OSError as exc:
+            saved = read_no_follow(path).decode("utf-8-sig")  # a byte order mark (Notepad writes one) is no text
+        except OSError as exc:  # a link or a FIFO left in its place is refused
             fail(f"cannot read what the editor saved ({exc.strerror or exc}); nothing was changed")
         except UnicodeDecodeError as exc:
             fail(f"cannot read what the editor saved ({exc}); nothing was changed")
