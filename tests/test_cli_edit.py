@@ -39,6 +39,12 @@ elif action == "escape":
 elif action == "bom":  # as Notepad saves UTF-8
     with open(path, "wb") as file:
         file.write("\\ufeffWritten in Notepad.\\n".encode())
+elif action == "zero-width-once":  # a web page's invisible space the first time, fixed when opened again
+    with open(path, "r+", encoding="utf-8") as file:
+        text = file.read()
+        file.seek(0)
+        file.write(text.replace("\\u200b", "") if "\\u200b" in text else text + "Copied from\\u200b a wiki.\\n")
+        file.truncate()
 elif action == "link":  # leaves a symbolic link where the file was
     os.remove(path)
     os.symlink(os.environ["FAKE_EDITOR_TARGET"], path)
@@ -138,6 +144,56 @@ def test_external_text_from_an_editor_that_writes_a_byte_order_mark_is_stored_wi
     result = edit(meeting_id, "--section", "lessons", "--external", "--data-dir", tmp_path)
     assert result.exit_code == 0, result.output
     assert sections(path)["lessons"] == "Written in Notepad."
+
+
+def test_refused_text_is_kept_where_the_editor_saved_it(meeting, editor, tmp_path, monkeypatch):
+    """What the user wrote in their editor is never lost to a refusal: the file stays, and the line names it."""
+    meeting_id, path = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "zero-width-once")
+    before = path.read_bytes()
+    line = one_line(edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path))
+    assert "invisible character (U+200B)" in line
+    kept = Path(json.loads(editor.read_text())["argv"][-1])
+    assert f"what you wrote is kept in {kept}" in line
+    assert kept.read_text() == "Two databases.\nCopied from\u200b a wiki.\n"
+    assert path.read_bytes() == before
+    kept.unlink()
+
+
+def test_refused_text_on_a_terminal_opens_the_editor_again(meeting, editor, tmp_path, monkeypatch):
+    from pmtui.cli import document
+
+    meeting_id, path = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "zero-width-once")
+    monkeypatch.setattr(document, "_on_a_terminal", lambda: True)
+    result = edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path, input="y\n")
+    assert result.exit_code == 0, result.output
+    assert "invisible character (U+200B)" in result.output and "Edit it again?" in result.output
+    assert sections(path)["background"] == "Two databases.\nCopied from a wiki."
+    assert not Path(json.loads(editor.read_text())["argv"][-1]).exists()
+
+
+def test_an_editor_that_fails_when_opened_again_keeps_what_was_refused(meeting, editor, tmp_path, monkeypatch):
+    from pmtui.cli import document
+
+    meeting_id, path = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "escape")
+    monkeypatch.setattr(document, "_on_a_terminal", lambda: True)
+    runs = iter([0, 3])  # saves an escape code, then gives up (like vim's :cq) when opened again
+    real_run = document.subprocess.run
+
+    def run(args, **kwargs):
+        if next(runs):
+            return document.subprocess.CompletedProcess(args, 3)
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(document.subprocess, "run", run)
+    result = edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path, input="y\n")
+    assert result.exit_code == 2
+    kept = Path(json.loads(editor.read_text())["argv"][-1])
+    assert f"exited with status 3; nothing was changed; what you wrote is kept in {kept}" in result.output
+    assert kept.read_text() == "Two databases.\n\x1b]52;c;aGk=\x07"
+    kept.unlink()
 
 
 def test_a_link_the_editor_leaves_is_not_followed(meeting, editor, tmp_path, monkeypatch):
