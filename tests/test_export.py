@@ -424,6 +424,20 @@ def test_checklist_findings_and_notes_only_when_asked_for(meeting):
     assert "\n## Quality checklist" not in with_minutes
 
 
+def test_the_minutes_file_the_app_writes_holds_the_checklist_and_findings_the_document_leaves_out(meeting,
+                                                                                                    tmp_path):
+    """ctrl+s writes the document and the minutes; the facilitator's checklist goes with the minutes, not nowhere."""
+    from pmtui.export.files import write_markdown_exports
+
+    meeting.events[0].description = "Bo should have rolled back sooner"
+    postmortem, minutes = write_markdown_exports(meeting, tmp_path)
+    text = minutes.read_text(encoding="utf-8")
+    assert text.startswith("# Meeting minutes: Checkout outage")
+    assert [h for h in headings(text) if h.startswith("## ")][-2:] == ["## Quality checklist", "## Guidance findings"]
+    assert "should have" in section(text, "Guidance findings")
+    assert "Quality checklist" not in postmortem.read_text(encoding="utf-8")
+
+
 def test_quality_checklist_section(meeting):
     [checklist] = tables(section(render_postmortem(meeting, with_checklist=True), "Quality checklist"))
     assert checklist[0] == ["Item", "Passed", "Reason"]
