@@ -268,6 +268,14 @@ def test_header_says_when_published_and_when_updated_after(meeting):
     assert "**Status:** draft · **Document owner:** _not named_" in header
 
 
+@pytest.mark.parametrize("status", ["active", "ended"])
+def test_a_publication_date_before_publishing_is_the_plan_not_a_fact(meeting, status):
+    """The review phase asks when the document will be published: a draft does not say it was published then."""
+    meeting.status, meeting.publication_date = status, date(2026, 12, 21)
+    header = render_postmortem(meeting).splitlines()[2]
+    assert "**Publication planned:** 2026-12-21" in header and "**Published:**" not in header
+
+
 def test_every_milestone_is_listed_with_date_and_time(meeting):
     body = section(render_postmortem(meeting), "Milestones")
     assert body.splitlines()[2:] == [

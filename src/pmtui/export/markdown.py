@@ -112,7 +112,8 @@ def _header(meeting: Meeting) -> Markdown:
         ("Severity", incident.severity),
         ("Status", _STATUS.get(meeting.status, meeting.status)),
         ("Document owner", one_line(meeting.document_owner) or Markdown("_not named_")),
-        ("Published", meeting.publication_date.isoformat() if meeting.publication_date else ""),
+        ("Published" if meeting.status == "published" else "Publication planned",  # the review's date, until then
+         meeting.publication_date.isoformat() if meeting.publication_date else ""),
         ("Updated after publication", meeting.updated_after_publication.isoformat()
          if meeting.updated_after_publication else ""),
         ("Follow-up review", meeting.follow_up_date.isoformat() if meeting.follow_up_date else ""),
