@@ -160,6 +160,32 @@ def test_refused_text_is_kept_where_the_editor_saved_it(meeting, editor, tmp_pat
     kept.unlink()
 
 
+def test_a_question_left_unanswered_is_a_no_in_one_line(tmp_path, editor):
+    """No input to read (a script, ctrl+d) answers nothing: not click's bare 'Aborted!'."""
+    session = MeetingSession.create(tmp_path, Incident("Replica lag", impact_start=None))
+    session.publish("2026-01-10")
+    session.close()
+    before = session.file.path.read_bytes()
+    result = edit(session.meeting.id, "--section", "lessons", "--external", "--data-dir", tmp_path, input="")
+    assert result.exit_code == 2 and "Aborted" not in result.output
+    assert result.output.strip().splitlines()[-1].endswith(
+        "pmtui: the published document stays as it is; nothing was changed")
+    assert session.file.path.read_bytes() == before
+
+
+def test_refused_text_is_kept_when_edit_it_again_gets_no_answer(meeting, editor, tmp_path, monkeypatch):
+    from pmtui.cli import document
+
+    meeting_id, _ = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "zero-width-once")
+    monkeypatch.setattr(document, "_on_a_terminal", lambda: True)
+    result = edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path, input="")
+    kept = Path(json.loads(editor.read_text())["argv"][-1])
+    assert result.exit_code == 2 and f"what you wrote is kept in {kept}" in result.output
+    assert "Copied from\u200b a wiki." in kept.read_text()
+    kept.unlink()
+
+
 def test_refused_text_on_a_terminal_opens_the_editor_again(meeting, editor, tmp_path, monkeypatch):
     from pmtui.cli import document
 

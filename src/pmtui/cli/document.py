@@ -62,9 +62,9 @@ def _edit_external(folder: Path, ref: str, section_id: str | None, command: list
         section_id = section_id or first_to_write(session.meeting, session.agenda)
         section = session.section(section_id)
         title = session.meeting.incident.title
-        if session.meeting.status == "published" and not click.confirm(
+        if session.meeting.status == "published" and not _confirm(
                 f"'{title}' is published; the change will be dated \u201cUpdated after publication: "
-                f"{session.today().isoformat()}\u201d. Edit it?", default=False, err=True):
+                f"{session.today().isoformat()}\u201d. Edit it?", default=False):
             fail("the published document stays as it is; nothing was changed")
         before = section_text(session.meeting, section_id)
         if not _edited(command, before, lambda text: session.set_section(section_id, text)):
@@ -81,6 +81,15 @@ def _edit_external(folder: Path, ref: str, section_id: str | None, command: list
 def _as_file(text: str) -> str:
     """The text as a file holds it: lines ending in a newline, the last one too."""
     return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _confirm(question: str, *, default: bool) -> bool:
+    """Ask on stderr; no answer at all (end of input, ctrl+c) is a no, said in the caller's one line."""
+    try:
+        return click.confirm(question, default=default, err=True)
+    except click.Abort:
+        echo("", err=True)  # the question's line ends before the answer's
+        return False
 
 
 def _on_a_terminal() -> bool:
@@ -116,7 +125,7 @@ def _edited(command: list[str], text: str, store: Callable[[str], None]) -> bool
             except (UnicodeDecodeError, ValidationError) as exc:
                 problem = f"what the editor saved is not UTF-8 text ({exc.reason})" \
                     if isinstance(exc, UnicodeDecodeError) else str(exc)
-            if not (_on_a_terminal() and click.confirm(f"{problem}. Edit it again?", default=True, err=True)):
+            if not (_on_a_terminal() and _confirm(f"{problem}. Edit it again?", default=True)):
                 keep = True
                 fail(f"{problem}; what you wrote is kept in {path}")
             again = True
