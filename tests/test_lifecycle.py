@@ -158,6 +158,18 @@ def test_tracking_and_the_meeting_s_own_record_after_publication_leave_the_docum
     assert session.meeting.updated_after_publication is None
 
 
+def test_publishing_again_takes_in_the_changes_made_since(session, clock):
+    """'Published: 12-20 · Updated after publication: 12-07' would say the document changed before it came out."""
+    session.publish("2027-01-15")
+    clock.advance(minutes=2 * 24 * 60)
+    session.set_section("lessons", "Test restores.")
+    assert session.meeting.updated_after_publication == date(2027, 1, 17)
+    session.publish("2027-01-12")  # a wrong date put right: the change still came after it
+    assert session.meeting.updated_after_publication == date(2027, 1, 17)
+    session.publish("2027-01-20")
+    assert (session.meeting.publication_date, session.meeting.updated_after_publication) == (date(2027, 1, 20), None)
+
+
 def test_changes_while_the_meeting_runs_are_not_dated(session):
     session.add_event("2027-01-10 14:37", "Replica lag alert")
     session.set_section("lessons", "Test restores.")

@@ -1135,6 +1135,9 @@ class MeetingSession:
         self.meeting.status = "published"
         dated = self.meeting.publication_date != day
         self.meeting.publication_date = day
+        updated = self.meeting.updated_after_publication
+        if updated is not None and updated <= day:  # this publication takes in the changes made before it
+            self.meeting.updated_after_publication = None
         self._commit(Entity.MEETING, Op.CHANGED)
         if dated:  # the review phase's date field shows it, as when typed there
             self._commit(Entity.REVIEW, Op.CHANGED)
