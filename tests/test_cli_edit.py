@@ -36,6 +36,18 @@ elif action == "crlf":
 elif action == "escape":
     with open(path, "a") as file:
         file.write("\\x1b]52;c;aGk=\\x07")
+elif action == "bom":  # as Notepad saves UTF-8
+    with open(path, "wb") as file:
+        file.write("\\ufeffWritten in Notepad.\\n".encode())
+elif action == "zero-width-once":  # a web page's invisible space the first time, fixed when opened again
+    with open(path, "r+", encoding="utf-8") as file:
+        text = file.read()
+        file.seek(0)
+        file.write(text.replace("\\u200b", "") if "\\u200b" in text else text + "Copied from\\u200b a wiki.\\n")
+        file.truncate()
+elif action == "link":  # leaves a symbolic link where the file was
+    os.remove(path)
+    os.symlink(os.environ["FAKE_EDITOR_TARGET"], path)
 elif action == "fail":
     sys.exit(3)
 """
@@ -122,6 +134,104 @@ def test_external_text_with_a_control_code_is_refused_like_typing(meeting, edito
     line = one_line(edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path))
     assert "control" in line and "\x1b" not in line
     assert path.read_bytes() == before
+
+
+def test_external_text_from_an_editor_that_writes_a_byte_order_mark_is_stored_without_it(meeting, editor, tmp_path,
+                                                                                        monkeypatch):
+    """Notepad and other Windows editors start UTF-8 with U+FEFF: an encoding mark, not a character typed."""
+    meeting_id, path = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "bom")
+    result = edit(meeting_id, "--section", "lessons", "--external", "--data-dir", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sections(path)["lessons"] == "Written in Notepad."
+
+
+def test_refused_text_is_kept_where_the_editor_saved_it(meeting, editor, tmp_path, monkeypatch):
+    """What the user wrote in their editor is never lost to a refusal: the file stays, and the line names it."""
+    meeting_id, path = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "zero-width-once")
+    before = path.read_bytes()
+    line = one_line(edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path))
+    assert "invisible character (U+200B)" in line
+    kept = Path(json.loads(editor.read_text())["argv"][-1])
+    assert f"what you wrote is kept in {kept}" in line
+    assert kept.read_text() == "Two databases.\nCopied from\u200b a wiki.\n"
+    assert path.read_bytes() == before
+    kept.unlink()
+
+
+def test_a_question_left_unanswered_is_a_no_in_one_line(tmp_path, editor):
+    """No input to read (a script, ctrl+d) answers nothing: not click's bare 'Aborted!'."""
+    session = MeetingSession.create(tmp_path, Incident("Replica lag", impact_start=None))
+    session.publish("2026-01-10")
+    session.close()
+    before = session.file.path.read_bytes()
+    result = edit(session.meeting.id, "--section", "lessons", "--external", "--data-dir", tmp_path, input="")
+    assert result.exit_code == 2 and "Aborted" not in result.output
+    assert result.output.strip().splitlines()[-1].endswith(
+        "pmtui: the published document stays as it is; nothing was changed")
+    assert session.file.path.read_bytes() == before
+
+
+def test_refused_text_is_kept_when_edit_it_again_gets_no_answer(meeting, editor, tmp_path, monkeypatch):
+    from pmtui.cli import document
+
+    meeting_id, _ = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "zero-width-once")
+    monkeypatch.setattr(document, "_on_a_terminal", lambda: True)
+    result = edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path, input="")
+    kept = Path(json.loads(editor.read_text())["argv"][-1])
+    assert result.exit_code == 2 and f"what you wrote is kept in {kept}" in result.output
+    assert "Copied from\u200b a wiki." in kept.read_text()
+    kept.unlink()
+
+
+def test_refused_text_on_a_terminal_opens_the_editor_again(meeting, editor, tmp_path, monkeypatch):
+    from pmtui.cli import document
+
+    meeting_id, path = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "zero-width-once")
+    monkeypatch.setattr(document, "_on_a_terminal", lambda: True)
+    result = edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path, input="y\n")
+    assert result.exit_code == 0, result.output
+    assert "invisible character (U+200B)" in result.output and "Edit it again?" in result.output
+    assert sections(path)["background"] == "Two databases.\nCopied from a wiki."
+    assert not Path(json.loads(editor.read_text())["argv"][-1]).exists()
+
+
+def test_an_editor_that_fails_when_opened_again_keeps_what_was_refused(meeting, editor, tmp_path, monkeypatch):
+    from pmtui.cli import document
+
+    meeting_id, path = meeting
+    monkeypatch.setenv("FAKE_EDITOR_DO", "escape")
+    monkeypatch.setattr(document, "_on_a_terminal", lambda: True)
+    runs = iter([0, 3])  # saves an escape code, then gives up (like vim's :cq) when opened again
+    real_run = document.subprocess.run
+
+    def run(args, **kwargs):
+        if next(runs):
+            return document.subprocess.CompletedProcess(args, 3)
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(document.subprocess, "run", run)
+    result = edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path, input="y\n")
+    assert result.exit_code == 2
+    kept = Path(json.loads(editor.read_text())["argv"][-1])
+    assert f"exited with status 3; nothing was changed; what you wrote is kept in {kept}" in result.output
+    assert kept.read_text() == "Two databases.\n\x1b]52;c;aGk=\x07"
+    kept.unlink()
+
+
+def test_a_link_the_editor_leaves_is_not_followed(meeting, editor, tmp_path, monkeypatch):
+    meeting_id, path = meeting
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the document\n")
+    monkeypatch.setenv("FAKE_EDITOR_DO", "link")
+    monkeypatch.setenv("FAKE_EDITOR_TARGET", str(secret))
+    before = path.read_bytes()
+    line = one_line(edit(meeting_id, "--section", "background", "--external", "--data-dir", tmp_path))
+    assert "symbolic link" in line and "nothing was changed" in line
+    assert path.read_bytes() == before and secret.read_text() == "not for the document\n"
 
 
 def test_an_editor_that_fails_changes_nothing(meeting, editor, tmp_path, monkeypatch):

@@ -268,6 +268,14 @@ def test_header_says_when_published_and_when_updated_after(meeting):
     assert "**Status:** draft · **Document owner:** _not named_" in header
 
 
+@pytest.mark.parametrize("status", ["active", "ended"])
+def test_a_publication_date_before_publishing_is_the_plan_not_a_fact(meeting, status):
+    """The review phase asks when the document will be published: a draft does not say it was published then."""
+    meeting.status, meeting.publication_date = status, date(2026, 12, 21)
+    header = render_postmortem(meeting).splitlines()[2]
+    assert "**Publication planned:** 2026-12-21" in header and "**Published:**" not in header
+
+
 def test_every_milestone_is_listed_with_date_and_time(meeting):
     body = section(render_postmortem(meeting), "Milestones")
     assert body.splitlines()[2:] == [
@@ -422,6 +430,20 @@ def test_checklist_findings_and_notes_only_when_asked_for(meeting):
     tail = with_minutes[with_minutes.index("## Meeting minutes") :]
     assert "### Quality checklist" in tail and "### Guidance findings" in tail
     assert "\n## Quality checklist" not in with_minutes
+
+
+def test_the_minutes_file_the_app_writes_holds_the_checklist_and_findings_the_document_leaves_out(meeting,
+                                                                                                    tmp_path):
+    """ctrl+s writes the document and the minutes; the facilitator's checklist goes with the minutes, not nowhere."""
+    from pmtui.export.files import write_markdown_exports
+
+    meeting.events[0].description = "Bo should have rolled back sooner"
+    postmortem, minutes = write_markdown_exports(meeting, tmp_path)
+    text = minutes.read_text(encoding="utf-8")
+    assert text.startswith("# Meeting minutes: Checkout outage")
+    assert [h for h in headings(text) if h.startswith("## ")][-2:] == ["## Quality checklist", "## Guidance findings"]
+    assert "should have" in section(text, "Guidance findings")
+    assert "Quality checklist" not in postmortem.read_text(encoding="utf-8")
 
 
 def test_quality_checklist_section(meeting):

@@ -123,6 +123,59 @@ def test_the_lifecycle_survives_a_restart(tmp_path, clock):
     last.close()
 
 
+DOCUMENT_CHANGES = {
+    "timeline event": lambda s: s.add_event("2027-01-10 14:37", "Replica lag alert"),
+    "decision point": lambda s: s.toggle_decision_point(s.meeting.events[0].id),
+    "observation": lambda s: s.add_observation("went_poorly", "The runbook was out of date"),
+    "action item": lambda s: s.add_action("Add a pool alert"),
+    "action item's text": lambda s: s.update_action(s.meeting.actions[0].id, description="Add a lag alert"),
+    "attendee": lambda s: s.add_attendee("Ana Lima"),
+    "incident field": lambda s: s.update_incident(title="DB outage (2 days)"),
+    "section": lambda s: s.set_section("lessons", "Test restores."),
+}
+
+
+@pytest.mark.parametrize("change", DOCUMENT_CHANGES.values(), ids=DOCUMENT_CHANGES.keys())
+def test_any_change_to_a_published_document_is_dated(session, clock, change):
+    """The palette tells the facilitator "later changes to the document are dated": every part the export shows."""
+    session.add_event("2027-01-10 14:30", "Deploy starts")
+    session.add_action("Add a pool alert")
+    session.publish("2027-01-15")
+    assert session.meeting.updated_after_publication is None
+    clock.advance(minutes=3 * 24 * 60)
+    change(session)
+    assert session.meeting.updated_after_publication == date(2027, 1, 18)
+
+
+def test_tracking_and_the_meeting_s_own_record_after_publication_leave_the_document_undated(session, clock):
+    """An action's progress and link, the minutes' notes and the clock are not the document as written."""
+    item = session.add_action("Add a pool alert")
+    session.publish("2027-01-15")
+    session.set_action_status(item.id, "done")
+    session.set_action_link(item.id, "https://tracker.example.com/issues/42")
+    session.set_note("intro", "Thanks, everyone.")
+    session.publish("2027-01-16")
+    assert session.meeting.updated_after_publication is None
+
+
+def test_publishing_again_takes_in_the_changes_made_since(session, clock):
+    """'Published: 12-20 · Updated after publication: 12-07' would say the document changed before it came out."""
+    session.publish("2027-01-15")
+    clock.advance(minutes=2 * 24 * 60)
+    session.set_section("lessons", "Test restores.")
+    assert session.meeting.updated_after_publication == date(2027, 1, 17)
+    session.publish("2027-01-12")  # a wrong date put right: the change still came after it
+    assert session.meeting.updated_after_publication == date(2027, 1, 17)
+    session.publish("2027-01-20")
+    assert (session.meeting.publication_date, session.meeting.updated_after_publication) == (date(2027, 1, 20), None)
+
+
+def test_changes_while_the_meeting_runs_are_not_dated(session):
+    session.add_event("2027-01-10 14:37", "Replica lag alert")
+    session.set_section("lessons", "Test restores.")
+    assert session.meeting.updated_after_publication is None
+
+
 # --- the minutes record the end ----------------------------------------------------------------------------------
 
 

@@ -115,6 +115,49 @@ async def test_palette_marks_published_on_the_date_asked_and_reopens(tmp_path):
     app.close_session()
 
 
+def published_meeting(tmp_path) -> str:
+    meeting = unwritten()
+    meeting.status, meeting.publication_date = "published", date(2027, 1, 10)
+    meeting.clock.running_since = None  # its clock stopped when it ended
+    return create_meeting(tmp_path, meeting, phase=1)
+
+
+async def test_opening_a_published_meeting_asks_first_and_no_leaves_it_as_published(tmp_path):
+    meeting_id = published_meeting(tmp_path)
+    path = tmp_path / f"{meeting_id}.json"
+    before = path.read_bytes()
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        text = str(app.screen.query_one("#confirm-question", Label).render())
+        assert "was published on 2027-01-10. Change it?" in text and "Updated after publication: 2027-01-15" in text
+        await pilot.press(*"14:")  # what is typed meanwhile answers nothing and changes nothing
+        await pilot.press("n")
+        await pilot.pause()
+        assert not app.is_running
+    app.close_session()
+    assert path.read_bytes() == before
+
+
+async def test_yes_opens_a_published_meeting_and_its_changes_are_dated(tmp_path):
+    meeting_id = published_meeting(tmp_path)
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        app.screen.query_one(QuickEntry).input.value = "14:50 cache hit rate drops"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.meeting.events[-1].description == "cache hit rate drops"
+    app.close_session()
+    meeting = read_meeting(tmp_path / f"{meeting_id}.json")
+    assert (meeting.status, meeting.updated_after_publication) == ("published", date(2027, 1, 15))
+
+
 async def test_escape_leaves_the_meeting_unpublished(tmp_path):
     app = make_app(tmp_path, create_meeting(tmp_path), now=FixedClock())
     async with app.run_test(size=(120, 36)) as pilot:

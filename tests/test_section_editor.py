@@ -216,7 +216,8 @@ async def test_a_published_document_asks_once_and_dates_the_change(tmp_path):
             await pilot.press("x")
             assert isinstance(app.screen, ConfirmDialog)  # still not allowed: asked again
             await pilot.press("y")
-            await pilot.press(*" Fixed.")
+            assert app.session.meeting.sections["summary"] == "Lag.x", "the key that asked is typed"
+            await pilot.press("backspace", *" Fixed.")
             assert app.session.meeting.sections["summary"] == "Lag. Fixed."
             assert app.session.meeting.updated_after_publication == app.session.today()
             await pilot.press("ctrl+n", *"Setup")
@@ -236,8 +237,29 @@ async def test_a_paste_into_a_published_document_asks_too(tmp_path):
             await paste(pilot, "Pasted lesson.")
             assert isinstance(app.screen, ConfirmDialog) and "lessons" not in app.session.meeting.sections
             await pilot.press("y")
-            await paste(pilot, "Pasted lesson.")
-            assert app.session.meeting.sections["lessons"] == "Pasted lesson."
+            await pilot.pause()
+            assert app.session.meeting.sections["lessons"] == "Pasted lesson.", "the paste that asked is kept"
+    finally:
+        app.close_session()
+
+
+@pytest.mark.parametrize(("keys", "written"), [
+    (["N", *"o data was lost."], "Lag. No data was lost."),
+    (["enter", *"More."], "Lag. \nMore."),
+    (["backspace", "!"], "Lag.!"),
+], ids=["letter", "enter", "backspace"])
+async def test_the_key_that_asked_is_applied_once_the_answer_is_yes(tmp_path, keys, written):
+    """Nothing typed is lost to the question: a user who typed N and said yes finds the N."""
+    meeting_id, _ = standard_meeting(tmp_path, sections={"impact": "Lag. "}, published=True)
+    app = make_editor_app(tmp_path, meeting_id, "impact", now=FixedClock())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press(keys[0])
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("y", *keys[1:])
+            await pilot.pause()
+            assert app.session.meeting.sections["impact"] == written == area_of(app).text
     finally:
         app.close_session()
 
@@ -252,6 +274,24 @@ async def test_a_paste_holding_a_control_code_is_refused(tmp_path):
             assert area_of(app).text == "" and "lessons" not in app.session.meeting.sections
             await paste(pilot, "line one\r\nline two\ttabbed")
             assert app.session.meeting.sections["lessons"] == "line one\nline two\ttabbed"
+    finally:
+        app.close_session()
+
+
+async def test_a_paste_as_long_as_a_section_holds_is_kept(tmp_path):
+    """A section holds more than a phase's notes: the app's check of pastes must not refuse what the section takes."""
+    from pmtui.text import LIMITS
+
+    long_text = ("The standby waited for a WAL segment that was recycled. " * 4000)[:LIMITS["section"] - 1]
+    assert len(long_text) > LIMITS["note"]
+    meeting_id, _ = standard_meeting(tmp_path)
+    app = make_editor_app(tmp_path, meeting_id, "supporting", now=FixedClock())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await paste(pilot, long_text)
+            assert "nothing was pasted" not in screen_text(app)
+            assert app.session.meeting.sections["supporting"] == long_text
     finally:
         app.close_session()
 

@@ -267,7 +267,7 @@ async def test_owner_and_dates(tmp_path):
         assert view.query_one("#review-follow-up", Input).value == meeting.follow_up_date.isoformat()
         view.refresh_document()
         await settle(app, pilot)
-        assert ("**Document owner:** Sam Rivera · **Published:** 2026-12-01 · **Follow-up review:**"
+        assert ("**Document owner:** Sam Rivera · **Publication planned:** 2026-12-01 · **Follow-up review:**"
                 in view.document_text)
         assert "Document owner: Sam Rivera" in screen_text(app)
     app.close_session()

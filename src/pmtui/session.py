@@ -73,6 +73,14 @@ NOW = object()
 FIVE_WHYS = "five_whys"
 """The phase kind in which note-takers may propose answers to a Five Whys chain."""
 
+DOCUMENT_PARTS = frozenset({Entity.INCIDENT, Entity.ATTENDEE, Entity.EVENT, Entity.OBSERVATION, Entity.CHAIN,
+                            Entity.FACTOR, Entity.ACTION, Entity.SECTION, Entity.RELATED})
+"""What the document shows as written: changed after publication, it says "Updated after publication" with the day.
+
+Not the meeting's own record (clock, notes, checklist findings, status, review dates), and not an action item's
+progress or tracker link, which the team keeps up to date after publishing (``tracking=True``).
+"""
+
 _INCIDENT_TEXT = {"summary": ("the summary", "summary"), "users_affected": ("users affected", "detail"),
                   "slo_impact": ("the SLO impact", "detail"), "detection_method": ("the detection method", "detail")}
 """The incident's free-text fields: how a refusal names each, and its kind in ``pmtui.text.LIMITS``."""
@@ -348,8 +356,11 @@ class MeetingSession:
         if self.saver:
             self.saver.prepare()
 
-    def _commit(self, entity: Entity, op: Op, item_id: str | None = None, author: str = "") -> None:
+    def _commit(self, entity: Entity, op: Op, item_id: str | None = None, author: str = "", *,
+                tracking: bool = False) -> None:
         self._sync_phases()
+        if self.meeting.status == "published" and entity in DOCUMENT_PARTS and not tracking:
+            self.meeting.updated_after_publication = self.today()
         if self.saver and not self._closed:
             event = entity is Entity.EVENT
             self.saver.changed(item_id if event and op in (Op.CHANGED, Op.DELETED) else None,
@@ -981,7 +992,7 @@ class MeetingSession:
             updates[name] = value
         for name, value in updates.items():
             setattr(item, name, value)
-        self._commit(Entity.ACTION, Op.CHANGED, action_id)
+        self._commit(Entity.ACTION, Op.CHANGED, action_id, tracking=updates.keys() == {"link"})
 
     def toggle_action_kind(self, action_id: str, kind: str) -> None:
         """Flag or unflag an action as preventing recurrence, improving detection…"""
@@ -998,7 +1009,7 @@ class MeetingSession:
         item.status = _choice(status, ACTION_STATUSES, "status")
         item.status_changed = self._moment() if at is NOW else at
         item.status_note = note
-        self._commit(Entity.ACTION, Op.CHANGED, action_id)
+        self._commit(Entity.ACTION, Op.CHANGED, action_id, tracking=True)
 
     def set_action_link(self, action_id: str, url: str) -> None:
         """Say where an action item's work is tracked (an http or https URL); "" clears it."""
@@ -1087,8 +1098,6 @@ class MeetingSession:
         if section_id not in self.meeting.sections:  # one emptied keeps its place, in or out of the agenda
             self.section(section_id)
         self.meeting.sections[section_id] = text
-        if self.meeting.status == "published":
-            self.meeting.updated_after_publication = self.today()
         self._commit(Entity.SECTION, Op.CHANGED, section_id)
 
     @property
@@ -1124,6 +1133,9 @@ class MeetingSession:
         self.meeting.status = "published"
         dated = self.meeting.publication_date != day
         self.meeting.publication_date = day
+        updated = self.meeting.updated_after_publication
+        if updated is not None and updated <= day:  # this publication takes in the changes made before it
+            self.meeting.updated_after_publication = None
         self._commit(Entity.MEETING, Op.CHANGED)
         if dated:  # the review phase's date field shows it, as when typed there
             self._commit(Entity.REVIEW, Op.CHANGED)

@@ -8,8 +8,7 @@ from pathlib import Path
 from ..fsio import atomic_write
 from ..model import Meeting
 from ..store import slugify
-from .markdown import render_postmortem
-from .minutes import render_minutes
+from .markdown import render_minutes_file, render_postmortem
 
 
 class OutputPathError(Exception):
@@ -65,10 +64,11 @@ def write_text_atomic(path: Path, text: str, *, parents: bool = False) -> None:
 def write_markdown_exports(
     meeting: Meeting, directory: Path, related_titles: dict[str, str] | None = None
 ) -> tuple[Path, Path]:
-    """Write ``<slug>-postmortem.md`` and ``<slug>-minutes.md`` into ``directory`` (created if missing)."""
+    """Write ``<slug>-postmortem.md`` and ``<slug>-minutes.md`` (with the checklist) into ``directory`` (created if
+    missing)."""
     stem = slugify(meeting.incident.title) or meeting.id
     postmortem = directory / f"{stem}-postmortem.md"
     minutes = directory / f"{stem}-minutes.md"
     write_text_atomic(postmortem, render_postmortem(meeting, related_titles=related_titles), parents=True)
-    write_text_atomic(minutes, render_minutes(meeting))
+    write_text_atomic(minutes, render_minutes_file(meeting))
     return postmortem, minutes

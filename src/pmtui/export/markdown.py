@@ -94,6 +94,15 @@ def render_postmortem(
     return "\n\n".join(parts) + "\n"
 
 
+def render_minutes_file(meeting: Meeting) -> str:
+    """The minutes as a file of their own (the app's export): with the quality checklist and the guidance findings.
+
+    The default document leaves the facilitator's working material out; the minutes are where it goes, as with
+    ``--minutes`` (their notes are the minutes' own).
+    """
+    return "\n\n".join([render_minutes(meeting).strip(), *_scaffolding(meeting, level=2, notes=False)]) + "\n"
+
+
 def _header(meeting: Meeting) -> Markdown:
     """The line under the title: when the incident was, how long it lasted, and where the document stands."""
     incident = meeting.incident
@@ -103,7 +112,8 @@ def _header(meeting: Meeting) -> Markdown:
         ("Severity", incident.severity),
         ("Status", _STATUS.get(meeting.status, meeting.status)),
         ("Document owner", one_line(meeting.document_owner) or Markdown("_not named_")),
-        ("Published", meeting.publication_date.isoformat() if meeting.publication_date else ""),
+        ("Published" if meeting.status == "published" else "Publication planned",  # the review's date, until then
+         meeting.publication_date.isoformat() if meeting.publication_date else ""),
         ("Updated after publication", meeting.updated_after_publication.isoformat()
          if meeting.updated_after_publication else ""),
         ("Follow-up review", meeting.follow_up_date.isoformat() if meeting.follow_up_date else ""),

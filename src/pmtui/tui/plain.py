@@ -25,9 +25,14 @@ class PlainApp(App):
         await super().on_event(event)
 
     def _paste_allowed(self, text: str) -> bool:
-        """Whether ``text`` may be pasted: the rule for typed text, with the line breaks terminals send in pastes."""
+        """Whether ``text`` may be pasted: the rule for typed text, with the line breaks terminals send in pastes.
+
+        Its length is that of the screen's longest field (``PASTE_FIELD``, a kind in :data:`~pmtui.text.LIMITS`;
+        a phase's notes unless the screen says otherwise, as the narrative section editor does).
+        """
+        field = getattr(self.screen, "PASTE_FIELD", "note")
         try:
-            check(text.replace("\r\n", "\n").replace("\r", "\n"), "the pasted text", "note")
+            check(text.replace("\r\n", "\n").replace("\r", "\n"), "the pasted text", field)
         except TextError as exc:
             self.notify(f"{exc.problem}; nothing was pasted", severity="error", timeout=8)
             return False

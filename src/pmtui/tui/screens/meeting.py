@@ -90,6 +90,8 @@ class MeetingScreen(Screen):
         self.tick()
         self.set_interval(0.25, self.tick)
         self.call_after_refresh(self.call_after_refresh, setattr, self, "painted", True)
+        if self.session.meeting.status == "published":
+            self._ask_before_changing_published()
 
     def on_unmount(self) -> None:
         if self._unsubscribe:
@@ -405,6 +407,24 @@ class MeetingScreen(Screen):
         self.app.push_screen(TextDialog("Publication date", self.session.today().isoformat(), self.session.publish,
                                         hint="YYYY-MM-DD · Enter marks the document published · Esc cancels"),
                              published)
+
+    def _ask_before_changing_published(self) -> None:
+        """A published post-mortem opened here asks before it changes, as pmtui edit does; no quits, changing nothing.
+
+        Asked once, when it is opened: marking it published here tells the facilitator instead (the notification).
+        """
+        from .dialogs import ConfirmDialog
+
+        meeting = self.session.meeting
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.app.call_later(self.app.action_quit)
+
+        question = (f"'{meeting.incident.title}' was published on {meeting.publication_date}. Change it? Every change "
+                    f"is dated \u201cUpdated after publication: {self.session.today().isoformat()}\u201d; "
+                    "no quits and leaves it as published.")
+        self.app.push_screen(ConfirmDialog(question, title="Published post-mortem"), answered)
 
     def _note_takers_connected(self) -> int:
         server = getattr(self.app, "room_server", None)

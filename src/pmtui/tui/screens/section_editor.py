@@ -80,6 +80,20 @@ def split_blocks(text: str) -> list[str]:
     return ["".join(lines[a:b]) for a, b in zip([0, *starts], [*starts, len(lines)], strict=True)]
 
 
+def _apply(area: TextArea, attempt: events.Key | events.Paste) -> None:
+    """Do to ``area`` what the key or paste ``attempt`` would have done (its own handlers, or its key's action)."""
+    if isinstance(attempt, events.Paste):
+        area.post_message(events.Paste(attempt.text))
+    elif attempt.key == "backspace":
+        area.action_delete_left()
+    elif attempt.key == "delete":
+        area.action_delete_right()
+    elif attempt.key == "ctrl+v":
+        area.action_paste()
+    else:  # a printable key or enter, which the TextArea's key handler inserts
+        area.post_message(events.Key(attempt.key, attempt.character))
+
+
 class SectionEditor(Screen[None]):
     """Edit the narrative section ``section_id`` of the session's document; Escape closes."""
 
@@ -91,6 +105,8 @@ class SectionEditor(Screen[None]):
     ]
 
     AUTO_FOCUS = "#section-text"
+    PASTE_FIELD = "section"
+    """A paste may be as long as a section holds (the app's check of pastes reads this)."""
 
     def __init__(self, session: MeetingSession, section_id: str) -> None:
         super().__init__()
@@ -240,10 +256,13 @@ class SectionEditor(Screen[None]):
             return
         event.stop()
         event.prevent_default()
-        self.ask_to_edit()
+        self.ask_to_edit(event)
 
-    def ask_to_edit(self) -> None:
-        """Ask whether to change a published document; yes makes the text editable for as long as this screen."""
+    def ask_to_edit(self, attempt: events.Key | events.Paste | None = None) -> None:
+        """Ask whether to change a published document; yes makes the text editable for as long as this screen.
+
+        ``attempt``, the key or paste that asked, is applied on yes: what the user typed is not lost to the question.
+        """
         from .dialogs import ConfirmDialog
 
         self._asked = True
@@ -253,8 +272,11 @@ class SectionEditor(Screen[None]):
             self._asked = bool(yes)
             if yes:
                 self._allowed = True
-                self.query_one("#section-text", TextArea).read_only = False
-                self.query_one("#section-text", TextArea).focus()
+                area = self.query_one("#section-text", TextArea)
+                area.read_only = False
+                area.focus()
+                if attempt is not None:
+                    _apply(area, attempt)
 
         question = f"This document is published. Change it? The change is dated \u201cUpdated after publication: " \
                    f"{day}\u201d."
