@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.containers import VerticalScroll
 
 from pmtui.tui.widgets.document_preview import DocumentPreview, SectionView
@@ -66,17 +67,22 @@ async def test_control_and_bidi_characters_never_reach_the_terminal():
     assert "before" in text and "gnp.exe" in text and "after" in text and "code" in text
 
 
-async def test_a_new_theme_draws_the_document_in_its_colours():
+async def test_the_document_is_drawn_in_the_themes_colours_and_again_when_it_changes():
     app = PreviewApp()
     async with app.run_test(size=(100, 40)) as pilot:
         await app.query_one(DocumentPreview).show("## Summary\n\nThe replica lagged.\n")
         await pilot.pause()
         view = app.query_one(SectionView)
 
-        def text_colour():
-            return next(s.style.color for s in view.render_line(2) if "replica" in s.text)
+        def colour(y: int, word: str):
+            return next(s.style.color for s in view.render_line(y) if word in s.text)
 
-        dark = text_colour()
+        def heading_colour_of_theme():
+            return Color.parse(app.theme_variables["markdown-h2-color"]).rich_color
+
+        assert colour(0, "Summary") == heading_colour_of_theme(), "a heading as the theme draws Markdown's"
+        dark = colour(2, "replica")
         app.theme = "textual-light"
         await pilot.pause()
-        assert text_colour() != dark, "the text is drawn again in the light theme's colour"
+        assert colour(2, "replica") != dark, "the text is drawn again in the light theme's colour"
+        assert colour(0, "Summary") == heading_colour_of_theme()

@@ -1,10 +1,10 @@
 """A Markdown document shown one widget per section, each drawn by Rich, so that a change redraws only its sections.
 
 Textual's ``Markdown`` widget mounts a widget per block (paragraph, list item, table cell): the demo meeting's
-post-mortem was ~800 widgets, ~2.3 s of CPU to show whole and ~350 ms per change, and only the sections near the
-view could be rendered. Rich's ``Markdown`` draws a section as lines of text in one widget: the whole demo document
-shows in a fraction of that (``benchmarks/review_preview.py``), so every section is drawn at once and a change
-updates the widgets of the sections it changed.
+post-mortem was ~800 widgets, 0.7-1.2 s of CPU to draw whole, so only the sections near the view were rendered.
+Rich's ``Markdown`` draws a section as lines of text in one widget: the whole demo document in ~0.2 s, a changed
+section in ~40 ms with the screen's layout (``benchmarks/review_preview.py``), so every section is drawn at once
+and a change updates the widgets of the sections it changed.
 
 The Markdown is read with the document's own grammar (``export.narrative.document_parser``: raw HTML off, so a
 ``<script>`` shows as the characters typed, as the export writes it; Rich's own parser has HTML on and drops
@@ -17,13 +17,17 @@ from __future__ import annotations
 import asyncio
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import dropwhile
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.errors import StyleSyntaxError
 from rich.markdown import Markdown, TableElement
 from rich.style import Style
+from rich.theme import Theme
+from textual.color import Color, ColorParseError
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.strip import Strip
@@ -64,11 +68,12 @@ def split_sections(text: str) -> list[str]:
 
 
 class _Table(TableElement):
-    """Rich's table of a Markdown table, its rows a line apart: a timeline's cells wrap to several lines each."""
+    """Rich's table of a Markdown table; one of more than two columns (the timeline, the actions) has its rows a
+    line apart, as their cells wrap to several lines each in a terminal's width."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for table in super().__rich_console__(console, options):
-            table.show_lines = True
+            table.show_lines = len(table.columns) > 2
             yield table
 
 
@@ -78,9 +83,47 @@ class DocumentMarkdown(Markdown):
     elements = {**Markdown.elements, "table_open": _Table}
 
     def __init__(self, markup: str) -> None:
-        super().__init__("", hyperlinks=False)  # Rich's __init__ parses with its own grammar: nothing, here
+        # what Rich's __init__ sets, but its parser: building one per section cost ~1 ms each (a MarkdownIt)
+        self.__dict__.update(_RICH_DEFAULTS)
         self.markup = markup
         self.parsed = _PARSER.parse(for_terminal(markup))
+
+
+_RICH_DEFAULTS = vars(Markdown("", hyperlinks=False))
+
+_HEADINGS = range(1, 7)
+_THEME_VARIABLES = ("primary", *(f"markdown-h{n}-{part}" for n in _HEADINGS for part in ("color", "text-style")))
+
+
+def markdown_theme(variables: Mapping[str, str]) -> Theme:
+    """Rich's Markdown styles in a Textual theme's colours, so the preview looks like the rest of pmtui in every
+    theme: headings as the theme has Textual's Markdown draw them; bullets, numbers, links and table rules in its
+    primary colour; quotes in italics (Rich's are magenta); the rest as Rich draws it."""
+    return _markdown_theme(tuple(variables.get(name, "") for name in _THEME_VARIABLES))
+
+
+@lru_cache(maxsize=8)
+def _markdown_theme(values: tuple[str, ...]) -> Theme:
+    variables = dict(zip(_THEME_VARIABLES, values, strict=True))
+    primary = _style(color=variables["primary"])
+    styles = {f"markdown.{name}": primary for name in ("item.bullet", "item.number", "link", "table.border")}
+    styles["markdown.table.header"] = _style("bold", variables["primary"])
+    styles["markdown.block_quote"] = Style(italic=True)
+    for n in _HEADINGS:
+        styles[f"markdown.h{n}"] = _style(variables[f"markdown-h{n}-text-style"], variables[f"markdown-h{n}-color"])
+    return Theme(styles)
+
+
+def _style(text_style: str = "", color: str = "") -> Style:
+    """A Rich style of a Textual text style and colour; a value neither reads is left out."""
+    try:
+        style = Style.parse(text_style or "none")
+    except StyleSyntaxError:
+        style = Style()
+    try:
+        return style + Style(color=Color.parse(color).rich_color) if color else style
+    except ColorParseError:
+        return style
 
 
 class SectionView(Widget):
@@ -89,8 +132,7 @@ class SectionView(Widget):
     Sections are a line apart, as Rich sets the blocks of one document apart.
 
     A ``Static`` would draw the renderable twice, once to measure its height and once to show it, and again for
-    every layout: here the lines of the last width and style (a theme's colours) are kept, and both come from
-    them.
+    every layout: here the lines of the last width, style and theme are kept, and both come from them.
     """
 
     DEFAULT_CSS = """
@@ -102,7 +144,7 @@ class SectionView(Widget):
         super().__init__()
         self.text = text
         self._markdown = DocumentMarkdown(text)
-        self._lines: tuple[tuple[int, Style] | None, list[Strip]] = (None, [])
+        self._lines: tuple[tuple[int, Style, str] | None, list[Strip]] = (None, [])
 
     def show(self, text: str) -> None:
         """Draw ``text`` in place of what was shown."""
@@ -120,12 +162,13 @@ class SectionView(Widget):
 
     def _drawn(self, width: int) -> list[Strip]:
         style = self.visual_style.rich_style
-        if self._lines[0] != (width, style):
+        if self._lines[0] != (width, style, self.app.theme):
             options = self.app.console_options.update(width=width, height=None, highlight=False)
-            lines = self.app.console.render_lines(self._markdown, options, style=style, pad=False)
+            with self.app.console.use_theme(markdown_theme(self.app.theme_variables)):
+                lines = self.app.console.render_lines(self._markdown, options, style=style, pad=False)
             # Rich starts a list, a quote or a table with the empty line that sets it apart from a block above:
             # here the margin does, above every section but the first
-            self._lines = ((width, style), [Strip(line) for line in dropwhile(operator.not_, lines)])
+            self._lines = ((width, style, self.app.theme), [Strip(line) for line in dropwhile(operator.not_, lines)])
         return self._lines[1]
 
 
