@@ -77,6 +77,10 @@ class _Table(TableElement):
             yield table
 
 
+_RICH_DEFAULTS = vars(Markdown("", hyperlinks=False))
+"""What Rich's Markdown.__init__ sets, from one instance (with hyperlinks off)."""
+
+
 class DocumentMarkdown(Markdown):
     """Rich's Markdown of ``markup`` as the document reads it: pmtui's grammar, no hyperlinks, no control codes."""
 
@@ -87,9 +91,6 @@ class DocumentMarkdown(Markdown):
         self.__dict__.update(_RICH_DEFAULTS)
         self.markup = markup
         self.parsed = _PARSER.parse(for_terminal(markup))
-
-
-_RICH_DEFAULTS = vars(Markdown("", hyperlinks=False))
 
 _HEADINGS = range(1, 7)
 _THEME_VARIABLES = ("primary", *(f"markdown-h{n}-{part}" for n in _HEADINGS for part in ("color", "text-style")))
