@@ -10,9 +10,10 @@ Markdown); the figure per change is the process's CPU in that window above the s
 (the app's own idle work), and the time until the preview showed the change. A 10 ms ticker on the app's
 loop records how late it wakes up: the facilitator's stalls (typing into a stalled screen waits that long).
 
-The baseline, measured in the same run: a bare Textual app with one ``Markdown`` widget updating to the same
-document once (what one full render of the preview costs in Textual itself), and the CPU of first showing
-the review phase.
+The baselines, measured in the same run: a bare Textual app with one ``Markdown`` widget updating to the same
+document once (what the document costs drawn by Textual's Markdown widget, as the preview once was), and the
+same bare app with the preview's ``DocumentPreview`` instead (the whole document shown, then one section
+changed); and the CPU of first showing the review phase, the whole document drawn.
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ from pmtui.demo import create_demo
 from pmtui.export.markdown import render_postmortem
 from pmtui.tui.app import make_app
 from pmtui.tui.views.review import ReviewView
+from pmtui.tui.widgets.document_preview import DocumentPreview
 
 WINDOW = 1.0
 """Seconds each change is given; the preview must show it by then (the target: within a second)."""
 TICK = 0.01
+SETTLE = 0.2
+"""Seconds a bare app is given to lay out and paint what it was shown (its idle CPU in them is ~1 ms)."""
 LINES = ("the owner will circulate the draft by Friday {n}",
          "+ the rollback runbook was current {n}",
          "the review date suits everyone {n}",
@@ -89,6 +93,32 @@ async def bare_update(text: str, size: tuple[int, int]) -> tuple[float, float]:
             spent.append((time.process_time() - cpu, ticker.take()))
         task.cancel()
         return min(spent[1:])
+
+
+class BarePreview(App):
+    """The preview alone in a scroll."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield DocumentPreview()
+
+
+async def bare_preview(text: str, size: tuple[int, int]) -> tuple[float, float]:
+    """CPU seconds of showing ``text`` in a bare app's DocumentPreview, and of one section changed then."""
+    app = BarePreview()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        preview = app.query_one(DocumentPreview)
+        changed = text.replace("\n## ", "\nA line more.\n\n## ", 1)
+        spent = []
+        for shown in (text, changed):
+            cpu = time.process_time()
+            await preview.show(shown)
+            await pilot.pause()
+            await asyncio.sleep(SETTLE)  # the screen's layout and paint run on the next frame
+            await pilot.pause()
+            spent.append(time.process_time() - cpu)
+        return spent[0], spent[1]
 
 
 def current(app, view: ReviewView) -> bool:
@@ -166,6 +196,7 @@ def report(changes: int = 12, size: tuple[int, int] = (160, 45)) -> list[tuple[s
     """Print the figures; returns (name, value, target, passed or None) in run_all's form."""
     figures = asyncio.run(measure(changes, size))
     bare_cpu, bare_stall = asyncio.run(bare_update(figures["text"], size))
+    preview_cpu, preview_change_cpu = asyncio.run(bare_preview(figures["text"], size))
     cpu = [c * 1000 for c in figures["cpu"]]
     stall = [s * 1000 for s in figures["stall"]]
     seen = [s * 1000 for s in figures["latency"] if s is not None]
@@ -174,6 +205,8 @@ def report(changes: int = 12, size: tuple[int, int] = (160, 45)) -> list[tuple[s
           f"{WINDOW:g} s each (ms)")
     print(f"  baseline: bare Textual app, one Markdown.update of the document: CPU {bare_cpu * 1000:7.1f}, "
           f"longest stall {bare_stall * 1000:6.1f}")
+    print(f"  bare Textual app, DocumentPreview.show of the document: CPU {preview_cpu * 1000:7.1f}, "
+          f"then one section changed: CPU {preview_change_cpu * 1000:6.1f}")
     print(f"  showing the review phase: CPU {first_cpu * 1000:7.1f}, longest stall {first_stall * 1000:6.1f}")
     print(f"  idle app, {WINDOW:g} s: CPU {min(figures['idle']) * 1000:6.1f}")
     print("  per change, CPU above idle: " + " ".join(f"{c:.0f}" for c in cpu))
@@ -189,9 +222,13 @@ def report(changes: int = 12, size: tuple[int, int] = (160, 45)) -> list[tuple[s
           f"  ({late} of {len(seen)} later than {WINDOW:g} s)")
     ratio = statistics.median(cpu) / (bare_cpu * 1000)
     print(f"  median CPU per change / one bare Markdown.update: {ratio:.2f}")
+    whole = preview_cpu / bare_cpu
+    print(f"  the whole document, DocumentPreview.show / one bare Markdown.update: {whole:.2f}")
     return [(f"review preview CPU per change, median ms ({size[0]}x{size[1]})", statistics.median(cpu), "", None),
             ("review preview longest stall per change, max ms", max(stall), "", None),
-            ("review preview CPU per change / bare Markdown.update", ratio, "", None)]
+            ("review preview CPU per change / bare Markdown.update", ratio, "", None),
+            ("review phase first shown, CPU ms", first_cpu * 1000, "< 300", first_cpu < 0.3),
+            ("whole document: DocumentPreview.show / bare Markdown.update", whole, "", None)]
 
 
 def main() -> None:

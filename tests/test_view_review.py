@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, Markdown
+from textual.widgets import Input, Label
 
 from helpers import FixedClock, create_meeting, paste, paste_line, screen_text, show_phase, until, unwritten
 from pmtui.export.markdown import render_postmortem
 from pmtui.tui.app import make_app
 from pmtui.tui.views import review
 from pmtui.tui.views.review import ReviewView
-from pmtui.tui.widgets.document_preview import DocumentPreview, UnrenderedSection, split_sections
+from pmtui.tui.widgets.document_preview import DocumentMarkdown, split_sections
 
 PHASE = 5  # "Review and next steps" in standard-90
 ACTIONS_PHASE = 4
@@ -32,55 +31,6 @@ async def show_view(app, pilot) -> ReviewView:
     view = await show_phase(app, pilot, PHASE, ReviewView)
     await settle(app, pilot)
     return view
-
-
-async def scroll_through(app, pilot, view: ReviewView) -> None:
-    """Scroll the document to its end, so that every section of it is rendered."""
-    for _ in range(20):  # each render pushes the end further down, until no blank is left
-        view.query_one("#review-scroll", VerticalScroll).scroll_end(animate=False)
-        await settle(app, pilot)
-        if not view.query(UnrenderedSection):
-            return
-    pytest.fail("scrolled to its end, the document still has sections not rendered")
-
-
-def blanks_in_view(view: ReviewView) -> list[UnrenderedSection]:
-    """The sections not rendered yet whose top is above the bottom of the document's view."""
-    scroll = view.query_one("#review-scroll", VerticalScroll)
-    bottom = scroll.scroll_y + scroll.scrollable_content_region.height
-    top = view.query_one(DocumentPreview).virtual_region.y
-    return [blank for blank in view.query(UnrenderedSection) if top + blank.virtual_region.y < bottom]
-
-
-async def test_sections_render_as_the_document_scrolls_near_them(tmp_path, monkeypatch):
-    monkeypatch.setattr(review, "RENDER_DELAY", 0.01)
-    app = make_app(tmp_path, create_meeting(tmp_path, unwritten()), now=FixedClock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = await show_view(app, pilot)
-        rendered = [isinstance(section, Markdown) for section in view.query_one(DocumentPreview).children]
-        assert 0 < rendered.count(True) < len(rendered), "the first sections are rendered, not all"
-        assert rendered == sorted(rendered, reverse=True), "the rendered sections are the first ones"
-        assert not blanks_in_view(view)
-        calls = count_section_renders(monkeypatch)
-        app.session.add_observation("went_poorly", "Nobody owned the pool size", author="Lee Chen")
-        await until(pilot, lambda: "Nobody owned the pool size" in view.document_text, "the preview has it")
-        await settle(app, pilot)
-        assert calls == [], "a section far below the view is not rendered again"
-        assert view.document_text == exported(app)
-        await pilot.press("pagedown")
-        await settle(app, pilot)
-        assert not blanks_in_view(view), "paging down never shows a section not rendered"
-        preview, scroll = view.query_one(DocumentPreview), view.query_one("#review-scroll", VerticalScroll)
-        poorly = next(i for i, section in enumerate(split_sections(view.document_text))
-                      if section.startswith("## What went poorly"))
-        for _ in range(5):  # the sections above it render on the way, and move it down from where it was guessed
-            scroll.scroll_to_widget(preview.children[poorly], animate=False, top=True)
-            await settle(app, pilot)
-            assert not blanks_in_view(view), "scrolling never shows a section not rendered"
-            if "Nobody owned the pool size" in screen_text(app):
-                break
-        assert "Nobody owned the pool size" in screen_text(app), "scrolled to, the change is shown"
-    app.close_session()
 
 
 async def test_shows_the_rendered_post_mortem(tmp_path):
@@ -163,15 +113,15 @@ async def test_changes_on_screen_are_rendered_after_the_delay(tmp_path, monkeypa
 
 
 def count_section_renders(monkeypatch) -> list[str]:
-    """Count the Markdown updates of the document (the first line of each text rendered)."""
+    """Count the sections of the document drawn (the first line of each text drawn), mounted or updated."""
     calls: list[str] = []
-    update = Markdown.update
+    init = DocumentMarkdown.__init__
 
-    def counting(widget, markdown):
-        calls.append(markdown.partition("\n")[0])
-        return update(widget, markdown)
+    def counting(markdown, markup):
+        calls.append(markup.partition("\n")[0])
+        init(markdown, markup)
 
-    monkeypatch.setattr(Markdown, "update", counting)
+    monkeypatch.setattr(DocumentMarkdown, "__init__", counting)
     return calls
 
 
@@ -185,7 +135,6 @@ async def test_a_change_renders_only_the_sections_it_changes(tmp_path, monkeypat
     app = make_app(tmp_path, create_meeting(tmp_path, unwritten()), now=FixedClock())
     async with app.run_test(size=(160, 45)) as pilot:
         view = await show_view(app, pilot)
-        await scroll_through(app, pilot, view)
         assert view.document_text == exported(app)
         calls = count_section_renders(monkeypatch)
         app.session.add_observation("went_well", "The rollback runbook was current", author="Lee Chen")
@@ -207,7 +156,6 @@ async def test_a_burst_of_changes_is_one_render(tmp_path, monkeypatch):
     app = make_app(tmp_path, create_meeting(tmp_path, unwritten()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_view(app, pilot)
-        await scroll_through(app, pilot, view)
         calls = count_section_renders(monkeypatch)
         for n in range(5):
             app.session.add_observation("went_poorly", f"Burst item {n}", author="Lee Chen")
@@ -223,7 +171,6 @@ async def test_nothing_renders_while_the_guidance_is_up_in_place_of_the_document
     app = make_app(tmp_path, create_meeting(tmp_path, unwritten()), now=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         view = await show_view(app, pilot)
-        await scroll_through(app, pilot, view)
         await pilot.press("f8")
         await pilot.pause()
         assert view.has_class("-guidance") and not view.query_one("#review-scroll").display

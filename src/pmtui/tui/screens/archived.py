@@ -43,7 +43,7 @@ class ArchivedMeetingScreen(Screen):
         yield Header()
         yield Static(f"Read-only, from archive {self.source}: {self.record}", id="archived-source", markup=False)
         with VerticalScroll(id="archived-scroll"):
-            yield DocumentPreview(id="archived-document", open_links=False)
+            yield DocumentPreview(id="archived-document")
         yield FittingFooter()
 
     def on_mount(self) -> None:
