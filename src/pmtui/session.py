@@ -236,6 +236,8 @@ class MeetingSession:
         self.saver = saver
         self.now = now
         self.release_problem: str | None = None  # set by close(): the lock file could not be removed
+        self.published_change_agreed = False
+        """Whoever holds this session said yes to changing the published document: no screen asks them again."""
         self.clock = MeetingClock([p.minutes for p in self.agenda.phases], meeting.clock, now)
         self._subscribers: list[Subscriber] = []
         self._closed = False
