@@ -120,9 +120,10 @@ def list_(status, as_json, data_dir, archives):
               help="Write to this file instead of stdout (never inside the data dir).")
 @click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
 @click.option("--parents", is_flag=True, help="Create the -o file's missing folders.")
-@click.option("--format", "fmt", default="markdown", show_default=True,
+@click.option("--format", "fmt",
               type=click.Choice(["markdown", "html", "confluence", "json", "actions-csv", "github"]),
-              help="html: a standalone page to open, mail or print to PDF (-o NAME.html); confluence: a page body in "
+              help="Default: the format -o's extension names (.html/.htm, .json, .md/.markdown), else markdown. "
+                   "html: a standalone page to open, mail or print to PDF (-o NAME.html); confluence: a page body in "
                    "Confluence storage format (-o NAME.confluence.xml).")
 @click.option("--minutes", is_flag=True, help="Append the meeting minutes, with the quality checklist "
               "(markdown, html, confluence).")
@@ -139,6 +140,7 @@ def export(meeting, output, force, parents, fmt, minutes, with_checklist, data_d
     folder = resolve_data_dir(data_dir)
     if output is None and (force or parents):
         fail("--force and --parents are about the file of -o; add -o PATH or leave them out")
+    fmt = _export_format(fmt, output)
     if output is not None:
         try:
             check_output_path(output, folder, force=force, parents=parents)
@@ -155,6 +157,17 @@ def export(meeting, output, force, parents, fmt, minutes, with_checklist, data_d
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}; choose another path with -o")
     echo(f"Wrote {output}")
+
+
+def _export_format(fmt: str | None, output: Path | None) -> str:
+    """``--format``, else the format ``-o``'s extension names, else markdown; a contradiction is refused."""
+    from ..export import format_of
+
+    named = format_of(output) if output is not None else None
+    if fmt is not None and named is not None and fmt != named:
+        fail(f"--format {fmt} contradicts -o {output.name}, whose extension means {named}: "
+             "leave out --format or rename the file")
+    return fmt or named or "markdown"
 
 
 def related_titles(folder: Path, meeting: Meeting) -> dict[str, str]:
