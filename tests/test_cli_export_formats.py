@@ -69,3 +69,16 @@ def test_a_format_the_file_s_extension_contradicts_is_refused(env, data, filled,
     ok(pmtui(env, "export", filled, "--format", "confluence", "-o", tmp_path / "x.xml", data_dir=data))
     ok(pmtui(env, "export", filled, "--format", "html", "-o", tmp_path / "x.HTML", data_dir=data))
 
+
+
+def test_minutes_and_checklist_go_only_with_a_document_format(env, data, filled, tmp_path):
+    """The JSON holds the whole meeting and the CSV and script only action items: --minutes is refused, not dropped."""
+    for flag in ("--minutes", "--with-checklist"):
+        for fmt in ("json", "actions-csv", "github"):
+            line = fails(pmtui(env, "export", filled, "--format", fmt, flag, data_dir=data))
+            assert flag in line and f"--format {fmt}" in line and "markdown, html or confluence" in line, line
+        line = fails(pmtui(env, "export", filled, flag, "-o", tmp_path / "pm.json", data_dir=data))
+        assert flag in line and "json" in line
+        assert not (tmp_path / "pm.json").exists()
+    page = ok(pmtui(env, "export", filled, "--format", "confluence", "--minutes", data_dir=data))
+    assert "Meeting minutes: DB outage" in page, "confluence carries the minutes"

@@ -11,6 +11,8 @@ from .github import github_script
 from .markdown import render_postmortem
 
 FORMATS = ("markdown", "html", "confluence", "json", "actions-csv", "github")
+DOCUMENT_FORMATS = ("markdown", "html", "confluence")
+"""The formats of the post-mortem document: the ones that can carry its minutes and checklist."""
 EXTENSION_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
 """The format a file's extension names; Confluence's storage format has no extension of its own (only --format)."""
 
