@@ -91,6 +91,28 @@ def test_a_bad_publication_date_changes_nothing(session, changes, day):
     assert (changes, to_data(session.meeting)) == ([], before)
 
 
+def test_a_publication_date_before_the_incident_started_is_refused(session, clock, changes):
+    session.update_incident(impact_start="2027-01-14 23:30")  # Berlin: the 14th there (22:30 UTC)
+    session.end()
+    before = to_data(session.meeting)
+    changes.clear()
+    for refuse in (lambda: session.publish("2027-01-13"), lambda: session.publish(date(2027, 1, 13)),
+                   lambda: session.set_review(publication_date="2027-01-13")):
+        with pytest.raises(ValidationError) as refused:
+            refuse()
+        assert str(refused.value) == ("the publication date 2027-01-13 is before the incident started (2027-01-14): "
+                                      "give 2027-01-14 or a later date")
+    assert (changes, to_data(session.meeting)) == ([], before)
+    session.publish("2027-01-14")
+    assert session.meeting.publication_date == date(2027, 1, 14), "the day it started is a day it can come out"
+
+
+def test_without_a_start_time_the_first_event_dates_the_incident(session):
+    session.add_event("2027-01-10 09:00", "disk fills up")
+    with pytest.raises(ValidationError, match=r"before the incident started \(2027-01-10\)"):
+        session.publish("2027-01-09")
+
+
 @pytest.mark.parametrize("ended_by", ["end", "publish"])
 def test_reopen_makes_it_active_forgets_the_end_and_lets_the_clock_run(session, ended_by, changes):
     getattr(session, ended_by)()

@@ -487,10 +487,22 @@ class MeetingSession:
 
         Every typed line asks for it, so the earliest event's time is kept, not searched for.
         """
+        return self._started_on() or datetime.now(zone(self.meeting.incident.tz)).date()
+
+    def _started_on(self) -> date | None:
+        """The day the incident started, in its time zone: its impact start, else its detection or first event."""
         incident = self.meeting.incident
         first = incident.impact_start or incident.detected or self._earliest_event()
-        tzinfo = zone(incident.tz)
-        return (first.astimezone(tzinfo) if first else datetime.now(tzinfo)).date()
+        return first.astimezone(zone(incident.tz)).date() if first else None
+
+    def _publication_day(self, value: object) -> date | None:
+        """A publication date as typed (None for none); a day before the incident started is refused."""
+        day = self._due(value)
+        started = self._started_on()
+        if day is not None and started is not None and day < started:
+            raise ValidationError(f"the publication date {day} is before the incident started ({started}): "
+                                  f"give {started} or a later date")
+        return day
 
     def _earliest_event(self) -> datetime | None:
         if not self._first_event_known:
@@ -1051,7 +1063,9 @@ class MeetingSession:
         for name, value in fields.items():
             if name == "document_owner":
                 updates[name] = _text(value, "the document owner", "person")
-            elif name in ("publication_date", "follow_up_date"):
+            elif name == "publication_date":
+                updates[name] = self._publication_day(value)
+            elif name == "follow_up_date":
                 updates[name] = self._due(value)
             else:
                 raise ValidationError(f"unknown review field {name!r}")
@@ -1127,9 +1141,11 @@ class MeetingSession:
     def publish(self, on: object = None) -> None:
         """Mark the document published on ``on`` (a date or its text; default today); ends a running meeting.
 
+        A day before the incident started is refused: the document cannot come out before what it tells.
+
         Publishing again only moves the date: the document was published, then corrected.
         """
-        day = self._due(on) if on not in (None, "") else self.today()
+        day = self._publication_day(on if on not in (None, "") else self.today())
         if self.meeting.status == "active":
             self._stop()
         self.meeting.status = "published"
