@@ -215,6 +215,8 @@ BAD_URLS = {
     "control characters": "https://tracker.example.com/\x1b]52;c;aGk=\x07",
     "javascript": "javascript:alert(1)",
     "spaces": "https://tracker.example.com/my issue 42",
+    "angle brackets and a quote": 'https://tracker.example.com/issues/42"><b>',
+    "braces and a bar": "https://tracker.example.com/{a|b}",
     "5,000 characters": "https://tracker.example.com/" + "a" * 5000,
 }
 

@@ -266,6 +266,29 @@ def test_a_bad_link_is_one_line_and_changes_nothing(session, changes, url, how):
     assert (changes, to_data(session.meeting)) == ([], before)
 
 
+@pytest.mark.parametrize("char", ['"', "<", ">", "`", "{", "}", "|", "\\", "^", "\t", " ", "\u00a0"],
+                         ids=["quote", "less", "greater", "backtick", "brace", "closing brace", "bar", "backslash",
+                              "caret", "tab", "space", "no-break space"])
+def test_a_link_with_a_character_no_url_holds_is_refused(session, changes, char):
+    item = session.add_action("Add a pool alert")
+    changes.clear()
+    with pytest.raises(ValidationError) as refused:
+        session.set_action_link(item.id, f"https://tracker.example.com/issues/4{char}2")
+    message = str(refused.value)
+    assert message.startswith("the link holds") and "\n" not in message and "percent-encoded" in message, message
+    assert (changes, item.link) == ([], "")
+
+
+def test_a_percent_encoded_link_is_kept_and_a_bare_percent_is_refused(session):
+    item = session.add_action("Add a pool alert")
+    kept = "https://tracker.example.com/search?q=%22pool%20size%22%7C%7Bx%7D&a=b;c=d#~frag-(1)!*'+,$@:[]"
+    session.set_action_link(item.id, kept)
+    assert item.link == kept
+    with pytest.raises(ValidationError, match=r"the link holds '%' without two hex digits after it: write it as %25"):
+        session.set_action_link(item.id, "https://tracker.example.com/issues?done=100%")
+    assert item.link == kept
+
+
 def test_a_link_of_an_unknown_action_item(session):
     with pytest.raises(ValidationError, match="action item"):
         session.set_action_link("nope", "https://tracker.example.com/issues/42")

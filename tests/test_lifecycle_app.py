@@ -262,6 +262,11 @@ async def test_the_action_dialog_keeps_a_tracker_link_and_refuses_a_bad_one(tmp_
         await pilot.pause()
         assert app.screen is dialog and item.link == before
         assert "is not an http or https URL" in str(dialog.query_one("#edit-error", Label).render())
+        await pilot.press("ctrl+u", *"https://tracker.example.com/issues/42`x`", "enter")
+        await pilot.pause()
+        assert app.screen is dialog and item.link == before
+        assert str(dialog.query_one("#edit-error", Label).render()) == (
+            "✗ the link holds '`', which no URL holds: write it percent-encoded (%60), or give the URL as copied")
         await pilot.press("ctrl+u", *"https://tracker.example.com/issues/42", "enter")
         await pilot.pause()
         assert app.screen is not dialog

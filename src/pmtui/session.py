@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .agenda import Agenda, DocumentSection, Phase, resolve_agenda
 from .changes import Change, Entity, Op
@@ -116,17 +116,29 @@ def _choice(value: str, options: Iterable[str], what: str) -> str:
     return value
 
 
+_URL_CHARACTER = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+"""A character RFC 3986 lets a URL hold as it is (unreserved, reserved, and % of a percent-encoded octet)."""
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def tracker_link(value: object) -> str:
-    """An action item's tracker link as typed: an http(s) URL on one line without spaces, or "" for none.
+    """An action item's tracker link as typed: an http(s) URL of the characters RFC 3986 allows, or "" for none.
 
     It becomes a link in the exported document, so any other scheme (``javascript:``, ``data:``, ``file:``)
-    is refused rather than kept as text someone might click.
+    is refused rather than kept as text someone might click; so is a character no URL holds (a space, ``"``,
+    ``<``, ``|``…), which would show as an odd label where it is escaped.
     """
     url = _text(value, "the link", "link")
     if not url:
         return ""
-    if any(ch.isspace() for ch in url):
-        raise ValidationError("the link holds a space; write it as %20, or give the tracker's URL as copied")
+    if stray := next((ch for ch in url if not _URL_CHARACTER.fullmatch(ch)), None):
+        shown = "a space" if stray == " " else f"'{stray}'" if stray.isprintable() and not stray.isspace() \
+            else f"U+{ord(stray):04X}"
+        raise ValidationError(f"the link holds {shown}, which no URL holds: write it percent-encoded "
+                              f"({quote(stray, safe='')}), or give the URL as copied")
+    if _BARE_PERCENT.search(url):
+        raise ValidationError("the link holds '%' without two hex digits after it: write it as %25, "
+                              "or give the URL as copied")
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
