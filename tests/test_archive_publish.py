@@ -22,7 +22,7 @@ from pmtui.model import Incident, Meeting, to_data
 from pmtui.session import MeetingSession
 from pmtui.store import MeetingFile, read_meeting
 
-STAMP = datetime(2026, 3, 20, 10, 0, tzinfo=UTC).timestamp()
+STAMP = datetime(2026, 11, 20, 10, 0, tzinfo=UTC).timestamp()  # three days after the demo incident
 DEMO_FOLDER = "postmortems/2026/2026-11-17-checkout-errors-after-connection-pool-change"
 DEMO_BRANCH = "postmortem/checkout-errors-after-connection-pool-change"
 
@@ -473,6 +473,6 @@ def test_the_archived_record_is_the_published_meeting(data, archive_repo):
     text = git(archive_repo, "show", f"postmortem/db-outage:postmortems/2026/{meeting.created.date()}-db-outage/"
                "meeting.json")
     data_ = json.loads(text)
-    assert data_["meeting"]["status"] == "published" and data_["meeting"]["publication_date"] == "2026-03-20"
-    assert data_["meeting"]["ended_at"] == "2026-03-20T10:00:00+00:00"
+    assert data_["meeting"]["status"] == "published" and data_["meeting"]["publication_date"] == "2026-11-20"
+    assert data_["meeting"]["ended_at"] == "2026-11-20T10:00:00+00:00"
     assert os.linesep == "\n" and text.endswith("}\n")

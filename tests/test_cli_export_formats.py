@@ -47,3 +47,38 @@ def test_an_unknown_format_is_one_line(env, data, filled):
     done = pmtui(env, "export", filled, "--format", "pdf", data_dir=data)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "'pdf' is not one of" in done.stderr and "html" in done.stderr and "confluence" in done.stderr
+
+
+def test_without_format_the_output_file_s_extension_chooses_it(env, data, filled, tmp_path):
+    for name, starts in (("pm.html", "<!doctype html>"), ("pm.HTM", "<!doctype html>"), ("pm.json", "{"),
+                         ("pm.md", "# DB outage"), ("pm.markdown", "# DB outage"), ("pm.txt", "# DB outage"),
+                         ("pm.confluence.xml", "# DB outage")):
+        out = tmp_path / name
+        ok(pmtui(env, "export", filled, "-o", out, data_dir=data))
+        assert out.read_text().startswith(starts), name
+    assert ok(pmtui(env, "export", filled, data_dir=data)).startswith("# DB outage"), "stdout stays Markdown"
+
+
+def test_a_format_the_file_s_extension_contradicts_is_refused(env, data, filled, tmp_path):
+    for fmt, name, named in (("markdown", "x.html", "html"), ("html", "x.json", "json"), ("json", "x.md", "markdown"),
+                             ("confluence", "x.htm", "html")):
+        out = tmp_path / name
+        line = fails(pmtui(env, "export", filled, "--format", fmt, "-o", out, data_dir=data))
+        assert f"--format {fmt}" in line and name in line and named in line, line
+        assert not out.exists()
+    ok(pmtui(env, "export", filled, "--format", "confluence", "-o", tmp_path / "x.xml", data_dir=data))
+    ok(pmtui(env, "export", filled, "--format", "html", "-o", tmp_path / "x.HTML", data_dir=data))
+
+
+
+def test_minutes_and_checklist_go_only_with_a_document_format(env, data, filled, tmp_path):
+    """The JSON holds the whole meeting and the CSV and script only action items: --minutes is refused, not dropped."""
+    for flag in ("--minutes", "--with-checklist"):
+        for fmt in ("json", "actions-csv", "github"):
+            line = fails(pmtui(env, "export", filled, "--format", fmt, flag, data_dir=data))
+            assert flag in line and f"--format {fmt}" in line and "markdown, html or confluence" in line, line
+        line = fails(pmtui(env, "export", filled, flag, "-o", tmp_path / "pm.json", data_dir=data))
+        assert flag in line and "json" in line
+        assert not (tmp_path / "pm.json").exists()
+    page = ok(pmtui(env, "export", filled, "--format", "confluence", "--minutes", data_dir=data))
+    assert "Meeting minutes: DB outage" in page, "confluence carries the minutes"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -126,6 +126,18 @@ def test_refusals_are_one_line_and_change_nothing(data, args, fragment):
     assert stored(data, meeting).status == "active"
 
 
+def test_end_published_on_a_day_before_the_incident_is_refused(data):
+    meeting = Meeting(Incident("DB outage", tz="Europe/Berlin",
+                               impact_start=datetime(2026, 3, 19, 23, 30, tzinfo=ZoneInfo("Europe/Berlin"))))
+    MeetingFile.create(data, to_data(meeting)).close()
+    line = refused("end", meeting.id, "--published", "--on", "2026-03-18", data_dir=data)
+    assert line == ("pmtui: --on: the publication date 2026-03-18 is before the incident started (2026-03-19): "
+                    "give 2026-03-19 or a later date")
+    assert (stored(data, meeting).status, stored(data, meeting).publication_date) == ("active", None)
+    invoke("end", meeting.id, "--published", "--on", "2026-03-19", data_dir=data)
+    assert stored(data, meeting).publication_date == date(2026, 3, 19)
+
+
 @pytest.mark.parametrize("args", [("end",), ("end", "--published"), ("reopen",)])
 def test_a_meeting_open_in_the_app_is_refused(data, args):
     meeting = write(data, "DB outage", status="ended" if args == ("reopen",) else "active")
@@ -203,6 +215,8 @@ BAD_URLS = {
     "control characters": "https://tracker.example.com/\x1b]52;c;aGk=\x07",
     "javascript": "javascript:alert(1)",
     "spaces": "https://tracker.example.com/my issue 42",
+    "angle brackets and a quote": 'https://tracker.example.com/issues/42"><b>',
+    "braces and a bar": "https://tracker.example.com/{a|b}",
     "5,000 characters": "https://tracker.example.com/" + "a" * 5000,
 }
 

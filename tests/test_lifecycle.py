@@ -91,6 +91,28 @@ def test_a_bad_publication_date_changes_nothing(session, changes, day):
     assert (changes, to_data(session.meeting)) == ([], before)
 
 
+def test_a_publication_date_before_the_incident_started_is_refused(session, clock, changes):
+    session.update_incident(impact_start="2027-01-14 23:30")  # Berlin: the 14th there (22:30 UTC)
+    session.end()
+    before = to_data(session.meeting)
+    changes.clear()
+    for refuse in (lambda: session.publish("2027-01-13"), lambda: session.publish(date(2027, 1, 13)),
+                   lambda: session.set_review(publication_date="2027-01-13")):
+        with pytest.raises(ValidationError) as refused:
+            refuse()
+        assert str(refused.value) == ("the publication date 2027-01-13 is before the incident started (2027-01-14): "
+                                      "give 2027-01-14 or a later date")
+    assert (changes, to_data(session.meeting)) == ([], before)
+    session.publish("2027-01-14")
+    assert session.meeting.publication_date == date(2027, 1, 14), "the day it started is a day it can come out"
+
+
+def test_without_a_start_time_the_first_event_dates_the_incident(session):
+    session.add_event("2027-01-10 09:00", "disk fills up")
+    with pytest.raises(ValidationError, match=r"before the incident started \(2027-01-10\)"):
+        session.publish("2027-01-09")
+
+
 @pytest.mark.parametrize("ended_by", ["end", "publish"])
 def test_reopen_makes_it_active_forgets_the_end_and_lets_the_clock_run(session, ended_by, changes):
     getattr(session, ended_by)()
@@ -242,6 +264,29 @@ def test_a_bad_link_is_one_line_and_changes_nothing(session, changes, url, how):
     message = str(refused.value)
     assert message.startswith("the link") and "\n" not in message and len(message) < 200
     assert (changes, to_data(session.meeting)) == ([], before)
+
+
+@pytest.mark.parametrize("char", ['"', "<", ">", "`", "{", "}", "|", "\\", "^", "\t", " ", "\u00a0"],
+                         ids=["quote", "less", "greater", "backtick", "brace", "closing brace", "bar", "backslash",
+                              "caret", "tab", "space", "no-break space"])
+def test_a_link_with_a_character_no_url_holds_is_refused(session, changes, char):
+    item = session.add_action("Add a pool alert")
+    changes.clear()
+    with pytest.raises(ValidationError) as refused:
+        session.set_action_link(item.id, f"https://tracker.example.com/issues/4{char}2")
+    message = str(refused.value)
+    assert message.startswith("the link holds") and "\n" not in message and "percent-encoded" in message, message
+    assert (changes, item.link) == ([], "")
+
+
+def test_a_percent_encoded_link_is_kept_and_a_bare_percent_is_refused(session):
+    item = session.add_action("Add a pool alert")
+    kept = "https://tracker.example.com/search?q=%22pool%20size%22%7C%7Bx%7D&a=b;c=d#~frag-(1)!*'+,$@:[]"
+    session.set_action_link(item.id, kept)
+    assert item.link == kept
+    with pytest.raises(ValidationError, match=r"the link holds '%' without two hex digits after it: write it as %25"):
+        session.set_action_link(item.id, "https://tracker.example.com/issues?done=100%")
+    assert item.link == kept
 
 
 def test_a_link_of_an_unknown_action_item(session):

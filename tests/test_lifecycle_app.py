@@ -115,6 +115,26 @@ async def test_palette_marks_published_on_the_date_asked_and_reopens(tmp_path):
     app.close_session()
 
 
+async def test_mark_published_refuses_a_date_before_the_incident_and_keeps_the_dialog(tmp_path):
+    app = make_app(tmp_path, create_meeting(tmp_path, unwritten(), phase=LAST), now=FixedClock())
+    async with app.run_test(size=(160, 45)) as pilot:
+        started = app.session.incident_date()
+        palette(app)["Mark published"].callback()
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press("ctrl+u", *"2020-01-01", "enter")
+        await pilot.pause()
+        assert app.screen is dialog and app.session.meeting.status == "active"
+        error = str(dialog.query_one(QuickEntry).query_one("Label.error", Label).render())
+        assert error == (f"✗ the publication date 2020-01-01 is before the incident started ({started}): "
+                         f"give {started} or a later date")
+        assert f"give {started} or a later date" in screen_text(app), "the advice is on screen, not cut off"
+        await pilot.press("ctrl+u", *started.isoformat(), "enter")
+        await pilot.pause()
+        assert (app.session.meeting.status, app.session.meeting.publication_date) == ("published", started)
+    app.close_session()
+
+
 def published_meeting(tmp_path) -> str:
     meeting = unwritten()
     meeting.status, meeting.publication_date = "published", date(2027, 1, 10)
@@ -242,6 +262,11 @@ async def test_the_action_dialog_keeps_a_tracker_link_and_refuses_a_bad_one(tmp_
         await pilot.pause()
         assert app.screen is dialog and item.link == before
         assert "is not an http or https URL" in str(dialog.query_one("#edit-error", Label).render())
+        await pilot.press("ctrl+u", *"https://tracker.example.com/issues/42`x`", "enter")
+        await pilot.pause()
+        assert app.screen is dialog and item.link == before
+        assert str(dialog.query_one("#edit-error", Label).render()) == (
+            "✗ the link holds '`', which no URL holds: write it percent-encoded (%60), or give the URL as copied")
         await pilot.press("ctrl+u", *"https://tracker.example.com/issues/42", "enter")
         await pilot.pause()
         assert app.screen is not dialog

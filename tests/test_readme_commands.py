@@ -124,7 +124,8 @@ def test_the_other_commands_as_the_readme_shows_them(env, tmp_path):
     out.mkdir()  # export -o creates no folder unless --parents
     for fmt, suffix in (("markdown", "md"), ("html", "html"), ("confluence", "confluence.xml"), ("json", "json"),
                         ("actions-csv", "csv"), ("github", "sh")):
-        assert pmtui(env, "export", meeting_id, "-o", out / f"pm.{suffix}", "--format", fmt, "--minutes") \
+        minutes = ["--minutes"] if fmt in ("markdown", "html", "confluence") else []  # the data formats refuse it
+        assert pmtui(env, "export", meeting_id, "-o", out / f"pm.{suffix}", "--format", fmt, *minutes) \
             == f"Wrote {out / f'pm.{suffix}'}\n"
     assert "validate pool size in CI" in (out / "pm.csv").read_text()
     assert "gh issue create" in (out / "pm.sh").read_text()

@@ -399,6 +399,28 @@ async def test_the_palette_picks_a_section_then_opens_the_editor(tmp_path):
         app.close_session()
 
 
+async def test_a_yes_on_opening_a_published_meeting_lets_its_sections_change_without_asking_again(tmp_path):
+    """One yes is enough for the session: the meeting screen asked on open, the editor it opens does not ask again."""
+    meeting_id, _ = standard_meeting(tmp_path, sections={"summary": "Lag."}, published=True)
+    app = make_app(tmp_path, meeting_id, now=FixedClock())
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog), "opening a published meeting asks"
+            await pilot.press("y")
+            await pilot.pause()
+            app.screen.action_edit_section()
+            await pilot.pause()
+            await pilot.press("enter")
+            assert isinstance(editor_of(app), SectionEditor)
+            await pilot.press(*"Done")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmDialog), "asked again after the facilitator agreed"
+            assert "Done" in area_of(app).text
+    finally:
+        app.close_session()
+
+
 # --- pmtui edit: what it refuses ---------------------------------------------------------------------------------
 
 

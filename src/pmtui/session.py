@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .agenda import Agenda, DocumentSection, Phase, resolve_agenda
 from .changes import Change, Entity, Op
@@ -116,17 +116,29 @@ def _choice(value: str, options: Iterable[str], what: str) -> str:
     return value
 
 
+_URL_CHARACTER = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+"""A character RFC 3986 lets a URL hold as it is (unreserved, reserved, and % of a percent-encoded octet)."""
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def tracker_link(value: object) -> str:
-    """An action item's tracker link as typed: an http(s) URL on one line without spaces, or "" for none.
+    """An action item's tracker link as typed: an http(s) URL of the characters RFC 3986 allows, or "" for none.
 
     It becomes a link in the exported document, so any other scheme (``javascript:``, ``data:``, ``file:``)
-    is refused rather than kept as text someone might click.
+    is refused rather than kept as text someone might click; so is a character no URL holds (a space, ``"``,
+    ``<``, ``|``…), which would show as an odd label where it is escaped.
     """
     url = _text(value, "the link", "link")
     if not url:
         return ""
-    if any(ch.isspace() for ch in url):
-        raise ValidationError("the link holds a space; write it as %20, or give the tracker's URL as copied")
+    if stray := next((ch for ch in url if not _URL_CHARACTER.fullmatch(ch)), None):
+        shown = "a space" if stray == " " else f"'{stray}'" if stray.isprintable() and not stray.isspace() \
+            else f"U+{ord(stray):04X}"
+        raise ValidationError(f"the link holds {shown}, which no URL holds: write it percent-encoded "
+                              f"({quote(stray, safe='')}), or give the URL as copied")
+    if _BARE_PERCENT.search(url):
+        raise ValidationError("the link holds '%' without two hex digits after it: write it as %25, "
+                              "or give the URL as copied")
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
@@ -236,6 +248,8 @@ class MeetingSession:
         self.saver = saver
         self.now = now
         self.release_problem: str | None = None  # set by close(): the lock file could not be removed
+        self.published_change_agreed = False
+        """Whoever holds this session said yes to changing the published document: no screen asks them again."""
         self.clock = MeetingClock([p.minutes for p in self.agenda.phases], meeting.clock, now)
         self._subscribers: list[Subscriber] = []
         self._closed = False
@@ -485,10 +499,22 @@ class MeetingSession:
 
         Every typed line asks for it, so the earliest event's time is kept, not searched for.
         """
+        return self._started_on() or datetime.now(zone(self.meeting.incident.tz)).date()
+
+    def _started_on(self) -> date | None:
+        """The day the incident started, in its time zone: its impact start, else its detection or first event."""
         incident = self.meeting.incident
         first = incident.impact_start or incident.detected or self._earliest_event()
-        tzinfo = zone(incident.tz)
-        return (first.astimezone(tzinfo) if first else datetime.now(tzinfo)).date()
+        return first.astimezone(zone(incident.tz)).date() if first else None
+
+    def _publication_day(self, value: object) -> date | None:
+        """A publication date as typed (None for none); a day before the incident started is refused."""
+        day = self._due(value)
+        started = self._started_on()
+        if day is not None and started is not None and day < started:
+            raise ValidationError(f"the publication date {day} is before the incident started ({started}): "
+                                  f"give {started} or a later date")
+        return day
 
     def _earliest_event(self) -> datetime | None:
         if not self._first_event_known:
@@ -1049,7 +1075,9 @@ class MeetingSession:
         for name, value in fields.items():
             if name == "document_owner":
                 updates[name] = _text(value, "the document owner", "person")
-            elif name in ("publication_date", "follow_up_date"):
+            elif name == "publication_date":
+                updates[name] = self._publication_day(value)
+            elif name == "follow_up_date":
                 updates[name] = self._due(value)
             else:
                 raise ValidationError(f"unknown review field {name!r}")
@@ -1125,9 +1153,11 @@ class MeetingSession:
     def publish(self, on: object = None) -> None:
         """Mark the document published on ``on`` (a date or its text; default today); ends a running meeting.
 
+        A day before the incident started is refused: the document cannot come out before what it tells.
+
         Publishing again only moves the date: the document was published, then corrected.
         """
-        day = self._due(on) if on not in (None, "") else self.today()
+        day = self._publication_day(on if on not in (None, "") else self.today())
         if self.meeting.status == "active":
             self._stop()
         self.meeting.status = "published"

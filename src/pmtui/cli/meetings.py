@@ -120,25 +120,32 @@ def list_(status, as_json, data_dir, archives):
               help="Write to this file instead of stdout (never inside the data dir).")
 @click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
 @click.option("--parents", is_flag=True, help="Create the -o file's missing folders.")
-@click.option("--format", "fmt", default="markdown", show_default=True,
+@click.option("--format", "fmt",
               type=click.Choice(["markdown", "html", "confluence", "json", "actions-csv", "github"]),
-              help="html: a standalone page to open, mail or print to PDF (-o NAME.html); confluence: a page body in "
+              help="Default: the format -o's extension names (.html/.htm, .json, .md/.markdown), else markdown. "
+                   "html: a standalone page to open, mail or print to PDF (-o NAME.html); confluence: a page body in "
                    "Confluence storage format (-o NAME.confluence.xml).")
 @click.option("--minutes", is_flag=True, help="Append the meeting minutes, with the quality checklist "
-              "(markdown, html, confluence).")
-@click.option("--with-checklist", is_flag=True,
-              help="Append the quality checklist, guidance findings and notes (left out by default).")
+              "(markdown, html, confluence only).")
+@click.option("--with-checklist", is_flag=True, help="Append the quality checklist, guidance findings and notes "
+              "(left out by default; markdown, html, confluence only).")
 @data_dir_option
 @user_errors
 def export(meeting, output, force, parents, fmt, minutes, with_checklist, data_dir):
     """Export a meeting: the post-mortem (Markdown, HTML or Confluence), JSON, action items CSV, or a
     'gh issue create' script."""
-    from ..export import render
+    from ..export import DOCUMENT_FORMATS, render
     from ..export.files import OutputPathError, check_output_path, write_text_atomic
 
     folder = resolve_data_dir(data_dir)
     if output is None and (force or parents):
         fail("--force and --parents are about the file of -o; add -o PATH or leave them out")
+    fmt = _export_format(fmt, output)
+    extra = "--minutes" if minutes else "--with-checklist" if with_checklist else None
+    if extra and fmt not in DOCUMENT_FORMATS:
+        fail(f"{extra} goes with the document (--format markdown, html or confluence), not --format {fmt}, "
+             f"which {'holds the whole meeting already' if fmt == 'json' else 'lists the action items'}: "
+             f"leave out {extra}")
     if output is not None:
         try:
             check_output_path(output, folder, force=force, parents=parents)
@@ -155,6 +162,17 @@ def export(meeting, output, force, parents, fmt, minutes, with_checklist, data_d
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}; choose another path with -o")
     echo(f"Wrote {output}")
+
+
+def _export_format(fmt: str | None, output: Path | None) -> str:
+    """``--format``, else the format ``-o``'s extension names, else markdown; a contradiction is refused."""
+    from ..export import format_of
+
+    named = format_of(output) if output is not None else None
+    if fmt is not None and named is not None and fmt != named:
+        fail(f"--format {fmt} contradicts -o {output.name}, whose extension means {named}: "
+             "leave out --format or rename the file")
+    return fmt or named or "markdown"
 
 
 def related_titles(folder: Path, meeting: Meeting) -> dict[str, str]:

@@ -3,12 +3,23 @@ files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..model import Meeting
 from .data import actions_csv, meeting_json
 from .github import github_script
 from .markdown import render_postmortem
 
 FORMATS = ("markdown", "html", "confluence", "json", "actions-csv", "github")
+DOCUMENT_FORMATS = ("markdown", "html", "confluence")
+"""The formats of the post-mortem document: the ones that can carry its minutes and checklist."""
+EXTENSION_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
+"""The format a file's extension names; Confluence's storage format has no extension of its own (only --format)."""
+
+
+def format_of(path: Path) -> str | None:
+    """The export format ``path``'s extension names (any case), None when it names none."""
+    return EXTENSION_FORMATS.get(path.suffix.lower())
 
 
 def render(

@@ -418,6 +418,7 @@ class MeetingScreen(Screen):
         meeting = self.session.meeting
 
         def answered(yes: bool | None) -> None:
+            self.session.published_change_agreed = bool(yes)
             if not yes:
                 self.app.call_later(self.app.action_quit)
 

@@ -111,7 +111,7 @@ class SectionEditor(Screen[None]):
         self.sections: tuple[DocumentSection, ...] = session.sections
         self.index = self.sections.index(session.section(section_id))
         self.preview_shown: bool | None = None  # None until the first size is known
-        self._allowed = session.meeting.status != "published"
+        self._allowed = session.meeting.status != "published" or session.published_change_agreed
         self._asked = False
         self._timer: Timer | None = None
         self._rendering = False
@@ -239,7 +239,7 @@ class SectionEditor(Screen[None]):
         self._show_error("")
 
     def on_key(self, event: events.Key) -> None:
-        """The first key typed into a published document asks before anything changes (once per screen)."""
+        """The first key typed into a published document asks before anything changes (until a yes)."""
         if event.is_printable or event.key in ("enter", "backspace", "delete", "ctrl+v"):
             self._edit_attempted(event)
 
@@ -255,7 +255,7 @@ class SectionEditor(Screen[None]):
         self.ask_to_edit(event)
 
     def ask_to_edit(self, attempt: events.Key | events.Paste | None = None) -> None:
-        """Ask whether to change a published document; yes makes the text editable for as long as this screen.
+        """Ask whether to change a published document; yes makes the text editable for the rest of the session.
 
         ``attempt``, the key or paste that asked, is applied on yes: what the user typed is not lost to the question.
         """
@@ -267,7 +267,7 @@ class SectionEditor(Screen[None]):
         def answered(yes: bool | None) -> None:
             self._asked = bool(yes)
             if yes:
-                self._allowed = True
+                self._allowed = self.session.published_change_agreed = True
                 area = self.query_one("#section-text", TextArea)
                 area.read_only = False
                 area.focus()
