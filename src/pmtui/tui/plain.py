@@ -1,5 +1,7 @@
 """PlainApp: the base of pmtui's apps; what they show holds no markup and no terminal control codes.
 
+It also leaves (saving, as on ctrl+q) when its terminal hangs up without a signal (:mod:`.hangup`).
+
 Text from meetings, agendas and the room is clean before it gets here
 (:mod:`pmtui.text`). Two ways in remain that no command sees first, and this
 class covers them: a paste, which an entry line or the notes editor would draw
@@ -14,10 +16,19 @@ from textual.app import App
 from textual.notifications import SeverityLevel
 
 from ..text import TextError, check, for_terminal
+from .hangup import CHECK_EVERY, terminal_gone
 
 
 class PlainApp(App):
     """An App that refuses pastes holding control codes, and whose ``notify`` reads no markup unless asked to."""
+
+    def on_mount(self) -> None:
+        if not self.is_headless:
+            self.set_interval(CHECK_EVERY, self._leave_if_terminal_gone, name="hang-up check")
+
+    def _leave_if_terminal_gone(self) -> None:
+        if terminal_gone():
+            self.exit()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded and not self._paste_allowed(event.text):
