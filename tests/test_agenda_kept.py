@@ -19,6 +19,7 @@ from pmtui.agenda import AgendaError, builtin_agenda_dir, meeting_agenda
 from pmtui.analysis.blameless import shipped_lexicon
 from pmtui.archive.checks import check_archive
 from pmtui.archive.config import ArchiveConfig
+from pmtui.archive.listing import list_with_archives
 from pmtui.archive.record import read_record, record_text
 from pmtui.cli import main
 from pmtui.demo import create_demo, demo_meeting
@@ -186,6 +187,14 @@ def test_a_shipped_agenda_replaced_later_changes_no_meeting(data, user_folders):
     assert len(MeetingSession.create(data, Incident("Later"), "standard-90").agenda.phases) == 1  # new ones use it
 
 
+def test_the_copy_is_kept_as_text_read_from_a_file_is(data, agenda_file):
+    agenda_file.write_bytes(CUSTOM.replace("Our short", "Our \u202eshort").replace("\n", "\r\n").encode())
+    meeting_id = new_meeting(data, agenda_file)
+    stored = (data / f"{meeting_id}.json").read_text(encoding="utf-8")
+    assert "\u202e" not in stored and "\\u202e" not in stored and "\\r" not in stored
+    assert meeting_agenda(read_meeting(data / f"{meeting_id}.json")).description == "Our short review"
+
+
 def test_the_demo_keeps_its_agenda_too(data):
     meeting = read_meeting(data / f"{create_demo(data)}.json")
     assert meeting.agenda_source == (builtin_agenda_dir() / "standard-90.toml").read_text(encoding="utf-8")
@@ -253,3 +262,10 @@ def test_the_archive_check_holds_a_record_to_its_own_agendas_sections(tmp_path):
     findings = check_archive(tmp_path, ArchiveConfig(), shipped_lexicon()).findings
     assert [f.message.split(";")[0] for f in findings if f.rule == "section-to-write"] == [
         "the required section “Vendor escalation” is empty"]
+
+
+def test_an_archived_record_is_listed_with_its_own_agendas_sections(tmp_path, data):
+    archive = tmp_path / "archive"
+    write_post_mortem(archive, custom_post_mortem())
+    summaries, sources, errors = list_with_archives(data, [archive])
+    assert errors == [] and [s.draft for s in summaries] == ["draft: 1 section to write"]  # the vendor's

@@ -166,7 +166,7 @@ def _parsed(text: str, path: Path | None) -> Agenda:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _Invalid(f"not valid TOML: {exc}; fix the syntax there") from None
-    return dataclasses.replace(_agenda(data, path), text=text)
+    return dataclasses.replace(_agenda(data, path), text=clean(text, multiline=True))  # what a meeting keeps
 
 
 class _Invalid(Exception):
