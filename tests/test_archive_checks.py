@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from archive_records import blameful_post_mortem, clean_post_mortem, write_post_mortem
+from pmtui import document
 from pmtui.analysis.blameless import shipped_lexicon
-from pmtui.archive import checks, reader
+from pmtui.archive import reader
 from pmtui.archive.checks import check_archive
 from pmtui.archive.config import ArchiveConfig, SeverityPolicy, load_archive_config
 from pmtui.archive.reader import RECORD_LIMIT, read_archived, record_files
@@ -208,7 +209,7 @@ def test_each_agenda_is_resolved_once_per_run(tmp_path, monkeypatch):
     for n in range(3):
         write_post_mortem(tmp_path, clean_post_mortem(f"Incident {n}"))
     resolved = []
-    real = checks.resolve_agenda
-    monkeypatch.setattr(checks, "resolve_agenda", lambda name: resolved.append(name) or real(name))
+    real = document.meeting_agenda
+    monkeypatch.setattr(document, "meeting_agenda", lambda meeting: resolved.append(meeting.agenda) or real(meeting))
     assert found(tmp_path) == []
     assert resolved == ["standard-90"]  # reading every agenda file per post-mortem took 23 ms each

@@ -50,7 +50,8 @@ PMTUI = shutil.which("pmtui", path=os.path.dirname(sys.executable))
 
 
 def assert_clean_data(value, where: str = "", *, multiline: bool = False) -> None:
-    """No string in JSON-ready ``value`` holds a character of the rule (lines only in summary, notes, sections)."""
+    """No string in JSON-ready ``value`` holds a character of the rule (lines only in summary, notes, sections and
+    the agenda's copy)."""
     if isinstance(value, str):
         found = (UNSAFE if multiline else UNSAFE_ONE_LINE).search(value)
         assert found is None, f"{where} holds U+{ord(found.group()):04X}: {value!r}"
@@ -60,7 +61,8 @@ def assert_clean_data(value, where: str = "", *, multiline: bool = False) -> Non
     elif isinstance(value, dict):
         for key, item in value.items():
             assert_clean_data(key, f"{where} key")
-            assert_clean_data(item, f"{where}.{key}", multiline=multiline or key in ("summary", "notes", "sections"))
+            assert_clean_data(item, f"{where}.{key}",
+                              multiline=multiline or key in ("summary", "notes", "sections", "agenda_source"))
 
 
 def assert_clean_store(path: Path) -> None:

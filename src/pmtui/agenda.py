@@ -4,20 +4,28 @@ An agenda file has a top-level ``name`` and ``description`` and one
 ``[[phases]]`` table per phase. Shipped agendas live in the package (or in
 the checkout's top-level ``agendas/``); users add their own in
 :func:`user_agenda_dir`, where one with a shipped agenda's name replaces it.
+
+A meeting keeps the text of the agenda it was created with
+(``Meeting.agenda_source``) and runs by that copy (:func:`meeting_agenda`):
+moving, editing or uninstalling the file later changes no meeting.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .paths import user_agenda_dir
 from .text import clean, for_terminal
+
+if TYPE_CHECKING:
+    from .model import Meeting
 
 PHASE_KINDS = ("safety", "follow_ups", "timeline", "observations", "five_whys", "actions", "review", "notes")
 DEFAULT_AGENDA = "standard-90"
@@ -86,13 +94,14 @@ STANDARD_SECTIONS = (
 
 @dataclass(frozen=True)
 class Agenda:
-    """A named sequence of phases; ``source`` is the file it came from."""
+    """A named sequence of phases; ``source`` is the file it came from, ``text`` the TOML read there."""
 
     name: str
     description: str
     phases: tuple[Phase, ...]
     source: Path | None = None
     sections: tuple[DocumentSection, ...] = STANDARD_SECTIONS
+    text: str = ""
 
     @property
     def total_minutes(self) -> float:
@@ -107,7 +116,7 @@ class Agenda:
     def for_meeting(self, included_optional: list[str]) -> Agenda:
         """The agenda a meeting runs: optional phases only where ``included_optional`` names them."""
         phases = tuple(p for p in self.phases if not p.optional or p.id in included_optional)
-        return Agenda(self.name, self.description, phases, self.source, self.sections)
+        return Agenda(self.name, self.description, phases, self.source, self.sections, self.text)
 
     def index_of(self, phase_id: str) -> int:
         """The position of the phase called ``phase_id``; ValueError if absent."""
@@ -124,20 +133,40 @@ def load_agenda(path: Path) -> Agenda:
     """Read and validate the agenda file at ``path``; AgendaError on any problem."""
     path = Path(path)
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise AgendaError("file not found; check the path or pick an agenda by name", path) from None
     except OSError as exc:
         raise AgendaError(f"cannot read file ({exc.strerror or exc}); check it exists and is readable", path) from None
     except UnicodeDecodeError:
         raise AgendaError("is not UTF-8 text; save it as UTF-8", path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise AgendaError(f"not valid TOML: {exc}; fix the syntax there", path) from None
     try:
-        return _agenda(data, path)
+        return _parsed(text, path)
     except _Invalid as exc:
         raise AgendaError(str(exc), path) from None
+
+
+def meeting_agenda(meeting: Meeting) -> Agenda:
+    """The agenda ``meeting`` was created with: the copy it keeps, else (a file from before the copy) its name.
+
+    The copy is validated as a file is; AgendaError names the meeting when it is not a valid agenda.
+    """
+    if not meeting.agenda_source:
+        return resolve_agenda(meeting.agenda)
+    try:
+        return _parsed(meeting.agenda_source, None)
+    except _Invalid as exc:
+        problem = str(exc).split("; ")[0]  # its remedy is for a file: the copy is fixed by restoring the meeting
+        raise AgendaError(f"meeting {meeting.id}'s copy of agenda {meeting.agenda!r}: {problem}; "
+                          "restore the meeting file from a backup") from None
+
+
+def _parsed(text: str, path: Path | None) -> Agenda:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _Invalid(f"not valid TOML: {exc}; fix the syntax there") from None
+    return dataclasses.replace(_agenda(data, path), text=clean(text, multiline=True))  # what a meeting keeps
 
 
 class _Invalid(Exception):

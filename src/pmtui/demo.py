@@ -6,6 +6,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from .agenda import resolve_agenda
 from .model import (
     ActionItem,
     Attendee,
@@ -195,7 +196,8 @@ def demo_meeting(now: float | None = None) -> Meeting:
 
 
 def create_demo(data_dir: Path) -> str:
-    """Write the demo meeting into ``data_dir``; returns its id."""
+    """Write the demo meeting into ``data_dir``, with its agenda's copy as ``pmtui new`` keeps one; returns its id."""
     meeting = demo_meeting()
+    meeting.agenda_source = resolve_agenda(meeting.agenda).text
     MeetingFile.create(data_dir, to_data(meeting)).close()
     return meeting.id

@@ -243,6 +243,9 @@ class Meeting:
 
     incident: Incident
     agenda: str = "standard-90"
+    """The agenda's name, or the path of the file it came from (``pmtui new --agenda PATH``)."""
+    agenda_source: str = ""
+    """The agenda's TOML text when the meeting was created, which it keeps running by ('' in older files)."""
     id: str = field(default_factory=new_id)
     created: datetime = field(default_factory=utcnow)
     status: str = "active"

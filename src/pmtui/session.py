@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from .agenda import Agenda, DocumentSection, Phase, resolve_agenda
+from .agenda import Agenda, DocumentSection, Phase, meeting_agenda, resolve_agenda
 from .changes import Change, Entity, Op
 from .clock import MeetingClock
 from .document import agenda_sections
@@ -285,14 +285,15 @@ class MeetingSession:
 
         The agenda's optional follow-up phases are included when ``follow_ups``
         says so; callers decide, usually by :func:`pmtui.library.has_open_actions`
-        run off the event loop (it reads every meeting).
+        run off the event loop (it reads every meeting). The meeting keeps the
+        agenda's text and runs by it ever after (:func:`pmtui.agenda.meeting_agenda`).
         """
         agenda = resolve_agenda(agenda_ref)
         _choice(incident.severity, SEVERITIES, "severity")
         _require(incident.title, "the incident title", "title")
         _zone_name(incident.tz)
         agenda_name = str(agenda.source.resolve()) if _is_path(agenda_ref) else agenda.name
-        meeting = Meeting(incident=incident, agenda=agenda_name)
+        meeting = Meeting(incident=incident, agenda=agenda_name, agenda_source=agenda.text)
         optional = [p.id for p in agenda.phases if p.optional]
         if optional and follow_ups:
             meeting.included_optional = optional
@@ -316,7 +317,7 @@ class MeetingSession:
         file = MeetingFile.open(path, write=True)
         try:
             meeting = meeting_from(path, file.load())
-            agenda = resolve_agenda(meeting.agenda)
+            agenda = meeting_agenda(meeting)
         except Exception:
             file.close()
             raise

@@ -158,7 +158,7 @@ def clean_data(value: Any, *, multiline: bool = False) -> Any:
     return result if changed else value
 
 
-_STORED_MULTILINE = frozenset({"summary", "notes", "sections"})
+_STORED_MULTILINE = frozenset({"summary", "notes", "sections", "agenda_source"})
 """The keys of meeting data whose strings keep their lines (see :data:`MULTILINE`)."""
 
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from operator import itemgetter
 from pathlib import Path, PurePosixPath
 
-from ..agenda import Agenda, AgendaError, resolve_agenda
+from ..agenda import Agenda
 from ..analysis.blameless import Lexicon
 from ..analysis.findings import meeting_findings
-from ..document import agenda_sections, missing_sections, section_text
+from ..document import agenda_sections, document_agenda, missing_sections, section_text
 from ..model import Meeting
 from .config import ArchiveConfig
 from .reader import read_archived, record_files
@@ -63,7 +62,7 @@ def check_archive(root: Path, config: ArchiveConfig, lexicon: Lexicon) -> Archiv
     """Every post-mortem of the archive at ``root`` checked against ``config``, in path order."""
     findings: list[ArchiveFinding] = []
     first_folder: dict[str, str] = {}
-    agenda_named = cache(_agenda)  # resolving a name reads every agenda file: once per name and run, not per meeting
+    agendas: dict[tuple[str, str], Agenda] = {}  # an agenda named, not kept, reads every agenda file: once per run
     checked = 0
     for name, meeting in _post_mortems(root):
         is_record = PurePosixPath(name).name == RECORD_FILE
@@ -72,7 +71,7 @@ def check_archive(root: Path, config: ArchiveConfig, lexicon: Lexicon) -> Archiv
             findings.append(ArchiveFinding(name, BROKEN_RULE, f"this {'file' if is_record else 'folder'} "
                                                               f"{meeting.reason}"))
             continue
-        findings += post_mortem_findings(name, meeting, config, lexicon, agenda_named(meeting.agenda))
+        findings += post_mortem_findings(name, meeting, config, lexicon, document_agenda(meeting, agendas))
         earlier = first_folder.setdefault(meeting.id, name)
         if earlier != name:
             findings.append(ArchiveFinding(
@@ -140,17 +139,10 @@ def _empty_sections(meeting: Meeting, required: tuple[str, ...] | None,
     """The archive's required sections still empty, with their titles (its agenda's own required ones when the
     archive names none); None as the title of a section the meeting's agenda does not have.
 
-    An agenda this machine does not have counts as the standard one (see :mod:`pmtui.document`).
+    A record without its agenda's copy whose agenda this machine does not have counts as the standard one (see
+    :mod:`pmtui.document`).
     """
     if required is None:
         return [(s.id, s.title) for s in missing_sections(meeting, agenda)]
     titles = {s.id: s.title for s in agenda_sections(meeting, agenda)}
     return [(s, titles.get(s)) for s in required if not section_text(meeting, s).strip()]
-
-
-def _agenda(name: str) -> Agenda:
-    """The agenda ``name``; one this machine does not have stands for the standard sections, as in the app."""
-    try:
-        return resolve_agenda(name)
-    except AgendaError:
-        return Agenda(name, "", ())

@@ -36,17 +36,11 @@ def list_with_archives(
 
 def _summary(meeting: Meeting, path: Path, updated: str, agendas: dict) -> MeetingSummary:
     """A listing row for an archived meeting, as ``_meta`` would have it."""
-    from ..agenda import Agenda, AgendaError, resolve_agenda  # pmtui.paths imports the store: not at import time
-    from ..document import missing_sections
+    from ..document import document_agenda, missing_sections  # pmtui.paths imports the store: not at import time
 
     to_write = 0
     if meeting.status == "ended":
-        if meeting.agenda not in agendas:
-            try:
-                agendas[meeting.agenda] = resolve_agenda(meeting.agenda or None)
-            except AgendaError:
-                agendas[meeting.agenda] = Agenda(meeting.agenda, "", ())
-        to_write = len(missing_sections(meeting, agendas[meeting.agenda]))
+        to_write = len(missing_sections(meeting, document_agenda(meeting, agendas)))
     incident = meeting.incident
     return MeetingSummary(id=meeting.id, title=incident.title, slug=slugify(incident.title),
                           severity=incident.severity, created=meeting.created.isoformat(), status=meeting.status,

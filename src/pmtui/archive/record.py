@@ -4,7 +4,9 @@ Pretty-printed with sorted keys and a trailing newline, ids as the meeting has t
 facilitator's machine should know stays out: room identities (``author_id``, ``removed_note_takers``; the
 keys themselves live in note-takers' outboxes and never in a meeting), an agenda given as a local file
 (only its name is kept), and what changes without the document changing (the clock, the current speaker,
-the last publication, whose commit cannot name itself).
+the last publication, whose commit cannot name itself). The copy of the agenda the meeting keeps
+(``agenda_source``, its TOML text) stays: the record renders the same sections on any machine, whether or
+not that machine has the agenda.
 """
 
 from __future__ import annotations

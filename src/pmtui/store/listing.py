@@ -46,7 +46,7 @@ class MeetingSummary:
 _SUMMARY_FIELDS = ("id", "title", "slug", "severity", "created", "status", "updated")
 
 
-def _summary(path: Path, agendas: dict[str, Agenda]) -> MeetingSummary:
+def _summary(path: Path, agendas: dict[tuple[str, str], Agenda]) -> MeetingSummary:
     tables, meta = validated_tables(path, read_meeting_bytes(path))
     missing = [k for k in _SUMMARY_FIELDS if not isinstance(meta.get(k), str)]
     if missing:
@@ -56,14 +56,13 @@ def _summary(path: Path, agendas: dict[str, Agenda]) -> MeetingSummary:
     return MeetingSummary(path=path, to_write=to_write, **fields)
 
 
-def _to_write(tables: dict, agendas: dict[str, Agenda]) -> int:
+def _to_write(tables: dict, agendas: dict[tuple[str, str], Agenda]) -> int:
     """How many required sections an ended meeting's document still lacks, read from its ``meeting`` table only.
 
     The file is parsed already; building the whole meeting (every event upgraded) for three fields would
-    make ``pmtui list`` as slow as opening every meeting. ``agendas`` keeps each agenda resolved once per listing.
+    make ``pmtui list`` as slow as opening every meeting. ``agendas`` keeps each agenda read once per listing.
     """
-    from ..agenda import Agenda, AgendaError, resolve_agenda  # pmtui.paths imports the store: not at import time
-    from ..document import missing_sections
+    from ..document import document_agenda, missing_sections  # pmtui.paths imports the store: not at import time
 
     document = (tables.get("meeting") or {}).get("1")
     if not isinstance(document, dict):
@@ -71,25 +70,22 @@ def _to_write(tables: dict, agendas: dict[str, Agenda]) -> int:
     sections = document.get("sections")
     incident = document.get("incident")
     summary = incident.get("summary") if isinstance(incident, dict) else ""
-    name = document.get("agenda") if isinstance(document.get("agenda"), str) else ""
-    if name not in agendas:
-        try:
-            agendas[name] = resolve_agenda(name or None)
-        except AgendaError:  # moved or uninstalled: the standard sections, as pmtui.document falls back to
-            agendas[name] = Agenda(name, "", ())
+    name, source = (document.get(k) if isinstance(document.get(k), str) else "" for k in ("agenda", "agenda_source"))
     meeting = Meeting(
         Incident("", summary=clean(summary, multiline=True) if isinstance(summary, str) else ""),
+        agenda=name,
+        agenda_source=clean(source, multiline=True),
         sections={k: clean(v, multiline=True) for k, v in sections.items() if isinstance(v, str)}
         if isinstance(sections, dict) else {},
     )
-    return len(missing_sections(meeting, agendas[name]))
+    return len(missing_sections(meeting, document_agenda(meeting, agendas)))
 
 
 def list_meetings(data_dir: Path) -> tuple[list[MeetingSummary], list[StoreError]]:
     """Every meeting in ``data_dir``, newest first, and an error per unreadable file."""
     meetings: list[MeetingSummary] = []
     errors: list[StoreError] = []
-    agendas: dict[str, Agenda] = {}
+    agendas: dict[tuple[str, str], Agenda] = {}
     try:
         names = sorted(e.name for e in os.scandir(data_dir) if e.name.endswith(".json") and not e.name.startswith("."))
     except FileNotFoundError:
