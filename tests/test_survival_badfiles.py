@@ -166,17 +166,21 @@ def test_bad_agendas_are_refused_in_one_line_and_left_untouched(tmp_path):
     assert fingerprint(folder) == before
 
 
-def test_run_with_a_broken_agenda_fails_before_the_tui_starts(tmp_path):
-    agenda = tmp_path / "short.toml"
-    agenda.write_text(GOOD_AGENDA)
+def test_run_with_a_broken_copy_of_its_agenda_fails_before_the_tui_starts(tmp_path):
+    """A meeting keeps the agenda it was created with (its TOML text, in the meeting file): a copy damaged there is
+    one line naming the meeting, before any screen, and the file is left as it is."""
     data = tmp_path / "data"
     data.mkdir()
-    session = MeetingSession.create(data, Incident("Checkout errors"), str(agenda))
+    session = MeetingSession.create(data, Incident("Checkout errors"))
+    meeting_id, path = session.meeting.id, session.file.path
     session.close()
-    agenda.write_bytes(BAD_AGENDAS["minutes-negative"])
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    (record,) = stored["meeting"].values()
+    record["agenda_source"] = BAD_AGENDAS["minutes-negative"].decode()
+    path.write_text(json.dumps(stored), encoding="utf-8")
     before = fingerprint(data)
 
-    result = run_together([["run", session.meeting.id, "--data-dir", data]], environment())[0]
+    result = run_together([["run", meeting_id, "--data-dir", data]], environment())[0]
 
-    one_line(result, str(agenda), "minutes = -5")
+    one_line(result, f"meeting {meeting_id}'s copy of agenda", "minutes = -5")
     assert fingerprint(data) == before
