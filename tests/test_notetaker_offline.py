@@ -116,6 +116,7 @@ def test_join_cli_opens_the_app_when_the_room_is_unreachable(monkeypatch, user_f
             pass
 
     monkeypatch.setattr("pmtui.tui.notetaker.NoteTakerApp", App)
+    monkeypatch.setattr(room_cli, "require_terminal", lambda: None)  # CliRunner has no terminal; the app is a fake
     url = f"http://127.0.0.1:{free_port()}"
     result = CliRunner().invoke(room_cli.join, [url, "--name", "alice", "--token", TOKEN])
     assert result.exit_code == 0, result.output

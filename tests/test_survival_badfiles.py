@@ -184,3 +184,22 @@ def test_run_with_a_broken_copy_of_its_agenda_fails_before_the_tui_starts(tmp_pa
 
     one_line(result, f"meeting {meeting_id}'s copy of agenda", "minutes = -5")
     assert fingerprint(data) == before
+
+
+def test_run_without_a_terminal_is_one_line_and_releases_the_meeting(tmp_path):
+    """Input from /dev/null and output to pipes (a script, cron): Textual would read end-of-file in a loop, never
+    end and hold the meeting; pmtui says it needs a terminal instead, and the meeting opens again at once."""
+    data = tmp_path / "data"
+    data.mkdir()
+    session = MeetingSession.create(data, Incident("Checkout errors"))
+    meeting_id = session.meeting.id
+    session.close()
+    before = fingerprint(data)
+
+    results = run_together([["run", meeting_id, "--data-dir", data], ["demo", "--data-dir", tmp_path / "demo"],
+                            ["--data-dir", data]], environment())
+
+    for result in results:
+        one_line(result, "needs a terminal")
+    assert fingerprint(data) == before
+    MeetingSession.open(data, meeting_id).close()  # not held

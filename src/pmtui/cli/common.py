@@ -132,9 +132,22 @@ def run_meeting_app(build) -> None:
         release()  # the collector is back on, whether or not the app ever showed the meeting
 
 
+def require_terminal() -> None:
+    """Refuse in one line to start a full-screen app without a terminal.
+
+    With its input from a file, a pipe or /dev/null (a script, cron, a mistaken redirect), Textual reads
+    end-of-file in a loop: the app never ends, keeps a core busy and holds the meeting. It draws on standard
+    error, so that must be the terminal too.
+    """
+    if not all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__)):
+        fail("this opens a full-screen app and needs a terminal: run it in one, without redirecting its input or "
+             "its error output")
+
+
 def run_app(app) -> None:
     """Run the app; if its meeting could not be saved, say where the rescue copy is (exit code 2)."""
     try:
+        require_terminal()
         app.run()
     finally:
         rescue = app.close_session()

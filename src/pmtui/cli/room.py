@@ -19,7 +19,7 @@ import click
 from ..room.config import DEFAULT_SHARE_PORT, RoomConfig, client_tls_context, is_loopback, tls_context
 from ..room.limits import LimitError, load_limits, parse_limit_options
 from ..room.tokens import TokenError, check_token, read_token_file
-from .common import fail
+from .common import fail, require_terminal
 
 TOKEN_ENV = "PMTUI_TOKEN"
 
@@ -159,6 +159,7 @@ def join(url, name, token_file, token, cafile):
     from ..tui.notetaker import NoteTakerApp
 
     app = NoteTakerApp(url, token, name=name, client=RoomClient(url, token, tls=tls))
+    require_terminal()
     app.run()
     if app.return_code:
         sys.exit(app.return_code)
