@@ -92,6 +92,7 @@ class DocumentMarkdown(Markdown):
         self.markup = markup
         self.parsed = _PARSER.parse(for_terminal(markup))
 
+
 _HEADINGS = range(1, 7)
 _THEME_VARIABLES = ("primary", *(f"markdown-h{n}-{part}" for n in _HEADINGS for part in ("color", "text-style")))
 
@@ -143,16 +144,17 @@ class SectionView(Widget):
 
     def __init__(self, text: str) -> None:
         super().__init__()
-        self.text = text
-        self._markdown = DocumentMarkdown(text)
-        self._lines: tuple[tuple[int, Style, str] | None, list[Strip]] = (None, [])
+        self._take(text)
 
     def show(self, text: str) -> None:
         """Draw ``text`` in place of what was shown."""
+        self._take(text)
+        self.refresh(layout=True)
+
+    def _take(self, text: str) -> None:
         self.text = text
         self._markdown = DocumentMarkdown(text)
-        self._lines = (None, [])
-        self.refresh(layout=True)
+        self._lines: tuple[tuple[int, Style, str] | None, list[Strip]] = (None, [])  # drawn for (width, style, theme)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._drawn(width))
