@@ -177,7 +177,10 @@ class SessionSaver(Saver):
         self._added: list[TimelineEvent] = []
 
     def defer(self, schedule: Callable[[Callable[[], None]], object]) -> None:
-        """Take one snapshot per ``schedule`` call (e.g. ``loop.call_soon``) instead of one per change."""
+        """Take one snapshot per ``schedule`` call (e.g. ``loop.call_soon``) instead of one per change.
+
+        ``schedule`` may run it later (``flush``, ``close`` and ``save_now`` do not wait for it): the app
+        lets the frame that shows a change go first (:data:`~pmtui.tui.app.SAVE_SETTLE`)."""
         self._schedule = schedule
 
     def changed(self, event_id: str | None = None, *, added: TimelineEvent | None = None) -> None:
@@ -197,7 +200,7 @@ class SessionSaver(Saver):
             self._take_snapshot()
         else:
             self._snapshot_due = True
-            self._schedule(self._take_snapshot)
+            self._schedule(self._snapshot_if_due)
 
     def save_now(self) -> None:
         """Snapshot the meeting now, not in the next loop iteration (when closing, the loop may be gone)."""
@@ -251,6 +254,10 @@ class SessionSaver(Saver):
         if self._snapshot_due:
             self._take_snapshot()
         return super().close(timeout)
+
+    def _snapshot_if_due(self) -> None:
+        if self._snapshot_due:  # else a flush or save_now took it first
+            self._take_snapshot()
 
     def _take_snapshot(self) -> None:
         self._snapshot_due = False

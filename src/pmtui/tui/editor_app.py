@@ -27,7 +27,7 @@ class SectionEditorApp(PmtuiApp):
     async def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()  # not the facilitator app's home or meeting screen
         self._loop = asyncio.get_running_loop()
-        self.session.defer_saves(self._loop.call_soon)
+        self.session.defer_saves(self._save_later)
         self.push_screen(self.editor, lambda _: self.exit())
 
 
