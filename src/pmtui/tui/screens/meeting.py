@@ -102,6 +102,7 @@ class MeetingScreen(Screen):
         self.set_class(size.width < COMPACT_WIDTH or size.height < COMPACT_HEIGHT, "-compact")
         self.set_class(size.width < SIDEBAR_WIDTH, "-narrow")
         self._show_speaker()
+        self.tick()  # the title bar's clock fits the room the layout leaves it (on_mount's tick had no layout yet)
 
     # --- rendering -----------------------------------------------------------
 
