@@ -51,6 +51,17 @@ def test_settle_freezes_survivors_of_every_full_collection_until_release():
     assert gc.get_freeze_count() == 0 and heap._freeze_survivors not in gc.callbacks
 
 
+def test_the_young_generation_is_collected_less_often_only_while_the_heap_is_held():
+    before = gc.get_threshold()
+    try:
+        heap.settle()
+        heap.settle()  # a second settle must not take the raised threshold for the one to restore
+        assert gc.get_threshold() == (max(heap.HELD_YOUNG_THRESHOLD, before[0]), *before[1:])
+    finally:
+        heap.release()
+    assert gc.get_threshold() == before
+
+
 async def test_the_facilitator_app_prepares_freezes_and_releases(tmp_path):
     app = make_app(tmp_path, create_demo(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -58,8 +69,9 @@ async def test_the_facilitator_app_prepares_freezes_and_releases(tmp_path):
         await pilot.pause()
         assert set(app.session.saver.cached_events()) == {e.id for e in app.session.meeting.events}
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] >= heap.HELD_YOUNG_THRESHOLD
     app.close_session()
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.get_threshold()[0] < heap.HELD_YOUNG_THRESHOLD
 
 
 def test_a_library_loaded_by_the_main_thread_outside_a_meeting_pauses_the_collector(data_dir):
