@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Size
+from textual.scrollbar import ScrollBarRender
 
 from pmtui.tui.widgets.event_table import Column, EventTable, fit_widths
+from pmtui.tui.widgets.steady_scrollbar import SteadyScrollBar
 from pmtui.tui.widgets.text_line import TextLine
 
 COLUMNS = (Column("Time", "time"), Column("What", "what"), Column("", "st", width=1))
@@ -194,3 +197,48 @@ async def test_a_fitting_table_refits_on_resize_and_says_what_it_hides():
         assert table.hidden_columns == []
         assert "https://gra…" in table.render_line(1).text, "at most max_width"
         assert table.column_widths[1] == 120 - 2 - (5 + 2) - (7 + 2) - (12 + 2) - 2
+
+
+async def test_the_scrollbar_repaints_only_when_its_thumb_moves_and_always_then():
+    async with TableApp().run_test(size=(60, 12)) as pilot:
+        table = pilot.app.query_one(EventTable)
+        table.load([(f"m{minute}", *row(minute)) for minute in range(2000)])
+        await pilot.pause()
+        bar = table.vertical_scrollbar
+        assert isinstance(bar, SteadyScrollBar) and bar.display
+        repaints = []
+        refresh = bar.refresh
+        bar.refresh = lambda *args, **kwargs: repaints.append(bar.position) or refresh(*args, **kwargs)
+        moved = 0
+        for step in range(1, 121):  # one row further down at a time, as rows arrive at the end
+            before, asked = bar.thumb(), len(repaints)
+            table.scroll_to(y=step, animate=False, immediate=True)
+            assert (len(repaints) > asked) == (bar.thumb() != before), f"row {step}: a repaint iff the thumb moved"
+            if len(repaints) > asked:
+                moved += 1
+                await pilot.pause()
+                assert bar._drawn == bar.thumb()
+        assert 0 < len(repaints) == moved < 12  # 120 positions; the thumb moved a few eighths of a cell
+
+
+class SizedBar(SteadyScrollBar):
+    def __init__(self, height: int) -> None:
+        super().__init__()
+        self.height = height
+
+    @property
+    def size(self) -> Size:
+        return Size(1, self.height)
+
+
+def test_the_steady_thumb_is_where_textual_draws_it():
+    for size, virtual, window, position in [(10, 2000, 10, 0), (10, 2000, 10, 995), (29, 2030, 29, 2001),
+                                            (29, 40, 29, 11), (5, 9, 5, 4), (12, 13, 12, 1)]:
+        bar = SizedBar(size)
+        bar.window_virtual_size, bar.window_size, bar.position = virtual, window, position
+        _, start, end = bar.thumb()
+        drawn = ScrollBarRender.render_bar(size=size, virtual_size=virtual, window_size=window,
+                                           position=bar.position)
+        cells = [index for index, segment in enumerate(drawn.segments)
+                 if segment.style and segment.style.meta.get("@mouse.down") == "grab"]
+        assert (cells[0], cells[-1]) == (start // 8, min(size - 1, (end - 1) // 8)), (size, virtual, position)

@@ -36,9 +36,12 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
+
+from .steady_scrollbar import SteadyScrollBar
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -495,6 +498,16 @@ class EventTable(ScrollView, can_focus=True):
             self._sync_scrollbars()
         elif self._scrollbar_timer is None:
             self._scrollbar_timer = self.set_timer(SCROLLBAR_EVERY, self._sync_scrollbars)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own, made as Textual makes it, but one that repaints only when its thumb moves."""
+        if self._vertical_scrollbar is None:
+            bar = self._vertical_scrollbar = SteadyScrollBar(vertical=True, name="vertical",
+                                                             thickness=self.scrollbar_size_vertical)
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def _sync_scrollbars(self) -> None:
         if self._scrollbar_timer is not None:
