@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus
+from textual.events import DescendantFocus, ScreenResume
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, Label
 
@@ -63,6 +63,7 @@ class MeetingScreen(Screen):
         self._views: dict[int, PhaseView] = {}
         self._speakers = SpeakerSuggester(lambda: session.meeting.attendees)
         self.painted = False
+        self._resumed = False
         """Whether the first frame is out: work a view starts when shown waits for it (see GuidancePanel)."""
 
     def compose(self) -> ComposeResult:
@@ -92,6 +93,13 @@ class MeetingScreen(Screen):
         self.call_after_refresh(self.call_after_refresh, setattr, self, "painted", True)
         if self.session.meeting.status == "published":
             self._ask_before_changing_published()
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """The first time the screen is shown its widgets were styled a moment ago, as they mounted: Textual styles
+        them all again (9 ms of start-up with a timeline on screen); later resumes (after a dialog) restyle."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_unmount(self) -> None:
         if self._unsubscribe:
