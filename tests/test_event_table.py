@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.scrollbar import ScrollBarRender
+from textual.widget import Widget
 
 from pmtui.tui.widgets.event_table import Column, EventTable, fit_widths
 from pmtui.tui.widgets.steady_scrollbar import SteadyScrollBar
@@ -242,3 +244,29 @@ def test_the_steady_thumb_is_where_textual_draws_it():
         cells = [index for index, segment in enumerate(drawn.segments)
                  if segment.style and segment.style.meta.get("@mouse.down") == "grab"]
         assert (cells[0], cells[-1]) == (start // 8, min(size - 1, (end - 1) // 8)), (size, virtual, position)
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "NO_COLOR"])
+async def test_the_steady_scrollbar_draws_what_textual_draws(monkeypatch, no_color):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")  # the app then filters every line to monochrome
+    async with TableApp().run_test(size=(60, 12)) as pilot:
+        table = pilot.app.query_one(EventTable)
+        table.load([(f"m{minute}", *row(minute)) for minute in range(300)])
+        await pilot.pause()
+        bar = table.vertical_scrollbar
+        width, height = bar.size
+
+        def cells(strips) -> list[list[tuple[str, object]]]:
+            return [[(char, segment.style) for segment in strip for char in segment.text] for strip in strips]
+
+        for theme in ("textual-dark", "textual-light", "nord"):
+            pilot.app.theme = theme
+            for state in ("normal", "hover", "grabbed"):
+                bar.mouse_over, bar.grabbed = state == "hover", Offset(0, 0) if state == "grabbed" else None
+                for y in (0, 1, 137, 288):
+                    table.scroll_to(y=y, animate=False, immediate=True)
+                    await pilot.pause()
+                    for crop in (Region(0, 0, width, height), Region(0, 2, width, 3), Region(1, 0, 1, height)):
+                        drawn = bar.render_lines(crop)
+                        assert cells(drawn) == cells(Widget.render_lines(bar, crop)), (theme, state, y, crop)
