@@ -270,3 +270,53 @@ async def test_the_steady_scrollbar_draws_what_textual_draws(monkeypatch, no_col
                     for crop in (Region(0, 0, width, height), Region(0, 2, width, 3), Region(1, 0, 1, height)):
                         drawn = bar.render_lines(crop)
                         assert cells(drawn) == cells(Widget.render_lines(bar, crop)), (theme, state, y, crop)
+
+
+class WideApp(App):
+    def compose(self) -> ComposeResult:
+        yield EventTable(COLUMNS, id="table")
+        yield TextLine("below", id="below")  # something else to take the focus
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "NO_COLOR"])
+async def test_the_table_draws_what_textual_draws_from_its_lines(monkeypatch, no_color):
+    """EventTable finishes its lines itself (kept per row); they must be what Textual's styles cache makes of
+    render_line, in every state a facilitator sees, and change when a row's cells, the columns or the theme do."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    async with WideApp().run_test(size=(40, 12)) as pilot:
+        table = pilot.app.query_one(EventTable)
+        table.load([(f"m{minute}", *row(minute)) for minute in range(60)])
+        await pilot.pause()
+
+        def cells(strips) -> list[list[tuple[str, object]]]:
+            return [[(char, segment.style) for segment in strip for char in segment.text] for strip in strips]
+
+        async def same(why: str) -> None:
+            await pilot.pause()
+            width, height = table.size
+            for crop in (Region(0, 0, width, height), Region(0, 3, width, 4), Region(2, 0, width - 5, height)):
+                assert cells(table.render_lines(crop)) == cells(Widget.render_lines(table, crop)), (why, crop)
+
+        for theme in ("textual-dark", "textual-light", "nord"):
+            pilot.app.theme = theme
+            table.focus()
+            await same(f"{theme}: focused (background tinted)")
+            table.move_cursor(row=7)
+            table.scroll_to(y=3, animate=False, immediate=True)
+            await same(f"{theme}: cursor moved, scrolled")
+            pilot.app.set_focus(None)
+            await same(f"{theme}: not focused")
+            table.scroll_to(x=4, animate=False, immediate=True)
+            await same(f"{theme}: scrolled sideways")
+            table.scroll_to(x=0, animate=False, immediate=True)
+            table.set_row("m5", *row(5, "changed text"))
+            await same(f"{theme}: a row's cells changed")
+            table.set_row("wide", *row(6, "a description far wider than the column was until now"))
+            await same(f"{theme}: a wider cell widened the column")
+            table.zebra_stripes = not table.zebra_stripes
+            table.refresh()
+            await same(f"{theme}: zebra stripes toggled")
+            table.styles.tint = "red 20%"
+            await same(f"{theme}: tinted")
+            table.styles.tint = None
