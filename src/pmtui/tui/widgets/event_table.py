@@ -51,8 +51,10 @@ CELL_PADDING = 1
 WARM_BATCH = 20
 """Rows whose lines are rendered ahead per idle moment (about 4 ms), so that a jump to rows never
 shown (a new event far down, PageDown) only copies lines: rendering 29 new rows took 15 ms."""
-FINISHED_LINES = 1000
-"""Finished lines an EventTable keeps (a few screens' worth; beyond, it starts again from what is shown)."""
+_KIND_CLASSES = {"header": "event-table--header", "cursor": "event-table--cursor", "even": "event-table--even-row"}
+FINISHED_SPARE = 200
+"""Finished lines an EventTable keeps beyond two per row (even and plain, warmed ahead; the cursor's and rows
+since removed): beyond, it starts again from what is shown."""
 SCROLLBAR_EVERY = 0.2
 """Seconds between scrollbar updates while rows keep coming (a scrollbar repaint is a
 screen-tall strip: with 20 note-takers typing it was the costliest part of a frame)."""
@@ -163,6 +165,29 @@ def add_fitted_columns(table: DataTable, columns: Sequence[Column], widths: Sequ
 def shown_cells(cells: Sequence[Text], widths: Sequence[int]) -> list[Text]:
     """The cells of the columns shown (not hidden to fit the pane), for a DataTable's row."""
     return [cell for cell, width in zip(cells, widths) if width]
+
+
+@dataclass(frozen=True)
+class _Finishing:
+    """What Textual's styles cache does to a content line of a table with no border, padding or opacity."""
+
+    content_width: int
+    scroll_x: int
+    base: Style
+    width: int
+    tint: Any
+    background: Any
+    pad: Style
+    filters: tuple
+    ansi_theme: Any
+
+    def finish(self, strip: Strip) -> Strip:
+        strip = strip.adjust_cell_length(self.width, self.pad)
+        if self.tint.a:
+            strip = Strip(Tint.process_segments(strip, self.tint, self.ansi_theme, self.background), self.width)
+        for line_filter in self.filters:
+            strip = strip.apply_filter(line_filter, self.background)
+        return strip
 
 
 def _plain_box(styles: Any) -> bool:
@@ -472,22 +497,37 @@ class EventTable(ScrollView, can_focus=True):
         return True
 
     def _warm_rows(self) -> None:
-        """Render every row's line ahead, WARM_BATCH rows after each paint, from the first row."""
+        """Render every row's line ahead, WARM_BATCH rows after each paint, from the first row; and finish each
+        as a zebra stripe and as a plain row (a row added above flips the stripes of every row below it)."""
         start = self._warm_index is None
         self._warm_index = 0
         if start:
             self.call_after_refresh(self._warm_batch)
 
     def _warm_batch(self) -> None:
-        index, keys, strips = self._warm_index, self._keys, self._strips
+        index, keys = self._warm_index, self._keys
         if index is None or not self.is_attached:
             return
-        rendered = 0
-        while index < len(keys) and rendered < WARM_BATCH:
-            if keys[index] not in strips:
-                self._row_strip(keys[index])
-                rendered += 1
-            index += 1
+        finishing = None
+        if _plain_box(self.styles) and self.opacity == 1 and self.size:
+            self._paint = self._paint_context()
+            finishing = self._finishing()
+        try:
+            done = 0
+            while index < len(keys) and done < WARM_BATCH:
+                key = keys[index]
+                fresh = key not in self._strips
+                strip = self._row_strip(key)
+                if finishing is not None:
+                    for kind in ("even", "plain"):
+                        kept = self._finished.get((key, kind))
+                        if kept is None or kept[0] is not strip:
+                            self._finish(finishing, key, kind, strip)
+                            fresh = True
+                done += fresh
+                index += 1
+        finally:
+            self._paint = None
         if index < len(keys):
             self._warm_index = index
             self.call_after_refresh(self._warm_batch)
@@ -569,8 +609,7 @@ class EventTable(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Textual's rich_style walks every ancestor's styles (~0.5 ms here); once per paint, not once per line.
-        region = self.scrollable_content_region
-        self._paint = (region.width, round(self.scroll_x), round(self.scroll_y), self.rich_style)
+        self._paint = self._paint_context()
         try:
             if not _plain_box(self.styles) or self.opacity != 1:
                 return super().render_lines(crop)
@@ -578,46 +617,54 @@ class EventTable(ScrollView, can_focus=True):
         finally:
             self._paint = None
 
+    def _paint_context(self) -> tuple[int, int, int, Style]:
+        region = self.scrollable_content_region
+        return region.width, round(self.scroll_x), round(self.scroll_y), self.rich_style
+
+    def _finishing(self) -> _Finishing:
+        """How lines are finished now; the kept ones are dropped when that changes (theme, focus, width…)."""
+        content_width, scroll_x, _, base = self._paint
+        base_background, background = self.background_colors
+        finishing = _Finishing(content_width, scroll_x, base, self.size.width, self.styles.tint, background,
+                               Style.from_color(bgcolor=(base_background + background).rich_color),
+                               tuple(self.get_line_filters()), self.app.ansi_theme)
+        if finishing != self._finished_context or len(self._finished) > 2 * len(self._keys) + FINISHED_SPARE:
+            if self._finished_context is not None and self._warm_index is None:
+                self.call_later(self._warm_rows)  # finish them again ahead, after this paint
+            self._finished.clear()
+            self._finished_context = finishing
+        return finishing
+
     def _finished_lines(self, crop: Region) -> list[Strip]:
         """What Textual's styles cache makes of :meth:`render_line` for a table without border, padding or
         opacity (tested cell by cell against it), each row's line kept as finished: when rows shift by
         one (a row added above, the view following the newest) every line on screen is new to Textual's
         cache, and its line-by-line path cost 1-1.5 ms of the frame."""
-        width = self.size.width
-        tint = self.styles.tint
-        base_background, background = self.background_colors
-        pad = Style.from_color(bgcolor=(base_background + background).rich_color)
-        filters = tuple(self.get_line_filters())
-        content_width, scroll_x, _, base = self._paint
-        context = (content_width, scroll_x, base, width, tint, pad, filters, self.app.ansi_theme)
-        if context != self._finished_context or len(self._finished) > FINISHED_LINES:
-            self._finished.clear()
-            self._finished_context = context
+        finishing = self._finishing()
         lines = []
         for y in crop.line_range:
-            source = self._line_source(y)
-            kept = self._finished.get(source[:2])
-            if kept is not None and kept[0] is source[2]:
-                lines.append(kept[1])
-                continue
-            strip = self.render_line(y).adjust_cell_length(width, pad)
-            if tint.a:
-                strip = Strip(Tint.process_segments(strip, tint, self.app.ansi_theme, background), width)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            if source[0] is not None:
-                self._finished[source[:2]] = (source[2], strip)
-            lines.append(strip)
+            key, kind, strip = self._line_source(y)
+            lines.append(self._finish(finishing, key, kind, strip) if key is not None
+                         else finishing.finish(self.render_line(y)))
         hover = self.hover_style
         if self.auto_links and hover._link_id and hover._meta and "@click" in hover.meta and self.link_style_hover:
             lines = [line.style_links(hover.link_id, self.link_style_hover) for line in lines]
-        if crop.column_span != (0, width):
+        if crop.column_span != (0, finishing.width):
             lines = [line.crop(*crop.column_span) for line in lines]
         return lines
 
-    def _line_source(self, y: int) -> tuple[str | None, str, object]:
-        """Line ``y``'s row key (None: not kept), how it is drawn (header, cursor, even, plain) and the
-        row's own strip (a changed row has a new one, so its finished line is made again)."""
+    def _finish(self, finishing: _Finishing, key: str, kind: str, strip: Strip) -> Strip:
+        """Row ``key``'s line drawn as ``kind``, kept until the row's ``strip`` is replaced."""
+        kept = self._finished.get((key, kind))
+        if kept is not None and kept[0] is strip:
+            return kept[1]
+        line = finishing.finish(self._styled(strip, self._kind_style(kind)))
+        self._finished[key, kind] = (strip, line)
+        return line
+
+    def _line_source(self, y: int) -> tuple[str | None, str, Strip | None]:
+        """Line ``y``'s row key ('' for the header, None when past the last row), how it is drawn (header,
+        cursor, even, plain) and the row's own strip."""
         if y == 0:
             if self._header is None:
                 self._header = self._line(self._header_cells())
@@ -626,34 +673,36 @@ class EventTable(ScrollView, can_focus=True):
         if index >= len(self._keys):
             return None, "blank", None
         key = self._keys[index]
-        if index == self._cursor:
-            kind = "cursor"
-        elif self.zebra_stripes and index % 2 == 0:
-            kind = "even"
-        else:
-            kind = "plain"
-        return key, kind, self._row_strip(key)
+        return key, self._kind(index), self._row_strip(key)
 
-    def render_line(self, y: int) -> Strip:
-        width, scroll_x, scroll_y, base = self._paint or (
-            self.scrollable_content_region.width, round(self.scroll_x), round(self.scroll_y), self.rich_style)
-        if y == 0:
-            if self._header is None:
-                self._header = self._line(self._header_cells())
-            strip, style = self._header, self.get_component_rich_style("event-table--header")
-        else:
-            index = scroll_y + y - 1
-            if index >= len(self._keys):
-                return Strip.blank(width, base)
-            strip = self._row_strip(self._keys[index])
-            if index == self._cursor:
-                style = self.get_component_rich_style("event-table--cursor")
-            elif self.zebra_stripes and index % 2 == 0:
-                style = self.get_component_rich_style("event-table--even-row")
-            else:
-                style = Style.null()
+    def _kind(self, index: int) -> str:
+        if index == self._cursor:
+            return "cursor"
+        return "even" if self.zebra_stripes and index % 2 == 0 else "plain"
+
+    def _kind_style(self, kind: str) -> Style:
+        if kind == "plain":
+            return Style.null()
+        return self.get_component_rich_style(_KIND_CLASSES[kind])
+
+    def _styled(self, strip: Strip, style: Style) -> Strip:
+        """A row's (or the header's) strip scrolled sideways, cut or padded to the view, over the base style."""
+        width, scroll_x, _, base = self._paint
         line = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
         return Strip(Segment.apply_style(line, base + style), width)
+
+    def render_line(self, y: int) -> Strip:
+        painting = self._paint is None
+        if painting:
+            self._paint = self._paint_context()
+        try:
+            key, kind, strip = self._line_source(y)
+            if key is None:
+                return Strip.blank(self._paint[0], self._paint[3])
+            return self._styled(strip, self._kind_style(kind))
+        finally:
+            if painting:
+                self._paint = None
 
     def on_focus(self) -> None:
         self.refresh()
