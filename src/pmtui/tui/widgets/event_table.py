@@ -180,6 +180,7 @@ class _Finishing:
     pad: Style
     filters: tuple
     ansi_theme: Any
+    kinds: tuple[Style, ...]  # the header's, the cursor's and the stripes' styles (they follow focus and theme)
 
     def finish(self, strip: Strip) -> Strip:
         strip = strip.adjust_cell_length(self.width, self.pad)
@@ -627,7 +628,8 @@ class EventTable(ScrollView, can_focus=True):
         base_background, background = self.background_colors
         finishing = _Finishing(content_width, scroll_x, base, self.size.width, self.styles.tint, background,
                                Style.from_color(bgcolor=(base_background + background).rich_color),
-                               tuple(self.get_line_filters()), self.app.ansi_theme)
+                               tuple(self.get_line_filters()), self.app.ansi_theme,
+                               tuple(map(self.get_component_rich_style, _KIND_CLASSES.values())))
         if finishing != self._finished_context or len(self._finished) > 2 * len(self._keys) + FINISHED_SPARE:
             if self._finished_context is not None and self._warm_index is None:
                 self.call_later(self._warm_rows)  # finish them again ahead, after this paint
