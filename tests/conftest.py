@@ -37,6 +37,14 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return cores + 1
 
 
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """An empty meetings folder (``--data-dir``) of the test's own; a file may give it meetings with its own."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
 @pytest.fixture(autouse=True, scope="session")
 def css_parsed_once_per_process():
     """Each stylesheet source parsed once per test process (per theme), not once per app.

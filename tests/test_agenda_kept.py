@@ -81,13 +81,6 @@ def invoke(*args, data: Path, code: int = 0):
 
 
 @pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def agenda_file(tmp_path) -> Path:
     path = tmp_path / "agendas" / "custom.toml"
     path.parent.mkdir()

@@ -44,13 +44,6 @@ def env():
     return {**os.environ, "NO_COLOR": "1"}
 
 
-@pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    return folder
-
-
 def pmtui(env, *args, data_dir: Path | None = None) -> subprocess.CompletedProcess:
     """The console script run with ``args`` (a process of its own, forked: tests/console_script.py)."""
     argv = [*map(str, args)]

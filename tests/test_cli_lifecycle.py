@@ -54,13 +54,6 @@ def stored(folder: Path, meeting: Meeting) -> Meeting:
     return read_meeting(folder / f"{meeting.id}.json")
 
 
-@pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    return folder
-
-
 # --- end and reopen ---------------------------------------------------------------------------------------------
 
 

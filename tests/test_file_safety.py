@@ -31,13 +31,6 @@ CSV = "time,description\n14:37,pager fires\n"
 
 
 @pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def meeting(data) -> tuple[str, Path]:
     """A meeting in ``data``, on its timeline phase: (id, file)."""
     meeting_id = create_meeting(data, Meeting(Incident("Checkout errors")), phase=1)  # the timeline

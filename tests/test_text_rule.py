@@ -79,13 +79,6 @@ def run(*args: str, data: Path):
     return result
 
 
-@pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    return folder
-
-
 def new_meeting(data: Path, title: str = "Checkout errors") -> MeetingSession:
     session = MeetingSession.create(data, Incident(title, tz="UTC"))
     session.update_incident(impact_start="2026-03-14 14:00")
