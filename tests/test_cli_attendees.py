@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_cli import data, env, export_json, fails, new, pmtui  # noqa: F401 (fixtures)
+from test_cli import env, export_json, fails, new, pmtui  # noqa: F401 (fixtures)
 
 
 def test_attendees_given_up_front_are_in_the_meeting_with_their_roles(env, data):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from test_cli import data, env, fails, filled, new, ok, pmtui  # noqa: F401 (fixtures and helpers)
+from test_cli import env, fails, filled, new, ok, pmtui  # noqa: F401 (fixtures and helpers)
 
 WRAPPER = ('<page xmlns:ac="http://www.atlassian.com/schema/confluence/4/ac/" '
            'xmlns:ri="http://www.atlassian.com/schema/confluence/4/ri/">{}</page>')
