@@ -36,6 +36,8 @@ class SteadyScrollBar(ScrollBar):
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1) -> None:
         super().__init__(vertical, name, thickness=thickness)
         self._drawn: tuple[int, int, int] | None = None
+        self._lines: list[Strip] = []
+        self._lines_key: tuple | None = None
 
     def thumb(self) -> tuple[int, int, int] | None:
         """The bar's length in cells and the thumb's start and end in eighths of a cell (None: no thumb),
@@ -56,16 +58,18 @@ class SteadyScrollBar(ScrollBar):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         width, height = self.size
-        console = self.app.console
-        lines = console.render_lines(self.render(), console.options.update_dimensions(width, height),
-                                     style=self.visual_style.rich_style)
-        background = self.background_colors[1]
-        strips = []
-        for line in lines[crop.y:crop.bottom]:
-            strip = Strip(line, width)
-            for line_filter in self.get_line_filters():
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
+        bar = self.render()
+        base, filters = self.visual_style.rich_style, tuple(self.get_line_filters())
+        # what the bar draws from (its thumb as drawn, not the exact position): the compositor asks again for
+        # unchanged lines each time the table beside it repaints
+        key = (width, height, self.thumb(), bar.style, bar.thickness, bar.vertical, base, filters)
+        if key != self._lines_key:
+            console = self.app.console
+            background = self.background_colors[1]
+            lines = console.render_lines(bar, console.options.update_dimensions(width, height), style=base)
+            self._lines = [_filtered(Strip(line, width), filters, background) for line in lines]
+            self._lines_key = key
+        strips = self._lines[crop.y:crop.bottom]
         if crop.column_span != (0, width):
             strips = [strip.crop(*crop.column_span) for strip in strips]
         return strips
@@ -82,3 +86,9 @@ class SteadyScrollBar(ScrollBar):
 
     def watch_position(self) -> None:
         self._thumb_moved()
+
+
+def _filtered(strip: Strip, filters: tuple, background: object) -> Strip:
+    for line_filter in filters:
+        strip = strip.apply_filter(line_filter, background)
+    return strip
